@@ -1,0 +1,64 @@
+/* Configuration: compiled-in defaults, overridden by an INI file (inih), then by the CLI.
+ * Every value a module needs has a typed field here; unknown keys are kept so that
+ * a module can read its own (pk_config_get) without this header changing. */
+#ifndef PISHKHAN_CONFIG_H
+#define PISHKHAN_CONFIG_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#define PK_CFG_STR 256
+
+typedef enum { PK_BIDI_APP = 0, PK_BIDI_TERMINAL = 1 } pk_bidi_mode;
+typedef enum { PK_THEME_DEFAULT = 0, PK_THEME_HIGH_CONTRAST, PK_THEME_MONO } pk_theme;
+
+typedef struct pk_config_extra {
+  char *section, *key, *value;
+  struct pk_config_extra *next;
+} pk_config_extra;
+
+typedef struct pk_config {
+  /* [kiosk] */
+  char kiosk_id[64];
+  char office[PK_CFG_STR];
+  char lang[8];              /* "fa" or "en" */
+  pk_bidi_mode bidi;
+  int idle_timeout_s;        /* 60 */
+  int idle_warning_s;        /* 10: countdown shown before the wipe */
+  pk_theme theme;
+  bool kiosk_mode;
+  char data_dir[PK_CFG_STR]; /* local store (catalog cache, receipts of the session) */
+  /* [card] */
+  char reader_pattern[PK_CFG_STR]; /* empty: first reader that holds a card */
+  char issuer_ca[PK_CFG_STR];      /* PEM bundle of card issuer CAs */
+  char crl[PK_CFG_STR];
+  /* [window] */
+  char url[PK_CFG_STR];            /* https://host:port/api/v1 */
+  char ca_bundle[PK_CFG_STR];
+  char client_cert[PK_CFG_STR];
+  char client_key[PK_CFG_STR];
+  char pinned_pubkey[PK_CFG_STR];  /* curl's "sha256//..." form, empty = no pinning */
+  char proxy[PK_CFG_STR];
+  int connect_timeout_ms;
+  int total_timeout_ms;
+  int max_retries;
+  /* [receipt] */
+  char jwks[PK_CFG_STR];           /* the window's published keys, for offline checks */
+  char device_key[PK_CFG_STR];     /* kiosk's own key for offline-queued receipts */
+  char printer[32];                /* none | png | escpos-tcp | escpos-dev | cups */
+  char printer_dest[PK_CFG_STR];   /* host:port, /dev/usb/lp0, CUPS queue name, or a directory for png */
+  int paper_mm;                    /* 58 or 80 */
+  /* [log] */
+  int log_level;                   /* syslog level */
+  bool log_stderr;
+
+  pk_config_extra *extra;
+} pk_config;
+
+void pk_config_defaults(pk_config *cfg);
+/* Returns 0, or -1 with a message (English msgid + line) in err. */
+int pk_config_load(pk_config *cfg, const char *path, char *err, size_t errsz);
+/* Value of an unknown key, or NULL. */
+const char *pk_config_get(const pk_config *cfg, const char *section, const char *key);
+void pk_config_free(pk_config *cfg);
+
+#endif

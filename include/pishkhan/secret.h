@@ -1,0 +1,24 @@
+/* A small buffer for secrets (the PIN): locked in RAM, excluded from core dumps,
+ * wiped with explicit_bzero on every clear and on free. Never copy its bytes out
+ * except into the APDU buffer that is itself wiped after use. */
+#ifndef PISHKHAN_SECRET_H
+#define PISHKHAN_SECRET_H
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct pk_secret pk_secret;
+
+pk_secret *pk_secret_new(size_t capacity);
+void pk_secret_free(pk_secret *s);            /* wipes first */
+void pk_secret_clear(pk_secret *s);           /* wipes, length 0 */
+int pk_secret_push(pk_secret *s, uint8_t b);  /* -1 when full */
+void pk_secret_pop(pk_secret *s);
+size_t pk_secret_len(const pk_secret *s);
+size_t pk_secret_capacity(const pk_secret *s);
+const uint8_t *pk_secret_data(const pk_secret *s);
+int pk_secret_locked(const pk_secret *s);     /* 1 if mlock succeeded */
+
+/* Wipe any buffer (a thin wrapper so every wipe is greppable). */
+void pk_wipe(void *p, size_t n);
+
+#endif

@@ -1,0 +1,2 @@
+#include <stdio.h>
+int main(void) { puts("pishkhan " PK_VERSION); return 0; }
