@@ -1,0 +1,183 @@
+/* The national window client: libcurl's multi interface driven by the main loop.
+ * Every call is asynchronous; its callback runs on the loop thread exactly once
+ * (also after pk_net_cancel, with PK_NET_CANCELLED, and at pk_net_free).
+ * Result structs and their strings are valid only during the callback: copy what you keep.
+ * Every string from the server has passed through the display sanitizer. */
+#ifndef PISHKHAN_NET_H
+#define PISHKHAN_NET_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pishkhan/config.h"
+#include "pishkhan/loop.h"
+
+typedef struct pk_net pk_net;
+typedef struct pk_net_req pk_net_req;
+struct pk_catalog;
+
+typedef enum {
+  PK_NET_OK = 0,
+  PK_NET_OFFLINE,    /* no route, DNS, connection refused/reset, proxy unreachable */
+  PK_NET_TIMEOUT,    /* connect or total timeout after every retry */
+  PK_NET_SERVER,     /* 5xx after every retry, 429 */
+  PK_NET_AUTH,       /* 401/403: token missing/expired, card rejected, OTP wrong, TLS peer rejected */
+  PK_NET_VALIDATION, /* 400/404/409/422: the window refused what we sent (see code/field) */
+  PK_NET_PROTOCOL,   /* malformed, truncated, oversized or hostile answer; TLS/pinning failure */
+  PK_NET_CANCELLED,
+} pk_net_error;
+
+const char *pk_net_error_name(pk_net_error e); /* "ok", "offline", ... */
+
+/* Common to every result: the category and, when the window sent problem+json, its details. */
+typedef struct pk_net_status {
+  pk_net_error err;
+  int http_status;        /* 0 when no HTTP answer */
+  char code[64];          /* stable machine code, e.g. "otp_invalid", "insufficient_level" */
+  char message_fa[512];   /* sanitized; empty when none */
+  char message_en[512];
+  char field[64];         /* first offending form field for validation errors */
+  int retry_after_s;      /* from Retry-After or the problem body, 0 if none */
+  int attempts;           /* HTTP attempts made (retries + 1) */
+} pk_net_status;
+
+/* Bytes the card signs for card authentication (SHA-256 then the card's key):
+ * "pishkhan-card-auth/v1\n" kiosk_id "\n" nonce. Returns the length (excluding NUL)
+ * or -1 if out is too small. */
+int pk_net_card_tbs(const char *kiosk_id, const char *nonce, char *out, size_t outsz);
+#define PK_NET_CARD_TBS_PREFIX "pishkhan-card-auth/v1\n"
+
+typedef struct pk_net_challenge {
+  pk_net_status st;
+  char nonce[96];         /* base64url */
+  int expires_in_s;
+} pk_net_challenge;
+
+typedef struct pk_net_session {
+  pk_net_status st;
+  int level;              /* 1..3 */
+  int expires_in_s;
+  char national_code_masked[16];
+  char name_fa[128];      /* may be empty for OTP sessions */
+  char name_en[128];
+} pk_net_session;
+
+typedef struct pk_net_otp {
+  pk_net_status st;
+  char otp_id[64];
+  int expires_in_s;
+  int resend_after_s;
+  int resends_left;
+  char mobile_masked[16];
+} pk_net_otp;
+
+typedef struct pk_net_sync {
+  pk_net_status st;
+  bool changed;           /* false: ETag matched, nothing written */
+  long version;
+  size_t agencies, services;
+} pk_net_sync;
+
+typedef struct pk_net_submit {
+  pk_net_status st;
+  char tracking_code[32];
+  char status[32];        /* received | in_review | done | rejected */
+  bool replayed;          /* the window had already accepted this idempotency key */
+  int64_t submitted_at;   /* unix seconds */
+  const char *receipt_jws;/* compact JWS ES256, verified by the receipt module */
+} pk_net_submit;
+
+typedef struct pk_net_req_status {
+  pk_net_status st;
+  char tracking_code[32];
+  char service_id[32];
+  char status[32];
+  char status_fa[256];
+  char status_en[256];
+  int64_t submitted_at, updated_at;
+} pk_net_req_status;
+
+typedef struct pk_net_inbox_item {
+  const char *id, *kind;      /* kind: proactive | letter | status */
+  const char *title_fa, *title_en, *body_fa, *body_en;
+  const char *tracking_code;  /* may be "" */
+  int64_t created_at;
+  bool read;
+} pk_net_inbox_item;
+
+typedef struct pk_net_inbox {
+  pk_net_status st;
+  size_t n;
+  const pk_net_inbox_item *items;
+} pk_net_inbox;
+
+typedef struct pk_net_doc_row {
+  const char *label_fa, *label_en, *value;
+} pk_net_doc_row;
+
+typedef struct pk_net_document {
+  pk_net_status st;
+  const char *document_id, *kind;  /* kind: report_card | insurance_record | tax_clearance */
+  const char *title_fa, *title_en, *subject_fa;
+  int64_t issued_at;
+  size_t nrows;
+  const pk_net_doc_row *rows;
+  const char *jws;                 /* the document signed by the window (ES256) */
+} pk_net_document;
+
+typedef void (*pk_net_challenge_cb)(const pk_net_challenge *r, void *ud);
+typedef void (*pk_net_session_cb)(const pk_net_session *r, void *ud);
+typedef void (*pk_net_otp_cb)(const pk_net_otp *r, void *ud);
+typedef void (*pk_net_done_cb)(const pk_net_status *r, void *ud);
+typedef void (*pk_net_sync_cb)(const pk_net_sync *r, void *ud);
+typedef void (*pk_net_submit_cb)(const pk_net_submit *r, void *ud);
+typedef void (*pk_net_req_status_cb)(const pk_net_req_status *r, void *ud);
+typedef void (*pk_net_inbox_cb)(const pk_net_inbox *r, void *ud);
+typedef void (*pk_net_document_cb)(const pk_net_document *r, void *ud);
+
+/* Uses cfg->url, ca_bundle, client_cert/key, pinned_pubkey, proxy, timeouts, max_retries,
+ * kiosk_id. Returns NULL with a malloc'd English message in *err. */
+pk_net *pk_net_new(pk_loop *loop, const pk_config *cfg, char **err);
+/* Cancels everything pending (callbacks run with PK_NET_CANCELLED) and frees. */
+void pk_net_free(pk_net *net);
+
+/* Cancel a pending request: its callback runs once, with PK_NET_CANCELLED, from inside
+ * this call. A handle is valid only until its callback has started; NULL is ignored. */
+void pk_net_cancel(pk_net_req *req);
+
+/* The session token the window issued (kept inside pk_net, wiped on logout/clear). */
+bool pk_net_has_session(const pk_net *net);
+void pk_net_clear_session(pk_net *net); /* local wipe, e.g. on idle timeout; no request */
+/* For tests and the demo: base delay of the retry backoff (default 250 ms). */
+void pk_net_set_backoff_ms(pk_net *net, unsigned base_ms, unsigned max_ms);
+
+/* Authentication. */
+pk_net_req *pk_net_auth_challenge(pk_net *net, pk_net_challenge_cb cb, void *ud);
+/* cert_der: the card's authentication certificate; sig: the card's signature over
+ * pk_net_card_tbs(kiosk_id, nonce). On success the session token is kept in net. */
+pk_net_req *pk_net_card_auth(pk_net *net, const char *nonce, const uint8_t *cert_der, size_t cert_len,
+                             const uint8_t *sig, size_t sig_len, pk_net_session_cb cb, void *ud);
+pk_net_req *pk_net_otp_request(pk_net *net, const char *national_code, const char *mobile,
+                               pk_net_otp_cb cb, void *ud);
+pk_net_req *pk_net_otp_verify(pk_net *net, const char *otp_id, const char *code,
+                              pk_net_session_cb cb, void *ud);
+pk_net_req *pk_net_logout(pk_net *net, pk_net_done_cb cb, void *ud);
+
+/* Catalog: GET with If-None-Match from the store; a changed catalog is written in one
+ * transaction and reloaded into memory. */
+pk_net_req *pk_net_catalog_sync(pk_net *net, struct pk_catalog *cat, pk_net_sync_cb cb, void *ud);
+
+/* Requests. fields_json: a JSON object {"field_name":"value",...}. idem_key: the caller's
+ * idempotency key (keep it with the offline queue entry); the client resends it on every retry. */
+pk_net_req *pk_net_submit(pk_net *net, const char *service_id, const char *fields_json,
+                          const char *idem_key, pk_net_submit_cb cb, void *ud);
+pk_net_req *pk_net_status(pk_net *net, const char *tracking_code, pk_net_req_status_cb cb, void *ud);
+pk_net_req *pk_net_inbox_get(pk_net *net, pk_net_inbox_cb cb, void *ud);
+/* kind: report_card | insurance_record | tax_clearance; params_json: {"student_national_code":..,"year":..} or NULL */
+pk_net_req *pk_net_document(pk_net *net, const char *kind, const char *params_json,
+                            pk_net_document_cb cb, void *ud);
+
+/* A fresh random idempotency key (UUID v4 text, 37 bytes with NUL). */
+void pk_net_new_idem_key(char out[37]);
+
+#endif

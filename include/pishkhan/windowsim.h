@@ -1,0 +1,50 @@
+/* The national window simulator: HTTPS (libmicrohttpd, its own threads) + SQLite state.
+ * Hosted by `pishkhan-window-sim` and in-process by `pishkhan --demo` and the tests. */
+#ifndef PISHKHAN_WINDOWSIM_H
+#define PISHKHAN_WINDOWSIM_H
+#include <stdbool.h>
+
+typedef struct pk_window_sim pk_window_sim;
+
+/* Fault injection; every ratio is 0..1 and drawn per request. */
+typedef struct pk_window_sim_faults {
+  int latency_ms;        /* added before every answer */
+  double error_ratio;    /* answer 503 problem+json instead */
+  double drop_ratio;     /* close the connection without an answer */
+  double truncate_ratio; /* announce the full length, send half the body, close */
+  int drip_ms;           /* slow drip: send the body in 64-byte pieces, drip_ms apart (0 = off) */
+  bool after_commit;     /* errors/drops on submits happen AFTER the request is stored (lost answers) */
+} pk_window_sim_faults;
+
+typedef struct pk_window_sim_opts {
+  const char *bind;            /* "127.0.0.1" */
+  int port;                    /* 0 = ephemeral */
+  const char *db_path;         /* ":memory:" or a file (state persists across restarts) */
+  const char *tls_cert, *tls_key; /* PEM; required */
+  const char *client_ca;       /* PEM: require a kiosk client certificate chaining here; NULL = no mTLS */
+  const char *card_issuer_ca;  /* PEM: card certificates must chain here (NULL: card auth answers 503) */
+  const char *card_crl;        /* PEM CRL of the issuer, optional */
+  const char *receipt_key;     /* PEM EC P-256 private key for receipts; NULL = ephemeral key */
+  unsigned seed;               /* catalog generator seed (default 1404) */
+  int services;                /* catalog size (default 5240) */
+  int token_ttl_s;             /* default 900 */
+  int otp_ttl_s;               /* default 120 */
+  int otp_resend_interval_s;   /* default 60 */
+  int otp_max_sends;           /* per national code per hour, default 3 */
+  bool test_endpoints;         /* /api/v1/test/otp and /api/v1/admin/... */
+  bool quiet;                  /* no request log on stderr */
+  pk_window_sim_faults faults;
+} pk_window_sim_opts;
+
+void pk_window_sim_opts_defaults(pk_window_sim_opts *o);
+/* Returns NULL with a malloc'd message in *err. */
+pk_window_sim *pk_window_sim_start(const pk_window_sim_opts *o, char **err);
+int pk_window_sim_port(const pk_window_sim *s);
+void pk_window_sim_set_faults(pk_window_sim *s, const pk_window_sim_faults *f);
+/* Number of stored service requests (tests: "exactly one request"). */
+long pk_window_sim_request_count(pk_window_sim *s);
+/* Last OTP issued for otp_id (tests), or -1. */
+int pk_window_sim_last_otp(pk_window_sim *s, const char *otp_id, char out[8]);
+void pk_window_sim_stop(pk_window_sim *s);
+
+#endif
