@@ -30,7 +30,7 @@ typedef enum {
 const char *pk_net_error_name(pk_net_error e); /* "ok", "offline", ... */
 
 /* Common to every result: the category and, when the window sent problem+json, its details. */
-typedef struct pk_net_status {
+typedef struct pk_net_result {
   pk_net_error err;
   int http_status;        /* 0 when no HTTP answer */
   char code[64];          /* stable machine code, e.g. "otp_invalid", "insufficient_level" */
@@ -39,7 +39,7 @@ typedef struct pk_net_status {
   char field[64];         /* first offending form field for validation errors */
   int retry_after_s;      /* from Retry-After or the problem body, 0 if none */
   int attempts;           /* HTTP attempts made (retries + 1) */
-} pk_net_status;
+} pk_net_result;
 
 /* Bytes the card signs for card authentication (SHA-256 then the card's key):
  * "pishkhan-card-auth/v1\n" kiosk_id "\n" nonce. Returns the length (excluding NUL)
@@ -48,13 +48,13 @@ int pk_net_card_tbs(const char *kiosk_id, const char *nonce, char *out, size_t o
 #define PK_NET_CARD_TBS_PREFIX "pishkhan-card-auth/v1\n"
 
 typedef struct pk_net_challenge {
-  pk_net_status st;
+  pk_net_result st;
   char nonce[96];         /* base64url */
   int expires_in_s;
 } pk_net_challenge;
 
 typedef struct pk_net_session {
-  pk_net_status st;
+  pk_net_result st;
   int level;              /* 1..3 */
   int expires_in_s;
   char national_code_masked[16];
@@ -63,7 +63,7 @@ typedef struct pk_net_session {
 } pk_net_session;
 
 typedef struct pk_net_otp {
-  pk_net_status st;
+  pk_net_result st;
   char otp_id[64];
   int expires_in_s;
   int resend_after_s;
@@ -72,23 +72,23 @@ typedef struct pk_net_otp {
 } pk_net_otp;
 
 typedef struct pk_net_sync {
-  pk_net_status st;
+  pk_net_result st;
   bool changed;           /* false: ETag matched, nothing written */
   long version;
   size_t agencies, services;
 } pk_net_sync;
 
-typedef struct pk_net_submit {
-  pk_net_status st;
+typedef struct pk_net_receipt {
+  pk_net_result st;
   char tracking_code[32];
   char status[32];        /* received | in_review | done | rejected */
   bool replayed;          /* the window had already accepted this idempotency key */
   int64_t submitted_at;   /* unix seconds */
   const char *receipt_jws;/* compact JWS ES256, verified by the receipt module */
-} pk_net_submit;
+} pk_net_receipt;
 
 typedef struct pk_net_req_status {
-  pk_net_status st;
+  pk_net_result st;
   char tracking_code[32];
   char service_id[32];
   char status[32];
@@ -106,7 +106,7 @@ typedef struct pk_net_inbox_item {
 } pk_net_inbox_item;
 
 typedef struct pk_net_inbox {
-  pk_net_status st;
+  pk_net_result st;
   size_t n;
   const pk_net_inbox_item *items;
 } pk_net_inbox;
@@ -115,25 +115,25 @@ typedef struct pk_net_doc_row {
   const char *label_fa, *label_en, *value;
 } pk_net_doc_row;
 
-typedef struct pk_net_document {
-  pk_net_status st;
+typedef struct pk_net_doc {
+  pk_net_result st;
   const char *document_id, *kind;  /* kind: report_card | insurance_record | tax_clearance */
   const char *title_fa, *title_en, *subject_fa;
   int64_t issued_at;
   size_t nrows;
   const pk_net_doc_row *rows;
   const char *jws;                 /* the document signed by the window (ES256) */
-} pk_net_document;
+} pk_net_doc;
 
 typedef void (*pk_net_challenge_cb)(const pk_net_challenge *r, void *ud);
 typedef void (*pk_net_session_cb)(const pk_net_session *r, void *ud);
 typedef void (*pk_net_otp_cb)(const pk_net_otp *r, void *ud);
-typedef void (*pk_net_done_cb)(const pk_net_status *r, void *ud);
+typedef void (*pk_net_done_cb)(const pk_net_result *r, void *ud);
 typedef void (*pk_net_sync_cb)(const pk_net_sync *r, void *ud);
-typedef void (*pk_net_submit_cb)(const pk_net_submit *r, void *ud);
+typedef void (*pk_net_submit_cb)(const pk_net_receipt *r, void *ud);
 typedef void (*pk_net_req_status_cb)(const pk_net_req_status *r, void *ud);
 typedef void (*pk_net_inbox_cb)(const pk_net_inbox *r, void *ud);
-typedef void (*pk_net_document_cb)(const pk_net_document *r, void *ud);
+typedef void (*pk_net_document_cb)(const pk_net_doc *r, void *ud);
 
 /* Uses cfg->url, ca_bundle, client_cert/key, pinned_pubkey, proxy, timeouts, max_retries,
  * kiosk_id. Returns NULL with a malloc'd English message in *err. */
@@ -171,7 +171,7 @@ pk_net_req *pk_net_catalog_sync(pk_net *net, struct pk_catalog *cat, pk_net_sync
  * idempotency key (keep it with the offline queue entry); the client resends it on every retry. */
 pk_net_req *pk_net_submit(pk_net *net, const char *service_id, const char *fields_json,
                           const char *idem_key, pk_net_submit_cb cb, void *ud);
-pk_net_req *pk_net_status(pk_net *net, const char *tracking_code, pk_net_req_status_cb cb, void *ud);
+pk_net_req *pk_net_track(pk_net *net, const char *tracking_code, pk_net_req_status_cb cb, void *ud);
 pk_net_req *pk_net_inbox_get(pk_net *net, pk_net_inbox_cb cb, void *ud);
 /* kind: report_card | insurance_record | tax_clearance; params_json: {"student_national_code":..,"year":..} or NULL */
 pk_net_req *pk_net_document(pk_net *net, const char *kind, const char *params_json,
