@@ -1,0 +1,154 @@
+/* The state machine's frame: inputs, screen switching, session wipe and idle timeout.
+ * What each screen does with a key lives in its own app_*.c file. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app_private.h"
+#include "pishkhan/log.h"
+
+static const char *screen_names[PK_SCREEN_COUNT] = {
+    "home", "card-read", "card-error", "pin", "pin-blocked", "auth", "dashboard", "agencies", "services",
+    "search", "service", "form", "review", "submit", "receipt", "status", "inbox", "document",
+};
+
+const char *pk_screen_name(pk_screen_id id) {
+  return (id >= 0 && id < PK_SCREEN_COUNT) ? screen_names[id] : "?";
+}
+
+pk_app *pk_app_new(const pk_config *cfg, const pk_backend_ops *ops, void *be) {
+  pk_app *app = calloc(1, sizeof *app);
+  if (!app) return NULL;
+  app->pin = pk_secret_new(PK_PIN_MAX);
+  if (!app->pin) {
+    free(app);
+    return NULL;
+  }
+  app->cfg = cfg;
+  app->ops = ops;
+  app->be = be;
+  app->countdown = -1;
+  app->gen = 1;
+  app->screen = PK_SCREEN_HOME;
+  app->dirty = true;
+  return app;
+}
+
+void pk_app_free(pk_app *app) {
+  if (!app) return;
+  pk_app_wipe_session(app, "shutdown");
+  pk_secret_free(app->pin);
+  free(app);
+}
+
+void pk_app_go(pk_app *app, pk_screen_id to) {
+  const pk_screen_ops *from = pk_app_screen_ops(app->screen);
+  if (from && from->leave) from->leave(app);
+  app->screen = to;
+  app->dirty = true;
+  const pk_screen_ops *ops = pk_app_screen_ops(to);
+  if (ops && ops->enter) ops->enter(app);
+}
+
+void pk_app_set_message(pk_app *app, const char *msgid) {
+  app->message = msgid;
+  app->dirty = true;
+}
+
+/* Everything that belongs to the citizen goes: identity, PIN, token (backend), screens. */
+void pk_app_wipe_session(pk_app *app, const char *why) {
+  bool had = app->has_session || app->screen != PK_SCREEN_HOME;
+  if (app->ops && app->ops->cancel) app->ops->cancel(app->be);
+  if (app->ops && app->ops->card_close) app->ops->card_close(app->be);
+  pk_secret_clear(app->pin);
+  pk_wipe(&app->who, sizeof app->who);
+  app->has_session = false;
+  app->pin_tries = -1;
+  app->countdown = -1;
+  app->gen++;
+  app->message = NULL;
+  if (app->screen != PK_SCREEN_HOME) pk_app_go(app, PK_SCREEN_HOME);
+  app->dirty = true;
+  if (had) pk_info("session wiped (%s)", why);
+}
+
+static void touch(pk_app *app, uint64_t now) {
+  app->now = now;
+  app->last_activity = now;
+  if (app->countdown >= 0) {
+    app->countdown = -1;
+    app->dirty = true;
+  }
+}
+
+void pk_app_key(pk_app *app, pk_key key, uint64_t now) {
+  touch(app, now);
+  if (key.code == PK_KEY_LANG) {
+    app->dirty = true; /* the view switches the catalog language; state is unchanged */
+    return;
+  }
+  const pk_screen_ops *ops = pk_app_screen_ops(app->screen);
+  if (ops && ops->key) ops->key(app, key);
+}
+
+void pk_app_card_inserted(pk_app *app, const char *reader, uint64_t now) {
+  touch(app, now);
+  app->card_present = true;
+  snprintf(app->reader, sizeof app->reader, "%s", reader ? reader : "");
+  if (app->screen == PK_SCREEN_HOME) pk_app_go(app, PK_SCREEN_CARD_READ);
+  app->dirty = true;
+}
+
+void pk_app_card_removed(pk_app *app, const char *reader, uint64_t now) {
+  touch(app, now);
+  app->card_present = false;
+  pk_app_wipe_session(app, "card removed");
+}
+
+/* Only a screen that belongs to someone times out: home has nobody to protect. */
+void pk_app_tick(pk_app *app, uint64_t now) {
+  app->now = now;
+  if (app->screen == PK_SCREEN_HOME) return;
+  uint64_t idle_ms = now - app->last_activity;
+  uint64_t limit = (uint64_t)app->cfg->idle_timeout_s * 1000u;
+  uint64_t warn = (uint64_t)app->cfg->idle_warning_s * 1000u;
+  if (idle_ms >= limit) {
+    pk_app_wipe_session(app, "idle timeout");
+    return;
+  }
+  int left = idle_ms + warn >= limit ? (int)((limit - idle_ms + 999) / 1000) : -1;
+  if (left != app->countdown) {
+    app->countdown = left;
+    app->dirty = true;
+  }
+}
+
+pk_screen_id pk_app_screen(const pk_app *app) { return app->screen; }
+bool pk_app_has_session(const pk_app *app) { return app->has_session; }
+const pk_citizen *pk_app_citizen(const pk_app *app) { return app->has_session ? &app->who : NULL; }
+size_t pk_app_pin_length(const pk_app *app) { return pk_secret_len(app->pin); }
+int pk_app_pin_tries(const pk_app *app) { return app->pin_tries; }
+pk_card_result pk_app_card_result(const pk_app *app) { return app->card_res; }
+const char *pk_app_message(const pk_app *app) { return app->message; }
+int pk_app_idle_countdown(const pk_app *app) { return app->countdown; }
+bool pk_app_card_present(const pk_app *app) { return app->card_present; }
+unsigned pk_app_generation(const pk_app *app) { return app->gen; }
+
+bool pk_app_take_dirty(pk_app *app) {
+  bool d = app->dirty;
+  app->dirty = false;
+  return d;
+}
+
+const pk_screen_ops *pk_app_screen_ops(pk_screen_id id) {
+  switch (id) {
+  case PK_SCREEN_HOME: return &pk_screen_home;
+  case PK_SCREEN_CARD_READ: return &pk_screen_card_read;
+  case PK_SCREEN_CARD_ERROR: return &pk_screen_card_error;
+  case PK_SCREEN_PIN: return &pk_screen_pin;
+  case PK_SCREEN_PIN_BLOCKED: return &pk_screen_pin_blocked;
+  case PK_SCREEN_AUTH: return &pk_screen_auth;
+  case PK_SCREEN_DASHBOARD: return &pk_screen_dashboard;
+  default: return NULL;
+  }
+}

@@ -1,0 +1,106 @@
+/* The loop must deliver events posted from other threads, fire timers in order,
+ * and wake for a readable fd: the three things the kiosk waits on. */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "pishkhan/loop.h"
+
+static int seen_removed;
+static void on_event(pk_loop *l, const pk_event *ev, void *ud) {
+  (void)ud;
+  if (ev->type == PK_EV_CARD_REMOVED) seen_removed++;
+  pk_loop_stop(l);
+}
+
+static void *poster(void *arg) {
+  usleep(20000);
+  pk_event ev = {.type = PK_EV_CARD_REMOVED};
+  pk_loop_post(arg, &ev);
+  return NULL;
+}
+
+static void test_post_from_thread_wakes_loop(void **state) {
+  (void)state;
+  pk_loop *l = pk_loop_new();
+  pk_loop_on_event(l, on_event, NULL);
+  pthread_t t;
+  pthread_create(&t, NULL, poster, l);
+  uint64_t t0 = pk_now_ms();
+  pk_loop_run(l);
+  pthread_join(t, NULL);
+  assert_int_equal(seen_removed, 1);
+  assert_true(pk_now_ms() - t0 < 2000);
+  pk_loop_free(l);
+}
+
+static int order[3], norder;
+static void timer_cb(pk_loop *l, unsigned id, void *ud) {
+  order[norder++] = (int)(intptr_t)ud;
+  if (norder == 2) pk_loop_stop(l);
+}
+
+static void test_timers_fire_in_order_and_cancel(void **state) {
+  (void)state;
+  pk_loop *l = pk_loop_new();
+  pk_loop_timer(l, 30, timer_cb, (void *)2);
+  unsigned c = pk_loop_timer(l, 10, timer_cb, (void *)9);
+  pk_loop_timer(l, 5, timer_cb, (void *)1);
+  pk_loop_timer_cancel(l, c);
+  pk_loop_run(l);
+  assert_int_equal(norder, 2);
+  assert_int_equal(order[0], 1);
+  assert_int_equal(order[1], 2);
+  pk_loop_free(l);
+}
+
+static int io_hits;
+static void io_cb(pk_loop *l, int fd, unsigned rev, void *ud) {
+  char c;
+  assert_true(rev & PK_IO_IN);
+  assert_int_equal(read(fd, &c, 1), 1);
+  io_hits++;
+  pk_loop_unwatch(l, fd);
+  pk_loop_stop(l);
+}
+
+static void test_fd_watch(void **state) {
+  (void)state;
+  int p[2];
+  assert_int_equal(pipe(p), 0);
+  pk_loop *l = pk_loop_new();
+  pk_loop_watch(l, p[0], PK_IO_IN, io_cb, NULL);
+  assert_int_equal(write(p[1], "x", 1), 1);
+  pk_loop_run(l);
+  assert_int_equal(io_hits, 1);
+  pk_loop_free(l);
+  close(p[0]);
+  close(p[1]);
+}
+
+static int called;
+static void call_cb(void *ud) { called = *(int *)ud; }
+
+static void test_post_call_runs_on_loop(void **state) {
+  (void)state;
+  pk_loop *l = pk_loop_new();
+  int v = 42;
+  pk_loop_post_call(l, call_cb, &v);
+  assert_int_equal(called, 0); /* not run by the poster */
+  pk_loop_run_once(l, 100);
+  assert_int_equal(called, 42);
+  pk_loop_free(l);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_post_from_thread_wakes_loop),
+      cmocka_unit_test(test_timers_fire_in_order_and_cancel),
+      cmocka_unit_test(test_fd_watch),
+      cmocka_unit_test(test_post_call_runs_on_loop),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
