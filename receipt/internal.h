@@ -1,0 +1,42 @@
+/* Shared between the receipt module's files; not public. */
+#ifndef PK_RECEIPT_INTERNAL_H
+#define PK_RECEIPT_INTERNAL_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/evp.h>
+
+#include "pishkhan/receipt.h"
+
+/* base64url without padding (RFC 7515 §2). Strict decoder: rejects padding, other
+ * alphabets and non-zero trailing bits, so one token has one encoding. */
+char *rc_b64url_encode(const unsigned char *in, size_t len);
+size_t rc_b64url_encoded_len(size_t len);
+int rc_b64url_decode(const char *in, size_t inlen, unsigned char **out, size_t *outlen);
+
+/* ES256 over data with a P-256 key; sig is the 64-byte JOSE form r||s. */
+int rc_es256_sign(EVP_PKEY *key, const unsigned char *data, size_t len, unsigned char sig[64]);
+int rc_es256_verify(EVP_PKEY *key, const unsigned char *data, size_t len, const unsigned char sig[64]);
+int rc_sig_raw_to_der(const unsigned char raw[64], unsigned char **der, size_t *derlen);
+int rc_sig_der_to_raw(const unsigned char *der, size_t derlen, unsigned char raw[64]);
+
+/* The P-256 public key with this kid in a JWKS, or NULL (why says which rule failed). */
+EVP_PKEY *rc_jwks_find(const char *jwks_json, const char *kid, char *why, size_t whysz);
+EVP_PKEY *rc_load_private_pem(const char *path);
+
+/* Claims <-> model. claims_json_fit shortens texts until the whole token fits. */
+char *rc_claims_json(const pk_receipt *r);
+char *rc_claims_json_fit(const pk_receipt *r, size_t header_b64_len);
+int rc_claims_parse(const unsigned char *json, size_t len, pk_receipt *out);
+
+/* Persian text helpers: the one place that calls (or stands in for) the i18n engine. */
+void rc_sanitize(const char *in, char *out, size_t outsz);
+void rc_digits_fa(const char *in, char *out, size_t outsz);
+void rc_jalali_date(int64_t t, char *out, size_t outsz);   /* «۱ اردیبهشت ۱۴۰۳، ساعت ۱۴:۳۵» */
+void rc_gregorian_date(int64_t t, char *out, size_t outsz); /* "2024-04-20 14:35" */
+void rc_amount_fa(int64_t rials, char *out, size_t outsz);  /* «۱٬۲۰۰٬۰۰۰ ریال» */
+int rc_jalali_from_gregorian(int gy, int gm, int gd, int *jy, int *jm, int *jd);
+
+void rc_set_err(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#endif

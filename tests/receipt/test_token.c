@@ -1,0 +1,265 @@
+/* The receipt token: sign, parse, verify, tamper, size budget, key handling. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "../../receipt/internal.h"
+#include "helpers.h"
+
+static char dev_key[512], dev_jwks_path[512], dev_kid[64];
+static char *dev_jwks;
+static char tmpdir[256];
+
+static int setup(void **st) {
+  snprintf(dev_key, sizeof dev_key, "%s/pki/device/key.pem", PK_BINARY_DIR);
+  snprintf(dev_jwks_path, sizeof dev_jwks_path, "%s/pki/device/jwks.json", PK_BINARY_DIR);
+  char kidp[512];
+  snprintf(kidp, sizeof kidp, "%s/pki/device/kid", PK_BINARY_DIR);
+  read_small(kidp, dev_kid, sizeof dev_kid);
+  dev_jwks = slurp(dev_jwks_path);
+  snprintf(tmpdir, sizeof tmpdir, "/tmp/pk-receipt-token-XXXXXX");
+  return dev_jwks && mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **st) {
+  free(dev_jwks);
+  char cmd[300];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+  return system(cmd);
+}
+
+static void test_b64url(void **st) {
+  const unsigned char in[] = {0xfb, 0xff, 0x00, 0x61};
+  for (size_t n = 0; n <= sizeof in; n++) {
+    char *e = rc_b64url_encode(in, n);
+    assert_int_equal(strlen(e), rc_b64url_encoded_len(n));
+    assert_null(strpbrk(e, "+/="));
+    unsigned char *d;
+    size_t dn;
+    assert_int_equal(rc_b64url_decode(e, strlen(e), &d, &dn), 0);
+    assert_int_equal(dn, n);
+    assert_memory_equal(d, in, n);
+    free(d), free(e);
+  }
+  unsigned char *d;
+  size_t dn;
+  assert_int_not_equal(rc_b64url_decode("+_8", 3, &d, &dn), 0);  /* standard alphabet */
+  assert_int_not_equal(rc_b64url_decode("-_8=", 4, &d, &dn), 0); /* padding */
+  assert_int_not_equal(rc_b64url_decode("QR", 2, &d, &dn), 0);   /* non-zero trailing bits */
+  assert_int_not_equal(rc_b64url_decode("QUJDR", 5, &d, &dn), 0); /* impossible length */
+}
+
+static void test_der_roundtrip_with_leading_zeros(void **st) {
+  unsigned char raw[64] = {0}, back[64];
+  raw[5] = 0x80, raw[31] = 1; /* r has leading zeros and a high bit after them */
+  raw[32] = 0xff, raw[63] = 2;
+  unsigned char *der;
+  size_t n;
+  assert_int_equal(rc_sig_raw_to_der(raw, &der, &n), 0);
+  assert_int_equal(rc_sig_der_to_raw(der, n, back), 0);
+  assert_memory_equal(raw, back, 64);
+  OPENSSL_free(der);
+}
+
+static void test_device_sign_verify(void **st) {
+  pk_receipt r, out;
+  sample_receipt(&r);
+  char *jws = NULL;
+  assert_int_equal(pk_receipt_sign_device(&r, dev_key, dev_kid, &jws), 0);
+  assert_true(strlen(jws) <= PK_RECEIPT_QR_MAX_BYTES);
+  assert_null(strstr(jws, "="));
+  char why[128];
+  assert_int_equal(pk_receipt_verify(jws, dev_jwks, &out, why, sizeof why), 0);
+  assert_string_equal(out.tracking_code, r.tracking_code);
+  assert_string_equal(out.service_title, r.service_title);
+  assert_string_equal(out.agency, r.agency);
+  assert_string_equal(out.kiosk_id, r.kiosk_id);
+  assert_string_equal(out.national_code_last4, "5678");
+  assert_int_equal(out.issued_at, r.issued_at);
+  assert_int_equal(out.amount_rials, 1200000);
+  assert_int_equal(out.signer, PK_SIGNER_DEVICE);
+  assert_int_equal(out.status, PK_RECEIPT_QUEUED); /* forced for device receipts */
+  assert_string_equal(out.kid, dev_kid);
+  /* The full national code never travels in the token. */
+  pk_receipt p;
+  assert_int_equal(pk_receipt_parse(jws, &p), 0);
+  char *claims = pk_receipt_claims_json(&p);
+  assert_null(strstr(claims, "0012345678"));
+  assert_null(strstr(claims, "001234"));
+  free(claims);
+  pk_qr qr;
+  assert_int_equal(pk_qr_matrix(jws, &qr), 0);
+  assert_true(qr.version <= 15);
+  print_message("typical receipt: token %zu bytes, QR version %d (%dx%d)\n", strlen(jws), qr.version, qr.size,
+                qr.size);
+  pk_qr_free(&qr);
+  free(jws);
+}
+
+static void test_every_single_byte_tamper_fails(void **st) {
+  pk_receipt r, out;
+  sample_receipt(&r);
+  char *jws = NULL;
+  assert_int_equal(pk_receipt_sign_device(&r, dev_key, dev_kid, &jws), 0);
+  size_t n = strlen(jws);
+  for (size_t i = 0; i < n; i++) {
+    char saved = jws[i];
+    jws[i] = saved == 'A' ? 'B' : 'A';
+    if (jws[i] == saved) continue;
+    assert_int_not_equal(pk_receipt_verify(jws, dev_jwks, &out, NULL, 0), 0);
+    jws[i] = saved;
+  }
+  assert_int_equal(pk_receipt_verify(jws, dev_jwks, &out, NULL, 0), 0);
+  free(jws);
+}
+
+static void test_wrong_key_and_unknown_kid(void **st) {
+  char pem[300];
+  snprintf(pem, sizeof pem, "%s/other.pem", tmpdir);
+  char *other = fresh_key(pem, dev_kid); /* same kid, different key: a forger's JWKS */
+  pk_receipt r, out;
+  sample_receipt(&r);
+  char *jws = NULL, why[128];
+  assert_int_equal(pk_receipt_sign_device(&r, pem, dev_kid, &jws), 0);
+  assert_int_equal(pk_receipt_verify(jws, dev_jwks, &out, why, sizeof why), -PK_RECEIPT_ESIG);
+  assert_non_null(strstr(why, "signature"));
+  assert_int_equal(pk_receipt_verify(jws, other, &out, why, sizeof why), 0);
+  free(jws);
+  assert_int_equal(pk_receipt_sign_device(&r, pem, "nobody", &jws), 0);
+  assert_int_equal(pk_receipt_verify(jws, dev_jwks, &out, why, sizeof why), -PK_RECEIPT_EKEY);
+  assert_non_null(strstr(why, "nobody"));
+  assert_int_equal(pk_receipt_verify(jws, "not json", &out, why, sizeof why), -PK_RECEIPT_EKEY);
+  free(jws);
+  free(other);
+  assert_int_equal(pk_receipt_sign_device(&r, "/nonexistent.pem", "k", &jws), -PK_RECEIPT_EKEY);
+  assert_null(jws);
+}
+
+static char *forge(const char *header, const char *claims, const char *sig) {
+  char *h = rc_b64url_encode((const unsigned char *)header, strlen(header));
+  char *p = rc_b64url_encode((const unsigned char *)claims, strlen(claims));
+  char *o = malloc(strlen(h) + strlen(p) + strlen(sig) + 3);
+  sprintf(o, "%s.%s.%s", h, p, sig);
+  free(h), free(p);
+  return o;
+}
+
+static void test_rejects_other_algorithms_and_shapes(void **st) {
+  pk_receipt r, out;
+  sample_receipt(&r);
+  char *jws = NULL;
+  assert_int_equal(pk_receipt_sign_device(&r, dev_key, dev_kid, &jws), 0);
+  const char *sig = strrchr(jws, '.') + 1;
+  char *claims = pk_receipt_claims_json(&r), hdr[128];
+  const char *algs[] = {"none", "HS256", "ES384", "es256"};
+  for (size_t i = 0; i < 4; i++) {
+    snprintf(hdr, sizeof hdr, "{\"alg\":\"%s\",\"kid\":\"%s\"}", algs[i], dev_kid);
+    char *f = forge(hdr, claims, sig);
+    assert_int_equal(pk_receipt_verify(f, dev_jwks, &out, NULL, 0), -PK_RECEIPT_EINVAL);
+    free(f);
+  }
+  snprintf(hdr, sizeof hdr, "{\"alg\":\"ES256\",\"kid\":\"%s\",\"crit\":[\"x\"]}", dev_kid);
+  char *f = forge(hdr, claims, sig);
+  assert_int_equal(pk_receipt_parse(f, &out), -PK_RECEIPT_EINVAL);
+  free(f);
+  const char *bad[] = {"", "a.b", "a.b.c.d", "..", "e30.e30.", "e30.e30.e30"};
+  for (size_t i = 0; i < 6; i++) assert_int_equal(pk_receipt_parse(bad[i], &out), -PK_RECEIPT_EINVAL);
+  free(claims);
+  free(jws);
+}
+
+static void test_device_cannot_claim_submitted(void **st) {
+  pk_receipt r, out;
+  sample_receipt(&r);
+  r.signer = PK_SIGNER_DEVICE;
+  r.status = PK_RECEIPT_SUBMITTED;
+  char *jws = NULL, why[128];
+  assert_int_equal(pk_receipt_sign(&r, dev_key, dev_kid, &jws), 0);
+  assert_int_equal(pk_receipt_verify(jws, dev_jwks, &out, why, sizeof why), -PK_RECEIPT_EPOLICY);
+  free(jws);
+}
+
+static void test_long_texts_are_shortened_to_fit_v15(void **st) {
+  pk_receipt r, out;
+  sample_receipt(&r);
+  r.service_title[0] = r.agency[0] = r.office[0] = '\0';
+  for (int i = 0; i < 6; i++) strcat(r.service_title, "درخواست صدور مجدد ");
+  for (int i = 0; i < 5; i++) strcat(r.agency, "سازمان ثبت اسناد ");
+  snprintf(r.office, sizeof r.office, "%s", r.agency);
+  char *jws = NULL;
+  assert_int_equal(pk_receipt_sign_device(&r, dev_key, dev_kid, &jws), 0);
+  assert_true(strlen(jws) <= PK_RECEIPT_QR_MAX_BYTES);
+  assert_int_equal(pk_receipt_verify(jws, dev_jwks, &out, NULL, 0), 0);
+  assert_string_equal(out.office, "");                       /* dropped first */
+  assert_non_null(strstr(out.service_title, "…"));            /* cut, and says so */
+  assert_memory_equal(out.service_title, r.service_title, 20); /* a prefix of the real title */
+  pk_qr qr;
+  assert_int_equal(pk_qr_matrix(jws, &qr), 0);
+  assert_true(qr.version <= 15);
+  pk_qr_free(&qr);
+  free(jws);
+}
+
+static void test_national_code_masking_any_digits(void **st) {
+  pk_receipt r = {0};
+  pk_receipt_set_national_code(&r, "۰۰۱۲۳۴۵۶۷۸");
+  assert_string_equal(r.national_code_last4, "5678");
+  pk_receipt_set_national_code(&r, "٠٠١٢٣٤٥٦٧٩");
+  assert_string_equal(r.national_code_last4, "5679");
+  pk_receipt_set_national_code(&r, "12");
+  assert_string_equal(r.national_code_last4, "");
+}
+
+static void test_book_reprint_by_tracking_code(void **st) {
+  pk_receipt r;
+  sample_receipt(&r);
+  char *a = NULL, *b = NULL;
+  assert_int_equal(pk_receipt_sign_device(&r, dev_key, dev_kid, &a), 0);
+  snprintf(r.tracking_code, sizeof r.tracking_code, "1403-9999-0001");
+  assert_int_equal(pk_receipt_sign_device(&r, dev_key, dev_kid, &b), 0);
+  pk_receipt_book *bk = pk_receipt_book_new();
+  assert_int_equal(pk_receipt_book_add(bk, a), 0);
+  assert_int_equal(pk_receipt_book_add(bk, b), 0);
+  assert_int_equal(pk_receipt_book_add(bk, a), 0);
+  assert_int_not_equal(pk_receipt_book_add(bk, "garbage"), 0);
+  assert_int_equal(pk_receipt_book_count(bk), 2);
+  assert_string_equal(pk_receipt_book_find(bk, "1403-9999-0001"), b);
+  assert_string_equal(pk_receipt_book_find(bk, "1403-0215-4823"), a);
+  pk_receipt_book_clear(bk);
+  assert_null(pk_receipt_book_find(bk, "1403-0215-4823"));
+  pk_receipt_book_free(bk);
+  free(a), free(b);
+}
+
+static void test_qr_limits(void **st) {
+  pk_qr qr;
+  char big[PK_RECEIPT_QR_MAX_BYTES + 2];
+  memset(big, 'a', sizeof big - 1);
+  big[sizeof big - 1] = 0;
+  assert_int_equal(pk_qr_matrix(big, &qr), -PK_RECEIPT_ETOOBIG);
+  big[PK_RECEIPT_QR_MAX_BYTES] = 0;
+  assert_int_equal(pk_qr_matrix(big, &qr), 0);
+  assert_int_equal(qr.version, 15);
+  assert_int_equal(qr.size, 77);
+  pk_qr_free(&qr);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_b64url),
+      cmocka_unit_test(test_der_roundtrip_with_leading_zeros),
+      cmocka_unit_test(test_device_sign_verify),
+      cmocka_unit_test(test_every_single_byte_tamper_fails),
+      cmocka_unit_test(test_wrong_key_and_unknown_kid),
+      cmocka_unit_test(test_rejects_other_algorithms_and_shapes),
+      cmocka_unit_test(test_device_cannot_claim_submitted),
+      cmocka_unit_test(test_long_texts_are_shortened_to_fit_v15),
+      cmocka_unit_test(test_national_code_masking_any_digits),
+      cmocka_unit_test(test_book_reprint_by_tracking_code),
+      cmocka_unit_test(test_qr_limits),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
