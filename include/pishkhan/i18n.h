@@ -1,0 +1,76 @@
+/* Persian text engine: terminal line layout (bidi + shaping), display sanitizing,
+ * message catalogs, digits, Jalali calendar, search normalization, validators.
+ *
+ * Every function returning char * returns a malloc'd NUL-terminated UTF-8 string
+ * (free() it), or NULL only when memory runs out. NULL input is treated as "". */
+#ifndef PISHKHAN_I18N_H
+#define PISHKHAN_I18N_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- Language and catalogs (gettext domain "pishkhan") ---- */
+typedef enum { PK_LANG_FA = 0, PK_LANG_EN = 1 } pk_lang;
+
+/* Binds the catalogs. localedir NULL: pk_i18n_localedir(). Call after setlocale(LC_ALL, "").
+ * Works without any fa_IR locale installed (see i18n/lang.c for how). */
+void pk_i18n_init(const char *localedir);
+/* Switches the UI language at runtime (kiosk button); affects pk_tr, pk_visual, digits. */
+void pk_i18n_set_lang(pk_lang lang);
+pk_lang pk_i18n_lang(void);
+/* Parses "fa"/"en" (config value); unknown -> PK_LANG_FA. */
+pk_lang pk_lang_from_code(const char *code);
+/* $PK_LOCALEDIR if set, else the build tree's locale dir (compiled in). */
+const char *pk_i18n_localedir(void);
+/* Translation of an English msgid in the current language (static storage, never NULL). */
+const char *pk_tr(const char *msgid);
+/* Plural form: n selects singular/plural per the catalog's Plural-Forms. */
+const char *pk_trn(const char *msgid, const char *msgid_plural, unsigned long n);
+
+#ifndef PK_NO_GETTEXT_MACROS
+#define _(s) pk_tr(s)
+#define N_(s) (s)
+#endif
+
+/* ---- Terminal layout ---- */
+typedef enum { PK_DIR_LANG = 0, PK_DIR_LTR = 1, PK_DIR_RTL = 2 } pk_dir;
+
+/* bidi = app (default): pk_visual reorders and shapes. bidi = terminal: logical text is
+ * passed through (truncated/padded only) for terminals that reorder and shape themselves. */
+void pk_i18n_set_bidi_terminal(bool terminal);
+
+/* One line of logical UTF-8 -> the cells to write, left to right. Paragraph direction
+ * from the UI language (RTL for fa). width > 0: truncated with '…' at the end side of
+ * the text and padded (right-aligned in RTL, left-aligned in LTR) to exactly width cells;
+ * width 0: neither. Isolates, marks and ZWNJ never reach the result. */
+char *pk_visual(const char *utf8, int width);
+char *pk_visual_dir(const char *utf8, int width, pk_dir dir);
+/* Width in terminal cells of the text once shaped (lam-alef counts one cell). */
+int pk_text_width(const char *utf8);
+/* Cells of one code point: 0 for marks/format chars, 2 for wide, else 1. */
+int pk_char_width(uint32_t cp);
+/* Wraps a logical paragraph ('\n' forces a break) into lines of at most width cells,
+ * breaking at UAX #14 opportunities in logical order. *lines_out gets the LOGICAL lines
+ * (pk_wrap_logical) or the VISUAL lines, each pk_visual'd to width (pk_wrap).
+ * Returns the line count (>= 1 on success), -1 on error. Free with pk_lines_free. */
+int pk_wrap_logical(const char *utf8, int width, char ***lines_out);
+int pk_wrap(const char *utf8, int width, char ***lines_out);
+void pk_lines_free(char **lines, int n);
+/* LRI + text + PDI: a value that must read left to right as one unit. */
+char *pk_isolate_ltr(const char *utf8);
+
+/* ---- Display sanitizer: every string from the server, the card or a file ---- */
+/* Invalid UTF-8 -> U+FFFD; C0/C1 controls and ESC/CSI/OSC/DCS/... sequences removed
+ * (TAB, LF, CR, VT, FF become a space); bidi controls U+202A-202E, U+2066-2069,
+ * U+200E, U+200F, U+061C removed; U+2028/2029 become a space. Result at most max_bytes
+ * bytes (cut at a character boundary); max_bytes 0 = no cap. */
+char *pk_sanitize(const char *utf8, size_t max_bytes);
+
+/* ---- Digits ---- */
+/* ASCII digits -> Persian ۰-۹ when the UI language is fa; a copy otherwise. */
+char *pk_digits_localize(const char *utf8);
+char *pk_digits_to_persian(const char *utf8);
+/* Persian and Arabic-Indic digits -> ASCII. */
+char *pk_digits_to_ascii(const char *utf8);
+
+#endif
