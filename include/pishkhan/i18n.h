@@ -73,4 +73,38 @@ char *pk_digits_to_persian(const char *utf8);
 /* Persian and Arabic-Indic digits -> ASCII. */
 char *pk_digits_to_ascii(const char *utf8);
 
+/* ---- Jalali (Solar Hijri) calendar, through ICU's Persian calendar ---- */
+/* 0 on success, -1 on an invalid date (month lengths and leap years checked). */
+int pk_jalali_from_gregorian(int gy, int gm, int gd, int *jy, int *jm, int *jd);
+int pk_gregorian_from_jalali(int jy, int jm, int jd, int *gy, int *gm, int *gd);
+bool pk_jalali_is_leap(int jy);
+int pk_jalali_month_days(int jy, int jm);       /* 0 if jm is not 1..12 */
+bool pk_jalali_valid(int jy, int jm, int jd);
+int pk_jalali_weekday(int jy, int jm, int jd);  /* 0 = Saturday (شنبه) .. 6 = Friday, -1 invalid */
+/* Local calendar day of t (TZ of the process). 0 on success. */
+int pk_jalali_from_time(long long unix_seconds, int *jy, int *jm, int *jd);
+/* Month (1..12) and weekday (0 = Saturday) names in the UI language. */
+const char *pk_jalali_month_name(int jm);
+const char *pk_weekday_name(int wd);
+
+typedef enum {
+  PK_JDATE_NUMERIC = 0, /* ۱۴۰۳/۰۲/۰۱ */
+  PK_JDATE_LONG = 1,    /* ۱ اردیبهشت ۱۴۰۳ */
+  PK_JDATE_WEEKDAY = 2, /* شنبه ۱ اردیبهشت ۱۴۰۳ */
+} pk_jdate_style;
+/* Digits follow the UI language. NULL on an invalid date. */
+char *pk_jalali_format(int jy, int jm, int jd, pk_jdate_style style);
+
+typedef enum {
+  PK_DATE_OK = 0,
+  PK_DATE_EFORMAT = -1, /* not year/month/day */
+  PK_DATE_EYEAR = -2,   /* year outside 1..9377 (a four-digit year is expected) */
+  PK_DATE_EMONTH = -3,  /* month not 1..12 */
+  PK_DATE_EDAY = -4,    /* no such day in that month and year (e.g. 30 Esfand of a common year) */
+} pk_date_err;
+/* Parses a typed Jalali date in any digit set: "1403/2/1", "۱۴۰۳-۰۲-۰۱", "١٤٠٣.٠٢.٠١",
+ * "1 اردیبهشت 1403". Returns PK_DATE_OK or an error; pk_date_error_message explains it. */
+pk_date_err pk_jalali_parse(const char *utf8, int *jy, int *jm, int *jd);
+const char *pk_date_error_message(pk_date_err err);
+
 #endif
