@@ -1,0 +1,152 @@
+/* The one receipt layout, drawn with Pango (shaping, bidi) and Cairo into a recording
+ * surface; PNG, ESC/POS and PDF replay it, so the three outputs cannot drift apart.
+ * Units are printer dots at 203 dpi (576 across 80 mm paper, 384 across 58 mm). */
+#include <pango/pangocairo.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "render.h"
+#include "strings_fa.h"
+
+#define FONT "Noto Naskh Arabic"
+#define LRI "\u2066" /* keeps numbers and Latin ids in their own left-to-right order */
+#define PDI "\u2069"
+
+typedef struct {
+  cairo_t *cr;
+  PangoLayout *lay;
+  double w, margin, y, k; /* k: font scale for the paper width */
+} pen_t;
+
+static void para(pen_t *p, const char *text, double px, int bold, PangoAlignment align) {
+  PangoFontDescription *fd = pango_font_description_from_string(FONT);
+  pango_font_description_set_absolute_size(fd, px * p->k * PANGO_SCALE);
+  pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+  pango_layout_set_font_description(p->lay, fd);
+  pango_font_description_free(fd);
+  pango_layout_set_alignment(p->lay, align);
+  pango_layout_set_text(p->lay, text, -1);
+  cairo_move_to(p->cr, p->margin, p->y);
+  pango_cairo_show_layout(p->cr, p->lay);
+  int h;
+  pango_layout_get_pixel_size(p->lay, NULL, &h);
+  p->y += h;
+}
+
+static void field(pen_t *p, const char *label, const char *value, double px, int bold) {
+  char buf[1024];
+  snprintf(buf, sizeof buf, "%s: %s", label, value);
+  para(p, buf, px, bold, PANGO_ALIGN_RIGHT);
+}
+
+static void rule(pen_t *p) {
+  p->y += 6;
+  cairo_set_line_width(p->cr, 2);
+  double dash[] = {8, 6};
+  cairo_set_dash(p->cr, dash, 2, 0);
+  cairo_move_to(p->cr, p->margin, p->y + 1);
+  cairo_line_to(p->cr, p->w - p->margin, p->y + 1);
+  cairo_stroke(p->cr);
+  cairo_set_dash(p->cr, NULL, 0, 0);
+  p->y += 10;
+}
+
+/* Whole dots per module, so every module prints as the same number of dots. */
+static void qr(pen_t *p, const pk_qr *q) {
+  int quiet = 4, mod = (int)((p->w - 2 * p->margin) / (q->size + 2 * quiet));
+  if (mod > 6) mod = 6; /* 0.75 mm modules scan well; larger only lengthens the paper */
+  int side = (q->size + 2 * quiet) * mod;
+  int x0 = (int)(p->w - side) / 2 + quiet * mod, y0 = (int)p->y + quiet * mod;
+  for (int r = 0; r < q->size; r++)
+    for (int c = 0; c < q->size; c++)
+      if (q->dark[r * q->size + c]) cairo_rectangle(p->cr, x0 + c * mod, y0 + r * mod, mod, mod);
+  cairo_fill(p->cr);
+  p->y += side;
+}
+
+static void body(pen_t *p, const pk_receipt *r, const pk_qr *q) {
+  char a[PK_RECEIPT_TEXT * 2], b[PK_RECEIPT_TEXT * 2 + 128], c[PK_RECEIPT_TEXT * 2 + 256];
+  para(p, FA_HEADING, 34, 1, PANGO_ALIGN_CENTER);
+  para(p, FA_WINDOW, 22, 0, PANGO_ALIGN_CENTER);
+  if (r->office[0]) {
+    rc_sanitize(r->office, a, sizeof a);
+    para(p, a, 22, 0, PANGO_ALIGN_CENTER);
+  }
+  rule(p);
+  rc_sanitize(r->service_title, a, sizeof a);
+  field(p, FA_SERVICE, a, 25, 1);
+  if (r->agency[0]) {
+    rc_sanitize(r->agency, a, sizeof a);
+    field(p, FA_AGENCY, a, 23, 0);
+  }
+  rc_sanitize(r->service_id, a, sizeof a);
+  snprintf(b, sizeof b, LRI "%s" PDI, a);
+  field(p, FA_SERVICE_ID, b, 21, 0);
+  rule(p);
+  para(p, FA_TRACKING, 23, 0, PANGO_ALIGN_CENTER);
+  rc_sanitize(r->tracking_code, a, sizeof a);
+  rc_digits_fa(a, b, sizeof b);
+  snprintf(c, sizeof c, LRI "%s" PDI, b);
+  para(p, c, 44, 1, PANGO_ALIGN_CENTER);
+  snprintf(c, sizeof c, LRI "%s" PDI, a);
+  para(p, c, 20, 0, PANGO_ALIGN_CENTER);
+  rule(p);
+  rc_jalali_date(r->issued_at, a, sizeof a);
+  field(p, FA_DATE, a, 23, 0);
+  rc_gregorian_date(r->issued_at, a, sizeof a);
+  snprintf(b, sizeof b, LRI "%s" PDI, a);
+  para(p, b, 20, 0, PANGO_ALIGN_RIGHT);
+  field(p, FA_STATUS, r->status == PK_RECEIPT_QUEUED ? FA_QUEUED : FA_SUBMITTED, 23, 1);
+  if (r->amount_rials > 0) {
+    rc_amount_fa(r->amount_rials, a, sizeof a);
+    field(p, FA_AMOUNT, a, 23, 0);
+  }
+  if (r->national_code_last4[0]) {
+    snprintf(a, sizeof a, "******%s", r->national_code_last4);
+    rc_digits_fa(a, b, sizeof b);
+    snprintf(c, sizeof c, LRI "%s" PDI, b);
+    field(p, FA_NATIONAL_CODE, c, 23, 0);
+  }
+  rc_sanitize(r->kiosk_id, a, sizeof a);
+  snprintf(b, sizeof b, LRI "%s" PDI, a);
+  field(p, FA_KIOSK, b, 21, 0);
+  if (r->status == PK_RECEIPT_QUEUED) para(p, FA_QUEUED_NOTE, 20, 0, PANGO_ALIGN_RIGHT);
+  rule(p);
+  para(p, FA_SCAN_HINT, 20, 0, PANGO_ALIGN_CENTER);
+  if (q) qr(p, q);
+  rc_sanitize(r->kid, a, sizeof a);
+  snprintf(b, sizeof b, "%s (%s: " LRI "%s" PDI ")",
+           r->signer == PK_SIGNER_DEVICE ? FA_SIGNED_DEVICE : FA_SIGNED_WINDOW, FA_KEY, a);
+  para(p, b, 19, 0, PANGO_ALIGN_CENTER);
+  p->y += 8;
+}
+
+int rc_layout_record(const pk_receipt *r, const char *jws, int width_dots, rc_recording *out) {
+  pk_qr q = {0};
+  if (jws && pk_qr_matrix(jws, &q)) return -PK_RECEIPT_ETOOBIG;
+  cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_ALPHA, NULL);
+  cairo_t *cr = cairo_create(rec);
+  cairo_set_source_rgb(cr, 0, 0, 0);
+  PangoLayout *lay = pango_cairo_create_layout(cr);
+  PangoContext *ctx = pango_layout_get_context(lay);
+  pango_context_set_base_dir(ctx, PANGO_DIRECTION_RTL);
+  pango_layout_set_auto_dir(lay, FALSE); /* every paragraph is Persian-first */
+  pen_t p = {.cr = cr, .lay = lay, .w = width_dots, .margin = 10, .y = 10,
+             .k = width_dots >= 576 ? 1.0 : 0.82};
+  pango_layout_set_width(lay, (int)((p.w - 2 * p.margin) * PANGO_SCALE));
+  pango_layout_set_wrap(lay, PANGO_WRAP_WORD_CHAR);
+  body(&p, r, jws ? &q : NULL);
+  g_object_unref(lay);
+  cairo_destroy(cr);
+  pk_qr_free(&q);
+  if (cairo_surface_status(rec) != CAIRO_STATUS_SUCCESS) {
+    cairo_surface_destroy(rec);
+    return -PK_RECEIPT_ENOMEM;
+  }
+  out->surface = rec;
+  out->width = width_dots;
+  out->height = (int)p.y + 1;
+  return 0;
+}
+
+int rc_paper_dots(int paper_mm) { return paper_mm == 58 ? 384 : 576; }

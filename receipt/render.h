@@ -1,0 +1,18 @@
+/* Internal: the recorded layout shared by the three outputs. */
+#ifndef PK_RECEIPT_RENDER_H
+#define PK_RECEIPT_RENDER_H
+#include <cairo.h>
+
+#include "internal.h"
+
+typedef struct {
+  cairo_surface_t *surface; /* recording surface, black ink on transparent */
+  int width, height;        /* dots */
+} rc_recording;
+
+int rc_layout_record(const pk_receipt *r, const char *jws, int width_dots, rc_recording *out);
+int rc_paper_dots(int paper_mm);
+/* The layout replayed onto an image: CAIRO_FORMAT_A8 (ink coverage) or RGB24 (black on white). */
+cairo_surface_t *rc_rasterize(const pk_receipt *r, const char *jws, int paper_mm, cairo_format_t fmt, int *err);
+
+#endif
