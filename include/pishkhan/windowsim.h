@@ -46,5 +46,7 @@ long pk_window_sim_request_count(pk_window_sim *s);
 /* Last OTP issued for otp_id (tests), or -1. */
 int pk_window_sim_last_otp(pk_window_sim *s, const char *otp_id, char out[8]);
 void pk_window_sim_stop(pk_window_sim *s);
+/* The JWKS (JSON text, malloc'd) of an EC P-256 receipt key file, or NULL. */
+char *pk_window_sim_jwks(const char *receipt_key_path);
 
 #endif

@@ -1,0 +1,166 @@
+/* Receipt signing (JWS compact, ES256) and the window's JWKS. The key id is the RFC 7638
+ * thumbprint of the public key, the same value scripts/gen-tls-pki writes. */
+#include <openssl/bio.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim_internal.h"
+
+char *sim_b64url(const unsigned char *in, size_t len) {
+  size_t cap = 4 * ((len + 2) / 3) + 1;
+  char *out = malloc(cap);
+  if (!out) return NULL;
+  int n = EVP_EncodeBlock((unsigned char *)out, in, (int)len);
+  while (n > 0 && out[n - 1] == '=') n--;
+  out[n] = 0;
+  for (int i = 0; i < n; i++) out[i] = out[i] == '+' ? '-' : out[i] == '/' ? '_' : out[i];
+  return out;
+}
+
+unsigned char *sim_b64_decode(const char *in, size_t *outlen) {
+  size_t n = strlen(in);
+  if (n > 65536) return NULL;
+  char *t = malloc(n + 4);
+  if (!t) return NULL;
+  size_t j = 0;
+  for (size_t i = 0; i < n; i++) {
+    char c = in[i];
+    if (c == '-') c = '+';
+    else if (c == '_') c = '/';
+    else if (c == '=' ) continue;
+    else if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/')) {
+      free(t);
+      return NULL;
+    }
+    t[j++] = c;
+  }
+  size_t pad = (4 - j % 4) % 4;
+  if (pad == 3) { free(t); return NULL; }
+  for (size_t i = 0; i < pad; i++) t[j++] = '=';
+  t[j] = 0;
+  unsigned char *out = malloc(j / 4 * 3 + 1);
+  if (!out) { free(t); return NULL; }
+  int m = EVP_DecodeBlock(out, (unsigned char *)t, (int)j);
+  free(t);
+  if (m < 0) { free(out); return NULL; }
+  *outlen = (size_t)m - pad;
+  return out;
+}
+
+void sim_random_b64url(char *out, size_t nbytes) {
+  unsigned char buf[64];
+  if (nbytes > sizeof buf) nbytes = sizeof buf;
+  RAND_bytes(buf, (int)nbytes);
+  char *s = sim_b64url(buf, nbytes);
+  strcpy(out, s ? s : "x");
+  free(s);
+}
+
+static int coord(EVP_PKEY *k, const char *name, unsigned char out[32]) {
+  BIGNUM *bn = NULL;
+  if (!EVP_PKEY_get_bn_param(k, name, &bn)) return -1;
+  int rc = BN_bn2binpad(bn, out, 32) == 32 ? 0 : -1;
+  BN_free(bn);
+  return rc;
+}
+
+int sim_jws_init(pk_window_sim *s, const char *key_path, char **err) {
+  if (key_path) {
+    FILE *f = fopen(key_path, "r");
+    if (f) {
+      s->receipt_key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+      fclose(f);
+    }
+    if (!s->receipt_key) {
+      if (err && asprintf(err, "cannot read the receipt signing key %s", key_path) < 0) *err = NULL;
+      return -1;
+    }
+  } else {
+    s->receipt_key = EVP_EC_gen("P-256");
+  }
+  unsigned char x[32], y[32];
+  if (!s->receipt_key || !EVP_PKEY_is_a(s->receipt_key, "EC") || coord(s->receipt_key, OSSL_PKEY_PARAM_EC_PUB_X, x) ||
+      coord(s->receipt_key, OSSL_PKEY_PARAM_EC_PUB_Y, y)) {
+    if (err) *err = strdup("the receipt signing key must be an EC P-256 key");
+    return -1;
+  }
+  char *xs = sim_b64url(x, 32), *ys = sim_b64url(y, 32);
+  char thumb_in[256];
+  snprintf(thumb_in, sizeof thumb_in, "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"%s\",\"y\":\"%s\"}", xs, ys);
+  unsigned char md[32];
+  unsigned int ml;
+  EVP_Digest(thumb_in, strlen(thumb_in), md, &ml, EVP_sha256(), NULL);
+  char *kid = sim_b64url(md, 32);
+  snprintf(s->receipt_kid, sizeof s->receipt_kid, "%s", kid);
+  json_t *jwks = json_pack("{s:[{s:s, s:s, s:s, s:s, s:s, s:s, s:s}]}", "keys", "kty", "EC", "crv", "P-256", "x", xs,
+                           "y", ys, "kid", kid, "use", "sig", "alg", "ES256");
+  s->jwks = json_dumps(jwks, JSON_COMPACT);
+  json_decref(jwks);
+  free(xs);
+  free(ys);
+  free(kid);
+  return s->jwks ? 0 : -1;
+}
+
+void sim_jws_free(pk_window_sim *s) {
+  EVP_PKEY_free(s->receipt_key);
+  s->receipt_key = NULL;
+  free(s->jwks);
+  s->jwks = NULL;
+}
+
+char *sim_jws_sign(pk_window_sim *s, json_t *payload) {
+  json_t *hdr = json_pack("{s:s, s:s, s:s}", "alg", "ES256", "kid", s->receipt_kid, "typ", "JWT");
+  char *h = json_dumps(hdr, JSON_COMPACT), *p = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS);
+  json_decref(hdr);
+  char *hb = h ? sim_b64url((unsigned char *)h, strlen(h)) : NULL;
+  char *pb = p ? sim_b64url((unsigned char *)p, strlen(p)) : NULL;
+  free(h);
+  free(p);
+  char *out = NULL, *input = NULL;
+  unsigned char der[128], raw[64];
+  size_t dl = sizeof der;
+  EVP_MD_CTX *md = EVP_MD_CTX_new();
+  ECDSA_SIG *sig = NULL;
+  if (!hb || !pb || !md || asprintf(&input, "%s.%s", hb, pb) < 0) goto done;
+  if (EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, s->receipt_key) != 1 ||
+      EVP_DigestSign(md, der, &dl, (unsigned char *)input, strlen(input)) != 1)
+    goto done;
+  /* JWS wants r||s, 32 bytes each, not DER. */
+  const unsigned char *dp = der;
+  sig = d2i_ECDSA_SIG(NULL, &dp, (long)dl);
+  if (!sig || BN_bn2binpad(ECDSA_SIG_get0_r(sig), raw, 32) != 32 ||
+      BN_bn2binpad(ECDSA_SIG_get0_s(sig), raw + 32, 32) != 32)
+    goto done;
+  char *sb = sim_b64url(raw, 64);
+  if (sb && asprintf(&out, "%s.%s", input, sb) < 0) out = NULL;
+  free(sb);
+done:
+  ECDSA_SIG_free(sig);
+  EVP_MD_CTX_free(md);
+  free(input);
+  free(hb);
+  free(pb);
+  return out;
+}
+
+char *pk_window_sim_jwks(const char *receipt_key_path) {
+  pk_window_sim tmp;
+  memset(&tmp, 0, sizeof tmp);
+  char *err = NULL;
+  if (!receipt_key_path || sim_jws_init(&tmp, receipt_key_path, &err) != 0) {
+    free(err);
+    sim_jws_free(&tmp);
+    return NULL;
+  }
+  char *out = tmp.jwks;
+  tmp.jwks = NULL;
+  sim_jws_free(&tmp);
+  return out;
+}

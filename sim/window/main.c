@@ -1,0 +1,126 @@
+/* pishkhan-window-sim: the national window simulator as a program. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pishkhan/windowsim.h"
+
+static volatile sig_atomic_t stop;
+static void on_sig(int sig) { (void)sig; stop = 1; }
+
+static void usage(FILE *f) {
+  fputs("Usage: pishkhan-window-sim [OPTIONS]\n"
+        "Simulates the national smart government services window (/api/v1) over HTTPS.\n"
+        "\n"
+        "Network and TLS:\n"
+        "  --bind ADDR            address to listen on (default 127.0.0.1)\n"
+        "  --port N               port, 0 = ephemeral (default 8443); the chosen port is printed\n"
+        "  --cert FILE            server certificate, PEM (required)\n"
+        "  --key FILE             server private key, PEM (required)\n"
+        "  --client-ca FILE       require kiosk client certificates issued by this CA (mutual TLS)\n"
+        "State and data:\n"
+        "  --db FILE              SQLite state file; requests and receipts persist (default :memory:)\n"
+        "  --seed N               catalog generator seed (default 1404)\n"
+        "  --services N           number of service cards (default 5240)\n"
+        "  --card-ca FILE         card issuer CA bundle (PEM) for card authentication\n"
+        "  --card-crl FILE        card issuer CRL (PEM)\n"
+        "  --receipt-key FILE     EC P-256 key that signs receipts (default: a fresh key)\n"
+        "  --print-jwks           print the JWKS of --receipt-key and exit\n"
+        "Authentication:\n"
+        "  --token-ttl S          session lifetime in seconds (default 900)\n"
+        "  --otp-ttl S            one-time code lifetime (default 120)\n"
+        "  --otp-interval S       minimum seconds between two codes (default 60)\n"
+        "  --otp-max N            codes per national code per hour (default 3)\n"
+        "  --test-endpoints       enable /api/v1/test/otp and /api/v1/admin/{faults,stats}\n"
+        "Fault injection (also PUT /api/v1/admin/faults with the same names in JSON):\n"
+        "  --latency MS           add MS milliseconds before every answer\n"
+        "  --error-ratio R        answer 503 to a share R (0..1) of requests\n"
+        "  --drop-ratio R         close the connection without an answer for a share R\n"
+        "  --truncate-ratio R     send half of the announced body, then close, for a share R\n"
+        "  --drip MS              slow drip: send bodies 64 bytes at a time, MS apart\n"
+        "  --after-commit         errors and drops on submits happen after the request is stored\n"
+        "Other:\n"
+        "  --quiet                no request log on stderr (OTP codes are still logged)\n"
+        "  -h, --help             this help\n",
+        f);
+}
+
+int main(int argc, char **argv) {
+  pk_window_sim_opts o;
+  pk_window_sim_opts_defaults(&o);
+  o.port = 8443;
+  int print_jwks = 0;
+  enum { O_BIND = 256, O_PORT, O_CERT, O_KEY, O_CCA, O_DB, O_SEED, O_SVC, O_CARDCA, O_CRL, O_RKEY, O_JWKS,
+         O_TTL, O_OTTL, O_OINT, O_OMAX, O_TEST, O_LAT, O_ERR, O_DROP, O_TRUNC, O_DRIP, O_AFTER, O_QUIET };
+  static const struct option lo[] = {
+    {"bind", 1, 0, O_BIND}, {"port", 1, 0, O_PORT}, {"cert", 1, 0, O_CERT}, {"key", 1, 0, O_KEY},
+    {"client-ca", 1, 0, O_CCA}, {"db", 1, 0, O_DB}, {"seed", 1, 0, O_SEED}, {"services", 1, 0, O_SVC},
+    {"card-ca", 1, 0, O_CARDCA}, {"card-crl", 1, 0, O_CRL}, {"receipt-key", 1, 0, O_RKEY},
+    {"print-jwks", 0, 0, O_JWKS}, {"token-ttl", 1, 0, O_TTL}, {"otp-ttl", 1, 0, O_OTTL},
+    {"otp-interval", 1, 0, O_OINT}, {"otp-max", 1, 0, O_OMAX}, {"test-endpoints", 0, 0, O_TEST},
+    {"latency", 1, 0, O_LAT}, {"error-ratio", 1, 0, O_ERR}, {"drop-ratio", 1, 0, O_DROP},
+    {"truncate-ratio", 1, 0, O_TRUNC}, {"drip", 1, 0, O_DRIP}, {"after-commit", 0, 0, O_AFTER},
+    {"quiet", 0, 0, O_QUIET}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+  int c;
+  while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+    switch (c) {
+    case O_BIND: o.bind = optarg; break;
+    case O_PORT: o.port = atoi(optarg); break;
+    case O_CERT: o.tls_cert = optarg; break;
+    case O_KEY: o.tls_key = optarg; break;
+    case O_CCA: o.client_ca = optarg; break;
+    case O_DB: o.db_path = optarg; break;
+    case O_SEED: o.seed = (unsigned)strtoul(optarg, NULL, 10); break;
+    case O_SVC: o.services = atoi(optarg); break;
+    case O_CARDCA: o.card_issuer_ca = optarg; break;
+    case O_CRL: o.card_crl = optarg; break;
+    case O_RKEY: o.receipt_key = optarg; break;
+    case O_JWKS: print_jwks = 1; break;
+    case O_TTL: o.token_ttl_s = atoi(optarg); break;
+    case O_OTTL: o.otp_ttl_s = atoi(optarg); break;
+    case O_OINT: o.otp_resend_interval_s = atoi(optarg); break;
+    case O_OMAX: o.otp_max_sends = atoi(optarg); break;
+    case O_TEST: o.test_endpoints = true; break;
+    case O_LAT: o.faults.latency_ms = atoi(optarg); break;
+    case O_ERR: o.faults.error_ratio = atof(optarg); break;
+    case O_DROP: o.faults.drop_ratio = atof(optarg); break;
+    case O_TRUNC: o.faults.truncate_ratio = atof(optarg); break;
+    case O_DRIP: o.faults.drip_ms = atoi(optarg); break;
+    case O_AFTER: o.faults.after_commit = true; break;
+    case O_QUIET: o.quiet = true; break;
+    case 'h': usage(stdout); return 0;
+    default: usage(stderr); return 2;
+    }
+  }
+  if (print_jwks) {
+    char *jwks = pk_window_sim_jwks(o.receipt_key);
+    if (!jwks) {
+      fprintf(stderr, "pishkhan-window-sim: cannot read --receipt-key\n");
+      return 1;
+    }
+    puts(jwks);
+    free(jwks);
+    return 0;
+  }
+  if (!o.tls_cert || !o.tls_key) {
+    fprintf(stderr, "pishkhan-window-sim: --cert and --key are required (see --help)\n");
+    return 2;
+  }
+  char *err = NULL;
+  pk_window_sim *s = pk_window_sim_start(&o, &err);
+  if (!s) {
+    fprintf(stderr, "pishkhan-window-sim: %s\n", err ? err : "cannot start");
+    free(err);
+    return 1;
+  }
+  printf("listening on https://%s:%d/api/v1\n", o.bind, pk_window_sim_port(s));
+  fflush(stdout);
+  signal(SIGINT, on_sig);
+  signal(SIGTERM, on_sig);
+  while (!stop) pause();
+  pk_window_sim_stop(s);
+  return 0;
+}

@@ -1,0 +1,315 @@
+/* Service requests in the simulator: keyed submits (a retried submit never creates a second
+ * request), status by tracking code, the citizen's inbox and inquiry documents. */
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sim_internal.h"
+
+static int valid_key(const char *k) {
+  size_t n = k ? strlen(k) : 0;
+  if (n < 8 || n > 64) return 0;
+  for (size_t i = 0; i < n; i++) {
+    char c = k[i];
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_'))
+      return 0;
+  }
+  return 1;
+}
+
+static void sha256_hex(const char *data, size_t len, char out[65]) {
+  unsigned char md[32];
+  unsigned int ml = 0;
+  EVP_Digest(data, len, md, &ml, EVP_sha256(), NULL);
+  for (int i = 0; i < 32; i++) snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+static void mask(const char *nc, char out[16]) {
+  size_t n = strlen(nc);
+  snprintf(out, 16, "******%s", n >= 4 ? nc + n - 4 : "");
+}
+
+static const char *agency_fa(const char *id) {
+  for (size_t i = 0; i < sim_nagencies; i++)
+    if (!strcmp(sim_agencies[i].id, id)) return sim_agencies[i].fa;
+  return "";
+}
+
+/* Looks up the stored answer for a key: 1 found same body, 2 found other body, 0 none. */
+static int lookup_key(pk_window_sim *s, const char *key, const char *hash, char **response) {
+  sqlite3_stmt *st;
+  int found = 0;
+  if (sqlite3_prepare_v2(s->db, "SELECT body_hash,response FROM requests WHERE idem_key=?", -1, &st, NULL) !=
+      SQLITE_OK)
+    return 0;
+  sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    found = strcmp((const char *)sqlite3_column_text(st, 0), hash) ? 2 : 1;
+    *response = strdup((const char *)sqlite3_column_text(st, 1));
+  }
+  sqlite3_finalize(st);
+  return found;
+}
+
+static void add_inbox(pk_window_sim *s, const char *nc, const char *kind, const char *tfa, const char *ten,
+                      const char *bfa, const char *ben, const char *tc, long long at) {
+  char id[32];
+  sim_random_b64url(id, 12);
+  char *sql = sqlite3_mprintf("INSERT INTO inbox(id,national_code,kind,title_fa,title_en,body_fa,body_en,"
+                              "tracking_code,created_at) VALUES(%Q,%Q,%Q,%Q,%Q,%Q,%Q,%Q,%lld)",
+                              id, nc, kind, tfa, ten, bfa, ben, tc, at);
+  sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+  sqlite3_free(sql);
+}
+
+enum MHD_Result sim_h_submit(pk_window_sim *s, sim_req *r) {
+  sim_session ses;
+  enum MHD_Result ret;
+  if (sim_auth_bearer(s, r, &ses, &ret)) return ret;
+  const char *key = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Idempotency-Key");
+  if (!valid_key(key))
+    return sim_problem(s, r, 400, "idempotency_key_required", "شناسه یکتای درخواست ارسال نشده است.",
+                       "An Idempotency-Key header (8-64 characters [A-Za-z0-9_-]) is required.", NULL);
+  if (!r->json)
+    return sim_problem(s, r, 400, "bad_request", "درخواست نامعتبر است.", "The request body is not valid JSON.", NULL);
+  const char *sid = json_string_value(json_object_get(r->json, "service_id"));
+  json_t *fields = json_object_get(r->json, "fields");
+  json_t *svc = sid ? json_object_get(s->cat.by_id, sid) : NULL;
+  if (!svc)
+    return sim_problem(s, r, 404, "service_not_found", "این خدمت در پنجره ملی یافت نشد.", "No such service.",
+                       "service_id");
+  if (ses.level < json_integer_value(json_object_get(svc, "auth_level")))
+    return sim_problem(s, r, 403, "insufficient_level", "این خدمت به سطح بالاتری از احراز هویت نیاز دارد.",
+                       "This service needs a higher authentication level.", NULL);
+  const char *bad = NULL, *why = NULL;
+  if (sim_form_validate(svc, fields, &bad, &why)) {
+    char en[160];
+    snprintf(en, sizeof en, "The field %s is not valid (%s).", bad, why);
+    return sim_problem(s, r, 422, "validation_failed", "اطلاعات فرم کامل یا درست نیست.", en, bad);
+  }
+  char *canon = json_dumps(r->json, JSON_COMPACT | JSON_SORT_KEYS);
+  char hash[65];
+  char hkey[160];
+  snprintf(hkey, sizeof hkey, "%s|", ses.national_code);
+  size_t cl = canon ? strlen(canon) : 0;
+  char *hin = malloc(strlen(hkey) + cl + 1);
+  if (!hin) { free(canon); return MHD_NO; }
+  strcpy(hin, hkey);
+  if (canon) strcat(hin, canon);
+  sha256_hex(hin, strlen(hin), hash);
+  free(hin);
+  char *prev = NULL;
+  pthread_mutex_lock(&s->lock);
+  int found = lookup_key(s, key, hash, &prev);
+  char *answer = NULL;
+  if (!found) {
+    char tc[20];
+    uint64_t v;
+    RAND_bytes((unsigned char *)&v, sizeof v);
+    snprintf(tc, sizeof tc, "14%014llu", (unsigned long long)(v % 100000000000000ull));
+    long long now = time(NULL);
+    char m[16];
+    mask(ses.national_code, m);
+    const char *agency = json_string_value(json_object_get(svc, "agency_id"));
+    json_t *claims = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "iss", "national-window-sim",
+                               "typ", "pishkhan-receipt/v1", "tracking_code", tc, "service_id", sid, "service_title_fa",
+                               json_string_value(json_object_get(svc, "title_fa")), "agency_fa", agency_fa(agency),
+                               "national_code_masked", m, "submitted_at", (json_int_t)now, "iat", (json_int_t)now,
+                               "fee_rials", json_integer_value(json_object_get(svc, "fee_rials")));
+    json_object_set_new(claims, "kiosk_id", json_string(r->kiosk_id));
+    char *jws = sim_jws_sign(s, claims);
+    json_decref(claims);
+    json_t *resp = json_pack("{s:s, s:s, s:s, s:I, s:s}", "tracking_code", tc, "service_id", sid, "status",
+                             "received", "submitted_at", (json_int_t)now, "receipt", jws ? jws : "");
+    free(jws);
+    answer = json_dumps(resp, JSON_COMPACT);
+    json_decref(resp);
+    char *fj = json_dumps(fields, JSON_COMPACT);
+    sqlite3_stmt *st;
+    int ok = 0;
+    if (answer && fj &&
+        sqlite3_prepare_v2(s->db, "INSERT INTO requests(tracking_code,idem_key,body_hash,national_code,service_id,"
+                                  "fields,submitted_at,response) VALUES(?,?,?,?,?,?,?,?)", -1, &st, NULL) == SQLITE_OK) {
+      sqlite3_bind_text(st, 1, tc, -1, SQLITE_STATIC);
+      sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+      sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
+      sqlite3_bind_text(st, 4, ses.national_code, -1, SQLITE_STATIC);
+      sqlite3_bind_text(st, 5, sid, -1, SQLITE_STATIC);
+      sqlite3_bind_text(st, 6, fj, -1, SQLITE_STATIC);
+      sqlite3_bind_int64(st, 7, now);
+      sqlite3_bind_text(st, 8, answer, -1, SQLITE_STATIC);
+      ok = sqlite3_step(st) == SQLITE_DONE;
+      sqlite3_finalize(st);
+    }
+    free(fj);
+    if (ok) {
+      char bfa[512];
+      snprintf(bfa, sizeof bfa, "درخواست شما با کد رهگیری %s ثبت شد.", tc);
+      add_inbox(s, ses.national_code, "status", json_string_value(json_object_get(svc, "title_fa")),
+                json_string_value(json_object_get(svc, "title_en")), bfa, "Your request was received.", tc, now);
+    } else {
+      free(answer);
+      answer = NULL;
+    }
+  }
+  pthread_mutex_unlock(&s->lock);
+  free(canon);
+  if (found == 2) {
+    free(prev);
+    return sim_problem(s, r, 422, "idempotency_key_reused", "این شناسه یکتا قبلا برای درخواست دیگری به کار رفته است.",
+                       "The Idempotency-Key was already used with a different request.", NULL);
+  }
+  if (found == 1) {
+    json_t *o = json_loads(prev, 0, NULL);
+    free(prev);
+    if (!o) return sim_problem(s, r, 500, "internal", "خطای داخلی سامانه.", "Internal error.", NULL);
+    json_object_set_new(o, "replayed", json_true());
+    return sim_send_json(s, r, 200, o, 0);
+  }
+  if (!answer) return sim_problem(s, r, 500, "internal", "خطای داخلی سامانه.", "Internal error.", NULL);
+  return sim_send_raw(s, r, 201, "application/json", answer, strlen(answer), 0, NULL);
+}
+
+enum MHD_Result sim_h_status(pk_window_sim *s, sim_req *r, const char *code) {
+  sqlite3_stmt *st;
+  json_t *o = NULL;
+  pthread_mutex_lock(&s->lock);
+  if (sqlite3_prepare_v2(s->db, "SELECT service_id,submitted_at FROM requests WHERE tracking_code=?", -1, &st, NULL) ==
+      SQLITE_OK) {
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+      long long at = sqlite3_column_int64(st, 1), age = (long long)time(NULL) - at;
+      /* Requests move on with time, as an agency's back office would. */
+      const char *stt = age < 30 ? "received" : age < 120 ? "in_review" : "done";
+      const char *fa = age < 30 ? "دریافت شد" : age < 120 ? "در حال بررسی" : "انجام شد";
+      const char *en = age < 30 ? "Received" : age < 120 ? "In review" : "Done";
+      o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I}", "tracking_code", code, "service_id",
+                    (const char *)sqlite3_column_text(st, 0), "status", stt, "status_fa", fa, "status_en", en,
+                    "submitted_at", (json_int_t)at, "updated_at",
+                    (json_int_t)(at + (age < 30 ? 0 : age < 120 ? 30 : 120)));
+    }
+    sqlite3_finalize(st);
+  }
+  pthread_mutex_unlock(&s->lock);
+  if (!o)
+    return sim_problem(s, r, 404, "tracking_code_not_found", "درخواستی با این کد رهگیری یافت نشد.",
+                       "No request has this tracking code.", "tracking_code");
+  return sim_send_json(s, r, 200, o, 0);
+}
+
+static void seed_inbox(pk_window_sim *s, const char *nc) {
+  char *sql = sqlite3_mprintf("SELECT count(*) FROM inbox WHERE national_code=%Q AND kind!='status'", nc);
+  sqlite3_stmt *st;
+  int n = 0;
+  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK) {
+    if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+  }
+  sqlite3_free(sql);
+  if (n) return;
+  long long now = time(NULL);
+  add_inbox(s, nc, "proactive", "بیمه نوزاد پس از تولد", "Newborn insurance",
+            "فرزند شما بدون نیاز به درخواست، زیر پوشش بیمه سلامت قرار گرفت.",
+            "Your child was enrolled in health insurance without any request.", "", now - 86400 * 3);
+  add_inbox(s, nc, "proactive", "ثبت نام پایه اول ابتدایی", "First-grade enrolment",
+            "فرزند شما در نزدیک‌ترین دبستان به نشانی محل سکونت ثبت نام شد.",
+            "Your child was enrolled in the primary school nearest to your home.", "", now - 86400);
+  add_inbox(s, nc, "letter", "ابلاغیه سازمان امور مالیاتی", "Notice from the tax administration",
+            "مهلت ارسال اظهارنامه مالیاتی اشخاص حقیقی تا پایان خرداد است.",
+            "Individuals must file their income tax return by the end of Khordad.", "", now - 3600);
+}
+
+enum MHD_Result sim_h_inbox(pk_window_sim *s, sim_req *r) {
+  sim_session ses;
+  enum MHD_Result ret;
+  if (sim_auth_bearer(s, r, &ses, &ret)) return ret;
+  json_t *items = json_array();
+  sqlite3_stmt *st;
+  pthread_mutex_lock(&s->lock);
+  seed_inbox(s, ses.national_code);
+  if (sqlite3_prepare_v2(s->db, "SELECT id,kind,title_fa,title_en,body_fa,body_en,tracking_code,created_at,read"
+                                " FROM inbox WHERE national_code=? ORDER BY created_at DESC LIMIT 50", -1, &st,
+                         NULL) == SQLITE_OK) {
+    sqlite3_bind_text(st, 1, ses.national_code, -1, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      json_t *it = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:b}", "id", sqlite3_column_text(st, 0),
+                             "kind", sqlite3_column_text(st, 1), "title_fa", sqlite3_column_text(st, 2), "title_en",
+                             sqlite3_column_text(st, 3), "body_fa", sqlite3_column_text(st, 4), "body_en",
+                             sqlite3_column_text(st, 5), "tracking_code", sqlite3_column_text(st, 6), "created_at",
+                             (json_int_t)sqlite3_column_int64(st, 7), "read", sqlite3_column_int(st, 8));
+      json_array_append_new(items, it);
+    }
+    sqlite3_finalize(st);
+  }
+  pthread_mutex_unlock(&s->lock);
+  return sim_send_json(s, r, 200, json_pack("{s:o}", "items", items), 0);
+}
+
+static json_t *row(const char *fa, const char *en, const char *v) {
+  return json_pack("{s:s, s:s, s:s}", "label_fa", fa, "label_en", en, "value", v);
+}
+
+enum MHD_Result sim_h_inquiry(pk_window_sim *s, sim_req *r) {
+  sim_session ses;
+  enum MHD_Result ret;
+  if (sim_auth_bearer(s, r, &ses, &ret)) return ret;
+  if (!r->json)
+    return sim_problem(s, r, 400, "bad_request", "درخواست نامعتبر است.", "The request body is not valid JSON.", NULL);
+  const char *kind = json_string_value(json_object_get(r->json, "kind"));
+  json_t *params = json_object_get(r->json, "params");
+  json_t *rows = json_array();
+  const char *tfa, *ten;
+  char subject[64] = "";
+  unsigned h = 2166136261u;
+  for (const char *p = ses.national_code; *p; p++) h = (h ^ (unsigned char)*p) * 16777619u;
+  if (kind && !strcmp(kind, "report_card")) {
+    const char *stu = json_string_value(json_object_get(params, "student_national_code"));
+    if (!sim_national_code_valid(stu)) {
+      json_decref(rows);
+      return sim_problem(s, r, 422, "validation_failed", "کد ملی دانش‌آموز نامعتبر است.",
+                         "student_national_code is not valid.", "student_national_code");
+    }
+    for (const char *p = stu; *p; p++) h = (h ^ (unsigned char)*p) * 16777619u;
+    tfa = "کارنامه تحصیلی دانش‌آموز";
+    ten = "Student report card";
+    snprintf(subject, sizeof subject, "******%s", stu + 6);
+    static const char *const subj[][2] = {{"ریاضی", "Mathematics"}, {"علوم تجربی", "Science"},
+                                          {"فارسی", "Persian"},      {"قرآن", "Quran"},
+                                          {"زبان انگلیسی", "English"}, {"مطالعات اجتماعی", "Social studies"}};
+    for (size_t i = 0; i < 6; i++) {
+      char v[16];
+      snprintf(v, sizeof v, "%u.%02u", 12 + (h >> (i * 3)) % 9, ((h >> (i * 2)) % 4) * 25);
+      json_array_append_new(rows, row(subj[i][0], subj[i][1], v));
+    }
+    json_array_append_new(rows, row("وضعیت", "Result", "قبول"));
+  } else if (kind && !strcmp(kind, "insurance_record")) {
+    tfa = "سوابق بیمه تامین اجتماعی";
+    ten = "Social security insurance record";
+    char v[32];
+    snprintf(v, sizeof v, "%u", 12 + h % 200);
+    json_array_append_new(rows, row("مجموع ماه‌های سابقه", "Total months", v));
+    json_array_append_new(rows, row("آخرین کارگاه", "Last workshop", "شرکت نمونه"));
+  } else if (kind && !strcmp(kind, "tax_clearance")) {
+    tfa = "گواهی عدم بدهی مالیاتی";
+    ten = "Tax clearance certificate";
+    json_array_append_new(rows, row("وضعیت بدهی", "Debt status", "بدون بدهی"));
+  } else {
+    json_decref(rows);
+    return sim_problem(s, r, 404, "inquiry_unknown", "این نوع استعلام پشتیبانی نمی‌شود.", "Unknown inquiry kind.",
+                       "kind");
+  }
+  char did[32];
+  sim_random_b64url(did, 12);
+  long long now = time(NULL);
+  json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:o}", "document_id", did, "kind", kind, "title_fa", tfa,
+                          "title_en", ten, "subject_fa", subject, "issued_at", (json_int_t)now, "rows", rows);
+  pthread_mutex_lock(&s->lock);
+  char *jws = sim_jws_sign(s, doc);
+  pthread_mutex_unlock(&s->lock);
+  json_object_set_new(doc, "jws", json_string(jws ? jws : ""));
+  free(jws);
+  return sim_send_json(s, r, 200, doc, 0);
+}

@@ -1,0 +1,152 @@
+/* Internals of the national window simulator (not installed). */
+#ifndef PK_SIM_INTERNAL_H
+#define PK_SIM_INTERNAL_H
+#include <jansson.h>
+#include <microhttpd.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pishkhan/windowsim.h"
+
+/* ---- catalog material (catalog_data.c) ---- */
+typedef enum {
+  SIM_FORM_BASIC, SIM_FORM_TAX, SIM_FORM_VEHICLE, SIM_FORM_PAYMENT, SIM_FORM_BANK, SIM_FORM_FAMILY,
+  SIM_FORM_STUDENT, SIM_FORM_CUSTOMS, SIM_FORM_JUDICIAL, SIM_FORM_IDCARD, SIM_FORM_LICENSE,
+  SIM_FORM_PROPERTY, SIM_FORM_COMPANY, SIM_FORM_ADDRESS,
+} sim_form_kind;
+
+typedef struct { const char *id, *fa, *en; } sim_agency_def;
+typedef struct { const char *agency, *fa, *en; int level; sim_form_kind form; int proactive; } sim_flagship_def;
+typedef struct { const char *agency; char kind; const char *fa, *en; sim_form_kind form; } sim_subject_def;
+typedef struct { const char *fa, *en; } sim_verb_def;
+
+extern const sim_agency_def sim_agencies[];
+extern const size_t sim_nagencies;
+extern const sim_flagship_def sim_flagships[];
+extern const size_t sim_nflagships;
+extern const sim_subject_def sim_subjects[];
+extern const size_t sim_nsubjects;
+extern const sim_verb_def sim_verbs_d[], sim_verbs_r[], sim_verbs_q[], sim_verbs_l[];
+extern const size_t sim_nverbs;
+extern const sim_verb_def sim_qualifiers[];
+extern const size_t sim_nqualifiers;
+extern const sim_verb_def sim_documents[];
+extern const size_t sim_ndocuments;
+extern const sim_verb_def sim_provinces[]; /* {id, fa} */
+extern const size_t sim_nprovinces;
+
+/* ---- generated catalog (catalog_gen.c) ---- */
+typedef struct sim_catalog {
+  long version;
+  char etag[48];
+  char *body;            /* GET /catalog answer */
+  size_t body_len;
+  unsigned char *gz;     /* the same, gzip-compressed */
+  size_t gz_len;
+  json_t *by_id;         /* service id -> service object (borrowed from root) */
+  json_t *root;
+} sim_catalog;
+
+/* Deterministic for (seed, nservices). Returns 0 or -1. */
+int sim_catalog_build(sim_catalog *c, unsigned seed, int nservices, long version);
+void sim_catalog_free(sim_catalog *c);
+/* Validates a submitted fields object against the service form. 0 = ok; else fills the
+ * offending field name and a reason code. */
+int sim_form_validate(const json_t *service, const json_t *fields, const char **bad_field,
+                      const char **reason);
+int sim_national_code_valid(const char *s);
+
+/* ---- the server ---- */
+typedef struct sim_sessions sim_sessions;
+
+struct pk_window_sim {
+  struct MHD_Daemon *daemon;
+  int port;
+  pk_window_sim_opts opts;
+  char *tls_cert, *tls_key, *client_ca; /* PEM contents (MHD keeps pointers) */
+  pthread_mutex_t lock;                 /* guards db, faults, rng */
+  sqlite3 *db;
+  sim_catalog cat;
+  pk_window_sim_faults faults;
+  uint64_t rng;
+  X509_STORE *card_store;               /* issuer CA + CRL */
+  EVP_PKEY *receipt_key;
+  char receipt_kid[64];
+  char *jwks;                           /* JSON text */
+  int mtls;
+};
+
+/* Random helpers (under s->lock or thread-local use). */
+uint64_t sim_rand(pk_window_sim *s);
+double sim_rand01(pk_window_sim *s);
+void sim_random_b64url(char *out, size_t nbytes); /* OpenSSL RAND; out >= 4*nbytes/3+2 */
+
+/* ---- responses (http.c) ---- */
+typedef struct sim_req {
+  struct MHD_Connection *conn;
+  const char *method, *url;
+  char *body;
+  size_t body_len;
+  int too_big;
+  json_t *json;            /* parsed body when JSON */
+  char kiosk_id[64];       /* from the client certificate CN (mTLS) or "" */
+} sim_req;
+
+enum MHD_Result sim_send_json(pk_window_sim *s, sim_req *r, unsigned status, json_t *body, int gz_ok);
+enum MHD_Result sim_send_raw(pk_window_sim *s, sim_req *r, unsigned status, const char *ctype,
+                             const void *data, size_t len, int copy, const char *etag);
+enum MHD_Result sim_send_gz(pk_window_sim *s, sim_req *r, unsigned status, const char *ctype, const void *data,
+                            size_t len, const char *etag);
+enum MHD_Result sim_problem(pk_window_sim *s, sim_req *r, unsigned status, const char *code,
+                            const char *fa, const char *en, const char *field);
+
+/* ---- db.c ---- */
+int sim_db_open(pk_window_sim *s, const char *path, char **err);
+void sim_db_close(pk_window_sim *s);
+
+/* ---- handlers ---- */
+enum MHD_Result sim_route(pk_window_sim *s, sim_req *r);
+enum MHD_Result sim_h_challenge(pk_window_sim *s, sim_req *r);
+enum MHD_Result sim_h_card(pk_window_sim *s, sim_req *r);
+enum MHD_Result sim_h_otp_request(pk_window_sim *s, sim_req *r);
+enum MHD_Result sim_h_otp_verify(pk_window_sim *s, sim_req *r);
+enum MHD_Result sim_h_logout(pk_window_sim *s, sim_req *r);
+enum MHD_Result sim_h_test_otp(pk_window_sim *s, sim_req *r);
+enum MHD_Result sim_h_submit(pk_window_sim *s, sim_req *r);
+enum MHD_Result sim_h_status(pk_window_sim *s, sim_req *r, const char *code);
+enum MHD_Result sim_h_inbox(pk_window_sim *s, sim_req *r);
+enum MHD_Result sim_h_inquiry(pk_window_sim *s, sim_req *r);
+
+/* Session of the bearer token: 0 and fills nc/level, or sends a problem and returns -1
+ * (then *ret holds the MHD result). */
+typedef struct sim_session {
+  char token[64];
+  char national_code[16];
+  char name_fa[128], name_en[128];
+  int level;
+} sim_session;
+int sim_auth_bearer(pk_window_sim *s, sim_req *r, sim_session *out, enum MHD_Result *ret);
+
+/* ---- jws.c ---- */
+int sim_jws_init(pk_window_sim *s, const char *key_path, char **err);
+void sim_jws_free(pk_window_sim *s);
+char *sim_jws_sign(pk_window_sim *s, json_t *payload); /* compact JWS, malloc'd */
+
+/* ---- card.c ---- */
+int sim_card_init(pk_window_sim *s, const char *ca, const char *crl, char **err);
+void sim_card_free(pk_window_sim *s);
+/* Verifies chain + CRL + signature over the tbs. 0 or -1 with a problem code. */
+int sim_card_verify(pk_window_sim *s, const unsigned char *der, size_t der_len, const unsigned char *sig,
+                    size_t sig_len, const char *tbs, size_t tbs_len, char nc[16], char name_fa[128],
+                    char name_en[128], const char **code);
+
+/* base64 helpers (OpenSSL EVP); return malloc'd buffers or NULL. */
+unsigned char *sim_b64_decode(const char *in, size_t *outlen); /* standard or url alphabet */
+char *sim_b64url(const unsigned char *in, size_t len);
+
+#endif
