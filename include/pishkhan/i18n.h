@@ -107,4 +107,47 @@ typedef enum {
 pk_date_err pk_jalali_parse(const char *utf8, int *jy, int *jm, int *jd);
 const char *pk_date_error_message(pk_date_err err);
 
+/* ---- Search normalization, collation, search ---- */
+/* Search key: NFKD (folds presentation forms), marks/tatweel/format chars removed,
+ * Arabic yeh/alef maksura -> ی, Arabic kaf -> ک, teh marbuta/heh with hamza/ae -> ه,
+ * alef with hamza/madda -> ا, every digit set -> ASCII, ZWNJ and runs of spaces -> one
+ * space (trimmed), Latin case-folded, NFC at the end. */
+char *pk_normalize_fa(const char *utf8);
+/* Persian alphabetical order (ICU collator "fa"): <0, 0, >0 like strcmp. */
+int pk_collate_fa(const char *a, const char *b);
+void pk_sort_fa(const char **v, size_t n);
+
+/* A catalog normalized once; each keystroke normalizes only the query. */
+typedef struct pk_search pk_search;
+pk_search *pk_search_new(const char *const *entries, size_t n);
+void pk_search_free(pk_search *s);
+/* Indices of entries containing every word of query (normalized), in catalog order;
+ * returns how many matched (at most max are written to out). */
+size_t pk_search_query(const pk_search *s, const char *query, size_t *out, size_t max);
+
+/* ---- Validators: accept any digit set; pk_validate_* return NULL when valid, else a
+ * message in the UI language saying what to fix. ---- */
+bool pk_national_code_valid(const char *utf8);
+const char *pk_validate_national_code(const char *utf8);
+/* 09xxxxxxxxx, +989xxxxxxxxx, 00989xxxxxxxxx (spaces/hyphens allowed) -> "09xxxxxxxxx",
+ * or NULL when not a mobile number. */
+char *pk_mobile_canonical(const char *utf8);
+bool pk_mobile_valid(const char *utf8);
+const char *pk_validate_mobile(const char *utf8);
+bool pk_postal_code_valid(const char *utf8);
+const char *pk_validate_postal_code(const char *utf8);
+/* IR + 24 digits, ISO 7064 mod 97-10 ("IR" may be omitted; spaces allowed). */
+bool pk_sheba_valid(const char *utf8);
+const char *pk_validate_sheba(const char *utf8);
+
+/* ---- Amounts (ICU number formatting and Persian spell-out rules) ---- */
+/* 1200000 -> "۱٬۲۰۰٬۰۰۰" (fa: Persian digits and thousands separator) or "1,200,000". */
+char *pk_amount_format(long long amount);
+/* value / 10^decimals, Persian decimal sign in fa: (125, 1) -> "۱۲٫۵". */
+char *pk_decimal_format(long long value, int decimals);
+/* Words in the UI language: 1200000 -> "یک میلیون و دویست هزار". */
+char *pk_number_words(long long n);
+/* Words + currency, for receipts: "یک میلیون و دویست هزار ریال". */
+char *pk_amount_words_rials(long long amount);
+
 #endif
