@@ -23,7 +23,6 @@
 #define FA_SIGNED_DEVICE "امضا شده توسط دستگاه کیوسک"
 #define FA_KEY "کلید"
 #define FA_SCAN_HINT "برای بررسی اصالت این رسید، کد زیر را اسکن کنید."
-#define FA_SIGNER "امضاکننده"
 
 /* verifier */
 #define FA_VALID "امضای رسید معتبر است."

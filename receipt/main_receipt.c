@@ -1,0 +1,5 @@
+/* pishkhan-receipt: the receipt verifier as its own small program (tests, offices
+ * without the kiosk UI). `pishkhan receipt verify` calls the same function. */
+#include "pishkhan/receipt.h"
+
+int main(int argc, char **argv) { return pk_receipt_verify_cli(argc - 1, argv + 1); }

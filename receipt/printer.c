@@ -1,0 +1,244 @@
+/* Printer backends chosen by the config: none | png (a directory) | escpos-tcp host:port |
+ * escpos-dev /dev/usb/lp0 or a serial port | cups queue. Every call renders from the
+ * receipt and its token, so a failed print is retried by calling again. */
+#include <cups/cups.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "pishkhan/config.h"
+#include "internal.h"
+
+#define IO_TIMEOUT_MS 5000
+
+const char *pk_printer_state_name(pk_printer_state_t s) {
+  static const char *const n[] = {"unknown", "ready", "paper-out", "paper-low", "offline", "none"};
+  return s <= PK_PRINTER_NONE ? n[s] : "unknown";
+}
+
+/* ---- transports ---- */
+
+static int tcp_connect(const char *hostport, int timeout_ms, char *err, size_t errsz) {
+  char host[256], port[16] = "9100";
+  const char *colon = strrchr(hostport, ':');
+  size_t hl = colon ? (size_t)(colon - hostport) : strlen(hostport);
+  if (hl == 0 || hl >= sizeof host || (colon && strlen(colon + 1) >= sizeof port)) {
+    rc_set_err(err, errsz, "bad printer address \"%s\" (want host:port)", hostport);
+    return -1;
+  }
+  memcpy(host, hostport, hl), host[hl] = '\0';
+  if (colon) snprintf(port, sizeof port, "%s", colon + 1);
+  struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *ai = NULL;
+  if (getaddrinfo(host, port, &hints, &ai)) {
+    rc_set_err(err, errsz, "cannot resolve printer host \"%s\"", host);
+    return -1;
+  }
+  int fd = -1;
+  for (struct addrinfo *a = ai; a && fd < 0; a = a->ai_next) {
+    fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) continue;
+    if (connect(fd, a->ai_addr, a->ai_addrlen) && errno != EINPROGRESS) goto next;
+    struct pollfd p = {.fd = fd, .events = POLLOUT};
+    int soerr = 0;
+    socklen_t sl = sizeof soerr;
+    if (poll(&p, 1, timeout_ms) == 1 && !getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) && !soerr) break;
+  next:
+    close(fd);
+    fd = -1;
+  }
+  freeaddrinfo(ai);
+  if (fd < 0) rc_set_err(err, errsz, "printer %s does not answer", hostport);
+  return fd;
+}
+
+static int write_all(int fd, const unsigned char *p, size_t n, char *err, size_t errsz) {
+  while (n) {
+    ssize_t k = write(fd, p, n);
+    if (k < 0 && (errno == EAGAIN || errno == EINTR)) {
+      struct pollfd pf = {.fd = fd, .events = POLLOUT};
+      if (poll(&pf, 1, IO_TIMEOUT_MS) <= 0) {
+        rc_set_err(err, errsz, "printer stopped accepting data (timeout)");
+        return -1;
+      }
+      continue;
+    }
+    if (k <= 0) {
+      rc_set_err(err, errsz, "write to printer failed: %s", strerror(errno));
+      return -1;
+    }
+    p += k, n -= (size_t)k;
+  }
+  return 0;
+}
+
+static speed_t baud(const pk_config *cfg) {
+  const char *b = pk_config_get(cfg, "receipt", "baud");
+  long v = b ? strtol(b, NULL, 10) : 9600;
+  return v == 115200 ? B115200 : v == 57600 ? B57600 : v == 38400 ? B38400 : v == 19200 ? B19200 : B9600;
+}
+
+static int dev_open(const pk_config *cfg, int flags, char *err, size_t errsz) {
+  int fd = open(cfg->printer_dest, flags | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    rc_set_err(err, errsz, "cannot open %s: %s", cfg->printer_dest, strerror(errno));
+    return -1;
+  }
+  struct termios t;
+  if (isatty(fd) && !tcgetattr(fd, &t)) { /* a serial printer: raw bytes at the configured speed */
+    cfmakeraw(&t);
+    cfsetispeed(&t, baud(cfg));
+    cfsetospeed(&t, baud(cfg));
+    tcsetattr(fd, TCSANOW, &t);
+  }
+  return fd;
+}
+
+/* ---- print ---- */
+
+static int print_png(const pk_config *cfg, const pk_receipt *r, const char *jws, char *err, size_t errsz) {
+  char name[64], path[PK_CFG_STR + 128], tmp[PK_CFG_STR + 160];
+  size_t o = 0;
+  for (const char *s = r->tracking_code; *s && o + 1 < sizeof name; s++)
+    name[o++] = (char)((*s >= '0' && *s <= '9') || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ? *s : '-');
+  name[o] = '\0';
+  snprintf(path, sizeof path, "%s/receipt-%s-%lld.png", cfg->printer_dest, name, (long long)r->issued_at);
+  snprintf(tmp, sizeof tmp, "%s.tmp%d", path, (int)getpid());
+  int rc = pk_receipt_render_png(r, jws, cfg->paper_mm, tmp);
+  if (!rc && rename(tmp, path)) rc = -PK_RECEIPT_EIO;
+  if (rc) {
+    unlink(tmp);
+    rc_set_err(err, errsz, "cannot write %s", path);
+  }
+  return rc;
+}
+
+static int print_escpos(const pk_config *cfg, const pk_receipt *r, const char *jws, int tcp, char *err,
+                        size_t errsz) {
+  unsigned char *job;
+  size_t n;
+  int rc = pk_receipt_render_escpos(r, jws, cfg->paper_mm, &job, &n);
+  if (rc) {
+    rc_set_err(err, errsz, "cannot render the receipt");
+    return rc;
+  }
+  int fd = tcp ? tcp_connect(cfg->printer_dest, 3000, err, errsz) : dev_open(cfg, O_WRONLY, err, errsz);
+  rc = fd < 0 || write_all(fd, job, n, err, errsz) ? -PK_RECEIPT_EIO : 0;
+  if (fd >= 0) {
+    if (tcp) shutdown(fd, SHUT_WR);
+    else tcdrain(fd);
+    close(fd);
+  }
+  free(job);
+  return rc;
+}
+
+static void cups_server(const pk_config *cfg) {
+  const char *s = pk_config_get(cfg, "receipt", "cups_server");
+  if (s && *s) cupsSetServer(s);
+}
+
+static int print_cups(const pk_config *cfg, const pk_receipt *r, const char *jws, char *err, size_t errsz) {
+  const char *media = pk_config_get(cfg, "receipt", "cups_media"); /* "a4" (default) or "roll" */
+  int paper = media && !strcmp(media, "roll") ? cfg->paper_mm : 210;
+  unsigned char *pdf;
+  size_t n;
+  int rc = pk_receipt_render_pdf(r, jws, paper, &pdf, &n);
+  if (rc) {
+    rc_set_err(err, errsz, "cannot render the receipt");
+    return rc;
+  }
+  cups_server(cfg);
+  char title[96];
+  snprintf(title, sizeof title, "receipt %s", r->tracking_code);
+  int job = cupsCreateJob(CUPS_HTTP_DEFAULT, cfg->printer_dest, title, 0, NULL);
+  rc = -PK_RECEIPT_EIO;
+  if (job <= 0) {
+    rc_set_err(err, errsz, "CUPS refused the job on \"%s\": %s", cfg->printer_dest, cupsLastErrorString());
+  } else if (cupsStartDocument(CUPS_HTTP_DEFAULT, cfg->printer_dest, job, "receipt.pdf", CUPS_FORMAT_PDF, 1) !=
+                 HTTP_STATUS_CONTINUE ||
+             cupsWriteRequestData(CUPS_HTTP_DEFAULT, (const char *)pdf, n) != HTTP_STATUS_CONTINUE ||
+             cupsFinishDocument(CUPS_HTTP_DEFAULT, cfg->printer_dest) != IPP_STATUS_OK) {
+    rc_set_err(err, errsz, "CUPS job %d failed: %s", job, cupsLastErrorString());
+    cupsCancelJob(cfg->printer_dest, job);
+  } else {
+    rc = 0;
+  }
+  free(pdf);
+  return rc;
+}
+
+int pk_print_receipt(const pk_config *cfg, const pk_receipt *r, const char *jws, char *err, size_t errsz) {
+  rc_set_err(err, errsz, "ok");
+  if (!cfg || !r || !jws) return -PK_RECEIPT_EINVAL;
+  const char *t = cfg->printer;
+  if (!strcmp(t, "png")) return print_png(cfg, r, jws, err, errsz);
+  if (!strcmp(t, "escpos-tcp")) return print_escpos(cfg, r, jws, 1, err, errsz);
+  if (!strcmp(t, "escpos-dev")) return print_escpos(cfg, r, jws, 0, err, errsz);
+  if (!strcmp(t, "cups")) return print_cups(cfg, r, jws, err, errsz);
+  rc_set_err(err, errsz, !strcmp(t, "none") ? "no printer is configured" : "unknown printer type \"%s\"", t);
+  return -PK_RECEIPT_EIO;
+}
+
+/* ---- state ---- */
+
+/* ESC/POS DLE EOT 4: paper roll sensor. Bits 2-3 = near end, bits 5-6 = paper out. */
+static pk_printer_state_t escpos_status(int fd, char *detail, size_t dsz) {
+  static const unsigned char q[] = {0x10, 0x04, 0x04};
+  if (write_all(fd, q, sizeof q, detail, dsz)) return PK_PRINTER_OFFLINE;
+  struct pollfd p = {.fd = fd, .events = POLLIN};
+  unsigned char b;
+  if (poll(&p, 1, 500) != 1 || read(fd, &b, 1) != 1) {
+    rc_set_err(detail, dsz, "printer reachable; it does not report paper status");
+    return PK_PRINTER_UNKNOWN;
+  }
+  if (b & 0x60) return rc_set_err(detail, dsz, "paper out"), PK_PRINTER_PAPER_OUT;
+  if (b & 0x0C) return rc_set_err(detail, dsz, "paper near end"), PK_PRINTER_PAPER_LOW;
+  return rc_set_err(detail, dsz, "ready"), PK_PRINTER_READY;
+}
+
+static pk_printer_state_t cups_state(const pk_config *cfg, char *detail, size_t dsz) {
+  cups_server(cfg);
+  cups_dest_t *d = cupsGetNamedDest(CUPS_HTTP_DEFAULT, cfg->printer_dest, NULL);
+  if (!d) {
+    rc_set_err(detail, dsz, "CUPS queue \"%s\" not found: %s", cfg->printer_dest, cupsLastErrorString());
+    return PK_PRINTER_OFFLINE;
+  }
+  const char *st = cupsGetOption("printer-state", d->num_options, d->options);
+  const char *why = cupsGetOption("printer-state-reasons", d->num_options, d->options);
+  pk_printer_state_t s = PK_PRINTER_READY;
+  if (why && strstr(why, "media-empty")) s = PK_PRINTER_PAPER_OUT;
+  else if (why && strstr(why, "offline")) s = PK_PRINTER_OFFLINE;
+  else if (st && !strcmp(st, "5")) s = PK_PRINTER_OFFLINE; /* stopped */
+  else if (why && strstr(why, "media-low")) s = PK_PRINTER_PAPER_LOW;
+  rc_set_err(detail, dsz, "printer-state %s, reasons %s", st ? st : "?", why ? why : "none");
+  cupsFreeDests(1, d);
+  return s;
+}
+
+pk_printer_state_t pk_printer_state(const pk_config *cfg, char *detail, size_t dsz) {
+  rc_set_err(detail, dsz, "%s", "");
+  const char *t = cfg->printer;
+  if (!strcmp(t, "png")) {
+    int ok = access(cfg->printer_dest, W_OK) == 0;
+    rc_set_err(detail, dsz, ok ? "directory writable" : "directory not writable");
+    return ok ? PK_PRINTER_READY : PK_PRINTER_OFFLINE;
+  }
+  if (!strcmp(t, "escpos-tcp") || !strcmp(t, "escpos-dev")) {
+    int tcp = t[7] == 't';
+    int fd = tcp ? tcp_connect(cfg->printer_dest, 1000, detail, dsz) : dev_open(cfg, O_RDWR, detail, dsz);
+    if (fd < 0) return PK_PRINTER_OFFLINE;
+    pk_printer_state_t s = escpos_status(fd, detail, dsz);
+    close(fd);
+    return s;
+  }
+  if (!strcmp(t, "cups")) return cups_state(cfg, detail, dsz);
+  rc_set_err(detail, dsz, "no printer configured");
+  return PK_PRINTER_NONE;
+}
