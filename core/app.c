@@ -38,6 +38,7 @@ void pk_app_free(pk_app *app) {
   if (!app) return;
   pk_app_wipe_session(app, "shutdown");
   pk_secret_free(app->pin);
+  free(app->items);
   free(app);
 }
 
@@ -62,6 +63,12 @@ void pk_app_wipe_session(pk_app *app, const char *why) {
   if (app->ops && app->ops->card_close) app->ops->card_close(app->be);
   pk_secret_clear(app->pin);
   pk_wipe(&app->who, sizeof app->who);
+  pk_app_forget_form(app);
+  pk_app_forget_results(app);
+  app->nitems = app->sel = 0;
+  app->agency = NULL;
+  app->service = NULL;
+  app->level = 0;
   app->has_session = false;
   app->pin_tries = -1;
   app->countdown = -1;
@@ -132,6 +139,7 @@ pk_card_result pk_app_card_result(const pk_app *app) { return app->card_res; }
 const char *pk_app_message(const pk_app *app) { return app->message; }
 int pk_app_idle_countdown(const pk_app *app) { return app->countdown; }
 bool pk_app_card_present(const pk_app *app) { return app->card_present; }
+const char *pk_app_reader(const pk_app *app) { return app->reader; }
 unsigned pk_app_generation(const pk_app *app) { return app->gen; }
 
 bool pk_app_take_dirty(pk_app *app) {
@@ -149,6 +157,28 @@ const pk_screen_ops *pk_app_screen_ops(pk_screen_id id) {
   case PK_SCREEN_PIN_BLOCKED: return &pk_screen_pin_blocked;
   case PK_SCREEN_AUTH: return &pk_screen_auth;
   case PK_SCREEN_DASHBOARD: return &pk_screen_dashboard;
+  case PK_SCREEN_AGENCIES: return &pk_screen_agencies;
+  case PK_SCREEN_SERVICES: return &pk_screen_services;
+  case PK_SCREEN_SEARCH: return &pk_screen_search;
+  case PK_SCREEN_SERVICE: return &pk_screen_service;
+  case PK_SCREEN_FORM: return &pk_screen_form;
+  case PK_SCREEN_REVIEW: return &pk_screen_review;
+  case PK_SCREEN_SUBMIT: return &pk_screen_submit;
+  case PK_SCREEN_RECEIPT: return &pk_screen_receipt;
+  case PK_SCREEN_STATUS: return &pk_screen_status;
+  case PK_SCREEN_INBOX: return &pk_screen_inbox;
+  case PK_SCREEN_DOCUMENT: return &pk_screen_document;
   default: return NULL;
   }
 }
+
+void pk_app_set_catalog(pk_app *app, pk_catalog *cat) { app->cat = cat; }
+size_t pk_app_list_count(const pk_app *app) {
+  return app->screen == PK_SCREEN_INBOX ? app->ninbox
+         : app->screen == PK_SCREEN_DOCUMENT ? app->doc.nrows : app->nitems;
+}
+size_t pk_app_list_selected(const pk_app *app) { return app->sel; }
+const char *pk_app_query(const pk_app *app) { return app->query; }
+const pk_agency *pk_app_current_agency(const pk_app *app) { return app->agency; }
+const pk_service *pk_app_current_service(const pk_app *app) { return app->service; }
+int pk_app_session_level(const pk_app *app) { return app->level; }

@@ -1,11 +1,12 @@
 /* From the home screen to a logged-in citizen: card reading, refusals, PIN, login. */
 #include "app_input.h"
 #include "app_private.h"
+#include "pishkhan/i18n.h"
 #include "pishkhan/log.h"
 
 static void home_enter(pk_app *app) {
   /* A card left in the reader after a wipe must come out before the next citizen. */
-  if (app->card_present) pk_app_set_message(app, "Please remove your card.");
+  if (app->card_present) pk_app_set_message(app, N_("Please remove your card."));
 }
 
 static void home_key(pk_app *app, pk_key key) { (void)app, (void)key; }
@@ -35,7 +36,7 @@ static void pin_enter(pk_app *app) { pk_secret_clear(app->pin); }
 
 static void pin_submit(pk_app *app) {
   if (pk_secret_len(app->pin) < PK_PIN_MIN) {
-    pk_app_set_message(app, "The PIN has at least 4 digits.");
+    pk_app_set_message(app, N_("The PIN has at least 4 digits."));
     return;
   }
   app->message = NULL;
@@ -97,21 +98,30 @@ void pk_app_card_login_done(pk_app *app, unsigned gen, pk_card_result res, int t
   switch (res) {
   case PK_CARDRES_OK:
     app->has_session = true;
+    app->level = 3; /* card + PIN + signature: the strongest level */
     pk_info("citizen logged in");
     pk_app_go(app, PK_SCREEN_DASHBOARD);
     break;
   case PK_CARDRES_PIN_WRONG:
     pk_app_go(app, PK_SCREEN_PIN);
-    pk_app_set_message(app, "Wrong PIN.");
+    pk_app_set_message(app, N_("Wrong PIN."));
     break;
   case PK_CARDRES_REMOVED: pk_app_wipe_session(app, "card removed during login"); break;
   default: refuse(app, res); break;
   }
 }
 
-static void dashboard_key(pk_app *app, pk_key key) {
-  int d = pk_key_digit(key);
-  if (d == 0 || key.code == PK_KEY_CANCEL) pk_app_wipe_session(app, "logout");
+static void dashboard_enter(pk_app *app) {
+  app->sel = 0;
+  app->query[0] = 0;
 }
 
-const pk_screen_ops pk_screen_dashboard = {NULL, dashboard_key, NULL};
+static void dashboard_key(pk_app *app, pk_key key) {
+  static const pk_screen_id shortcuts[] = {PK_SCREEN_DASHBOARD, PK_SCREEN_SEARCH, PK_SCREEN_AGENCIES,
+                                           PK_SCREEN_STATUS, PK_SCREEN_INBOX, PK_SCREEN_DOCUMENT};
+  int d = pk_key_digit(key);
+  if (d == 0 || key.code == PK_KEY_CANCEL) pk_app_wipe_session(app, "logout");
+  else if (d > 0 && d < (int)(sizeof shortcuts / sizeof *shortcuts)) pk_app_go(app, shortcuts[d]);
+}
+
+const pk_screen_ops pk_screen_dashboard = {dashboard_enter, dashboard_key, NULL};

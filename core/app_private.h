@@ -32,7 +32,44 @@ struct pk_app {
 
   uint64_t now, last_activity;
   int countdown;         /* -1 unless the idle warning is showing */
+
+  pk_catalog *cat;
+  int level;             /* authentication level of the session (3 with the card) */
+  /* The list on screen: agencies, services or search results (catalog pointers). */
+  const void **items;
+  size_t nitems, capitems, sel;
+  char query[256];
+  const pk_agency *agency;
+  const pk_service *service;
+  pk_screen_id service_from; /* where Back from a service card returns */
+  /* The form. */
+  const pk_form_field *fields;
+  size_t nfields, field;
+  char (*values)[256];
+  const char **errors;
+  char idem_key[40];
+  /* Results the window sent. */
+  pk_app_receipt receipt;
+  pk_app_status status;
+  bool has_status;
+  pk_app_inbox_item *inbox;
+  size_t ninbox;
+  pk_app_document doc;
+  size_t doc_page;
+  pk_app_failure failure;
+  const char *print_state;
 };
+
+/* What a list key did. */
+typedef enum { PK_LIST_NONE = 0, PK_LIST_MOVED, PK_LIST_OPEN, PK_LIST_BACK } pk_list_action;
+pk_list_action pk_app_list_key(pk_app *app, pk_key key, size_t count, bool digits_pick);
+int pk_app_items_reserve(pk_app *app, size_t n);
+void pk_app_fail(pk_app *app, const pk_app_failure *fail);
+void pk_app_forget_form(pk_app *app);
+void pk_app_forget_results(pk_app *app);
+/* Appends the UTF-8 of cp to buf (of size n); -1 when it does not fit. */
+int pk_utf8_append(char *buf, size_t n, uint32_t cp);
+void pk_utf8_pop(char *buf);
 
 const pk_screen_ops *pk_app_screen_ops(pk_screen_id id);
 void pk_app_go(pk_app *app, pk_screen_id to);
@@ -40,6 +77,8 @@ void pk_app_wipe_session(pk_app *app, const char *why);
 void pk_app_set_message(pk_app *app, const char *msgid);
 
 extern const pk_screen_ops pk_screen_home, pk_screen_card_read, pk_screen_card_error, pk_screen_pin,
-    pk_screen_pin_blocked, pk_screen_auth, pk_screen_dashboard;
+    pk_screen_pin_blocked, pk_screen_auth, pk_screen_dashboard, pk_screen_agencies, pk_screen_services,
+    pk_screen_search, pk_screen_service, pk_screen_form, pk_screen_review, pk_screen_submit, pk_screen_receipt,
+    pk_screen_status, pk_screen_inbox, pk_screen_document;
 
 #endif

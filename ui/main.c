@@ -1,2 +1,100 @@
+/* pishkhan: the kiosk and counter client. A thin tool over libpishkhan. */
+#include <getopt.h>
+#include <locale.h>
 #include <stdio.h>
-int main(void) { puts("pishkhan " PK_VERSION); return 0; }
+#include <stdlib.h>
+#include <string.h>
+
+#include "pishkhan/config.h"
+#include "pishkhan/i18n.h"
+#include "pishkhan/log.h"
+#include "pishkhan/receipt.h"
+#include "run.h"
+
+static void usage(FILE *out) {
+  fprintf(out,
+          "Usage: pishkhan [OPTIONS]\n"
+          "       pishkhan receipt verify [--jwks FILE] (TOKEN | FILE.png | FILE.pdf)\n"
+          "\n"
+          "Persian-first kiosk and counter client for the national smart government services window.\n"
+          "\n"
+          "Options:\n"
+          "  -c, --config FILE   read settings from FILE (INI; see packaging/pishkhan.conf)\n"
+          "      --demo          embedded demo: in-process window simulator and demo cards,\n"
+          "                      no daemons, no root, no network (F5 card in/out, F6 next card)\n"
+          "      --kiosk         locked-down mode: no key combination leaves the program\n"
+          "      --lang fa|en    UI language at start (default from config: fa)\n"
+          "      --log-stderr    log to stderr instead of syslog/journald\n"
+          "  -h, --help          show this help\n"
+          "  -V, --version       show the version\n"
+          "\n"
+          "Keys: digits, arrows, Enter, Backspace (back), Esc (cancel), F2 language, F4 print,\n"
+          "      F10 quit (not in kiosk mode).\n");
+}
+
+enum { OPT_DEMO = 256, OPT_KIOSK, OPT_LOG_STDERR, OPT_LANG };
+
+static int parse(int argc, char **argv, pk_config *cfg, ui_run_opts *opts) {
+  static const struct option longopts[] = {
+      {"config", required_argument, NULL, 'c'}, {"demo", no_argument, NULL, OPT_DEMO},
+      {"kiosk", no_argument, NULL, OPT_KIOSK},  {"log-stderr", no_argument, NULL, OPT_LOG_STDERR},
+      {"lang", required_argument, NULL, OPT_LANG}, {"help", no_argument, NULL, 'h'},
+      {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
+  };
+  int c;
+  char err[512];
+  while ((c = getopt_long(argc, argv, "c:hV", longopts, NULL)) != -1) {
+    switch (c) {
+    case 'c':
+      if (pk_config_load(cfg, optarg, err, sizeof err) != 0) {
+        fprintf(stderr, "pishkhan: %s: %s\n", optarg, err);
+        return 2;
+      }
+      break;
+    case OPT_DEMO: opts->demo = true; break;
+    case OPT_KIOSK: opts->kiosk = true; break;
+    case OPT_LOG_STDERR: cfg->log_stderr = true; break;
+    case OPT_LANG:
+      if (strcmp(optarg, "fa") && strcmp(optarg, "en")) {
+        fprintf(stderr, "pishkhan: --lang takes fa or en\n");
+        return 2;
+      }
+      snprintf(cfg->lang, sizeof cfg->lang, "%s", optarg);
+      break;
+    case 'h': usage(stdout); return 1;
+    case 'V': printf("pishkhan %s\n", PK_VERSION); return 1;
+    default: usage(stderr); return 2;
+    }
+  }
+  if (optind < argc) {
+    fprintf(stderr, "pishkhan: unexpected argument '%s'\n", argv[optind]);
+    return 2;
+  }
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  /* A UTF-8 locale is needed for wide characters; C.UTF-8 exists on every Debian. */
+  if (!setlocale(LC_ALL, "") || !strstr(setlocale(LC_CTYPE, NULL), "UTF-8")) setlocale(LC_ALL, "C.UTF-8");
+  pk_i18n_init(NULL);
+  if (argc >= 2 && !strcmp(argv[1], "receipt")) {
+    if (argc >= 3 && !strcmp(argv[2], "verify")) return pk_receipt_verify_cli(argc - 2, argv + 2);
+    fprintf(stderr, "Usage: pishkhan receipt verify [--jwks FILE] (TOKEN | FILE.png | FILE.pdf)\n");
+    return 2;
+  }
+  pk_config cfg;
+  pk_config_defaults(&cfg);
+  ui_run_opts opts = {0};
+  int r = parse(argc, argv, &cfg, &opts);
+  if (r != 0) {
+    pk_config_free(&cfg);
+    return r == 1 ? 0 : r;
+  }
+  pk_i18n_set_lang(pk_lang_from_code(cfg.lang));
+  pk_i18n_set_bidi_terminal(cfg.bidi == PK_BIDI_TERMINAL);
+  pk_log_open("pishkhan", cfg.log_stderr, (pk_log_level)cfg.log_level);
+  r = ui_run(&cfg, &opts);
+  pk_log_close();
+  pk_config_free(&cfg);
+  return r;
+}

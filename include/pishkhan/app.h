@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pishkhan/catalog.h"
 #include "pishkhan/config.h"
 #include "pishkhan/secret.h"
 
@@ -75,6 +76,45 @@ typedef struct {
   bool clerk;
 } pk_citizen;
 
+/* Why a request failed: a category msgid (always) and the window's own words (may be ""). */
+typedef struct pk_app_failure {
+  const char *msgid;
+  char fa[512], en[512];
+} pk_app_failure;
+
+typedef struct pk_app_receipt {
+  char tracking[32];
+  char service_id[32];
+  char *jws;              /* the signed receipt token, also the QR payload */
+  long long at;           /* unix seconds */
+} pk_app_receipt;
+
+typedef struct pk_app_status {
+  char tracking[32];
+  char service_id[32];
+  char status_fa[256], status_en[256];
+  long long submitted_at, updated_at;
+} pk_app_status;
+
+typedef struct pk_app_inbox_item {
+  char kind[16];          /* proactive | letter | status */
+  char title_fa[256], title_en[256];
+  char body_fa[1024], body_en[1024];
+  char tracking[32];
+  long long at;
+} pk_app_inbox_item;
+
+typedef struct pk_app_doc_row {
+  char label_fa[128], label_en[128], value[256];
+} pk_app_doc_row;
+
+typedef struct pk_app_document {
+  char title_fa[256], title_en[256], subject[256];
+  size_t nrows;
+  pk_app_doc_row *rows;
+  char *jws;
+} pk_app_document;
+
 /* What the state machine asks of the outside world. Every call is asynchronous:
  * the backend answers later on the main thread with the matching pk_app_*_done(),
  * passing back `gen`; answers for an older generation (a wiped session) are dropped. */
@@ -84,7 +124,17 @@ typedef struct pk_backend_ops {
   void (*card_login)(void *be, pk_app *app, unsigned gen, pk_secret *pin);
   void (*card_close)(void *be);  /* session wipe: forget the card and the token */
   void (*cancel)(void *be);      /* abandon what is in flight */
+  /* The window: fields_json is {"name":"value",...}; idem_key stays the same for every
+   * retry of one request, so a request is never created twice. */
+  void (*submit)(void *be, pk_app *app, unsigned gen, const char *service_id, const char *fields_json,
+                 const char *idem_key);
+  void (*track)(void *be, pk_app *app, unsigned gen, const char *tracking);
+  void (*inbox)(void *be, pk_app *app, unsigned gen);
+  void (*document)(void *be, pk_app *app, unsigned gen, const char *kind);
+  void (*print)(void *be, pk_app *app, unsigned gen, const char *jws);
 } pk_backend_ops;
+
+#define PK_PAGE_SIZE 8
 
 pk_app *pk_app_new(const pk_config *cfg, const pk_backend_ops *ops, void *be);
 void pk_app_free(pk_app *app);
@@ -100,6 +150,17 @@ void pk_app_card_open_done(pk_app *app, unsigned gen, pk_card_result res, const 
                            int pin_tries_left);
 void pk_app_card_login_done(pk_app *app, unsigned gen, pk_card_result res, int pin_tries_left);
 
+void pk_app_submit_done(pk_app *app, unsigned gen, const pk_app_failure *fail, const char *tracking,
+                        const char *jws);
+void pk_app_track_done(pk_app *app, unsigned gen, const pk_app_failure *fail, const pk_app_status *st);
+void pk_app_inbox_done(pk_app *app, unsigned gen, const pk_app_failure *fail, const pk_app_inbox_item *items,
+                       size_t n);
+void pk_app_document_done(pk_app *app, unsigned gen, const pk_app_failure *fail, const pk_app_document *doc);
+void pk_app_print_done(pk_app *app, unsigned gen, const pk_app_failure *fail);
+
+/* The catalog the citizen browses (owned by the caller, kept in sync by it). */
+void pk_app_set_catalog(pk_app *app, pk_catalog *cat);
+
 /* State the view reads */
 pk_screen_id pk_app_screen(const pk_app *app);
 bool pk_app_has_session(const pk_app *app);
@@ -110,7 +171,31 @@ pk_card_result pk_app_card_result(const pk_app *app);
 const char *pk_app_message(const pk_app *app); /* English msgid of the banner, or NULL */
 int pk_app_idle_countdown(const pk_app *app);  /* seconds left when warning, else -1 */
 bool pk_app_card_present(const pk_app *app);
+const char *pk_app_reader(const pk_app *app); /* reader of the last insertion */
 unsigned pk_app_generation(const pk_app *app);
+/* Lists (agencies, services, search results, inbox): count, selection, page of PK_PAGE_SIZE. */
+size_t pk_app_list_count(const pk_app *app);
+size_t pk_app_list_selected(const pk_app *app);
+const pk_agency *pk_app_agency_at(const pk_app *app, size_t i);
+const pk_service *pk_app_service_at(const pk_app *app, size_t i);
+const pk_app_inbox_item *pk_app_inbox_at(const pk_app *app, size_t i);
+const char *pk_app_query(const pk_app *app);          /* search text, or tracking code typed */
+const pk_agency *pk_app_current_agency(const pk_app *app);
+const pk_service *pk_app_current_service(const pk_app *app);
+int pk_app_session_level(const pk_app *app);
+/* The form being filled. */
+size_t pk_app_form(const pk_app *app, const pk_form_field **fields);
+size_t pk_app_form_current(const pk_app *app);
+const char *pk_app_form_value(const pk_app *app, size_t i);
+const char *pk_app_form_error(const pk_app *app, size_t i); /* msgid or NULL */
+const pk_app_receipt *pk_app_last_receipt(const pk_app *app);
+const pk_app_status *pk_app_track_result(const pk_app *app);
+const pk_app_document *pk_app_document_shown(const pk_app *app);
+size_t pk_app_document_page(const pk_app *app);
+/* The window's own words for the last failure, in both languages ("" when none). */
+const pk_app_failure *pk_app_failure_shown(const pk_app *app);
+const char *pk_app_print_state(const pk_app *app); /* msgid, NULL before any print */
+
 /* Set by every change the view must redraw; the view clears it. */
 bool pk_app_take_dirty(pk_app *app);
 

@@ -1,5 +1,6 @@
 #include "fake_backend.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static void fb_open(void *be, pk_app *app, unsigned gen) {
@@ -22,4 +23,42 @@ static void fb_login(void *be, pk_app *app, unsigned gen, pk_secret *pin) {
 static void fb_close(void *be) { ((fake_backend *)be)->closes++; }
 static void fb_cancel(void *be) { ((fake_backend *)be)->cancels++; }
 
-const pk_backend_ops fake_backend_ops = {fb_open, fb_login, fb_close, fb_cancel};
+static void fb_submit(void *be, pk_app *app, unsigned gen, const char *service_id, const char *fields_json,
+                      const char *idem_key) {
+  fake_backend *f = be;
+  (void)app;
+  f->submits++;
+  f->last_gen = gen;
+  snprintf(f->last_service, sizeof f->last_service, "%s", service_id);
+  snprintf(f->last_fields, sizeof f->last_fields, "%s", fields_json);
+  snprintf(f->last_idem, sizeof f->last_idem, "%s", idem_key);
+}
+
+static void fb_track(void *be, pk_app *app, unsigned gen, const char *code) {
+  fake_backend *f = be;
+  (void)app;
+  f->tracks++;
+  f->last_gen = gen;
+  snprintf(f->last_tracking, sizeof f->last_tracking, "%s", code);
+}
+
+static void fb_inbox(void *be, pk_app *app, unsigned gen) {
+  (void)app;
+  ((fake_backend *)be)->inboxes++;
+  ((fake_backend *)be)->last_gen = gen;
+}
+
+static void fb_document(void *be, pk_app *app, unsigned gen, const char *kind) {
+  (void)app, (void)kind;
+  ((fake_backend *)be)->documents++;
+  ((fake_backend *)be)->last_gen = gen;
+}
+
+static void fb_print(void *be, pk_app *app, unsigned gen, const char *jws) {
+  (void)app, (void)jws;
+  ((fake_backend *)be)->prints++;
+  ((fake_backend *)be)->last_gen = gen;
+}
+
+const pk_backend_ops fake_backend_ops = {fb_open, fb_login, fb_close, fb_cancel, fb_submit,
+                                         fb_track, fb_inbox, fb_document, fb_print};

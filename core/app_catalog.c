@@ -1,0 +1,141 @@
+/* Finding a service: by agency (paged, Persian-sorted), or by search as you type,
+ * and the service card itself. */
+#include <string.h>
+
+#include "app_input.h"
+#include "app_private.h"
+#include "pishkhan/i18n.h"
+
+#define SEARCH_MAX 200
+
+static void load_agencies(pk_app *app) {
+  const pk_agency *list = NULL;
+  size_t n = app->cat ? pk_catalog_agencies(app->cat, &list) : 0;
+  if (pk_app_items_reserve(app, n) != 0) n = 0;
+  for (size_t i = 0; i < n; i++) app->items[i] = &list[i];
+  app->nitems = n;
+}
+
+static void agencies_enter(pk_app *app) {
+  load_agencies(app);
+  if (app->agency) {
+    for (size_t i = 0; i < app->nitems; i++)
+      if (app->items[i] == app->agency) app->sel = i;
+  } else {
+    app->sel = 0;
+  }
+}
+
+static void agencies_key(pk_app *app, pk_key key) {
+  switch (pk_app_list_key(app, key, app->nitems, true)) {
+  case PK_LIST_OPEN:
+    app->agency = app->items[app->sel];
+    pk_app_go(app, PK_SCREEN_SERVICES);
+    break;
+  case PK_LIST_BACK:
+    app->agency = NULL;
+    pk_app_go(app, PK_SCREEN_DASHBOARD);
+    break;
+  default: break;
+  }
+}
+
+const pk_screen_ops pk_screen_agencies = {agencies_enter, agencies_key, NULL};
+
+static void services_enter(pk_app *app) {
+  size_t n = pk_catalog_services_of(app->cat, app->agency->id, NULL, 0);
+  if (pk_app_items_reserve(app, n) != 0) n = 0;
+  n = pk_catalog_services_of(app->cat, app->agency->id, (const pk_service **)app->items, n);
+  app->nitems = n;
+  app->sel = 0;
+  if (app->service) {
+    for (size_t i = 0; i < n; i++)
+      if (app->items[i] == app->service) app->sel = i;
+  }
+}
+
+static void open_service(pk_app *app, pk_screen_id from) {
+  app->service = app->items[app->sel];
+  app->service_from = from;
+  pk_app_go(app, PK_SCREEN_SERVICE);
+}
+
+static void services_key(pk_app *app, pk_key key) {
+  switch (pk_app_list_key(app, key, app->nitems, true)) {
+  case PK_LIST_OPEN: open_service(app, PK_SCREEN_SERVICES); break;
+  case PK_LIST_BACK:
+    app->service = NULL;
+    pk_app_go(app, PK_SCREEN_AGENCIES);
+    break;
+  default: break;
+  }
+}
+
+const pk_screen_ops pk_screen_services = {services_enter, services_key, NULL};
+
+/* Results follow every keystroke: the catalog keeps folded titles, so this is a scan. */
+static void run_search(pk_app *app) {
+  app->sel = 0;
+  app->dirty = true;
+  if (!app->query[0] || !app->cat || pk_app_items_reserve(app, SEARCH_MAX) != 0) {
+    app->nitems = 0;
+    return;
+  }
+  app->nitems = pk_catalog_search(app->cat, app->query, (const pk_service **)app->items, SEARCH_MAX);
+}
+
+static void search_enter(pk_app *app) {
+  size_t sel = app->sel;
+  run_search(app);
+  if (sel < app->nitems) app->sel = sel;
+}
+
+static void search_key(pk_app *app, pk_key key) {
+  if (key.code == PK_KEY_CHAR) {
+    if (pk_utf8_append(app->query, sizeof app->query, key.cp) == 0) run_search(app);
+    return;
+  }
+  if (key.code == PK_KEY_BACK && app->query[0]) {
+    pk_utf8_pop(app->query);
+    run_search(app);
+    return;
+  }
+  switch (pk_app_list_key(app, key, app->nitems, false)) {
+  case PK_LIST_OPEN: open_service(app, PK_SCREEN_SEARCH); break;
+  case PK_LIST_BACK:
+    app->query[0] = 0;
+    app->nitems = 0;
+    pk_app_go(app, PK_SCREEN_DASHBOARD);
+    break;
+  default: break;
+  }
+}
+
+const pk_screen_ops pk_screen_search = {search_enter, search_key, NULL};
+
+/* A service that needs more than the session has is explained on its card, not entered. */
+static void service_key(pk_app *app, pk_key key) {
+  switch (key.code) {
+  case PK_KEY_ENTER:
+    if (app->service->auth_level > app->level) {
+      pk_app_set_message(app, N_("This service needs a higher authentication level than this session has."));
+      return;
+    }
+    pk_app_go(app, PK_SCREEN_FORM);
+    break;
+  case PK_KEY_BACK:
+  case PK_KEY_CANCEL: pk_app_go(app, app->service_from); break;
+  default: break;
+  }
+}
+
+const pk_screen_ops pk_screen_service = {NULL, service_key, NULL};
+
+const pk_agency *pk_app_agency_at(const pk_app *app, size_t i) {
+  return app->screen == PK_SCREEN_AGENCIES && i < app->nitems ? app->items[i] : NULL;
+}
+
+const pk_service *pk_app_service_at(const pk_app *app, size_t i) {
+  bool list = app->screen == PK_SCREEN_SERVICES || app->screen == PK_SCREEN_SEARCH;
+  return list && i < app->nitems ? app->items[i] : NULL;
+}

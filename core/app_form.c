@@ -1,0 +1,206 @@
+/* Filling a service's form, reviewing it, submitting it once, and its receipt. */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app_input.h"
+#include "app_private.h"
+#include "pishkhan/form.h"
+#include "pishkhan/i18n.h"
+#include "pishkhan/net.h"
+
+void pk_app_forget_form(pk_app *app) {
+  if (app->values) pk_wipe(app->values, app->nfields * sizeof *app->values);
+  free(app->values);
+  free(app->errors);
+  app->values = NULL;
+  app->errors = NULL;
+  app->fields = NULL;
+  app->nfields = app->field = 0;
+  app->idem_key[0] = 0;
+}
+
+static void form_enter(pk_app *app) {
+  if (app->values) return; /* back from review: keep what was typed */
+  size_t n = 0;
+  app->fields = pk_catalog_form(app->cat, app->service, &n);
+  app->nfields = n;
+  app->field = 0;
+  app->values = calloc(n ? n : 1, sizeof *app->values);
+  app->errors = calloc(n ? n : 1, sizeof *app->errors);
+}
+
+static bool check(pk_app *app, size_t i) {
+  app->errors[i] = pk_form_check(&app->fields[i], app->values[i]);
+  app->dirty = true;
+  return app->errors[i] == NULL;
+}
+
+static void next_field(pk_app *app) {
+  if (!check(app, app->field)) return;
+  if (app->field + 1 < app->nfields) {
+    app->field++;
+    return;
+  }
+  for (size_t i = 0; i < app->nfields; i++) {
+    if (!check(app, i)) {
+      app->field = i;
+      return;
+    }
+  }
+  pk_app_go(app, PK_SCREEN_REVIEW);
+}
+
+static void type_char(pk_app *app, uint32_t cp) {
+  char *v = app->values[app->field];
+  const pk_form_field *f = &app->fields[app->field];
+  if (f->type == PK_FIELD_CHOICE) {
+    int d = pk_key_digit((pk_key){PK_KEY_CHAR, cp});
+    if (d >= 1 && (size_t)d <= f->nchoices) snprintf(v, sizeof app->values[0], "%s", f->choices[d - 1].value);
+  } else {
+    uint32_t c = pk_form_accept(f, cp);
+    if (c) pk_utf8_append(v, sizeof app->values[0], c);
+  }
+  app->errors[app->field] = NULL;
+  app->dirty = true;
+}
+
+static void back_key(pk_app *app) {
+  char *v = app->values[app->field];
+  if (v[0]) pk_utf8_pop(v);
+  else if (app->field > 0) app->field--;
+  else {
+    pk_app_forget_form(app);
+    pk_app_go(app, PK_SCREEN_SERVICE);
+    return;
+  }
+  app->dirty = true;
+}
+
+static void form_key(pk_app *app, pk_key key) {
+  if (app->nfields == 0) {
+    if (key.code == PK_KEY_ENTER) pk_app_go(app, PK_SCREEN_REVIEW);
+    else if (key.code == PK_KEY_BACK || key.code == PK_KEY_CANCEL) pk_app_go(app, PK_SCREEN_SERVICE);
+    return;
+  }
+  const pk_form_field *f = &app->fields[app->field];
+  switch (key.code) {
+  case PK_KEY_CHAR: type_char(app, key.cp); break;
+  case PK_KEY_ENTER: next_field(app); break;
+  case PK_KEY_BACK: back_key(app); break;
+  case PK_KEY_UP:
+    if (app->field > 0) app->field--;
+    app->dirty = true;
+    break;
+  case PK_KEY_DOWN:
+  case PK_KEY_TAB:
+    if (app->field + 1 < app->nfields) app->field++;
+    app->dirty = true;
+    break;
+  case PK_KEY_PGUP:
+  case PK_KEY_PGDN:
+  case PK_KEY_LEFT:
+  case PK_KEY_RIGHT:
+    /* The date picker and the choice list step with the page and arrow keys. */
+    pk_form_step(f, app->values[app->field], sizeof app->values[0],
+                 key.code == PK_KEY_PGUP || key.code == (pk_i18n_lang() == PK_LANG_FA ? PK_KEY_LEFT : PK_KEY_RIGHT)
+                     ? 1 : -1,
+                 (long long)time(NULL));
+    app->errors[app->field] = NULL;
+    app->dirty = true;
+    break;
+  case PK_KEY_CANCEL:
+    pk_app_forget_form(app);
+    pk_app_go(app, PK_SCREEN_SERVICE);
+    break;
+  default: break;
+  }
+}
+
+const pk_screen_ops pk_screen_form = {form_enter, form_key, NULL};
+
+static char *fields_json(const pk_app *app) {
+  json_t *o = json_object();
+  for (size_t i = 0; i < app->nfields; i++)
+    if (app->values[i][0]) json_object_set_new(o, app->fields[i].name, json_string(app->values[i]));
+  char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+  json_decref(o);
+  return s;
+}
+
+static void submit(pk_app *app) {
+  char *json = fields_json(app);
+  if (!json) return;
+  /* One key per request: a resend after a cancel or a lost answer is the same request. */
+  if (!app->idem_key[0]) pk_net_new_idem_key(app->idem_key);
+  app->message = NULL;
+  pk_app_go(app, PK_SCREEN_SUBMIT);
+  app->ops->submit(app->be, app, app->gen, app->service->id, json, app->idem_key);
+  pk_wipe(json, strlen(json));
+  free(json);
+}
+
+static void review_key(pk_app *app, pk_key key) {
+  if (key.code == PK_KEY_ENTER) submit(app);
+  else if (key.code == PK_KEY_BACK || key.code == PK_KEY_CANCEL) pk_app_go(app, PK_SCREEN_FORM);
+}
+
+const pk_screen_ops pk_screen_review = {NULL, review_key, NULL};
+
+static void submit_key(pk_app *app, pk_key key) {
+  if (key.code != PK_KEY_CANCEL && key.code != PK_KEY_BACK) return;
+  app->ops->cancel(app->be);
+  pk_app_go(app, PK_SCREEN_REVIEW);
+  pk_app_set_message(app, N_("Cancelled. If you send it again, the window will not register it twice."));
+}
+
+const pk_screen_ops pk_screen_submit = {NULL, submit_key, NULL};
+
+void pk_app_submit_done(pk_app *app, unsigned gen, const pk_app_failure *fail, const char *tracking,
+                        const char *jws) {
+  if (gen != app->gen || app->screen != PK_SCREEN_SUBMIT) return;
+  if (fail) {
+    pk_app_go(app, PK_SCREEN_REVIEW);
+    pk_app_fail(app, fail);
+    return;
+  }
+  free(app->receipt.jws);
+  memset(&app->receipt, 0, sizeof app->receipt);
+  snprintf(app->receipt.tracking, sizeof app->receipt.tracking, "%s", tracking);
+  snprintf(app->receipt.service_id, sizeof app->receipt.service_id, "%s", app->service->id);
+  app->receipt.jws = jws ? strdup(jws) : NULL;
+  app->receipt.at = (long long)time(NULL);
+  app->print_state = NULL;
+  pk_app_forget_form(app);
+  pk_app_go(app, PK_SCREEN_RECEIPT);
+}
+
+static void receipt_key(pk_app *app, pk_key key) {
+  if (key.code == PK_KEY_PRINT || pk_key_digit(key) == 1) {
+    if (!app->receipt.jws) return;
+    app->print_state = N_("Printing...");
+    app->dirty = true;
+    app->ops->print(app->be, app, app->gen, app->receipt.jws);
+  } else if (key.code == PK_KEY_ENTER || key.code == PK_KEY_BACK || pk_key_digit(key) == 0) {
+    pk_app_go(app, PK_SCREEN_DASHBOARD);
+  }
+}
+
+const pk_screen_ops pk_screen_receipt = {NULL, receipt_key, NULL};
+
+void pk_app_print_done(pk_app *app, unsigned gen, const pk_app_failure *fail) {
+  if (gen != app->gen) return;
+  app->print_state = fail ? fail->msgid : N_("Printed. Please take your receipt.");
+  app->dirty = true;
+}
+
+size_t pk_app_form(const pk_app *app, const pk_form_field **fields) {
+  if (fields) *fields = app->fields;
+  return app->nfields;
+}
+size_t pk_app_form_current(const pk_app *app) { return app->field; }
+const char *pk_app_form_value(const pk_app *app, size_t i) { return i < app->nfields ? app->values[i] : NULL; }
+const char *pk_app_form_error(const pk_app *app, size_t i) { return i < app->nfields ? app->errors[i] : NULL; }
+const pk_app_receipt *pk_app_last_receipt(const pk_app *app) { return app->receipt.tracking[0] ? &app->receipt : NULL; }
+const char *pk_app_print_state(const pk_app *app) { return app->print_state; }

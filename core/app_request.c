@@ -1,0 +1,143 @@
+/* Following a request by tracking code, the inbox, and documents from inquiries. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "app_input.h"
+#include "app_private.h"
+#include "pishkhan/i18n.h"
+
+void pk_app_fail(pk_app *app, const pk_app_failure *fail) {
+  app->failure = *fail;
+  pk_app_set_message(app, fail->msgid);
+}
+
+void pk_app_forget_results(pk_app *app) {
+  free(app->receipt.jws);
+  pk_wipe(&app->receipt, sizeof app->receipt);
+  pk_wipe(&app->status, sizeof app->status);
+  app->has_status = false;
+  if (app->inbox) pk_wipe(app->inbox, app->ninbox * sizeof *app->inbox);
+  free(app->inbox);
+  app->inbox = NULL;
+  app->ninbox = 0;
+  if (app->doc.rows) pk_wipe(app->doc.rows, app->doc.nrows * sizeof *app->doc.rows);
+  free(app->doc.rows);
+  free(app->doc.jws);
+  pk_wipe(&app->doc, sizeof app->doc);
+  pk_wipe(&app->failure, sizeof app->failure);
+  pk_wipe(app->query, sizeof app->query);
+  app->print_state = NULL;
+}
+
+static void status_enter(pk_app *app) {
+  app->query[0] = 0;
+  app->has_status = false;
+}
+
+/* Tracking codes are digits and dashes; scanned text may bring the digits of any script. */
+static void status_key(pk_app *app, pk_key key) {
+  int d = pk_key_digit(key);
+  if (d >= 0 || (key.code == PK_KEY_CHAR && key.cp == '-')) {
+    pk_utf8_append(app->query, 33, d >= 0 ? (uint32_t)('0' + d) : '-');
+    app->has_status = false;
+    app->dirty = true;
+  } else if (key.code == PK_KEY_CHAR && ((key.cp | 0x20) >= 'a' && (key.cp | 0x20) <= 'z')) {
+    pk_utf8_append(app->query, 33, key.cp & ~0x20u);
+    app->dirty = true;
+  } else if (key.code == PK_KEY_BACK && app->query[0]) {
+    pk_utf8_pop(app->query);
+    app->dirty = true;
+  } else if (key.code == PK_KEY_ENTER && app->query[0]) {
+    app->message = NULL;
+    app->has_status = false;
+    app->ops->track(app->be, app, app->gen, app->query);
+  } else if (key.code == PK_KEY_BACK || key.code == PK_KEY_CANCEL) {
+    pk_app_go(app, PK_SCREEN_DASHBOARD);
+  }
+}
+
+const pk_screen_ops pk_screen_status = {status_enter, status_key, NULL};
+
+void pk_app_track_done(pk_app *app, unsigned gen, const pk_app_failure *fail, const pk_app_status *st) {
+  if (gen != app->gen || app->screen != PK_SCREEN_STATUS) return;
+  if (fail) {
+    pk_app_fail(app, fail);
+    return;
+  }
+  app->status = *st;
+  app->has_status = true;
+  app->dirty = true;
+}
+
+static void inbox_enter(pk_app *app) {
+  app->sel = 0;
+  app->ops->inbox(app->be, app, app->gen);
+}
+
+static void inbox_key(pk_app *app, pk_key key) {
+  if (pk_app_list_key(app, key, app->ninbox, true) == PK_LIST_BACK) pk_app_go(app, PK_SCREEN_DASHBOARD);
+}
+
+const pk_screen_ops pk_screen_inbox = {inbox_enter, inbox_key, NULL};
+
+void pk_app_inbox_done(pk_app *app, unsigned gen, const pk_app_failure *fail, const pk_app_inbox_item *items,
+                       size_t n) {
+  if (gen != app->gen || app->screen != PK_SCREEN_INBOX) return;
+  if (fail) {
+    pk_app_fail(app, fail);
+    return;
+  }
+  free(app->inbox);
+  app->inbox = n ? malloc(n * sizeof *items) : NULL;
+  app->ninbox = app->inbox ? n : 0;
+  if (app->inbox) memcpy(app->inbox, items, n * sizeof *items);
+  app->sel = 0;
+  app->dirty = true;
+}
+
+static void document_enter(pk_app *app) {
+  app->doc_page = 0;
+  app->ops->document(app->be, app, app->gen, "report_card");
+}
+
+static void document_key(pk_app *app, pk_key key) {
+  size_t pages = (app->doc.nrows + PK_PAGE_SIZE - 1) / PK_PAGE_SIZE;
+  switch (pk_app_list_key(app, key, app->doc.nrows, false)) {
+  case PK_LIST_BACK: pk_app_go(app, PK_SCREEN_DASHBOARD); return;
+  case PK_LIST_MOVED:
+    app->doc_page = app->sel / PK_PAGE_SIZE;
+    if (pages && app->doc_page >= pages) app->doc_page = pages - 1;
+    return;
+  default: return;
+  }
+}
+
+const pk_screen_ops pk_screen_document = {document_enter, document_key, NULL};
+
+void pk_app_document_done(pk_app *app, unsigned gen, const pk_app_failure *fail, const pk_app_document *doc) {
+  if (gen != app->gen || app->screen != PK_SCREEN_DOCUMENT) return;
+  if (fail) {
+    pk_app_fail(app, fail);
+    return;
+  }
+  free(app->doc.rows);
+  free(app->doc.jws);
+  app->doc = *doc;
+  app->doc.rows = doc->nrows ? malloc(doc->nrows * sizeof *doc->rows) : NULL;
+  app->doc.nrows = app->doc.rows ? doc->nrows : 0;
+  if (app->doc.rows) memcpy(app->doc.rows, doc->rows, doc->nrows * sizeof *doc->rows);
+  app->doc.jws = doc->jws ? strdup(doc->jws) : NULL;
+  app->sel = 0;
+  app->doc_page = 0;
+  app->dirty = true;
+}
+
+const pk_app_inbox_item *pk_app_inbox_at(const pk_app *app, size_t i) {
+  return i < app->ninbox ? &app->inbox[i] : NULL;
+}
+const pk_app_status *pk_app_track_result(const pk_app *app) { return app->has_status ? &app->status : NULL; }
+const pk_app_document *pk_app_document_shown(const pk_app *app) { return app->doc.title_fa[0] ? &app->doc : NULL; }
+size_t pk_app_document_page(const pk_app *app) { return app->doc_page; }
+const pk_app_failure *pk_app_failure_shown(const pk_app *app) {
+  return app->message && app->message == app->failure.msgid ? &app->failure : NULL;
+}

@@ -1,0 +1,299 @@
+/* Backend: the state machine's card and login requests carried out for real. Card work
+ * runs on the worker (APDUs block); the window client runs on the main loop. Each job
+ * carries the app generation it was asked for, so a wiped session ignores late answers. */
+#include "pishkhan/backend.h"
+
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pishkhan/i18n.h"
+#include "pishkhan/log.h"
+#include "pishkhan/worker.h"
+#include "backend_private.h"
+
+
+
+typedef struct {
+  pk_backend *be;
+  unsigned gen;
+  char reader[128];
+  pk_card_status st;
+  pk_identity id;
+  int tries;
+  uint8_t nonce[64];
+  size_t nonce_len;
+  char nonce_b64[96];
+  uint8_t sig[80];
+  size_t sig_len;
+  uint8_t *cert;
+  size_t cert_len;
+} card_job;
+
+pk_card_result pk_backend_card_result(pk_card_status st) {
+  switch (st) {
+  case PK_CARD_OK: return PK_CARDRES_OK;
+  case PK_CARD_REMOVED: return PK_CARDRES_REMOVED;
+  case PK_CARD_UNKNOWN: return PK_CARDRES_UNKNOWN_CARD;
+  case PK_CARD_TAMPERED:
+  case PK_CARD_UNTRUSTED: return PK_CARDRES_TAMPERED;
+  case PK_CARD_EXPIRED: return PK_CARDRES_EXPIRED;
+  case PK_CARD_REVOKED: return PK_CARDRES_REVOKED;
+  case PK_CARD_PIN_WRONG: return PK_CARDRES_PIN_WRONG;
+  case PK_CARD_PIN_BLOCKED: return PK_CARDRES_PIN_BLOCKED;
+  case PK_CARD_BAD_SIGNATURE: return PK_CARDRES_AUTH_REFUSED;
+  default: return PK_CARDRES_COMM;
+  }
+}
+
+pk_transport *pk_backend_pcsc_opener(void *ud, const char *reader, pk_card_status *st) {
+  long scard_err = 0;
+  pk_transport *t = pk_transport_pcsc_open(reader, &scard_err);
+  if (!t) *st = PK_CARD_COMM;
+  return t;
+}
+
+pk_backend *pk_backend_new(pk_loop *loop, const pk_config *cfg, pk_net *net, pk_transport_opener open,
+                           void *open_ud) {
+  pk_backend *be = calloc(1, sizeof *be);
+  if (!be) return NULL;
+  be->loop = loop;
+  be->cfg = cfg;
+  be->net = net;
+  be->open = open;
+  be->open_ud = open_ud;
+  be->trust.issuer_ca = cfg->issuer_ca;
+  be->trust.crl = cfg->crl;
+  be->worker = pk_worker_new(loop);
+  be->pin = pk_secret_new(16);
+  if (!be->worker || !be->pin) {
+    pk_backend_free(be);
+    return NULL;
+  }
+  return be;
+}
+
+static void release_card(pk_backend *be) {
+  if (be->card) pk_card_close(be->card);
+  if (be->tr) pk_transport_free(be->tr);
+  be->card = NULL;
+  be->tr = NULL;
+}
+
+void pk_backend_free(pk_backend *be) {
+  if (!be) return;
+  pk_net_cancel(be->inflight);
+  pk_worker_free(be->worker); /* joins: no job touches the card after this */
+  pk_loop_run_once(be->loop, 0); /* deliver completions already posted, so they are freed */
+  release_card(be);
+  pk_secret_free(be->pin);
+  free(be);
+}
+
+static card_job *job_new(pk_backend *be, pk_app *app, unsigned gen) {
+  card_job *j = calloc(1, sizeof *j);
+  if (!j) return NULL;
+  be->app = app;
+  j->be = be;
+  j->gen = gen;
+  j->tries = -1;
+  return j;
+}
+
+static void job_free(card_job *j) {
+  pk_identity_wipe(&j->id);
+  free(j->cert);
+  pk_wipe(j, sizeof *j);
+  free(j);
+}
+
+static bool job_current(const card_job *j) {
+  return j->be->app && pk_app_generation(j->be->app) == j->gen;
+}
+
+/* ---- open: read and verify the identity, ask the PIN counter ---- */
+
+static void open_run(void *p) {
+  card_job *j = p;
+  pk_backend *be = j->be;
+  release_card(be);
+  be->tr = be->open(be->open_ud, j->reader, &j->st);
+  if (!be->tr) return;
+  be->card = pk_card_open(be->tr, &be->trust, &j->st);
+  if (!be->card) return;
+  j->st = pk_card_read_identity(be->card, &j->id);
+  if (j->st == PK_CARD_OK) {
+    pk_card_status t = pk_card_pin_tries(be->card, &j->tries);
+    if (t == PK_CARD_PIN_BLOCKED) j->tries = 0;
+  }
+}
+
+/* Names come from the card: sanitized before they can reach a screen or a printer. */
+static void copy_name(char *dst, size_t n, const char *given, const char *family) {
+  char joined[2 * PK_NAME_MAX + 2];
+  snprintf(joined, sizeof joined, "%s %s", given, family);
+  char *clean = pk_sanitize(joined, n - 1);
+  snprintf(dst, n, "%s", clean ? clean : "");
+  free(clean);
+}
+
+static void open_done(void *p) {
+  card_job *j = p;
+  if (job_current(j)) {
+    pk_citizen who = {0};
+    copy_name(who.name_fa, sizeof who.name_fa, j->id.given_fa, j->id.family_fa);
+    copy_name(who.name_en, sizeof who.name_en, j->id.given_en, j->id.family_en);
+    memcpy(who.national_code, j->id.national_code, sizeof who.national_code);
+    snprintf(who.birth_date, sizeof who.birth_date, "%s", j->id.birth_date);
+    snprintf(who.expires, sizeof who.expires, "%s", j->id.expires);
+    who.clerk = j->id.role == PK_ROLE_CLERK;
+    char masked[16];
+    pk_mask_national_code(j->id.national_code, masked, sizeof masked);
+    pk_info("card read: %s (%s)", pk_card_status_name(j->st), masked);
+    pk_app_card_open_done(j->be->app, j->gen, pk_backend_card_result(j->st), &who, j->tries);
+    pk_wipe(&who, sizeof who);
+  }
+  job_free(j);
+}
+
+static void be_card_open(void *bep, pk_app *app, unsigned gen) {
+  pk_backend *be = bep;
+  card_job *j = job_new(be, app, gen);
+  if (!j) return;
+  const char *reader = pk_app_reader(app);
+  snprintf(j->reader, sizeof j->reader, "%s", reader ? reader : "");
+  pk_worker_submit(be->worker, open_run, open_done, j);
+}
+
+/* ---- login: PIN, then the window's challenge signed by the card ---- */
+
+static void login_fail(card_job *j, pk_card_result r) {
+  if (job_current(j)) pk_app_card_login_done(j->be->app, j->gen, r, j->tries);
+}
+
+static void session_done(const pk_net_session *s, void *ud) {
+  card_job *j = ud;
+  j->be->inflight = NULL;
+  if (s->st.err == PK_NET_OK) {
+    if (job_current(j)) pk_app_card_login_done(j->be->app, j->gen, PK_CARDRES_OK, j->tries);
+  } else if (s->st.err != PK_NET_CANCELLED) {
+    pk_warn("card login refused by the window: %s %s", pk_net_error_name(s->st.err), s->st.code);
+    login_fail(j, s->st.err == PK_NET_AUTH ? PK_CARDRES_AUTH_REFUSED : PK_CARDRES_NET);
+  }
+  job_free(j);
+}
+
+static void sign_run(void *p) {
+  card_job *j = p;
+  pk_backend *be = j->be;
+  if (!be->card) {
+    j->st = PK_CARD_REMOVED;
+    return;
+  }
+  j->sig_len = sizeof j->sig;
+  j->st = pk_card_sign_challenge(be->card, j->nonce, j->nonce_len, be->cfg->kiosk_id, j->sig, &j->sig_len);
+  const uint8_t *der;
+  if (j->st == PK_CARD_OK && pk_card_certificate(be->card, &der, &j->cert_len) == PK_CARD_OK) {
+    j->cert = malloc(j->cert_len);
+    if (j->cert) memcpy(j->cert, der, j->cert_len);
+  }
+}
+
+static void sign_done(void *p) {
+  card_job *j = p;
+  if (!job_current(j)) {
+    job_free(j);
+    return;
+  }
+  if (j->st != PK_CARD_OK || !j->cert) {
+    login_fail(j, pk_backend_card_result(j->st == PK_CARD_OK ? PK_CARD_COMM : j->st));
+    job_free(j);
+    return;
+  }
+  j->be->inflight = pk_net_card_auth(j->be->net, j->nonce_b64, j->cert, j->cert_len, j->sig, j->sig_len,
+                                     session_done, j);
+}
+
+/* base64url (no padding) -> bytes, through OpenSSL's decoder. */
+static int b64url_decode(const char *in, uint8_t *out, size_t cap, size_t *outlen) {
+  char buf[128];
+  size_t n = strlen(in);
+  if (n + 3 >= sizeof buf) return -1;
+  for (size_t i = 0; i < n; i++) buf[i] = in[i] == '-' ? '+' : in[i] == '_' ? '/' : in[i];
+  size_t pad = (4 - n % 4) % 4;
+  memset(buf + n, '=', pad);
+  buf[n + pad] = 0;
+  uint8_t tmp[96];
+  int len = EVP_DecodeBlock(tmp, (const unsigned char *)buf, (int)(n + pad));
+  if (len < 0 || (size_t)len - pad > cap) return -1;
+  *outlen = (size_t)len - pad;
+  memcpy(out, tmp, *outlen);
+  return 0;
+}
+
+static void challenge_done(const pk_net_challenge *c, void *ud) {
+  card_job *j = ud;
+  j->be->inflight = NULL;
+  if (c->st.err != PK_NET_OK || !job_current(j) ||
+      b64url_decode(c->nonce, j->nonce, sizeof j->nonce, &j->nonce_len) != 0) {
+    if (c->st.err != PK_NET_CANCELLED) login_fail(j, c->st.err == PK_NET_OK ? PK_CARDRES_AUTH_REFUSED : PK_CARDRES_NET);
+    job_free(j);
+    return;
+  }
+  snprintf(j->nonce_b64, sizeof j->nonce_b64, "%s", c->nonce);
+  pk_worker_submit(j->be->worker, sign_run, sign_done, j);
+}
+
+static void verify_run(void *p) {
+  card_job *j = p;
+  pk_backend *be = j->be;
+  j->st = be->card ? pk_card_verify_pin(be->card, be->pin, &j->tries) : PK_CARD_REMOVED;
+  pk_secret_clear(be->pin);
+}
+
+static void verify_done(void *p) {
+  card_job *j = p;
+  if (!job_current(j) || j->st != PK_CARD_OK) {
+    login_fail(j, pk_backend_card_result(j->st));
+    job_free(j);
+    return;
+  }
+  j->be->inflight = pk_net_auth_challenge(j->be->net, challenge_done, j);
+}
+
+static void be_card_login(void *bep, pk_app *app, unsigned gen, pk_secret *pin) {
+  pk_backend *be = bep;
+  card_job *j = job_new(be, app, gen);
+  if (!j) return;
+  pk_secret_clear(be->pin);
+  for (size_t i = 0; i < pk_secret_len(pin); i++) pk_secret_push(be->pin, pk_secret_data(pin)[i]);
+  pk_worker_submit(be->worker, verify_run, verify_done, j);
+}
+
+/* ---- end of session ---- */
+
+static void close_run(void *p) {
+  pk_backend *be = p;
+  release_card(be);
+  pk_secret_clear(be->pin);
+}
+
+static void close_done(void *p) { (void)p; }
+
+static void be_card_close(void *bep) {
+  pk_backend *be = bep;
+  if (be->net) pk_net_clear_session(be->net);
+  pk_worker_submit(be->worker, close_run, close_done, be);
+}
+
+static void be_cancel(void *bep) {
+  pk_backend *be = bep;
+  pk_net_req *r = be->inflight;
+  be->inflight = NULL;
+  pk_net_cancel(r);
+}
+
+const pk_backend_ops pk_backend_live_ops = {be_card_open, be_card_login, be_card_close, be_cancel,
+                                            pk_be_submit, pk_be_track, pk_be_inbox, pk_be_document, pk_be_print};

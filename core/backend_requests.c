@@ -1,0 +1,193 @@
+/* The backend's requests to the national window (submit, track, inbox, documents) and
+ * printing. Answers are copied into the app's own structs: net results live only
+ * during their callback. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend_private.h"
+#include "pishkhan/i18n.h"
+#include "pishkhan/log.h"
+#include "pishkhan/receipt.h"
+
+typedef struct {
+  pk_backend *be;
+  pk_app *app;
+  unsigned gen;
+  char jws_err[256];
+  char *jws;
+  int rc;
+} req_ctx;
+
+static req_ctx *ctx_new(pk_backend *be, pk_app *app, unsigned gen) {
+  req_ctx *c = calloc(1, sizeof *c);
+  if (c) *c = (req_ctx){.be = be, .app = app, .gen = gen};
+  return c;
+}
+
+static const char *category_msgid(pk_net_error e) {
+  switch (e) {
+  case PK_NET_OFFLINE: return N_("The national window cannot be reached. Please try again later or ask the clerk.");
+  case PK_NET_TIMEOUT: return N_("The national window did not answer in time. Please try again.");
+  case PK_NET_SERVER: return N_("The national window has a problem right now. Please try again in a few minutes.");
+  case PK_NET_AUTH: return N_("Your session with the national window has ended. Please take your card and start again.");
+  case PK_NET_VALIDATION: return N_("The national window did not accept this request.");
+  default: return N_("The national window sent an answer that could not be understood.");
+  }
+}
+
+/* NULL for success and for a cancel (nobody is waiting for a cancelled answer). */
+static bool failed(const pk_net_result *r, pk_app_failure *f) {
+  memset(f, 0, sizeof *f);
+  if (r->err == PK_NET_OK) return false;
+  f->msgid = category_msgid(r->err);
+  snprintf(f->fa, sizeof f->fa, "%s", r->message_fa);
+  snprintf(f->en, sizeof f->en, "%s", r->message_en);
+  pk_warn("window request failed: %s (%s, HTTP %d, %d attempts)", pk_net_error_name(r->err), r->code,
+          r->http_status, r->attempts);
+  return true;
+}
+
+static bool settle(req_ctx *c, const pk_net_result *r) {
+  c->be->inflight = NULL;
+  return r->err != PK_NET_CANCELLED && pk_app_generation(c->app) == c->gen;
+}
+
+static void submit_done(const pk_net_receipt *r, void *ud) {
+  req_ctx *c = ud;
+  if (settle(c, &r->st)) {
+    pk_app_failure f;
+    if (failed(&r->st, &f)) pk_app_submit_done(c->app, c->gen, &f, NULL, NULL);
+    else pk_app_submit_done(c->app, c->gen, NULL, r->tracking_code, r->receipt_jws);
+  }
+  free(c);
+}
+
+void pk_be_submit(void *bep, pk_app *app, unsigned gen, const char *service_id, const char *fields_json,
+                  const char *idem_key) {
+  pk_backend *be = bep;
+  req_ctx *c = ctx_new(be, app, gen);
+  if (c) be->inflight = pk_net_submit(be->net, service_id, fields_json, idem_key, submit_done, c);
+}
+
+static void track_done(const pk_net_req_status *r, void *ud) {
+  req_ctx *c = ud;
+  if (settle(c, &r->st)) {
+    pk_app_failure f;
+    pk_app_status st = {0};
+    snprintf(st.tracking, sizeof st.tracking, "%s", r->tracking_code);
+    snprintf(st.service_id, sizeof st.service_id, "%s", r->service_id);
+    snprintf(st.status_fa, sizeof st.status_fa, "%s", r->status_fa);
+    snprintf(st.status_en, sizeof st.status_en, "%s", r->status_en);
+    st.submitted_at = r->submitted_at;
+    st.updated_at = r->updated_at;
+    pk_app_track_done(c->app, c->gen, failed(&r->st, &f) ? &f : NULL, &st);
+  }
+  free(c);
+}
+
+void pk_be_track(void *bep, pk_app *app, unsigned gen, const char *tracking) {
+  pk_backend *be = bep;
+  req_ctx *c = ctx_new(be, app, gen);
+  if (c) be->inflight = pk_net_track(be->net, tracking, track_done, c);
+}
+
+static void copy_item(pk_app_inbox_item *d, const pk_net_inbox_item *s) {
+  snprintf(d->kind, sizeof d->kind, "%s", s->kind);
+  snprintf(d->title_fa, sizeof d->title_fa, "%s", s->title_fa);
+  snprintf(d->title_en, sizeof d->title_en, "%s", s->title_en);
+  snprintf(d->body_fa, sizeof d->body_fa, "%s", s->body_fa);
+  snprintf(d->body_en, sizeof d->body_en, "%s", s->body_en);
+  snprintf(d->tracking, sizeof d->tracking, "%s", s->tracking_code ? s->tracking_code : "");
+  d->at = s->created_at;
+}
+
+static void inbox_done(const pk_net_inbox *r, void *ud) {
+  req_ctx *c = ud;
+  if (settle(c, &r->st)) {
+    pk_app_failure f;
+    if (failed(&r->st, &f)) {
+      pk_app_inbox_done(c->app, c->gen, &f, NULL, 0);
+    } else {
+      pk_app_inbox_item *items = calloc(r->n ? r->n : 1, sizeof *items);
+      size_t n = items ? r->n : 0;
+      for (size_t i = 0; i < n; i++) copy_item(&items[i], &r->items[i]);
+      pk_app_inbox_done(c->app, c->gen, NULL, items, n);
+      free(items);
+    }
+  }
+  free(c);
+}
+
+void pk_be_inbox(void *bep, pk_app *app, unsigned gen) {
+  pk_backend *be = bep;
+  req_ctx *c = ctx_new(be, app, gen);
+  if (c) be->inflight = pk_net_inbox_get(be->net, inbox_done, c);
+}
+
+static void copy_doc(pk_app_document *d, const pk_net_doc *s) {
+  snprintf(d->title_fa, sizeof d->title_fa, "%s", s->title_fa);
+  snprintf(d->title_en, sizeof d->title_en, "%s", s->title_en);
+  snprintf(d->subject, sizeof d->subject, "%s", s->subject_fa ? s->subject_fa : "");
+  d->rows = calloc(s->nrows ? s->nrows : 1, sizeof *d->rows);
+  d->nrows = d->rows ? s->nrows : 0;
+  for (size_t i = 0; i < d->nrows; i++) {
+    snprintf(d->rows[i].label_fa, sizeof d->rows[i].label_fa, "%s", s->rows[i].label_fa);
+    snprintf(d->rows[i].label_en, sizeof d->rows[i].label_en, "%s", s->rows[i].label_en);
+    snprintf(d->rows[i].value, sizeof d->rows[i].value, "%s", s->rows[i].value);
+  }
+  d->jws = s->jws ? strdup(s->jws) : NULL;
+}
+
+static void document_done(const pk_net_doc *r, void *ud) {
+  req_ctx *c = ud;
+  if (settle(c, &r->st)) {
+    pk_app_failure f;
+    if (failed(&r->st, &f)) {
+      pk_app_document_done(c->app, c->gen, &f, NULL);
+    } else {
+      pk_app_document doc = {0};
+      copy_doc(&doc, r);
+      pk_app_document_done(c->app, c->gen, NULL, &doc);
+      free(doc.rows);
+      free(doc.jws);
+    }
+  }
+  free(c);
+}
+
+void pk_be_document(void *bep, pk_app *app, unsigned gen, const char *kind) {
+  pk_backend *be = bep;
+  req_ctx *c = ctx_new(be, app, gen);
+  if (c) be->inflight = pk_net_document(be->net, kind, NULL, document_done, c);
+}
+
+/* Printing blocks on a socket or CUPS: it runs on the worker. */
+static void print_run(void *p) {
+  req_ctx *c = p;
+  pk_receipt r;
+  c->rc = pk_receipt_parse(c->jws, &r);
+  if (c->rc == 0) {
+    snprintf(r.office, sizeof r.office, "%s", c->be->cfg->office);
+    c->rc = pk_print_receipt(c->be->cfg, &r, c->jws, c->jws_err, sizeof c->jws_err);
+  }
+}
+
+static void print_done(void *p) {
+  req_ctx *c = p;
+  if (pk_app_generation(c->app) == c->gen) {
+    pk_app_failure f = {.msgid = N_("The receipt could not be printed. Press 1 to try again, or ask the clerk.")};
+    if (c->rc != 0) pk_warn("print failed: %s", c->jws_err);
+    pk_app_print_done(c->app, c->gen, c->rc == 0 ? NULL : &f);
+  }
+  free(c->jws);
+  free(c);
+}
+
+void pk_be_print(void *bep, pk_app *app, unsigned gen, const char *jws) {
+  pk_backend *be = bep;
+  req_ctx *c = ctx_new(be, app, gen);
+  if (!c) return;
+  c->jws = strdup(jws);
+  pk_worker_submit(be->worker, print_run, print_done, c);
+}

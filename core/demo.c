@@ -1,0 +1,155 @@
+/* The embedded demo. Everything runs in this process: no daemons, no root, no network
+ * beyond loopback. The simulator and the card emulator are the same code that the
+ * standalone pishkhan-window-sim and pishkhan-vcard programs run. */
+#include "pishkhan/demo.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pishkhan/log.h"
+#include "pishkhan/vcard.h"
+#include "pishkhan/windowsim.h"
+
+struct pk_demo {
+  pk_loop *loop;
+  pk_window_sim *sim;
+  pk_vcard *cards[7]; /* one per persona, kept until stop: a worker may still hold one */
+  pk_vcard *card;
+  char pki_root[256];
+  size_t persona;
+  bool card_in;
+  char data_dir[64];
+};
+
+_Static_assert(sizeof(((pk_demo *)0)->cards) / sizeof(pk_vcard *) == 7, "one card per persona");
+static const char *const demo_personas[] = {"citizen", "citizen2", "expired", "revoked",
+                                            "blocked", "tampered", "clerk"};
+#define NPERSONAS (sizeof demo_personas / sizeof *demo_personas)
+
+static int set_path(char *dst, size_t n, const char *root, const char *rel) {
+  return snprintf(dst, n, "%s/%s", root, rel) < (int)n ? 0 : -1;
+}
+
+static int start_sim(pk_demo *d, pk_config *cfg, char **err) {
+  char cert[512], key[512], ca[512], rkey[512], card_ca[512], crl[512];
+  set_path(cert, sizeof cert, d->pki_root, "tls/server.crt.pem");
+  set_path(key, sizeof key, d->pki_root, "tls/server.key.pem");
+  set_path(ca, sizeof ca, d->pki_root, "tls/ca.crt.pem");
+  set_path(rkey, sizeof rkey, d->pki_root, "window/receipt.key.pem");
+  set_path(card_ca, sizeof card_ca, d->pki_root, "card/ca.crt.pem");
+  set_path(crl, sizeof crl, d->pki_root, "card/crl.pem");
+  pk_window_sim_opts o;
+  pk_window_sim_opts_defaults(&o);
+  o.bind = "127.0.0.1";
+  o.port = 0;
+  o.db_path = ":memory:";
+  o.tls_cert = cert;
+  o.tls_key = key;
+  o.client_ca = ca;
+  o.card_issuer_ca = card_ca;
+  o.card_crl = crl;
+  o.receipt_key = rkey;
+  o.quiet = true;
+  d->sim = pk_window_sim_start(&o, err);
+  if (!d->sim) return -1;
+  snprintf(cfg->url, sizeof cfg->url, "https://127.0.0.1:%d/api/v1", pk_window_sim_port(d->sim));
+  set_path(cfg->ca_bundle, sizeof cfg->ca_bundle, d->pki_root, "tls/ca.crt.pem");
+  set_path(cfg->client_cert, sizeof cfg->client_cert, d->pki_root, "tls/kiosk.crt.pem");
+  set_path(cfg->client_key, sizeof cfg->client_key, d->pki_root, "tls/kiosk.key.pem");
+  set_path(cfg->issuer_ca, sizeof cfg->issuer_ca, d->pki_root, "card/ca.crt.pem");
+  set_path(cfg->crl, sizeof cfg->crl, d->pki_root, "card/crl.pem");
+  set_path(cfg->jwks, sizeof cfg->jwks, d->pki_root, "window/jwks.json");
+  set_path(cfg->device_key, sizeof cfg->device_key, d->pki_root, "device/device.key.pem");
+  return 0;
+}
+
+static int load_card(pk_demo *d, char **err) {
+  if (!d->cards[d->persona]) {
+    char dir[300];
+    set_path(dir, sizeof dir, d->pki_root, "card");
+    d->cards[d->persona] = pk_vcard_new(demo_personas[d->persona], dir, err);
+    if (!d->cards[d->persona]) return -1;
+  }
+  d->card = d->cards[d->persona];
+  pk_vcard_set_present(d->card, false);
+  return 0;
+}
+
+pk_demo *pk_demo_start(pk_loop *loop, pk_config *cfg, const char *pki_root, char **err) {
+  pk_demo *d = calloc(1, sizeof *d);
+  if (!d) return NULL;
+  d->loop = loop;
+  snprintf(d->pki_root, sizeof d->pki_root, "%s", pki_root);
+  snprintf(d->data_dir, sizeof d->data_dir, "/tmp/pishkhan-demo-XXXXXX");
+  if (!mkdtemp(d->data_dir) || start_sim(d, cfg, err) != 0 || load_card(d, err) != 0) {
+    pk_demo_stop(d);
+    return NULL;
+  }
+  snprintf(cfg->data_dir, sizeof cfg->data_dir, "%s", d->data_dir);
+  snprintf(cfg->kiosk_id, sizeof cfg->kiosk_id, "DEMO-KIOSK-01");
+  pk_info("demo: window simulator on port %d", pk_window_sim_port(d->sim));
+  return d;
+}
+
+static void remove_tree(const char *dir) {
+  char path[128];
+  static const char *files[] = {"catalog.db", "catalog.db-wal", "catalog.db-shm", "receipts.db"};
+  for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+    snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+    unlink(path);
+  }
+  rmdir(dir);
+}
+
+void pk_demo_stop(pk_demo *d) {
+  if (!d) return;
+  if (d->sim) pk_window_sim_stop(d->sim);
+  for (size_t i = 0; i < NPERSONAS; i++) pk_vcard_free(d->cards[i]);
+  if (d->data_dir[0] && strcmp(d->data_dir + strlen(d->data_dir) - 6, "XXXXXX")) remove_tree(d->data_dir);
+  free(d);
+}
+
+static void post(pk_demo *d, pk_event_type type) {
+  pk_event ev = {.type = type};
+  snprintf(ev.reader, sizeof ev.reader, "%s", PK_DEMO_READER);
+  size_t n = 0;
+  const uint8_t *atr = pk_vcard_atr(d->card, &n);
+  if (atr && n <= sizeof ev.atr) {
+    memcpy(ev.atr, atr, n);
+    ev.atr_len = n;
+  }
+  pk_loop_post(d->loop, &ev);
+}
+
+void pk_demo_toggle_card(pk_demo *d) {
+  d->card_in = !d->card_in;
+  pk_vcard_set_present(d->card, d->card_in);
+  post(d, d->card_in ? PK_EV_CARD_INSERTED : PK_EV_CARD_REMOVED);
+}
+
+void pk_demo_next_persona(pk_demo *d) {
+  if (d->card_in) pk_demo_toggle_card(d);
+  d->persona = (d->persona + 1) % NPERSONAS;
+  char *err = NULL;
+  if (load_card(d, &err) != 0) {
+    pk_err("demo: cannot load persona %s: %s", demo_personas[d->persona], err ? err : "?");
+    free(err);
+  }
+}
+
+const char *pk_demo_persona(const pk_demo *d) { return demo_personas[d->persona]; }
+bool pk_demo_card_in(const pk_demo *d) { return d->card_in; }
+
+pk_transport *pk_demo_open_transport(void *demo, const char *reader, pk_card_status *st) {
+  pk_demo *d = demo;
+  if (!d->card_in) {
+    *st = PK_CARD_REMOVED;
+    return NULL;
+  }
+  pk_transport *t = pk_transport_inproc_new(d->card);
+  if (!t) *st = PK_CARD_COMM;
+  return t;
+}

@@ -1,0 +1,28 @@
+/* The live backend: carries out what the state machine asks, with the card profile on a
+ * worker thread and the national window client on the main loop. Card login is:
+ * VERIFY PIN (worker) -> challenge (window) -> card signs it (worker) -> card auth (window). */
+#ifndef PISHKHAN_BACKEND_H
+#define PISHKHAN_BACKEND_H
+#include "pishkhan/app.h"
+#include "pishkhan/card.h"
+#include "pishkhan/loop.h"
+#include "pishkhan/net.h"
+
+typedef struct pk_backend pk_backend;
+
+/* Opens a transport to the card in `reader` (PC/SC, or the demo's in-process card).
+ * Runs on the worker thread. */
+typedef pk_transport *(*pk_transport_opener)(void *ud, const char *reader, pk_card_status *st);
+
+/* The PC/SC opener (ud unused). */
+pk_transport *pk_backend_pcsc_opener(void *ud, const char *reader, pk_card_status *st);
+
+pk_backend *pk_backend_new(pk_loop *loop, const pk_config *cfg, pk_net *net, pk_transport_opener open,
+                           void *open_ud);
+void pk_backend_free(pk_backend *be);
+extern const pk_backend_ops pk_backend_live_ops;
+
+/* The card result shown to the citizen for a card-layer status. */
+pk_card_result pk_backend_card_result(pk_card_status st);
+
+#endif

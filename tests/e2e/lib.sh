@@ -1,0 +1,68 @@
+# Helpers for end-to-end tests that drive the real pishkhan binary inside tmux.
+# Each test gets its own tmux server (-L) so tests can run in parallel.
+set -euo pipefail
+export LC_ALL=C.UTF-8
+PK_BIN=${PK_BIN:?path to the pishkhan binary}
+SOCK="pk-e2e-$$-$RANDOM"
+WORK=$(mktemp -d)
+tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
+cleanup() {
+  tm kill-server 2>/dev/null || true
+  if [ "${KEEP_WORK:-}" = "" ]; then rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+# start_kiosk COLS ROWS ARGS... : runs pishkhan in a detached tmux pane.
+start_kiosk() {
+  local cols=$1 rows=$2
+  shift 2
+  tm new-session -d -x "$cols" -y "$rows" -s k \
+    "$PK_BIN $* --log-stderr 2>>$WORK/stderr.log; echo EXITED:\$? > $WORK/exit"
+}
+screen() { tm capture-pane -p -t k; }
+keys() { tm send-keys -t k "$@"; }
+now_ms() { date +%s%3N; }
+
+# wait_for TEXT [TIMEOUT_MS]: until the visible screen contains TEXT.
+wait_for() {
+  local text=$1 limit=${2:-8000} start
+  start=$(now_ms)
+  while (( $(now_ms) - start < limit )); do
+    if screen | grep -qF -- "$text"; then return 0; fi
+    sleep 0.05
+  done
+  echo "FAIL: '$text' not on screen after ${limit} ms. Screen:" >&2
+  screen >&2
+  echo "--- stderr:" >&2
+  tail -20 "$WORK/stderr.log" >&2 || true
+  return 1
+}
+
+# wait_gone TEXT [TIMEOUT_MS]
+wait_gone() {
+  local text=$1 limit=${2:-8000} start
+  start=$(now_ms)
+  while (( $(now_ms) - start < limit )); do
+    if ! screen | grep -qF -- "$text"; then return 0; fi
+    sleep 0.05
+  done
+  echo "FAIL: '$text' still on screen after ${limit} ms" >&2
+  screen >&2
+  return 1
+}
+
+# The independent reference for how Persian must look in an xterm-like terminal:
+# GNU FriBidi's visual order with Arabic shaping (libfribidi-bin).
+visual() { printf '%s' "$1" | fribidi --nopad --charset UTF-8; }
+
+# Persian mode must never show an unshaped Arabic-block letter (U+0621..U+06D3).
+assert_all_shaped() {
+  if screen | grep -qP '[\x{0621}-\x{064A}\x{066E}-\x{06D3}]'; then
+    echo "FAIL: unshaped Arabic-script letters on screen:" >&2
+    screen | grep -nP '[\x{0621}-\x{064A}\x{066E}-\x{06D3}]' >&2
+    return 1
+  fi
+}
+passed=0
+ok() { passed=$((passed + 1)); echo "ok - $*"; }
+summary() { echo "$passed passed, 0 failed"; }

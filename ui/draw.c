@@ -1,0 +1,109 @@
+#include "draw.h"
+
+#include <curses.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "pishkhan/i18n.h"
+
+bool ui_rtl(void) { return pk_i18n_lang() == PK_LANG_FA; }
+int ui_cols(void) { return COLS; }
+int ui_rows(void) { return LINES; }
+
+void ui_text(int y, int x, int width, const char *logical) {
+  if (width <= 0 || y < 0 || y >= LINES) return;
+  char *cells = pk_visual(logical, width);
+  if (cells) mvaddstr(y, x, cells);
+  free(cells);
+}
+
+int ui_put_start(int y, int margin, const char *logical) {
+  char *cells = pk_visual(logical, 0);
+  if (!cells) return 0;
+  int w = pk_text_width(logical);
+  int room = COLS - 2 * margin;
+  if (w > room) {
+    free(cells);
+    ui_text(y, margin, room, logical);
+    return room;
+  }
+  mvaddstr(y, ui_rtl() ? COLS - margin - w : margin, cells);
+  free(cells);
+  return w;
+}
+
+int ui_put_end(int y, int margin, const char *logical) {
+  char *cells = pk_visual(logical, 0);
+  if (!cells) return 0;
+  int w = pk_text_width(logical);
+  if (w > COLS - 2 * margin) w = COLS - 2 * margin;
+  mvaddstr(y, ui_rtl() ? margin : COLS - margin - w, cells);
+  free(cells);
+  return w;
+}
+
+void ui_put_center(int y, const char *logical) {
+  int w = pk_text_width(logical);
+  if (w >= COLS) {
+    ui_text(y, 0, COLS, logical);
+    return;
+  }
+  char *cells = pk_visual(logical, 0);
+  if (cells) mvaddstr(y, (COLS - w) / 2, cells);
+  free(cells);
+}
+
+int ui_paragraph(int y, int margin, int max_rows, const char *logical) {
+  char **lines = NULL;
+  int n = pk_wrap(logical, COLS - 2 * margin, &lines);
+  if (n < 0) return 0;
+  int rows = n < max_rows ? n : max_rows;
+  for (int i = 0; i < rows; i++) mvaddstr(y + i, margin, lines[i]);
+  pk_lines_free(lines, n);
+  return rows;
+}
+
+void ui_bar(int y, int pair, bool on) {
+  if (on) {
+    attron(COLOR_PAIR(pair) | A_BOLD);
+    mvhline(y, 0, ' ', COLS);
+  } else {
+    attroff(COLOR_PAIR(pair) | A_BOLD);
+  }
+}
+
+char *ui_fmt(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *s = NULL;
+  if (vasprintf(&s, fmt, ap) < 0) s = NULL;
+  va_end(ap);
+  return s;
+}
+
+char *ui_subst(const char *tmpl, ...) {
+  va_list ap;
+  va_start(ap, tmpl);
+  char *out = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&out, &len);
+  if (!f) {
+    va_end(ap);
+    return NULL;
+  }
+  const char *arg;
+  for (const char *p = tmpl; *p; p++) {
+    if (p[0] == '%' && p[1] == 's' && (arg = va_arg(ap, const char *)) != NULL) {
+      fputs(arg, f);
+      p++;
+    } else {
+      fputc(*p, f);
+    }
+  }
+  va_end(ap);
+  fclose(f);
+  return out;
+}
+
+char *ui_digits(const char *ascii) { return pk_digits_localize(ascii); }

@@ -1,0 +1,70 @@
+#include "input.h"
+
+#include <curses.h>
+
+#define MAX_HITS 32
+typedef struct {
+  int y;
+  pk_key key;
+} ui_hit;
+static ui_hit hits[MAX_HITS];
+static int nhits;
+
+void ui_hits_clear(void) { nhits = 0; }
+
+void ui_hit_add(int y, pk_key key) {
+  if (nhits < MAX_HITS) hits[nhits++] = (ui_hit){y, key};
+}
+
+static ui_cmd key_cmd(pk_key_code code, uint32_t cp) { return (ui_cmd){UI_CMD_KEY, {code, cp}}; }
+
+static ui_cmd from_mouse(void) {
+  MEVENT me;
+  if (getmouse(&me) != OK || !(me.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED))) return (ui_cmd){0};
+  for (int i = 0; i < nhits; i++)
+    if (hits[i].y == me.y) return (ui_cmd){UI_CMD_KEY, hits[i].key};
+  return (ui_cmd){0};
+}
+
+static ui_cmd from_function_key(int k) {
+  switch (k) {
+  case KEY_ENTER: return key_cmd(PK_KEY_ENTER, 0);
+  case KEY_BACKSPACE: case KEY_DC: return key_cmd(PK_KEY_BACK, 0);
+  case KEY_UP: return key_cmd(PK_KEY_UP, 0);
+  case KEY_DOWN: return key_cmd(PK_KEY_DOWN, 0);
+  case KEY_LEFT: return key_cmd(PK_KEY_LEFT, 0);
+  case KEY_RIGHT: return key_cmd(PK_KEY_RIGHT, 0);
+  case KEY_PPAGE: return key_cmd(PK_KEY_PGUP, 0);
+  case KEY_NPAGE: return key_cmd(PK_KEY_PGDN, 0);
+  case KEY_BTAB: return key_cmd(PK_KEY_UP, 0);
+  case KEY_F(2): return key_cmd(PK_KEY_LANG, 0);
+  case KEY_F(4): return key_cmd(PK_KEY_PRINT, 0);
+  case KEY_F(5): return (ui_cmd){UI_CMD_DEMO_CARD, {0}};
+  case KEY_F(6): return (ui_cmd){UI_CMD_DEMO_NEXT, {0}};
+  case KEY_F(10): return (ui_cmd){UI_CMD_QUIT, {0}};
+  case KEY_RESIZE: return (ui_cmd){UI_CMD_RESIZE, {0}};
+  case KEY_MOUSE: return from_mouse();
+  default: return (ui_cmd){0};
+  }
+}
+
+static ui_cmd from_char(wint_t c) {
+  switch (c) {
+  case '\r': case '\n': return key_cmd(PK_KEY_ENTER, 0);
+  case 127: case 8: return key_cmd(PK_KEY_BACK, 0);
+  case 27: return key_cmd(PK_KEY_CANCEL, 0);
+  case '\t': return key_cmd(PK_KEY_TAB, 0);
+  case 3: case 17: return (ui_cmd){UI_CMD_QUIT, {0}}; /* Ctrl-C, Ctrl-Q (ignored in kiosk mode) */
+  default: break;
+  }
+  if (c < 32 || (c >= 0x7f && c < 0xa0)) return (ui_cmd){0};
+  return key_cmd(PK_KEY_CHAR, (uint32_t)c);
+}
+
+bool ui_input_read(ui_cmd *out) {
+  wint_t c;
+  int r = get_wch(&c);
+  if (r == ERR) return false;
+  *out = r == KEY_CODE_YES ? from_function_key((int)c) : from_char(c);
+  return true;
+}

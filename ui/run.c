@@ -1,0 +1,184 @@
+/* The kiosk at run time: wires the terminal, the card source (PC/SC monitor or the
+ * demo), the window client and the backend to the application state machine, and
+ * redraws when the state says it changed. */
+#include "run.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "draw.h"
+#include "input.h"
+#include "pishkhan/app.h"
+#include "pishkhan/backend.h"
+#include "pishkhan/card.h"
+#include "pishkhan/demo.h"
+#include "pishkhan/i18n.h"
+#include "pishkhan/log.h"
+#include "pishkhan/loop.h"
+#include "pishkhan/net.h"
+#include "term.h"
+#include "view.h"
+
+#define TICK_MS 200
+
+typedef struct {
+  pk_loop *loop;
+  pk_config *cfg;
+  ui_run_opts opts;
+  pk_demo *demo;
+  pk_card_monitor *monitor;
+  pk_net *net;
+  pk_backend *be;
+  pk_app *app;
+  ui_status st;
+  bool redraw;
+  int exit_code;
+} ui_runtime;
+
+static void quit(ui_runtime *rt) {
+  if (!rt->opts.kiosk) pk_loop_stop(rt->loop);
+}
+
+static void handle_cmd(ui_runtime *rt, const ui_cmd *c) {
+  uint64_t now = pk_now_ms();
+  switch (c->type) {
+  case UI_CMD_KEY:
+    if (c->key.code == PK_KEY_LANG)
+      pk_i18n_set_lang(pk_i18n_lang() == PK_LANG_FA ? PK_LANG_EN : PK_LANG_FA);
+    pk_app_key(rt->app, c->key, now);
+    break;
+  case UI_CMD_QUIT: quit(rt); break;
+  case UI_CMD_RESIZE: rt->redraw = true; break;
+  case UI_CMD_DEMO_CARD:
+    if (rt->demo) pk_demo_toggle_card(rt->demo);
+    break;
+  case UI_CMD_DEMO_NEXT:
+    if (rt->demo) {
+      pk_demo_next_persona(rt->demo);
+      rt->st.demo_persona = pk_demo_persona(rt->demo);
+      rt->redraw = true;
+    }
+    break;
+  default: break;
+  }
+}
+
+static void on_stdin(pk_loop *loop, int fd, unsigned rev, void *ud) {
+  ui_runtime *rt = ud;
+  ui_cmd c;
+  while (ui_input_read(&c)) handle_cmd(rt, &c);
+}
+
+static void on_signal_fd(pk_loop *loop, int fd, unsigned rev, void *ud) {
+  ui_runtime *rt = ud;
+  int bits = ui_term_signals();
+  if (bits & 1) {
+    endwin();
+    refresh();
+    rt->redraw = true;
+  }
+  if (bits & 2) pk_loop_stop(loop); /* SIGTERM/SIGHUP: the supervisor wants us gone */
+}
+
+static void on_event(pk_loop *loop, const pk_event *ev, void *ud) {
+  ui_runtime *rt = ud;
+  uint64_t now = pk_now_ms();
+  switch (ev->type) {
+  case PK_EV_CARD_INSERTED: pk_app_card_inserted(rt->app, ev->reader, now); break;
+  case PK_EV_CARD_REMOVED: pk_app_card_removed(rt->app, ev->reader, now); break;
+  case PK_EV_READER_ADDED: rt->st.reader_ok = true; break;
+  case PK_EV_READER_REMOVED:
+  case PK_EV_READER_ERROR:
+    rt->st.reader_ok = false;
+    pk_app_card_removed(rt->app, ev->reader, now);
+    break;
+  default: break;
+  }
+  rt->redraw = true;
+}
+
+static void render(ui_runtime *rt) {
+  ui_hits_clear();
+  ui_draw(rt->app, &rt->st);
+  rt->redraw = false;
+}
+
+static bool busy(pk_screen_id s) {
+  return s == PK_SCREEN_CARD_READ || s == PK_SCREEN_AUTH || s == PK_SCREEN_SUBMIT;
+}
+
+static void on_tick(pk_loop *loop, unsigned id, void *ud) {
+  ui_runtime *rt = ud;
+  pk_app_tick(rt->app, pk_now_ms());
+  if (busy(pk_app_screen(rt->app))) {
+    rt->st.spinner++;
+    rt->redraw = true;
+  }
+  pk_loop_timer(loop, TICK_MS, on_tick, rt);
+}
+
+/* Redraw after every turn of the loop in which anything changed. */
+static void run_loop(ui_runtime *rt) {
+  render(rt);
+  while (!pk_loop_stopped(rt->loop)) {
+    pk_loop_run_once(rt->loop, 1000);
+    if (pk_app_take_dirty(rt->app) || rt->redraw) render(rt);
+  }
+}
+
+static int start_sources(ui_runtime *rt, char **err) {
+  if (rt->opts.demo) {
+    rt->demo = pk_demo_start(rt->loop, rt->cfg, PK_BINARY_DIR "/pki", err);
+    if (!rt->demo) return -1;
+    rt->st.demo = true;
+    rt->st.reader_ok = true;
+    rt->st.demo_persona = pk_demo_persona(rt->demo);
+  } else {
+    rt->monitor = pk_card_monitor_start(rt->loop, rt->cfg->reader_pattern);
+  }
+  rt->net = pk_net_new(rt->loop, rt->cfg, err);
+  if (!rt->net) return -1;
+  rt->st.online = true;
+  pk_transport_opener open = rt->demo ? pk_demo_open_transport : NULL;
+  rt->be = pk_backend_new(rt->loop, rt->cfg, rt->net, open ? open : pk_backend_pcsc_opener, rt->demo);
+  return rt->be ? 0 : -1;
+}
+
+static void stop_sources(ui_runtime *rt) {
+  pk_app_free(rt->app);
+  pk_backend_free(rt->be);
+  pk_net_free(rt->net);
+  if (rt->monitor) pk_card_monitor_stop(rt->monitor);
+  pk_demo_stop(rt->demo);
+}
+
+int ui_run(pk_config *cfg, const ui_run_opts *opts) {
+  ui_runtime rt = {.cfg = cfg, .opts = *opts, .st.printer = N_("unknown")};
+  rt.loop = pk_loop_new();
+  char *err = NULL;
+  if (!rt.loop || start_sources(&rt, &err) != 0) {
+    fprintf(stderr, "%s: %s\n", pk_tr("Pishkhan cannot start"), err ? err : "out of memory");
+    free(err);
+    stop_sources(&rt);
+    pk_loop_free(rt.loop);
+    return 1;
+  }
+  rt.app = pk_app_new(cfg, &pk_backend_live_ops, rt.be);
+  if (ui_term_open(opts->kiosk || cfg->kiosk_mode, cfg->theme == PK_THEME_MONO,
+                   cfg->theme == PK_THEME_HIGH_CONTRAST) != 0) {
+    stop_sources(&rt);
+    pk_loop_free(rt.loop);
+    return 1;
+  }
+  pk_loop_on_event(rt.loop, on_event, &rt);
+  pk_loop_watch(rt.loop, STDIN_FILENO, PK_IO_IN, on_stdin, &rt);
+  pk_loop_watch(rt.loop, ui_term_signal_fd(), PK_IO_IN, on_signal_fd, &rt);
+  pk_loop_timer(rt.loop, TICK_MS, on_tick, &rt);
+  run_loop(&rt);
+  ui_term_close();
+  stop_sources(&rt);
+  pk_loop_free(rt.loop);
+  return rt.exit_code;
+}

@@ -1,0 +1,97 @@
+/* The frame around every screen: header with the date, status line, body, message
+ * banner, idle countdown and key hints. Screens draw only their body. */
+#include "view.h"
+
+#include <curses.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "draw.h"
+#include "pishkhan/i18n.h"
+
+static const ui_view *views[] = {
+    &ui_view_home, &ui_view_card_read, &ui_view_card_error, &ui_view_pin,
+    &ui_view_pin_blocked, &ui_view_auth, &ui_view_dashboard,
+};
+
+const ui_view *ui_view_for(pk_screen_id id) {
+  for (size_t i = 0; i < sizeof views / sizeof *views; i++)
+    if (views[i]->id == id) return views[i];
+  return NULL;
+}
+
+static void draw_header(void) {
+  ui_bar(0, UI_PAIR_BAR, true);
+  ui_put_start(0, 1, _("Pishkhan - smart government services"));
+  char *now = ui_clock_text();
+  if (now) ui_put_end(0, 1, now);
+  free(now);
+  ui_bar(0, UI_PAIR_BAR, false);
+}
+
+static void draw_status(const ui_status *st) {
+  char *line = ui_fmt("%s: %s   %s: %s   %s: %s%s%s", _("Network"), st->online ? _("online") : _("offline queue"),
+                      _("Card reader"), st->reader_ok ? _("ready") : _("not connected"), _("Printer"),
+                      _(st->printer ? st->printer : "unknown"), st->demo ? "   " : "", st->demo ? _("[demo]") : "");
+  if (line) ui_put_start(1, 1, line);
+  free(line);
+  mvhline(2, 0, ACS_HLINE, COLS);
+}
+
+static void draw_banner(pk_app *app) {
+  const char *msg = pk_app_message(app);
+  int cd = pk_app_idle_countdown(app);
+  if (cd >= 0) {
+    char n[16];
+    snprintf(n, sizeof n, "%d", cd);
+    char *digits = ui_digits(n);
+    char *text = ui_subst(_("Are you still there? Your session ends in %s seconds. Press any key to continue."), digits,
+                          (char *)NULL);
+    ui_bar(LINES - 3, UI_PAIR_ALERT, true);
+    if (text) ui_put_center(LINES - 3, text);
+    ui_bar(LINES - 3, UI_PAIR_ALERT, false);
+    free(text);
+    free(digits);
+  } else if (msg) {
+    ui_bar(LINES - 3, UI_PAIR_ALERT, true);
+    ui_put_center(LINES - 3, _(msg));
+    ui_bar(LINES - 3, UI_PAIR_ALERT, false);
+  }
+}
+
+static void draw_hints(const ui_view *v) {
+  mvhline(LINES - 2, 0, ACS_HLINE, COLS);
+  ui_bar(LINES - 1, UI_PAIR_BAR, true);
+  char *line = ui_fmt("%s   %s", v && v->hints ? _(v->hints) : "", _("F2: switch language"));
+  if (line) ui_put_start(LINES - 1, 1, line);
+  free(line);
+  ui_bar(LINES - 1, UI_PAIR_BAR, false);
+}
+
+static void draw_too_small(void) {
+  ui_put_center(LINES / 2 - 1, _("The window is too small."));
+  char cols[8], rows[8];
+  snprintf(cols, sizeof cols, "%d", UI_MIN_COLS);
+  snprintf(rows, sizeof rows, "%d", UI_MIN_ROWS);
+  char *need = ui_subst(_("Please enlarge it to at least %s x %s."), cols, rows, (char *)NULL);
+  char *digits = need ? ui_digits(need) : NULL;
+  if (digits) ui_put_center(LINES / 2 + 1, digits);
+  free(digits);
+  free(need);
+}
+
+void ui_draw(pk_app *app, const ui_status *st) {
+  erase();
+  if (COLS < UI_MIN_COLS || LINES < UI_MIN_ROWS) {
+    draw_too_small();
+    refresh();
+    return;
+  }
+  const ui_view *v = ui_view_for(pk_app_screen(app));
+  draw_header();
+  draw_status(st);
+  if (v && v->draw) v->draw(app, st, 4, LINES - 8);
+  draw_banner(app);
+  draw_hints(v);
+  refresh();
+}

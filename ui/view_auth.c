@@ -1,0 +1,118 @@
+/* Views of the login flow: home, card reading and refusals, PIN, dashboard. */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "draw.h"
+#include "pishkhan/i18n.h"
+#include "view.h"
+
+static const char spin[] = "|/-\\";
+
+static void draw_home(pk_app *app, const ui_status *st, int top, int rows) {
+  attron(A_BOLD);
+  ui_put_center(top + rows / 2 - 3, _("Welcome"));
+  attroff(A_BOLD);
+  ui_put_center(top + rows / 2 - 1, _("Please insert your national smart ID card into the reader."));
+  ui_put_center(top + rows / 2 + 1, _("Your card and PIN keep your requests safe."));
+  if (st->demo) {
+    char *who = ui_fmt("%s %s", _("Demo card:"), st->demo_persona ? st->demo_persona : "");
+    ui_put_center(top + rows - 2, _("Demo: F5 inserts or removes the card, F6 switches the demo card."));
+    if (who) ui_put_center(top + rows - 1, who);
+    free(who);
+  }
+}
+
+static void draw_busy(const ui_status *st, int y, const char *msgid) {
+  char *line = ui_fmt("%s  %c", _(msgid), spin[st->spinner % 4]);
+  if (line) ui_put_center(y, line);
+  free(line);
+}
+
+static void draw_card_read(pk_app *app, const ui_status *st, int top, int rows) {
+  draw_busy(st, top + rows / 2 - 1, N_("Reading your card, please wait."));
+  ui_put_center(top + rows / 2 + 1, _("Do not remove the card."));
+}
+
+static const char *refusal_msgid(pk_card_result r) {
+  switch (r) {
+  case PK_CARDRES_EXPIRED: return N_("This card has expired. Please renew it at a civil registration office.");
+  case PK_CARDRES_REVOKED: return N_("This card's certificate has been revoked. Please contact the civil registration office.");
+  case PK_CARDRES_TAMPERED: return N_("The data on this card failed the issuer's signature check. The card cannot be used.");
+  case PK_CARDRES_UNKNOWN_CARD: return N_("This is not a national smart ID card, or it cannot be read.");
+  case PK_CARDRES_AUTH_REFUSED: return N_("The national window did not accept this card's signature.");
+  case PK_CARDRES_NET: return N_("The national window cannot be reached. Please try again later or ask the clerk.");
+  default: return N_("The card could not be read. Please take it out and insert it again.");
+  }
+}
+
+static void draw_card_error(pk_app *app, const ui_status *st, int top, int rows) {
+  attron(A_BOLD);
+  ui_paragraph(top + rows / 2 - 2, 4, 3, _(refusal_msgid(pk_app_card_result(app))));
+  attroff(A_BOLD);
+  ui_put_center(top + rows / 2 + 2, _("Please take your card."));
+}
+
+static void draw_tries(pk_app *app, int y) {
+  int tries = pk_app_pin_tries(app);
+  if (tries < 0) return;
+  char n[16];
+  snprintf(n, sizeof n, "%d", tries);
+  char *digits = ui_digits(n);
+  char *line = ui_subst(_("Tries left before the PIN is blocked: %s"), digits ? digits : n, (char *)NULL);
+  if (line) ui_put_center(y, line);
+  free(line);
+  free(digits);
+}
+
+static void draw_pin(pk_app *app, const ui_status *st, int top, int rows) {
+  int mid = top + rows / 2;
+  ui_put_center(mid - 3, _("Enter your card PIN, then press Enter."));
+  draw_tries(app, mid - 1);
+  char stars[32] = "";
+  size_t n = pk_app_pin_length(app);
+  for (size_t i = 0; i < n && i < 12; i++) strcat(stars, "* ");
+  attron(A_BOLD);
+  mvhline(mid + 1, COLS / 2 - 12, '_', 24);
+  mvaddstr(mid + 1, COLS / 2 - (int)strlen(stars) / 2, stars);
+  attroff(A_BOLD);
+  ui_put_center(mid + 3, _("Nobody at this office will ever ask for your PIN."));
+}
+
+static void draw_pin_blocked(pk_app *app, const ui_status *st, int top, int rows) {
+  attron(A_BOLD);
+  ui_put_center(top + rows / 2 - 2, _("Your card PIN is blocked."));
+  attroff(A_BOLD);
+  ui_paragraph(top + rows / 2, 4, 3,
+               _("To unblock it, take your card and your PUK letter to a civil registration office "
+                 "(Sabt-e Ahval) or a police +10 office."));
+}
+
+static void draw_auth(pk_app *app, const ui_status *st, int top, int rows) {
+  draw_busy(st, top + rows / 2, N_("Checking your PIN and signing in to the national window."));
+}
+
+static void draw_dashboard(pk_app *app, const ui_status *st, int top, int rows) {
+  const pk_citizen *who = pk_app_citizen(app);
+  if (!who) return;
+  const char *name = ui_rtl() ? who->name_fa : who->name_en;
+  char *hello = ui_subst(_("Hello, %s"), name, (char *)NULL);
+  attron(A_BOLD);
+  if (hello) ui_put_start(top, 2, hello);
+  attroff(A_BOLD);
+  free(hello);
+  static const char *items[] = {
+      N_("1  Find a service"), N_("2  Services by agency"), N_("3  Follow a request (tracking code)"),
+      N_("4  My inbox"), N_("0  Sign out"),
+  };
+  for (size_t i = 0; i < sizeof items / sizeof *items; i++) ui_put_start(top + 2 + 2 * (int)i, 4, _(items[i]));
+}
+
+const ui_view ui_view_home = {PK_SCREEN_HOME, draw_home, N_("Insert your card to begin")};
+const ui_view ui_view_card_read = {PK_SCREEN_CARD_READ, draw_card_read, N_("Please wait")};
+const ui_view ui_view_card_error = {PK_SCREEN_CARD_ERROR, draw_card_error, N_("Take your card")};
+const ui_view ui_view_pin = {PK_SCREEN_PIN, draw_pin, N_("Digits: PIN   Enter: confirm   Backspace: erase   Esc: cancel")};
+const ui_view ui_view_pin_blocked = {PK_SCREEN_PIN_BLOCKED, draw_pin_blocked, N_("Take your card")};
+const ui_view ui_view_auth = {PK_SCREEN_AUTH, draw_auth, N_("Please wait   Esc: cancel")};
+const ui_view ui_view_dashboard = {PK_SCREEN_DASHBOARD, draw_dashboard, N_("Digits: choose   0: sign out")};
