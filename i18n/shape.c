@@ -23,6 +23,12 @@ static UChar unspace_mark(UChar c) {
 
 static bool is_lamalef(UChar c) { return c >= 0xFEF5 && c <= 0xFEFC; }
 
+/* Waw forms back to alef wasla forms where the input had alef wasla. */
+static UChar wasla(UChar shaped, UChar orig) {
+  if (orig != 0x0671 || (shaped != 0xFEED && shaped != 0xFEEE)) return shaped;
+  return shaped == 0xFEED ? 0xFB50 : 0xFB51;
+}
+
 /* Base letters (marks removed, a leading mark kept as its own base) and their indices. */
 static int32_t split_bases(const UChar *in, int32_t n, UChar *base, int32_t *bsrc) {
   int32_t nb = 0;
@@ -32,6 +38,9 @@ static int32_t split_bases(const UChar *in, int32_t n, UChar *base, int32_t *bsr
     U16_NEXT(in, i, n, c);
     if (nb > 0 && is_mark(c)) continue;
     for (int32_t k = start; k < i; k++) { base[nb] = in[k]; bsrc[nb++] = k; }
+    /* ICU has no forms for alef wasla: shape it as waw, which joins the same way (right
+     * only) and, unlike alef, makes no ligature with lam. */
+    if (c == 0x0671) base[nb - 1] = 0x0648;
   }
   return nb;
 }
@@ -43,7 +52,7 @@ static int32_t merge(const UChar *in, int32_t n, const UChar *sh, int32_t ns, co
   for (int32_t j = 0; j < ns && k < nb; j++) {
     int32_t used = (is_lamalef(sh[j]) && base[k] == 0x0644 && k + 1 < nb) ? 2 : 1;
     if (src_of) src_of[o] = bsrc[k];
-    out[o++] = unspace_mark(sh[j]);
+    out[o++] = wasla(unspace_mark(sh[j]), in[bsrc[k]]);
     for (int32_t u = 0; u < used; u++, k++) {
       int32_t end = k + 1 < nb ? bsrc[k + 1] : n;
       for (int32_t m = bsrc[k] + 1; m < end; m++) {
@@ -67,7 +76,7 @@ int32_t pk__shape(const UChar *in, int32_t n, UChar **out, int32_t **src_of) {
   UErrorCode e = U_ZERO_ERROR;
   int32_t ns = u_shapeArabic(base, nb, sh, n + 1,
                              U_SHAPE_LETTERS_SHAPE | U_SHAPE_TEXT_DIRECTION_LOGICAL |
-                                 U_SHAPE_LENGTH_GROW_SHRINK,
+                                 U_SHAPE_LENGTH_GROW_SHRINK | U_SHAPE_PRESERVE_PRESENTATION,
                              &e);
   if (U_FAILURE(e)) goto fail;
   int32_t o = merge(in, n, sh, ns, base, bsrc, nb, res, so);
