@@ -13,6 +13,7 @@
 #include "pishkhan/app.h"
 #include "pishkhan/backend.h"
 #include "pishkhan/card.h"
+#include "pishkhan/catalog.h"
 #include "pishkhan/demo.h"
 #include "pishkhan/i18n.h"
 #include "pishkhan/log.h"
@@ -31,6 +32,7 @@ typedef struct {
   pk_card_monitor *monitor;
   pk_net *net;
   pk_backend *be;
+  pk_catalog *cat;
   pk_app *app;
   ui_status st;
   bool redraw;
@@ -128,6 +130,27 @@ static void run_loop(ui_runtime *rt) {
   }
 }
 
+static void synced(const pk_net_sync *r, void *ud) {
+  ui_runtime *rt = ud;
+  rt->st.online = r->st.err == PK_NET_OK;
+  if (r->st.err == PK_NET_OK)
+    pk_info("catalog: version %ld, %zu services%s", r->version, pk_catalog_service_count(rt->cat),
+            r->changed ? "" : " (unchanged)");
+  else
+    pk_warn("catalog sync failed: %s", pk_net_error_name(r->st.err));
+  rt->redraw = true;
+}
+
+/* The local catalog answers at once; the sync refreshes it in the background. */
+static int open_catalog(ui_runtime *rt, char **err) {
+  char path[PK_CFG_STR + 16];
+  snprintf(path, sizeof path, "%s/catalog.db", rt->cfg->data_dir);
+  rt->cat = pk_catalog_open(path, err);
+  if (!rt->cat) return -1;
+  pk_net_catalog_sync(rt->net, rt->cat, synced, rt);
+  return 0;
+}
+
 static int start_sources(ui_runtime *rt, char **err) {
   if (rt->opts.demo) {
     rt->demo = pk_demo_start(rt->loop, rt->cfg, PK_BINARY_DIR "/pki", err);
@@ -140,7 +163,7 @@ static int start_sources(ui_runtime *rt, char **err) {
   }
   rt->net = pk_net_new(rt->loop, rt->cfg, err);
   if (!rt->net) return -1;
-  rt->st.online = true;
+  if (open_catalog(rt, err) != 0) return -1;
   pk_transport_opener open = rt->demo ? pk_demo_open_transport : NULL;
   rt->be = pk_backend_new(rt->loop, rt->cfg, rt->net, open ? open : pk_backend_pcsc_opener, rt->demo);
   return rt->be ? 0 : -1;
@@ -150,6 +173,7 @@ static void stop_sources(ui_runtime *rt) {
   pk_app_free(rt->app);
   pk_backend_free(rt->be);
   pk_net_free(rt->net);
+  pk_catalog_close(rt->cat);
   if (rt->monitor) pk_card_monitor_stop(rt->monitor);
   pk_demo_stop(rt->demo);
 }
@@ -166,6 +190,7 @@ int ui_run(pk_config *cfg, const ui_run_opts *opts) {
     return 1;
   }
   rt.app = pk_app_new(cfg, &pk_backend_live_ops, rt.be);
+  pk_app_set_catalog(rt.app, rt.cat);
   if (ui_term_open(opts->kiosk || cfg->kiosk_mode, cfg->theme == PK_THEME_MONO,
                    cfg->theme == PK_THEME_HIGH_CONTRAST) != 0) {
     stop_sources(&rt);

@@ -11,7 +11,9 @@
 
 static const ui_view *views[] = {
     &ui_view_home, &ui_view_card_read, &ui_view_card_error, &ui_view_pin,
-    &ui_view_pin_blocked, &ui_view_auth, &ui_view_dashboard,
+    &ui_view_pin_blocked, &ui_view_auth, &ui_view_dashboard, &ui_view_agencies, &ui_view_services,
+    &ui_view_search, &ui_view_service, &ui_view_form, &ui_view_review, &ui_view_submit,
+    &ui_view_receipt, &ui_view_status, &ui_view_inbox, &ui_view_document,
 };
 
 const ui_view *ui_view_for(pk_screen_id id) {

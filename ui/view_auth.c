@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "draw.h"
+#include "input.h"
 #include "pishkhan/i18n.h"
 #include "view.h"
 
@@ -104,9 +105,13 @@ static void draw_dashboard(pk_app *app, const ui_status *st, int top, int rows) 
   free(hello);
   static const char *items[] = {
       N_("1  Find a service"), N_("2  Services by agency"), N_("3  Follow a request (tracking code)"),
-      N_("4  My inbox"), N_("0  Sign out"),
+      N_("4  My inbox"), N_("5  My documents (report card)"), N_("0  Sign out"),
   };
-  for (size_t i = 0; i < sizeof items / sizeof *items; i++) ui_put_start(top + 2 + 2 * (int)i, 4, _(items[i]));
+  static const char keys[] = "123450";
+  for (size_t i = 0; i < sizeof items / sizeof *items; i++) {
+    ui_put_start(top + 2 + 2 * (int)i, 4, _(items[i]));
+    ui_hit_add(top + 2 + 2 * (int)i, (pk_key){PK_KEY_CHAR, (uint32_t)keys[i]});
+  }
 }
 
 const ui_view ui_view_home = {PK_SCREEN_HOME, draw_home, N_("Insert your card to begin")};

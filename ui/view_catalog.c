@@ -1,0 +1,105 @@
+/* Views of finding a service: agencies, their services, search, the service card. */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "draw.h"
+#include "pishkhan/i18n.h"
+#include "view.h"
+#include "view_list.h"
+
+static const char *agency_row(const pk_app *app, size_t i) {
+  const pk_agency *a = pk_app_agency_at(app, i);
+  return a ? ui_pick(a->name_fa, a->name_en) : "";
+}
+
+static const char *service_row(const pk_app *app, size_t i) {
+  const pk_service *s = pk_app_service_at(app, i);
+  return s ? ui_pick(s->title_fa, s->title_en) : "";
+}
+
+static void title(int y, const char *text) {
+  attron(A_BOLD);
+  ui_put_start(y, 2, text);
+  attroff(A_BOLD);
+}
+
+static void draw_agencies(pk_app *app, const ui_status *st, int top, int rows) {
+  title(top, _("Choose an agency"));
+  ui_list(app, top + 2, agency_row, true);
+}
+
+static void draw_services(pk_app *app, const ui_status *st, int top, int rows) {
+  const pk_agency *a = pk_app_current_agency(app);
+  title(top, a ? ui_pick(a->name_fa, a->name_en) : "");
+  ui_list(app, top + 2, service_row, true);
+}
+
+static void draw_search(pk_app *app, const ui_status *st, int top, int rows) {
+  char *prompt = ui_fmt("%s %s_", _("Search:"), pk_app_query(app));
+  attron(A_BOLD);
+  if (prompt) ui_put_start(top, 2, prompt);
+  attroff(A_BOLD);
+  free(prompt);
+  if (!pk_app_query(app)[0]) {
+    ui_put_start(top + 2, 3, _("Type a word from the service's name, for example: tax, insurance, report card."));
+    return;
+  }
+  char n[24];
+  snprintf(n, sizeof n, "%zu", pk_app_list_count(app));
+  char *found = ui_subst(_("%s services found"), n, (char *)NULL);
+  char *digits = found ? ui_digits(found) : NULL;
+  if (digits) ui_put_start(top + 1, 3, digits);
+  free(digits);
+  free(found);
+  ui_list(app, top + 3, service_row, false);
+}
+
+static void add_line(int *y, const char *label, const char *value) {
+  char *line = ui_fmt("%s %s", label, value);
+  if (line) ui_put_start((*y)++, 3, line);
+  free(line);
+}
+
+static void draw_fee_and_level(const pk_service *s, int *y) {
+  char lvl[8];
+  snprintf(lvl, sizeof lvl, "%d", s->auth_level);
+  char *lvl_d = ui_digits(lvl);
+  add_line(y, _("Authentication level:"), lvl_d ? lvl_d : lvl);
+  free(lvl_d);
+  if (s->fee_rials > 0) {
+    char *amount = pk_amount_format(s->fee_rials);
+    char *fee = ui_fmt("%s %s", amount ? amount : "", _("rials"));
+    add_line(y, _("Fee:"), fee ? fee : "");
+    free(fee);
+    free(amount);
+  } else {
+    add_line(y, _("Fee:"), _("free of charge"));
+  }
+}
+
+static void draw_service(pk_app *app, const ui_status *st, int top, int rows) {
+  const pk_service *s = pk_app_current_service(app);
+  if (!s) return;
+  title(top, ui_pick(s->title_fa, s->title_en));
+  int y = top + 2;
+  y += ui_paragraph(y, 3, 3, ui_pick(s->desc_fa, s->desc_en));
+  y++;
+  draw_fee_and_level(s, &y);
+  add_line(&y, _("Smart service:"), s->smart ? _("yes, no documents and no visit needed") : _("no"));
+  if (s->ndocuments) {
+    add_line(&y, _("Documents:"), "");
+    for (size_t i = 0; i < s->ndocuments && y < top + rows - 1; i++) add_line(&y, "  -", s->documents_fa[i]);
+  }
+  if (s->auth_level > pk_app_session_level(app))
+    ui_paragraph(top + rows - 2, 3, 2, _("This service needs a higher authentication level than this session has."));
+}
+
+const ui_view ui_view_agencies = {PK_SCREEN_AGENCIES, draw_agencies,
+                                  N_("Digits: choose   Arrows: move, next page   Backspace: back")};
+const ui_view ui_view_services = {PK_SCREEN_SERVICES, draw_services,
+                                  N_("Digits: choose   Arrows: move, next page   Backspace: back")};
+const ui_view ui_view_search = {PK_SCREEN_SEARCH, draw_search,
+                                N_("Type to search   Up/Down: choose   Enter: open   Backspace: erase/back")};
+const ui_view ui_view_service = {PK_SCREEN_SERVICE, draw_service, N_("Enter: request this service   Backspace: back")};

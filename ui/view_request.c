@@ -1,0 +1,84 @@
+/* Views of following requests: status by tracking code, the inbox, documents. */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "draw.h"
+#include "pishkhan/i18n.h"
+#include "view.h"
+#include "view_list.h"
+
+static char *jalali_of(long long t) {
+  int y, m, d;
+  if (t <= 0 || pk_jalali_from_time(t, &y, &m, &d) != 0) return NULL;
+  return pk_jalali_format(y, m, d, PK_JDATE_LONG);
+}
+
+static void labelled(int y, const char *label, const char *value) {
+  char *line = ui_fmt("%s %s", label, value ? value : "");
+  if (line) ui_put_start(y, 3, line);
+  free(line);
+}
+
+static void draw_status(pk_app *app, const ui_status *st, int top, int rows) {
+  attron(A_BOLD);
+  ui_put_start(top, 2, _("Type or scan the tracking code, then press Enter."));
+  attroff(A_BOLD);
+  char *code = pk_isolate_ltr(pk_app_query(app));
+  char *digits = code ? ui_digits(code) : NULL;
+  char *line = ui_fmt("%s %s_", _("Tracking code:"), digits ? digits : "");
+  if (line) ui_put_start(top + 2, 3, line);
+  free(line);
+  free(digits);
+  free(code);
+  const pk_app_status *r = pk_app_track_result(app);
+  if (!r) return;
+  attron(A_BOLD);
+  labelled(top + 4, _("Status:"), ui_pick(r->status_fa, r->status_en));
+  attroff(A_BOLD);
+  char *sub = jalali_of(r->submitted_at), *upd = jalali_of(r->updated_at);
+  labelled(top + 5, _("Submitted on:"), sub);
+  labelled(top + 6, _("Last change:"), upd);
+  free(sub);
+  free(upd);
+}
+
+static const char *inbox_row(const pk_app *app, size_t i) {
+  const pk_app_inbox_item *it = pk_app_inbox_at(app, i);
+  return it ? ui_pick(it->title_fa, it->title_en) : "";
+}
+
+static void draw_inbox(pk_app *app, const ui_status *st, int top, int rows) {
+  attron(A_BOLD);
+  ui_put_start(top, 2, _("Your inbox"));
+  attroff(A_BOLD);
+  if (pk_app_list_count(app) == 0) {
+    ui_put_start(top + 2, 3, pk_app_message(app) ? "" : _("No messages."));
+    return;
+  }
+  int y = ui_list(app, top + 2, inbox_row, true);
+  const pk_app_inbox_item *it = pk_app_inbox_at(app, pk_app_list_selected(app));
+  if (it) ui_paragraph(y, 3, top + rows - y, ui_pick(it->body_fa, it->body_en));
+}
+
+static void draw_document(pk_app *app, const ui_status *st, int top, int rows) {
+  const pk_app_document *d = pk_app_document_shown(app);
+  if (!d) {
+    ui_put_center(top + rows / 2, pk_app_message(app) ? "" : _("Asking the agency for your document..."));
+    return;
+  }
+  attron(A_BOLD);
+  ui_put_start(top, 2, ui_pick(d->title_fa, d->title_en));
+  attroff(A_BOLD);
+  ui_put_start(top + 1, 3, d->subject);
+  size_t first = pk_app_document_page(app) * PK_PAGE_SIZE;
+  for (size_t i = first; i < d->nrows && i < first + PK_PAGE_SIZE; i++) {
+    char *v = ui_digits(d->rows[i].value);
+    labelled(top + 3 + (int)(i - first), ui_pick(d->rows[i].label_fa, d->rows[i].label_en), v);
+    free(v);
+  }
+}
+
+const ui_view ui_view_status = {PK_SCREEN_STATUS, draw_status, N_("Digits: code   Enter: look up   Backspace: erase/back")};
+const ui_view ui_view_inbox = {PK_SCREEN_INBOX, draw_inbox, N_("Digits: choose   Arrows: move   Backspace: back")};
+const ui_view ui_view_document = {PK_SCREEN_DOCUMENT, draw_document, N_("Arrows: next page   Backspace: back")};
