@@ -1,0 +1,252 @@
+/* ESC/POS over TCP: a loopback listener stands in for a port-9100 printer. The captured
+ * job is decoded back to an image (GS v 0 raster -> PBM) and zbarimg reads its QR. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include <cmocka.h>
+
+#include "helpers.h"
+#include "pishkhan/config.h"
+
+typedef struct {
+  int lfd, port;
+  int status_reply; /* -1: capture a job; -2: accept and stay silent; else the DLE EOT 4 answer */
+  unsigned char *buf;
+  size_t len;
+  pthread_t th;
+} printer_t;
+
+static void *serve(void *arg) {
+  printer_t *p = arg;
+  int fd = accept(p->lfd, NULL, NULL);
+  if (fd < 0) return NULL;
+  if (p->status_reply >= -1) {
+    size_t cap = 1 << 16;
+    p->buf = malloc(cap);
+    for (;;) {
+      if (p->len == cap) p->buf = realloc(p->buf, cap *= 2);
+      ssize_t k = read(fd, p->buf + p->len, cap - p->len);
+      if (k <= 0) break;
+      p->len += (size_t)k;
+      if (p->status_reply >= 0 && p->len >= 3) {
+        unsigned char b = (unsigned char)p->status_reply;
+        assert_int_equal(write(fd, &b, 1), 1);
+        break;
+      }
+    }
+  } else {
+    unsigned char q[3];
+    assert_int_equal(read(fd, q, 3), 3);
+    usleep(800 * 1000); /* longer than the client waits */
+  }
+  close(fd);
+  return NULL;
+}
+
+static void start(printer_t *p, int reply) {
+  memset(p, 0, sizeof *p);
+  p->status_reply = reply;
+  p->lfd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  socklen_t al = sizeof a;
+  assert_int_equal(bind(p->lfd, (struct sockaddr *)&a, sizeof a), 0);
+  assert_int_equal(listen(p->lfd, 1), 0);
+  getsockname(p->lfd, (struct sockaddr *)&a, &al);
+  p->port = ntohs(a.sin_port);
+  pthread_create(&p->th, NULL, serve, p);
+}
+
+static void stop(printer_t *p) {
+  pthread_join(p->th, NULL);
+  close(p->lfd);
+}
+
+static void config(pk_config *cfg, int port, int paper) {
+  pk_config_defaults(cfg);
+  snprintf(cfg->printer, sizeof cfg->printer, "escpos-tcp");
+  snprintf(cfg->printer_dest, sizeof cfg->printer_dest, "127.0.0.1:%d", port);
+  cfg->paper_mm = paper;
+}
+
+static char *sign_sample(pk_receipt *r) {
+  char key[512], kidp[512], kid[64];
+  snprintf(key, sizeof key, "%s/pki/device/key.pem", PK_BINARY_DIR);
+  snprintf(kidp, sizeof kidp, "%s/pki/device/kid", PK_BINARY_DIR);
+  read_small(kidp, kid, sizeof kid);
+  sample_receipt(r);
+  char *jws = NULL;
+  assert_int_equal(pk_receipt_sign_device(r, key, kid, &jws), 0);
+  return jws;
+}
+
+/* Decodes an ESC/POS job into a PBM file; returns the raster width in dots. */
+static int escpos_to_pbm(const unsigned char *b, size_t n, const char *pbm) {
+  assert_true(n > 16);
+  assert_memory_equal(b, "\x1b\x40", 2); /* ESC @ */
+  size_t i = 2, rows = 0, bpr = 0;
+  unsigned char *img = NULL;
+  while (i + 8 <= n && b[i] == 0x1D && b[i + 1] == 0x76 && b[i + 2] == 0x30) {
+    size_t x = b[i + 4] | (size_t)b[i + 5] << 8, y = b[i + 6] | (size_t)b[i + 7] << 8;
+    if (bpr) assert_int_equal(x, bpr);
+    bpr = x;
+    i += 8;
+    assert_true(i + x * y <= n);
+    img = realloc(img, (rows + y) * bpr);
+    memcpy(img + rows * bpr, b + i, x * y);
+    rows += y, i += x * y;
+  }
+  /* feed, then feed-and-cut, and nothing after */
+  assert_int_equal(n - i, 7);
+  assert_memory_equal(b + i, "\x1b\x64\x04\x1d\x56\x42\x00", 7);
+  FILE *f = fopen(pbm, "wb");
+  fprintf(f, "P4\n%zu %zu\n", bpr * 8, rows);
+  fwrite(img, 1, rows * bpr, f);
+  fclose(f);
+  free(img);
+  return (int)(bpr * 8);
+}
+
+static char *zbar(const char *path) {
+  char cmd[600], out[2048] = "";
+  snprintf(cmd, sizeof cmd, "zbarimg -q --raw '%s' 2>/dev/null", path);
+  FILE *p = popen(cmd, "r");
+  size_t k = fread(out, 1, sizeof out - 1, p);
+  pclose(p);
+  out[k] = 0;
+  while (k && out[k - 1] == '\n') out[--k] = 0;
+  return strdup(out);
+}
+
+static void print_and_decode(int paper, int width) {
+  pk_receipt r;
+  char *jws = sign_sample(&r);
+  printer_t p;
+  start(&p, -1);
+  pk_config cfg;
+  config(&cfg, p.port, paper);
+  char err[256];
+  assert_int_equal(pk_print_receipt(&cfg, &r, jws, err, sizeof err), 0);
+  stop(&p);
+  char dir[] = "/tmp/pk-escpos-XXXXXX", pbm[64];
+  assert_non_null(mkdtemp(dir));
+  snprintf(pbm, sizeof pbm, "%s/job.pbm", dir);
+  assert_int_equal(escpos_to_pbm(p.buf, p.len, pbm), width);
+  char *got = zbar(pbm);
+  assert_string_equal(got, jws);
+  print_message("%d mm job: %zu bytes, QR decoded from the printed raster\n", paper, p.len);
+  unlink(pbm);
+  rmdir(dir);
+  free(got), free(p.buf), free(jws);
+  pk_config_free(&cfg);
+}
+
+static void test_80mm_job_decodes(void **st) { print_and_decode(80, 576); }
+static void test_58mm_job_decodes(void **st) { print_and_decode(58, 384); }
+
+static pk_printer_state_t state_with(int reply) {
+  printer_t p;
+  start(&p, reply);
+  pk_config cfg;
+  config(&cfg, p.port, 80);
+  char d[128];
+  pk_printer_state_t s = pk_printer_state(&cfg, d, sizeof d);
+  stop(&p);
+  if (reply >= 0) {
+    assert_int_equal(p.len, 3);
+    assert_memory_equal(p.buf, "\x10\x04\x04", 3); /* DLE EOT 4: paper sensor */
+  }
+  free(p.buf);
+  pk_config_free(&cfg);
+  return s;
+}
+
+static void test_printer_state(void **st) {
+  assert_int_equal(state_with(0x12), PK_PRINTER_READY);
+  assert_int_equal(state_with(0x12 | 0x60), PK_PRINTER_PAPER_OUT);
+  assert_int_equal(state_with(0x12 | 0x0C), PK_PRINTER_PAPER_LOW);
+  assert_int_equal(state_with(-2), PK_PRINTER_UNKNOWN);
+}
+
+static int closed_port(void) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  socklen_t al = sizeof a;
+  bind(fd, (struct sockaddr *)&a, sizeof a);
+  getsockname(fd, (struct sockaddr *)&a, &al);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+/* The printer is off: the print fails with a message, the receipt is kept, and the
+ * reprint from the same token succeeds once the printer is back. */
+static void test_offline_then_reprint(void **st) {
+  pk_receipt r;
+  char *jws = sign_sample(&r);
+  pk_receipt_book *book = pk_receipt_book_new();
+  assert_int_equal(pk_receipt_book_add(book, jws), 0);
+  pk_config cfg;
+  config(&cfg, closed_port(), 80);
+  char err[256];
+  assert_int_equal(pk_printer_state(&cfg, err, sizeof err), PK_PRINTER_OFFLINE);
+  assert_int_equal(pk_print_receipt(&cfg, &r, jws, err, sizeof err), -PK_RECEIPT_EIO);
+  assert_non_null(strstr(err, "does not answer"));
+  const char *kept = pk_receipt_book_find(book, "1403-0215-4823");
+  assert_non_null(kept);
+  pk_receipt again;
+  assert_int_equal(pk_receipt_parse(kept, &again), 0);
+  printer_t p;
+  start(&p, -1);
+  config(&cfg, p.port, 80);
+  assert_int_equal(pk_print_receipt(&cfg, &again, kept, err, sizeof err), 0);
+  stop(&p);
+  assert_true(p.len > 10000);
+  free(p.buf), free(jws);
+  pk_receipt_book_free(book);
+  pk_config_free(&cfg);
+}
+
+static void test_other_backends(void **st) {
+  pk_receipt r;
+  char *jws = sign_sample(&r);
+  pk_config cfg;
+  pk_config_defaults(&cfg);
+  char err[256];
+  assert_int_equal(pk_printer_state(&cfg, err, sizeof err), PK_PRINTER_NONE);
+  assert_int_not_equal(pk_print_receipt(&cfg, &r, jws, err, sizeof err), 0);
+  char dir[] = "/tmp/pk-pngprint-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  snprintf(cfg.printer, sizeof cfg.printer, "png");
+  snprintf(cfg.printer_dest, sizeof cfg.printer_dest, "%s", dir);
+  assert_int_equal(pk_printer_state(&cfg, err, sizeof err), PK_PRINTER_READY);
+  assert_int_equal(pk_print_receipt(&cfg, &r, jws, err, sizeof err), 0);
+  char path[128];
+  snprintf(path, sizeof path, "%s/receipt-1403-0215-4823-%lld.png", dir, (long long)r.issued_at);
+  char *got = zbar(path);
+  assert_string_equal(got, jws);
+  free(got);
+  unlink(path);
+  rmdir(dir);
+  assert_int_equal(pk_printer_state(&cfg, err, sizeof err), PK_PRINTER_OFFLINE); /* directory gone */
+  /* a device node that does not exist */
+  snprintf(cfg.printer, sizeof cfg.printer, "escpos-dev");
+  snprintf(cfg.printer_dest, sizeof cfg.printer_dest, "%s/lp0", dir);
+  assert_int_equal(pk_printer_state(&cfg, err, sizeof err), PK_PRINTER_OFFLINE);
+  assert_int_equal(pk_print_receipt(&cfg, &r, jws, err, sizeof err), -PK_RECEIPT_EIO);
+  free(jws);
+  pk_config_free(&cfg);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_80mm_job_decodes),     cmocka_unit_test(test_58mm_job_decodes),
+      cmocka_unit_test(test_printer_state),        cmocka_unit_test(test_offline_then_reprint),
+      cmocka_unit_test(test_other_backends),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
