@@ -41,11 +41,11 @@ typedef struct pk_net_result {
   int attempts;           /* HTTP attempts made (retries + 1) */
 } pk_net_result;
 
-/* Bytes the card signs for card authentication (SHA-256 then the card's key):
- * "pishkhan-card-auth/v1\n" kiosk_id "\n" nonce. Returns the length (excluding NUL)
- * or -1 if out is too small. */
-int pk_net_card_tbs(const char *kiosk_id, const char *nonce, char *out, size_t outsz);
-#define PK_NET_CARD_TBS_PREFIX "pishkhan-card-auth/v1\n"
+/* Bytes the card signs for card authentication (ECDSA P-256 or RSA, SHA-256), the same as
+ * pk_card_challenge_tbs: 80 len(nonce) nonce 81 len(kiosk_id) kiosk_id, where nonce is the
+ * base64url-decoded challenge (16..64 bytes) and kiosk_id 1..64 bytes. Returns the length,
+ * or -1 (bad nonce, bad kiosk id, out too small). */
+int pk_net_card_tbs(const char *kiosk_id, const char *nonce_b64url, uint8_t *out, size_t outsz);
 
 typedef struct pk_net_challenge {
   pk_net_result st;

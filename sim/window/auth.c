@@ -116,8 +116,7 @@ enum MHD_Result sim_h_challenge(pk_window_sim *s, sim_req *r) {
   }
   pthread_mutex_unlock(&s->lock);
   if (!ok) return sim_problem(s, r, 500, "internal", "خطای داخلی سامانه.", "Internal error.", NULL);
-  return sim_send_json(s, r, 200, json_pack("{s:s, s:i, s:s}", "nonce", nonce, "expires_in", CHALLENGE_TTL,
-                                            "tbs_prefix", "pishkhan-card-auth/v1\n"), 0);
+  return sim_send_json(s, r, 200, json_pack("{s:s, s:i}", "nonce", nonce, "expires_in", CHALLENGE_TTL), 0);
 }
 
 /* Consumes the challenge; returns a problem code or NULL. */
@@ -162,12 +161,26 @@ enum MHD_Result sim_h_card(pk_window_sim *s, sim_req *r) {
   if (code)
     return sim_problem(s, r, 401, code, "چالش احراز هویت نامعتبر یا منقضی است؛ دوباره تلاش کنید.",
                        "The authentication challenge is unknown, used or expired.", NULL);
-  size_t der_len = 0, sig_len = 0;
+  size_t der_len = 0, sig_len = 0, nl = 0;
   unsigned char *der = sim_b64_decode(cert, &der_len), *sg = sim_b64_decode(sig, &sig_len);
-  char tbs[256], nc[16] = "", fa[128] = "", en[128] = "";
-  int tl = snprintf(tbs, sizeof tbs, "pishkhan-card-auth/v1\n%s\n%s", kiosk, nonce);
+  unsigned char *nb = sim_b64_decode(nonce, &nl);
+  /* The card's to-be-signed bytes: 80 len nonce 81 len kiosk_id (see docs/api/openapi.yaml). */
+  unsigned char tbs[2 + 64 + 2 + 64];
+  size_t kl = strlen(kiosk), tl = 0;
+  if (nb && nl >= 16 && nl <= 64 && kl >= 1 && kl <= 64) {
+    tbs[tl++] = 0x80;
+    tbs[tl++] = (unsigned char)nl;
+    memcpy(tbs + tl, nb, nl);
+    tl += nl;
+    tbs[tl++] = 0x81;
+    tbs[tl++] = (unsigned char)kl;
+    memcpy(tbs + tl, kiosk, kl);
+    tl += kl;
+  }
+  free(nb);
+  char nc[16] = "", fa[128] = "", en[128] = "";
   const char *why = "card_certificate_invalid";
-  int bad = !der || !sg || sim_card_verify(s, der, der_len, sg, sig_len, tbs, (size_t)tl, nc, fa, en, &why) != 0;
+  int bad = !der || !sg || !tl || sim_card_verify(s, der, der_len, sg, sig_len, tbs, tl, nc, fa, en, &why) != 0;
   free(der);
   free(sg);
   if (bad) {

@@ -142,7 +142,7 @@ int sim_card_init(pk_window_sim *s, const char *ca, const char *crl, char **err)
 void sim_card_free(pk_window_sim *s);
 /* Verifies chain + CRL + signature over the tbs. 0 or -1 with a problem code. */
 int sim_card_verify(pk_window_sim *s, const unsigned char *der, size_t der_len, const unsigned char *sig,
-                    size_t sig_len, const char *tbs, size_t tbs_len, char nc[16], char name_fa[128],
+                    size_t sig_len, const unsigned char *tbs, size_t tbs_len, char nc[16], char name_fa[128],
                     char name_en[128], const char **code);
 
 /* base64 helpers (OpenSSL EVP); return malloc'd buffers or NULL. */

@@ -1,0 +1,284 @@
+/* The window's calls: request bodies, which calls may be retried, and typed results. */
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net_internal.h"
+#include "pishkhan/catalog.h"
+#include "pishkhan/secret.h"
+
+typedef void (*void_cb)(void);
+
+static void fail_later_cb(pk_loop *loop, unsigned id, void *ud);
+
+/* A call refused before it leaves the kiosk still answers through its callback, later. */
+static pk_net_req *fail_later(pk_net_req *r) {
+  if (!r) return NULL;
+  r->retry_timer = pk_loop_timer(r->net->loop, 0, fail_later_cb, r);
+  return r;
+}
+
+static void fail_later_cb(pk_loop *loop, unsigned id, void *ud) {
+  pk_net_req *r = ud;
+  r->retry_timer = 0;
+  pk_net_result st = {.err = PK_NET_VALIDATION};
+  snprintf(st.code, sizeof st.code, "invalid_argument");
+  snprintf(st.message_fa, sizeof st.message_fa, "اطلاعات درخواست کامل یا درست نیست.");
+  snprintf(st.message_en, sizeof st.message_en, "The request is incomplete or invalid.");
+  pk_net_finish(r, &st);
+}
+
+static pk_net_req *go(pk_net_req *r) {
+  if (!r) return NULL;
+  if (pk_net_go(r) != 0) return fail_later(r);
+  return r;
+}
+
+static char *dump(json_t *j) {
+  char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+  json_decref(j);
+  return s;
+}
+
+static bool ok_id(const char *s, size_t min, size_t max, const char *allowed) {
+  size_t n = s ? strlen(s) : 0;
+  return s && n >= min && n <= max && strspn(s, allowed) == n;
+}
+
+#define IDCH "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."
+
+int pk_net_card_tbs(const char *kiosk_id, const char *nonce_b64url, uint8_t *out, size_t outsz) {
+  size_t kl = kiosk_id ? strlen(kiosk_id) : 0, n = nonce_b64url ? strlen(nonce_b64url) : 0;
+  if (kl < 1 || kl > 64 || n < 16 || n > 90) return -1;
+  char buf[96];
+  for (size_t i = 0; i < n; i++) {
+    char c = nonce_b64url[i];
+    if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", c)) return -1;
+    buf[i] = c == '-' ? '+' : c == '_' ? '/' : c;
+  }
+  size_t pad = (4 - n % 4) % 4;
+  if (pad == 3) return -1;
+  memset(buf + n, '=', pad);
+  unsigned char raw[72];
+  int len = EVP_DecodeBlock(raw, (unsigned char *)buf, (int)(n + pad));
+  if (len < 0) return -1;
+  size_t nl = (size_t)len - pad;
+  if (nl < 16 || nl > 64 || outsz < 4 + nl + kl) return -1;
+  size_t o = 0;
+  out[o++] = 0x80;
+  out[o++] = (uint8_t)nl;
+  memcpy(out + o, raw, nl);
+  o += nl;
+  out[o++] = 0x81;
+  out[o++] = (uint8_t)kl;
+  memcpy(out + o, kiosk_id, kl);
+  return (int)(o + kl);
+}
+
+static char *b64(const uint8_t *p, size_t n) {
+  char *o = malloc(4 * ((n + 2) / 3) + 1);
+  if (o) EVP_EncodeBlock((unsigned char *)o, p, (int)n);
+  return o;
+}
+
+/* ---- calls ---- */
+pk_net_req *pk_net_auth_challenge(pk_net *net, pk_net_challenge_cb cb, void *ud) {
+  char *body = dump(json_pack("{s:s}", "kiosk_id", net->kiosk_id));
+  /* A fresh nonce is harmless, so the challenge may be retried. */
+  return go(pk_net_start(net, NK_CHALLENGE, "POST", "/auth/challenge", body, true, false, (void_cb)cb, ud));
+}
+
+pk_net_req *pk_net_card_auth(pk_net *net, const char *nonce, const uint8_t *cert_der, size_t cert_len,
+                             const uint8_t *sig, size_t sig_len, pk_net_session_cb cb, void *ud) {
+  bool ok = ok_id(nonce, 16, 90, IDCH) && cert_der && cert_len && cert_len < 16384 && sig && sig_len &&
+            sig_len <= 1024;
+  char *c = ok ? b64(cert_der, cert_len) : NULL, *s = ok ? b64(sig, sig_len) : NULL;
+  char *body = c && s ? dump(json_pack("{s:s, s:s, s:s, s:s}", "kiosk_id", net->kiosk_id, "nonce", nonce,
+                                       "certificate", c, "signature", s))
+                      : NULL;
+  free(c);
+  free(s);
+  /* The challenge is single-use: never retried. */
+  pk_net_req *r = pk_net_start(net, NK_CARD, "POST", "/auth/card", body, false, false, (void_cb)cb, ud);
+  return body ? go(r) : fail_later(r);
+}
+
+pk_net_req *pk_net_otp_request(pk_net *net, const char *national_code, const char *mobile, pk_net_otp_cb cb,
+                               void *ud) {
+  bool ok = ok_id(national_code, 10, 10, "0123456789") && ok_id(mobile, 11, 11, "0123456789");
+  char *body = ok ? dump(json_pack("{s:s, s:s}", "national_code", national_code, "mobile", mobile)) : NULL;
+  /* Each request may send an SMS and counts against the resend limit: not retried. */
+  pk_net_req *r = pk_net_start(net, NK_OTP_REQ, "POST", "/auth/otp", body, false, false, (void_cb)cb, ud);
+  return body ? go(r) : fail_later(r);
+}
+
+pk_net_req *pk_net_otp_verify(pk_net *net, const char *otp_id, const char *code, pk_net_session_cb cb, void *ud) {
+  bool ok = ok_id(otp_id, 4, 63, IDCH) && ok_id(code, 4, 10, "0123456789");
+  char *body = ok ? dump(json_pack("{s:s, s:s}", "otp_id", otp_id, "code", code)) : NULL;
+  pk_net_req *r = pk_net_start(net, NK_OTP_VERIFY, "POST", "/auth/otp/verify", body, false, false, (void_cb)cb, ud);
+  return body ? go(r) : fail_later(r);
+}
+
+pk_net_req *pk_net_logout(pk_net *net, pk_net_done_cb cb, void *ud) {
+  pk_net_req *r = pk_net_start(net, NK_LOGOUT, "POST", "/auth/logout", NULL, true, true, (void_cb)cb, ud);
+  return go(r);
+}
+
+pk_net_req *pk_net_catalog_sync(pk_net *net, struct pk_catalog *cat, pk_net_sync_cb cb, void *ud) {
+  pk_net_req *r = pk_net_start(net, NK_SYNC, "GET", "/catalog", NULL, true, false, (void_cb)cb, ud);
+  if (!r) return NULL;
+  r->cat = cat;
+  const char *etag = cat ? pk_catalog_etag(cat) : "";
+  if (etag && *etag && strlen(etag) < 150) {
+    char h[180];
+    snprintf(h, sizeof h, "If-None-Match: %s", etag);
+    r->headers = curl_slist_append(r->headers, h);
+  }
+  return cat ? go(r) : fail_later(r);
+}
+
+pk_net_req *pk_net_submit(pk_net *net, const char *service_id, const char *fields_json, const char *idem_key,
+                          pk_net_submit_cb cb, void *ud) {
+  json_t *fields = fields_json ? json_loads(fields_json, JSON_REJECT_DUPLICATES, NULL) : NULL;
+  bool ok = ok_id(service_id, 1, 31, IDCH) && json_is_object(fields) && ok_id(idem_key, 8, 64, IDCH);
+  char *body = ok ? dump(json_pack("{s:s, s:O}", "service_id", service_id, "fields", fields)) : NULL;
+  json_decref(fields);
+  /* Keyed: the window deduplicates, so a retry after a lost answer is safe. */
+  pk_net_req *r = pk_net_start(net, NK_SUBMIT, "POST", "/requests", body, true, true, (void_cb)cb, ud);
+  if (!r || !body) return fail_later(r);
+  char h[100];
+  snprintf(h, sizeof h, "Idempotency-Key: %s", idem_key);
+  r->headers = curl_slist_append(r->headers, h);
+  return go(r);
+}
+
+pk_net_req *pk_net_track(pk_net *net, const char *tracking_code, pk_net_req_status_cb cb, void *ud) {
+  char path[64];
+  bool ok = ok_id(tracking_code, 6, 31, "0123456789");
+  snprintf(path, sizeof path, "/requests/%s", ok ? tracking_code : "x");
+  pk_net_req *r = pk_net_start(net, NK_TRACK, "GET", path, NULL, true, true, (void_cb)cb, ud);
+  return ok ? go(r) : fail_later(r);
+}
+
+pk_net_req *pk_net_inbox_get(pk_net *net, pk_net_inbox_cb cb, void *ud) {
+  return go(pk_net_start(net, NK_INBOX, "GET", "/inbox", NULL, true, true, (void_cb)cb, ud));
+}
+
+pk_net_req *pk_net_document(pk_net *net, const char *kind, const char *params_json, pk_net_document_cb cb,
+                            void *ud) {
+  json_t *params = params_json ? json_loads(params_json, JSON_REJECT_DUPLICATES, NULL) : json_object();
+  bool ok = ok_id(kind, 1, 31, IDCH) && json_is_object(params);
+  char *body = ok ? dump(json_pack("{s:s, s:O}", "kind", kind, "params", params)) : NULL;
+  json_decref(params);
+  /* An inquiry reads, it changes nothing: retried like a GET. */
+  pk_net_req *r = pk_net_start(net, NK_DOC, "POST", "/inquiries", body, true, true, (void_cb)cb, ud);
+  return body ? go(r) : fail_later(r);
+}
+
+/* ---- results ---- */
+static void malformed(pk_net_result *st) {
+  st->err = PK_NET_PROTOCOL;
+  snprintf(st->code, sizeof st->code, "malformed_response");
+  snprintf(st->message_fa, sizeof st->message_fa, "پاسخ پنجره ملی قابل فهم نبود.");
+  snprintf(st->message_en, sizeof st->message_en, "The answer of the national window could not be understood.");
+}
+
+static bool body_ok(pk_net_req *r, pk_net_result *st, int expect) {
+  return st->err == PK_NET_OK && (expect ? st->http_status == expect : st->http_status / 100 == 2);
+}
+
+void pk_net_deliver(pk_net_req *r, pk_net_result *st) {
+  pk_net *net = r->net;
+  pk_net_pool pool = {0};
+  /* A refused bearer means the session is gone on the window's side too. */
+  if (r->auth && st->err == PK_NET_AUTH && st->http_status == 401) pk_net_clear_session(net);
+  switch (r->kind) {
+  case NK_CHALLENGE: {
+    pk_net_challenge c = {.st = *st};
+    if (body_ok(r, st, 200) && pk_net_parse_challenge(r->resp, r->resp_len, &c)) malformed(&c.st);
+    ((pk_net_challenge_cb)r->cb)(&c, r->ud);
+    break;
+  }
+  case NK_CARD:
+  case NK_OTP_VERIFY: {
+    pk_net_session s = {.st = *st};
+    char tok[256];
+    if (body_ok(r, st, 200)) {
+      if (pk_net_parse_session(r->resp, r->resp_len, &s, tok, sizeof tok)) malformed(&s.st);
+      else memcpy(net->token, tok, sizeof tok);
+      pk_wipe(tok, sizeof tok);
+    }
+    if (r->resp) pk_wipe(r->resp, r->resp_len);
+    ((pk_net_session_cb)r->cb)(&s, r->ud);
+    break;
+  }
+  case NK_OTP_REQ: {
+    pk_net_otp o = {.st = *st};
+    if (body_ok(r, st, 200) && pk_net_parse_otp(r->resp, r->resp_len, &o)) malformed(&o.st);
+    ((pk_net_otp_cb)r->cb)(&o, r->ud);
+    break;
+  }
+  case NK_LOGOUT:
+    pk_net_clear_session(net);
+    ((pk_net_done_cb)r->cb)(st, r->ud);
+    break;
+  case NK_SYNC: {
+    pk_net_sync y = {.st = *st};
+    if (st->err == PK_NET_OK && st->http_status == 304) {
+      y.changed = false;
+    } else if (body_ok(r, st, 200)) {
+      char err[256];
+      if (pk_catalog_replace_json(r->cat, r->resp, r->resp_len, r->etag, err, sizeof err) != 0) {
+        malformed(&y.st);
+        snprintf(y.st.code, sizeof y.st.code, "malformed_catalog");
+      } else {
+        y.changed = true;
+      }
+    }
+    if (y.st.err == PK_NET_OK) {
+      y.version = pk_catalog_version(r->cat);
+      const pk_agency *a;
+      y.agencies = pk_catalog_agencies(r->cat, &a);
+      y.services = pk_catalog_service_count(r->cat);
+    }
+    ((pk_net_sync_cb)r->cb)(&y, r->ud);
+    break;
+  }
+  case NK_SUBMIT: {
+    pk_net_receipt x = {.st = *st};
+    if (body_ok(r, st, 0) && pk_net_parse_receipt(r->resp, r->resp_len, &x, &pool)) malformed(&x.st);
+    ((pk_net_submit_cb)r->cb)(&x, r->ud);
+    break;
+  }
+  case NK_TRACK: {
+    pk_net_req_status x = {.st = *st};
+    if (body_ok(r, st, 200) && pk_net_parse_req_status(r->resp, r->resp_len, &x)) malformed(&x.st);
+    ((pk_net_req_status_cb)r->cb)(&x, r->ud);
+    break;
+  }
+  case NK_INBOX: {
+    pk_net_inbox x = {.st = *st};
+    if (body_ok(r, st, 200) && pk_net_parse_inbox(r->resp, r->resp_len, &x, &pool)) {
+      malformed(&x.st);
+      x.n = 0;
+      x.items = NULL;
+    }
+    ((pk_net_inbox_cb)r->cb)(&x, r->ud);
+    break;
+  }
+  case NK_DOC: {
+    pk_net_doc x = {.st = *st};
+    if (body_ok(r, st, 200) && pk_net_parse_doc(r->resp, r->resp_len, &x, &pool)) {
+      pk_net_result keep = x.st;
+      memset(&x, 0, sizeof x);
+      x.st = keep;
+      malformed(&x.st);
+    }
+    ((pk_net_document_cb)r->cb)(&x, r->ud);
+    break;
+  }
+  }
+  pk_net_pool_free(&pool);
+}

@@ -1,0 +1,128 @@
+/* The kiosk's catalog: SQLite on disk, arrays in memory. A sync validates the whole answer
+ * first, then replaces everything in one transaction, then reloads; a bad answer leaves the
+ * previous catalog untouched. */
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog_internal.h"
+#include "pishkhan/i18n.h"
+
+static const char *schema =
+  "PRAGMA journal_mode=WAL;"
+  "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS agencies(id TEXT PRIMARY KEY, name_fa TEXT NOT NULL, name_en TEXT NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS services(id TEXT PRIMARY KEY, agency_id TEXT NOT NULL, title_fa TEXT NOT NULL,"
+  " title_en TEXT NOT NULL, desc_fa TEXT NOT NULL, desc_en TEXT NOT NULL, auth_level INTEGER NOT NULL,"
+  " smart INTEGER NOT NULL, proactive INTEGER NOT NULL, offline_capable INTEGER NOT NULL,"
+  " channels INTEGER NOT NULL, fee INTEGER NOT NULL, documents TEXT NOT NULL, form TEXT NOT NULL);";
+
+const char *pk_field_type_name(pk_field_type t) {
+  static const char *const n[] = {"text", "digits", "national_code", "mobile", "postal_code", "jalali_date",
+                                  "choice", "amount"};
+  return (unsigned)t < 8 ? n[t] : "?";
+}
+
+int pk_field_type_parse(const char *s, pk_field_type *out) {
+  for (int i = 0; s && i < 8; i++)
+    if (!strcmp(s, pk_field_type_name((pk_field_type)i))) {
+      *out = (pk_field_type)i;
+      return 0;
+    }
+  return -1;
+}
+
+char *pk_catalog_fold(const char *s) { return pk_normalize_fa(s ? s : ""); }
+
+static void set_err(char **err, const char *what, sqlite3 *db) {
+  if (err && asprintf(err, "%s: %s", what, db ? sqlite3_errmsg(db) : "out of memory") < 0) *err = NULL;
+}
+
+pk_catalog *pk_catalog_open(const char *path, char **err) {
+  if (err) *err = NULL;
+  pk_catalog *c = calloc(1, sizeof *c);
+  if (!c) return NULL;
+  if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
+      sqlite3_exec(c->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
+    set_err(err, "cannot open the catalog store", c->db);
+    pk_catalog_close(c);
+    return NULL;
+  }
+  sqlite3_busy_timeout(c->db, 2000);
+  if (pk_catalog_load(c) != 0) {
+    set_err(err, "cannot load the catalog store", c->db);
+    pk_catalog_close(c);
+    return NULL;
+  }
+  return c;
+}
+
+void pk_catalog_close(pk_catalog *c) {
+  if (!c) return;
+  pk_catalog_unload(c);
+  if (c->db) sqlite3_close(c->db);
+  free(c);
+}
+
+long pk_catalog_version(const pk_catalog *c) { return c ? c->version : 0; }
+const char *pk_catalog_etag(const pk_catalog *c) { return c ? c->etag : ""; }
+
+size_t pk_catalog_agencies(const pk_catalog *c, const pk_agency **out) {
+  if (out) *out = c->agencies;
+  return c->nagencies;
+}
+
+const pk_agency *pk_catalog_agency(const pk_catalog *c, const char *id) {
+  for (size_t i = 0; id && i < c->nagencies; i++)
+    if (!strcmp(c->agencies[i].id, id)) return &c->agencies[i];
+  return NULL;
+}
+
+size_t pk_catalog_service_count(const pk_catalog *c) { return c->nservices; }
+
+size_t pk_catalog_services_of(const pk_catalog *c, const char *agency_id, const pk_service **out, size_t max) {
+  const pk_agency *a = pk_catalog_agency(c, agency_id);
+  if (!a) return 0;
+  size_t ai = (size_t)(a - c->agencies), first = c->agency_first[ai], n = a->nservices;
+  for (size_t i = 0; out && i < n && i < max; i++) out[i] = &c->services[first + i];
+  return n;
+}
+
+static int cmp_id(const void *k, const void *e) {
+  const pk_catalog *c = ((const struct id_key *)k)->cat;
+  return strcmp(((const struct id_key *)k)->id, c->services[*(const size_t *)e].id);
+}
+
+const pk_service *pk_catalog_service(const pk_catalog *c, const char *id) {
+  if (!id || !c->nservices) return NULL;
+  struct id_key k = {id, c};
+  const size_t *hit = bsearch(&k, c->by_id, c->nservices, sizeof *c->by_id, cmp_id);
+  return hit ? &c->services[*hit] : NULL;
+}
+
+/* ---- search ---- */
+size_t pk_catalog_search(const pk_catalog *c, const char *query, const pk_service **results, size_t max) {
+  char *q = pk_catalog_fold(query);
+  if (!q) return 0;
+  /* Words of the query; every one must appear (in any order). */
+  char *words[16];
+  size_t nw = 0;
+  for (char *t = strtok(q, " "); t && nw < 16; t = strtok(NULL, " ")) words[nw++] = t;
+  size_t n = 0;
+  if (nw == 0 || max == 0) goto done;
+  /* Two passes: titles that start with the first word, then the other matches. */
+  for (int pass = 0; pass < 2 && n < max; pass++)
+    for (size_t i = 0; i < c->nservices && n < max; i++) {
+      const char *key = c->keys[i];
+      bool prefix = !strncmp(key, words[0], strlen(words[0]));
+      if (prefix != (pass == 0)) continue;
+      size_t w = 0;
+      while (w < nw && strstr(key, words[w])) w++;
+      if (w == nw) results[n++] = &c->services[i];
+    }
+done:
+  free(q);
+  return n;
+}

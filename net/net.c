@@ -1,0 +1,453 @@
+/* The window client engine: libcurl's multi interface on the main loop's poll()
+ * (CURLMOPT_SOCKETFUNCTION/TIMERFUNCTION + curl_multi_socket_action), error classification,
+ * and retries with exponential backoff and full jitter for idempotent and keyed calls. */
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net_internal.h"
+#include "pishkhan/log.h"
+#include "pishkhan/secret.h"
+
+#define RESP_LIMIT_SMALL (1u << 20)
+#define RESP_LIMIT_CATALOG (64u << 20)
+
+const char *pk_net_error_name(pk_net_error e) {
+  static const char *const n[] = {"ok", "offline", "timeout", "server", "auth", "validation", "protocol", "cancelled"};
+  return (unsigned)e < sizeof n / sizeof n[0] ? n[e] : "?";
+}
+
+/* ---- loop glue ---- */
+static void check_done(pk_net *net);
+
+static void on_io(pk_loop *loop, int fd, unsigned revents, void *ud) {
+  pk_net *net = ud;
+  int flags = (revents & PK_IO_IN ? CURL_CSELECT_IN : 0) | (revents & PK_IO_OUT ? CURL_CSELECT_OUT : 0) |
+              (revents & PK_IO_ERR ? CURL_CSELECT_ERR : 0);
+  int running;
+  curl_multi_socket_action(net->multi, fd, flags, &running);
+  check_done(net);
+}
+
+static int on_socket(CURL *e, curl_socket_t s, int what, void *userp, void *socketp) {
+  pk_net *net = userp;
+  if (what == CURL_POLL_REMOVE) {
+    pk_loop_unwatch(net->loop, s);
+    return 0;
+  }
+  unsigned ev = (what & CURL_POLL_IN ? PK_IO_IN : 0) | (what & CURL_POLL_OUT ? PK_IO_OUT : 0);
+  return pk_loop_watch(net->loop, s, ev, on_io, net) == 0 ? 0 : -1;
+}
+
+static void on_timer(pk_loop *loop, unsigned id, void *ud) {
+  pk_net *net = ud;
+  net->timer_id = 0;
+  int running;
+  curl_multi_socket_action(net->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+  check_done(net);
+}
+
+static int on_timer_set(CURLM *m, long timeout_ms, void *userp) {
+  pk_net *net = userp;
+  if (net->timer_id) pk_loop_timer_cancel(net->loop, net->timer_id);
+  net->timer_id = 0;
+  if (timeout_ms >= 0) {
+    net->timer_id = pk_loop_timer(net->loop, (uint64_t)timeout_ms, on_timer, net);
+    if (!net->timer_id) return -1;
+  }
+  return 0;
+}
+
+/* ---- response collection ---- */
+static size_t on_write(char *p, size_t sz, size_t n, void *ud) {
+  pk_net_req *r = ud;
+  size_t len = sz * n;
+  if (r->resp_len + len > r->resp_limit) return 0; /* CURLE_WRITE_ERROR: oversized answer */
+  if (r->resp_len + len + 1 > r->resp_cap) {
+    size_t cap = r->resp_cap ? r->resp_cap : 16384;
+    while (cap < r->resp_len + len + 1) cap *= 2;
+    char *nb = realloc(r->resp, cap);
+    if (!nb) return 0;
+    r->resp = nb;
+    r->resp_cap = cap;
+  }
+  memcpy(r->resp + r->resp_len, p, len);
+  r->resp_len += len;
+  r->resp[r->resp_len] = 0;
+  return len;
+}
+
+static size_t on_header(char *p, size_t sz, size_t n, void *ud) {
+  pk_net_req *r = ud;
+  size_t len = sz * n;
+  if (len > 5 && !strncasecmp(p, "ETag:", 5)) {
+    const char *v = p + 5;
+    size_t vl = len - 5;
+    while (vl && (*v == ' ' || *v == '\t')) v++, vl--;
+    while (vl && (v[vl - 1] == '\r' || v[vl - 1] == '\n' || v[vl - 1] == ' ')) vl--;
+    if (vl < sizeof r->etag) {
+      memcpy(r->etag, v, vl);
+      r->etag[vl] = 0;
+    }
+  } else if (len > 12 && !strncasecmp(p, "Retry-After:", 12)) {
+    int v = atoi(p + 12);
+    r->retry_after_s = v > 0 && v < 3600 ? v : 0;
+  }
+  return len;
+}
+
+/* ---- requests ---- */
+static void set_msg(pk_net_result *st, const char *code, const char *fa, const char *en) {
+  snprintf(st->code, sizeof st->code, "%s", code);
+  snprintf(st->message_fa, sizeof st->message_fa, "%s", fa);
+  snprintf(st->message_en, sizeof st->message_en, "%s", en);
+}
+
+static void reset_response(pk_net_req *r) {
+  r->resp_len = 0;
+  if (r->resp) r->resp[0] = 0;
+  r->etag[0] = 0;
+  r->retry_after_s = 0;
+}
+
+static int add_to_multi(pk_net_req *r) {
+  reset_response(r);
+  r->attempt++;
+  if (curl_multi_add_handle(r->net->multi, r->easy) != CURLM_OK) return -1;
+  r->in_multi = true;
+  return 0;
+}
+
+static void unlink_req(pk_net_req *r) {
+  pk_net *net = r->net;
+  if (r->prev) r->prev->next = r->next;
+  else net->reqs = r->next;
+  if (r->next) r->next->prev = r->prev;
+  r->prev = r->next = NULL;
+}
+
+static void free_req(pk_net_req *r) {
+  if (r->in_multi) curl_multi_remove_handle(r->net->multi, r->easy);
+  if (r->retry_timer) pk_loop_timer_cancel(r->net->loop, r->retry_timer);
+  curl_easy_cleanup(r->easy);
+  curl_slist_free_all(r->headers);
+  if (r->body) {
+    pk_wipe(r->body, strlen(r->body)); /* forms carry personal data */
+    free(r->body);
+  }
+  free(r->resp);
+  free(r);
+}
+
+void pk_net_finish(pk_net_req *r, pk_net_result *st) {
+  st->attempts = r->attempt;
+  unlink_req(r);
+  if (r->in_multi) {
+    curl_multi_remove_handle(r->net->multi, r->easy);
+    r->in_multi = false;
+  }
+  if (r->retry_timer) {
+    pk_loop_timer_cancel(r->net->loop, r->retry_timer);
+    r->retry_timer = 0;
+  }
+  pk_net_deliver(r, st);
+  free_req(r);
+}
+
+static bool transient_curl(CURLcode c) {
+  switch (c) {
+  case CURLE_COULDNT_CONNECT:
+  case CURLE_COULDNT_RESOLVE_HOST:
+  case CURLE_COULDNT_RESOLVE_PROXY:
+  case CURLE_OPERATION_TIMEDOUT:
+  case CURLE_SEND_ERROR:
+  case CURLE_RECV_ERROR:
+  case CURLE_GOT_NOTHING:
+  case CURLE_PARTIAL_FILE:
+  case CURLE_HTTP2:
+  case CURLE_HTTP2_STREAM:
+    return true;
+  default:
+    return false;
+  }
+}
+
+static void classify_curl(CURLcode c, pk_net_result *st) {
+  switch (c) {
+  case CURLE_COULDNT_CONNECT:
+  case CURLE_COULDNT_RESOLVE_HOST:
+  case CURLE_COULDNT_RESOLVE_PROXY:
+  case CURLE_SEND_ERROR:
+  case CURLE_RECV_ERROR:
+  case CURLE_GOT_NOTHING:
+    st->err = PK_NET_OFFLINE;
+    set_msg(st, "offline", "ارتباط با پنجره ملی برقرار نشد.", "The national window could not be reached.");
+    break;
+  case CURLE_OPERATION_TIMEDOUT:
+    st->err = PK_NET_TIMEOUT;
+    set_msg(st, "timeout", "پاسخ پنجره ملی به موقع نرسید.", "The national window did not answer in time.");
+    break;
+  case CURLE_PARTIAL_FILE:
+  case CURLE_BAD_CONTENT_ENCODING:
+  case CURLE_HTTP2:
+  case CURLE_HTTP2_STREAM:
+    st->err = PK_NET_PROTOCOL;
+    set_msg(st, "truncated_response", "پاسخ پنجره ملی ناقص رسید.", "The answer of the national window was cut short.");
+    break;
+  case CURLE_WRITE_ERROR:
+  case CURLE_FILESIZE_EXCEEDED:
+    st->err = PK_NET_PROTOCOL;
+    set_msg(st, "response_too_large", "پاسخ پنجره ملی بیش از حد بزرگ است.", "The answer was too large.");
+    break;
+  case CURLE_PEER_FAILED_VERIFICATION:
+  case CURLE_SSL_CONNECT_ERROR:
+  case CURLE_SSL_CERTPROBLEM:
+  case CURLE_SSL_CIPHER:
+  case CURLE_SSL_CACERT_BADFILE:
+  case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+  case CURLE_SSL_INVALIDCERTSTATUS:
+  case CURLE_SSL_ISSUER_ERROR:
+  case CURLE_SSL_CRL_BADFILE:
+    st->err = PK_NET_PROTOCOL;
+    set_msg(st, "tls_failed", "اتصال امن به پنجره ملی تایید نشد.", "The secure connection to the window failed verification.");
+    break;
+  default:
+    st->err = PK_NET_OFFLINE;
+    set_msg(st, "network_error", "ارتباط با پنجره ملی برقرار نشد.", "Network error.");
+    break;
+  }
+}
+
+static void classify_http(pk_net_req *r, long http, pk_net_result *st) {
+  st->http_status = (int)http;
+  if (http >= 200 && http < 300) return;
+  if (http == 304) return;
+  if (http == 401 || http == 403) st->err = PK_NET_AUTH;
+  else if (http == 429 || http >= 500) st->err = PK_NET_SERVER;
+  else if (http >= 400) st->err = PK_NET_VALIDATION;
+  else st->err = PK_NET_PROTOCOL;
+  st->retry_after_s = r->retry_after_s;
+  if (pk_net_parse_problem(r->resp, r->resp_len, st) != 0) {
+    if (st->err == PK_NET_SERVER)
+      set_msg(st, "server_error", "پنجره ملی موقتا پاسخگو نیست.", "The national window is temporarily unavailable.");
+    else if (st->err == PK_NET_AUTH)
+      set_msg(st, "unauthorized", "احراز هویت پذیرفته نشد.", "Authentication was refused.");
+    else if (st->err == PK_NET_VALIDATION)
+      set_msg(st, "rejected", "درخواست پذیرفته نشد.", "The request was refused.");
+    else
+      set_msg(st, "unexpected_status", "پاسخ نامنتظره از پنجره ملی.", "Unexpected answer from the window.");
+  }
+  if (!st->retry_after_s) st->retry_after_s = r->retry_after_s;
+}
+
+static uint64_t backoff_ms(pk_net_req *r) {
+  pk_net *net = r->net;
+  uint64_t d = net->backoff_base_ms;
+  for (int i = 1; i < r->attempt && d < net->backoff_max_ms; i++) d *= 2;
+  if (d > net->backoff_max_ms) d = net->backoff_max_ms;
+  uint32_t rnd = 0;
+  RAND_bytes((unsigned char *)&rnd, sizeof rnd);
+  uint64_t j = d / 2 + (d / 2 ? rnd % (d / 2 + 1) : 0); /* "equal jitter": never zero, never herd */
+  uint64_t ra = (uint64_t)r->retry_after_s * 1000u;
+  if (ra > j) j = ra > net->backoff_max_ms * 4 ? net->backoff_max_ms * 4 : ra;
+  return j;
+}
+
+static void on_retry(pk_loop *loop, unsigned id, void *ud) {
+  pk_net_req *r = ud;
+  r->retry_timer = 0;
+  if (add_to_multi(r) != 0) {
+    pk_net_result st = {.err = PK_NET_OFFLINE};
+    set_msg(&st, "network_error", "ارتباط با پنجره ملی برقرار نشد.", "Network error.");
+    pk_net_finish(r, &st);
+  }
+  /* curl's timer callback schedules the first socket_action for the re-added handle. */
+}
+
+static void done_one(pk_net_req *r, CURLcode code) {
+  curl_multi_remove_handle(r->net->multi, r->easy);
+  r->in_multi = false;
+  pk_net_result st = {.err = PK_NET_OK};
+  long http = 0;
+  curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &http);
+  bool transient;
+  if (code != CURLE_OK) {
+    classify_curl(code, &st);
+    transient = transient_curl(code);
+  } else {
+    classify_http(r, http, &st);
+    transient = http == 429 || http == 502 || http == 503 || http == 504 || http == 500;
+  }
+  if (transient && r->retryable && r->attempt <= r->net->cfg.max_retries && !r->net->in_free) {
+    uint64_t ms = backoff_ms(r);
+    pk_debug("window: %s attempt %d failed (%s %s), retrying in %llu ms", pk_net_error_name(st.err), r->attempt,
+             st.code, curl_easy_strerror(code), (unsigned long long)ms);
+    r->retry_timer = pk_loop_timer(r->net->loop, ms, on_retry, r);
+    if (r->retry_timer) return;
+  }
+  pk_net_finish(r, &st);
+}
+
+static void check_done(pk_net *net) {
+  CURLMsg *m;
+  int left;
+  while ((m = curl_multi_info_read(net->multi, &left))) {
+    if (m->msg != CURLMSG_DONE) continue;
+    pk_net_req *r = NULL;
+    curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
+    if (r) done_one(r, m->data.result);
+  }
+}
+
+/* ---- public ---- */
+pk_net *pk_net_new(pk_loop *loop, const pk_config *cfg, char **err) {
+  static int inited;
+  if (err) *err = NULL;
+  if (!inited) {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    inited = 1;
+  }
+  if (strncmp(cfg->url, "https://", 8)) {
+    if (err) *err = strdup("the window URL must start with https://");
+    return NULL;
+  }
+  pk_net *net = calloc(1, sizeof *net);
+  if (!net) return NULL;
+  net->loop = loop;
+  net->cfg = *cfg;
+  net->cfg.extra = NULL;
+  snprintf(net->base, sizeof net->base, "%s", cfg->url);
+  size_t bl = strlen(net->base);
+  while (bl && net->base[bl - 1] == '/') net->base[--bl] = 0;
+  snprintf(net->kiosk_id, sizeof net->kiosk_id, "%s", cfg->kiosk_id);
+  if (net->cfg.max_retries < 0) net->cfg.max_retries = 0;
+  if (net->cfg.max_retries > 10) net->cfg.max_retries = 10;
+  net->backoff_base_ms = 250;
+  net->backoff_max_ms = 8000;
+  net->multi = curl_multi_init();
+  if (!net->multi) {
+    free(net);
+    if (err) *err = strdup("curl_multi_init failed");
+    return NULL;
+  }
+  curl_multi_setopt(net->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+  curl_multi_setopt(net->multi, CURLMOPT_SOCKETDATA, net);
+  curl_multi_setopt(net->multi, CURLMOPT_TIMERFUNCTION, on_timer_set);
+  curl_multi_setopt(net->multi, CURLMOPT_TIMERDATA, net);
+  curl_multi_setopt(net->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+  curl_multi_setopt(net->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 4L);
+  return net;
+}
+
+void pk_net_free(pk_net *net) {
+  if (!net) return;
+  net->in_free = true;
+  while (net->reqs) pk_net_cancel(net->reqs);
+  if (net->timer_id) pk_loop_timer_cancel(net->loop, net->timer_id);
+  curl_multi_cleanup(net->multi);
+  pk_wipe(net->token, sizeof net->token);
+  free(net);
+}
+
+void pk_net_cancel(pk_net_req *r) {
+  if (!r) return;
+  pk_net_result st = {.err = PK_NET_CANCELLED};
+  set_msg(&st, "cancelled", "لغو شد.", "Cancelled.");
+  pk_net_finish(r, &st);
+}
+
+bool pk_net_has_session(const pk_net *net) { return net && net->token[0]; }
+
+void pk_net_clear_session(pk_net *net) {
+  if (net) pk_wipe(net->token, sizeof net->token);
+}
+
+void pk_net_set_backoff_ms(pk_net *net, unsigned base_ms, unsigned max_ms) {
+  net->backoff_base_ms = base_ms ? base_ms : 1;
+  net->backoff_max_ms = max_ms >= net->backoff_base_ms ? max_ms : net->backoff_base_ms;
+}
+
+static void tls_and_limits(pk_net *net, CURL *e) {
+  const pk_config *c = &net->cfg;
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (c->ca_bundle[0]) curl_easy_setopt(e, CURLOPT_CAINFO, c->ca_bundle);
+  if (c->client_cert[0]) curl_easy_setopt(e, CURLOPT_SSLCERT, c->client_cert);
+  if (c->client_key[0]) curl_easy_setopt(e, CURLOPT_SSLKEY, c->client_key);
+  if (c->pinned_pubkey[0]) curl_easy_setopt(e, CURLOPT_PINNEDPUBLICKEY, c->pinned_pubkey);
+  /* The configured proxy, or none: a kiosk never picks one up from its environment. */
+  curl_easy_setopt(e, CURLOPT_PROXY, c->proxy);
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)(c->connect_timeout_ms > 0 ? c->connect_timeout_ms : 5000));
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(c->total_timeout_ms > 0 ? c->total_timeout_ms : 20000));
+  curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "https");
+  curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(e, CURLOPT_USERAGENT, "pishkhan/" PK_VERSION);
+}
+
+pk_net_req *pk_net_start(pk_net *net, pk_net_kind kind, const char *method, const char *path, char *body,
+                         bool retryable, bool auth, void (*cb)(void), void *ud) {
+  pk_net_req *r = calloc(1, sizeof *r);
+  CURL *e = r ? curl_easy_init() : NULL;
+  if (!e) {
+    free(r);
+    free(body);
+    return NULL;
+  }
+  r->net = net;
+  r->kind = kind;
+  r->easy = e;
+  r->body = body;
+  r->retryable = retryable;
+  r->auth = auth;
+  r->cb = cb;
+  r->ud = ud;
+  r->resp_limit = kind == NK_SYNC ? RESP_LIMIT_CATALOG : RESP_LIMIT_SMALL;
+  char url[PK_CFG_STR + 256];
+  snprintf(url, sizeof url, "%s%s", net->base, path);
+  curl_easy_setopt(e, CURLOPT_URL, url);
+  curl_easy_setopt(e, CURLOPT_PRIVATE, r);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
+  tls_and_limits(net, e);
+  r->headers = curl_slist_append(NULL, "Accept: application/json, application/problem+json");
+  if (body) {
+    r->headers = curl_slist_append(r->headers, "Content-Type: application/json");
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+  } else if (!strcmp(method, "POST")) {
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, "");
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, 0L);
+  }
+  if (auth && net->token[0]) {
+    char h[300];
+    snprintf(h, sizeof h, "Authorization: Bearer %s", net->token);
+    r->headers = curl_slist_append(r->headers, h);
+    pk_wipe(h, sizeof h);
+  }
+  r->next = net->reqs;
+  if (net->reqs) net->reqs->prev = r;
+  net->reqs = r;
+  return r;
+}
+
+int pk_net_go(pk_net_req *r) {
+  curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->headers);
+  if (add_to_multi(r) != 0) return -1;
+  return 0;
+}
+
+void pk_net_new_idem_key(char out[37]) {
+  unsigned char b[16];
+  RAND_bytes(b, sizeof b);
+  b[6] = (b[6] & 0x0F) | 0x40;
+  b[8] = (b[8] & 0x3F) | 0x80;
+  snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3],
+           b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}

@@ -1,0 +1,59 @@
+/* Internals of the window client: one pk_net_req per logical call, carried by one curl
+ * easy handle through every retry. */
+#ifndef PK_NET_INTERNAL_H
+#define PK_NET_INTERNAL_H
+#include <curl/curl.h>
+#include <stdbool.h>
+
+#include "net_parse.h"
+#include "pishkhan/net.h"
+
+typedef enum {
+  NK_CHALLENGE, NK_CARD, NK_OTP_REQ, NK_OTP_VERIFY, NK_LOGOUT, NK_SYNC, NK_SUBMIT, NK_TRACK, NK_INBOX, NK_DOC,
+} pk_net_kind;
+
+struct pk_net_req {
+  pk_net *net;
+  pk_net_kind kind;
+  CURL *easy;
+  struct curl_slist *headers;
+  char *body;            /* request body (JSON), owned */
+  bool retryable;
+  bool auth;             /* sends the bearer token */
+  int attempt;
+  unsigned retry_timer;
+  bool in_multi;
+  char *resp;
+  size_t resp_len, resp_cap, resp_limit;
+  char etag[160];
+  int retry_after_s;
+  struct pk_catalog *cat;
+  void (*cb)(void);      /* cast back per kind */
+  void *ud;
+  pk_net_req *prev, *next;
+};
+
+struct pk_net {
+  pk_loop *loop;
+  CURLM *multi;
+  unsigned timer_id;
+  char base[PK_CFG_STR + 8];
+  char kiosk_id[64];
+  pk_config cfg;         /* copy of the [window] settings (extra list not kept) */
+  char token[256];
+  unsigned backoff_base_ms, backoff_max_ms;
+  pk_net_req *reqs;
+  bool in_free;
+};
+
+/* net.c */
+pk_net_req *pk_net_start(pk_net *net, pk_net_kind kind, const char *method, const char *path, char *body,
+                         bool retryable, bool auth, void (*cb)(void), void *ud);
+/* Sends a started request (after calls.c added its headers). 0 or -1. */
+int pk_net_go(pk_net_req *r);
+/* Completes r: unlinks it, runs its callback once, frees it. */
+void pk_net_finish(pk_net_req *r, pk_net_result *st);
+/* calls.c: deliver a finished request to its callback (status already classified). */
+void pk_net_deliver(pk_net_req *r, pk_net_result *st);
+
+#endif

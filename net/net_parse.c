@@ -1,0 +1,295 @@
+/* Field-by-field validation of the window's answers with jansson. Anything unexpected
+ * (wrong type, too long, out of range, bad charset) makes the whole answer malformed:
+ * the UI gets a typed PROTOCOL error instead of half-trusted data. */
+#include "net_parse.h"
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pishkhan/i18n.h"
+
+#define MAX_BODY_JSON (8u << 20)
+
+void *pk_net_pool_add(pk_net_pool *p, void *ptr) {
+  if (!ptr) return NULL;
+  if (p->n == p->cap) {
+    size_t cap = p->cap ? p->cap * 2 : 16;
+    void **nv = realloc(p->v, cap * sizeof *nv);
+    if (!nv) {
+      free(ptr);
+      return NULL;
+    }
+    p->v = nv;
+    p->cap = cap;
+  }
+  return p->v[p->n++] = ptr;
+}
+
+void pk_net_pool_free(pk_net_pool *p) {
+  for (size_t i = 0; i < p->n; i++) free(p->v[i]);
+  free(p->v);
+  memset(p, 0, sizeof *p);
+}
+
+void pk_net_copy_display(char *dst, size_t cap, const char *src) {
+  if (!cap) return;
+  dst[0] = 0;
+  if (!src) return;
+  char *s = pk_sanitize(src, cap - 1);
+  if (s) {
+    size_t n = strlen(s);
+    if (n >= cap) n = cap - 1; /* pk_sanitize already caps; belt and braces */
+    memcpy(dst, s, n);
+    dst[n] = 0;
+    free(s);
+  }
+}
+
+static json_t *load(const char *body, size_t len) {
+  if (!body || len == 0 || len > MAX_BODY_JSON) return NULL;
+  json_error_t e;
+  json_t *j = json_loadb(body, len, JSON_REJECT_DUPLICATES, &e);
+  if (j && !json_is_object(j)) {
+    json_decref(j);
+    return NULL;
+  }
+  return j;
+}
+
+/* A string field: NULL if absent or not a string or longer than max bytes or has NUL. */
+static const char *str(json_t *o, const char *k, size_t max) {
+  json_t *v = json_object_get(o, k);
+  if (!json_is_string(v)) return NULL;
+  size_t n = json_string_length(v);
+  const char *s = json_string_value(v);
+  if (n > max || strlen(s) != n) return NULL;
+  return s;
+}
+
+static int charset(const char *s, const char *allowed, size_t min, size_t max) {
+  size_t n = s ? strlen(s) : 0;
+  if (!s || n < min || n > max) return 0;
+  return strspn(s, allowed) == n;
+}
+
+#define B64URL "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+#define DIGITS "0123456789"
+#define IDCH "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."
+
+static int int_in(json_t *o, const char *k, long long lo, long long hi, long long *out) {
+  json_t *v = json_object_get(o, k);
+  if (!json_is_integer(v)) return 0;
+  long long x = json_integer_value(v);
+  if (x < lo || x > hi) return 0;
+  *out = x;
+  return 1;
+}
+
+static const char *pstr(pk_net_pool *pool, const char *s, size_t max) {
+  return pk_net_pool_add(pool, pk_sanitize(s ? s : "", max));
+}
+
+int pk_net_parse_problem(const char *body, size_t len, pk_net_result *st) {
+  json_t *j = load(body, len);
+  if (!j) return -1;
+  const char *code = str(j, "code", 63);
+  int rc = -1;
+  if (code && charset(code, IDCH, 1, 63)) {
+    snprintf(st->code, sizeof st->code, "%s", code);
+    pk_net_copy_display(st->message_fa, sizeof st->message_fa, str(j, "message_fa", 2048));
+    pk_net_copy_display(st->message_en, sizeof st->message_en, str(j, "message_en", 2048));
+    const char *f = str(j, "field", 63);
+    if (f && charset(f, IDCH, 1, 63)) snprintf(st->field, sizeof st->field, "%s", f);
+    long long ra;
+    if (int_in(j, "retry_after", 0, 86400, &ra)) st->retry_after_s = (int)ra;
+    rc = 0;
+  }
+  json_decref(j);
+  return rc;
+}
+
+int pk_net_parse_challenge(const char *body, size_t len, pk_net_challenge *out) {
+  json_t *j = load(body, len);
+  if (!j) return -1;
+  const char *n = str(j, "nonce", sizeof out->nonce - 1);
+  long long exp;
+  int rc = -1;
+  if (charset(n, B64URL, 16, sizeof out->nonce - 1) && int_in(j, "expires_in", 1, 3600, &exp)) {
+    snprintf(out->nonce, sizeof out->nonce, "%s", n);
+    out->expires_in_s = (int)exp;
+    rc = 0;
+  }
+  json_decref(j);
+  return rc;
+}
+
+int pk_net_parse_session(const char *body, size_t len, pk_net_session *out, char *tok, size_t tokcap) {
+  json_t *j = load(body, len);
+  if (!j) return -1;
+  const char *t = str(j, "token", 255);
+  long long level, exp;
+  json_t *cit = json_object_get(j, "citizen");
+  const char *m = json_is_object(cit) ? str(cit, "national_code_masked", 15) : NULL;
+  int rc = -1;
+  if (charset(t, IDCH, 16, tokcap - 1) && int_in(j, "level", 1, 3, &level) &&
+      int_in(j, "expires_in", 1, 86400, &exp) && charset(m, "*" DIGITS, 4, 15)) {
+    snprintf(tok, tokcap, "%s", t);
+    out->level = (int)level;
+    out->expires_in_s = (int)exp;
+    snprintf(out->national_code_masked, sizeof out->national_code_masked, "%s", m);
+    pk_net_copy_display(out->name_fa, sizeof out->name_fa, str(cit, "name_fa", 1024));
+    pk_net_copy_display(out->name_en, sizeof out->name_en, str(cit, "name_en", 1024));
+    rc = 0;
+  }
+  json_decref(j);
+  return rc;
+}
+
+int pk_net_parse_otp(const char *body, size_t len, pk_net_otp *out) {
+  json_t *j = load(body, len);
+  if (!j) return -1;
+  const char *id = str(j, "otp_id", sizeof out->otp_id - 1), *mm = str(j, "mobile_masked", 15);
+  long long exp, ra, left;
+  int rc = -1;
+  if (charset(id, IDCH, 4, sizeof out->otp_id - 1) && int_in(j, "expires_in", 1, 3600, &exp) &&
+      int_in(j, "resend_after", 0, 3600, &ra) && int_in(j, "resends_left", 0, 100, &left)) {
+    snprintf(out->otp_id, sizeof out->otp_id, "%s", id);
+    out->expires_in_s = (int)exp;
+    out->resend_after_s = (int)ra;
+    out->resends_left = (int)left;
+    if (mm && charset(mm, "*" DIGITS, 4, 15)) snprintf(out->mobile_masked, sizeof out->mobile_masked, "%s", mm);
+    rc = 0;
+  }
+  json_decref(j);
+  return rc;
+}
+
+static int status_word(const char *s) {
+  static const char *const ok[] = {"received", "in_review", "done", "rejected"};
+  for (size_t i = 0; s && i < 4; i++)
+    if (!strcmp(s, ok[i])) return 1;
+  return 0;
+}
+
+int pk_net_parse_receipt(const char *body, size_t len, pk_net_receipt *out, pk_net_pool *pool) {
+  json_t *j = load(body, len);
+  if (!j) return -1;
+  const char *tc = str(j, "tracking_code", 31), *stt = str(j, "status", 31), *jws = str(j, "receipt", 16384);
+  long long at;
+  int rc = -1;
+  /* A compact JWS is three base64url parts. */
+  if (charset(tc, DIGITS, 6, 31) && status_word(stt) && int_in(j, "submitted_at", 0, 32503680000LL, &at) &&
+      charset(jws, B64URL ".", 10, 16384) && strchr(jws, '.') && strchr(strchr(jws, '.') + 1, '.') &&
+      !strchr(strchr(strchr(jws, '.') + 1, '.') + 1, '.')) {
+    snprintf(out->tracking_code, sizeof out->tracking_code, "%s", tc);
+    snprintf(out->status, sizeof out->status, "%s", stt);
+    out->submitted_at = at;
+    out->replayed = json_is_true(json_object_get(j, "replayed"));
+    out->receipt_jws = pk_net_pool_add(pool, strdup(jws));
+    rc = out->receipt_jws ? 0 : -1;
+  }
+  json_decref(j);
+  return rc;
+}
+
+int pk_net_parse_req_status(const char *body, size_t len, pk_net_req_status *out) {
+  json_t *j = load(body, len);
+  if (!j) return -1;
+  const char *tc = str(j, "tracking_code", 31), *sid = str(j, "service_id", 31), *stt = str(j, "status", 31);
+  long long a, u;
+  int rc = -1;
+  if (charset(tc, DIGITS, 6, 31) && charset(sid, IDCH, 1, 31) && status_word(stt) &&
+      int_in(j, "submitted_at", 0, 32503680000LL, &a) && int_in(j, "updated_at", 0, 32503680000LL, &u)) {
+    snprintf(out->tracking_code, sizeof out->tracking_code, "%s", tc);
+    snprintf(out->service_id, sizeof out->service_id, "%s", sid);
+    snprintf(out->status, sizeof out->status, "%s", stt);
+    pk_net_copy_display(out->status_fa, sizeof out->status_fa, str(j, "status_fa", 1024));
+    pk_net_copy_display(out->status_en, sizeof out->status_en, str(j, "status_en", 1024));
+    out->submitted_at = a;
+    out->updated_at = u;
+    rc = 0;
+  }
+  json_decref(j);
+  return rc;
+}
+
+int pk_net_parse_inbox(const char *body, size_t len, pk_net_inbox *out, pk_net_pool *pool) {
+  json_t *j = load(body, len);
+  if (!j) return -1;
+  json_t *items = json_object_get(j, "items");
+  size_t n = json_array_size(items);
+  int rc = -1;
+  if (!json_is_array(items) || n > 500) goto done;
+  pk_net_inbox_item *v = pk_net_pool_add(pool, calloc(n ? n : 1, sizeof *v));
+  if (!v) goto done;
+  for (size_t i = 0; i < n; i++) {
+    json_t *it = json_array_get(items, i);
+    const char *id = str(it, "id", 63), *kind = str(it, "kind", 15), *tc = str(it, "tracking_code", 31);
+    const char *tfa = str(it, "title_fa", 4096), *bfa = str(it, "body_fa", 16384);
+    long long at;
+    if (!json_is_object(it) || !charset(id, IDCH, 1, 63) || !tfa || !bfa ||
+        !int_in(it, "created_at", 0, 32503680000LL, &at))
+      goto done;
+    if (!kind || (strcmp(kind, "proactive") && strcmp(kind, "letter") && strcmp(kind, "status"))) goto done;
+    if (tc && *tc && !charset(tc, DIGITS, 6, 31)) goto done;
+    v[i].id = pstr(pool, id, 63);
+    v[i].kind = pstr(pool, kind, 15);
+    v[i].tracking_code = pstr(pool, tc, 31);
+    v[i].title_fa = pstr(pool, tfa, 512);
+    v[i].title_en = pstr(pool, str(it, "title_en", 4096), 512);
+    v[i].body_fa = pstr(pool, bfa, 4096);
+    v[i].body_en = pstr(pool, str(it, "body_en", 16384), 4096);
+    v[i].created_at = at;
+    v[i].read = json_is_true(json_object_get(it, "read"));
+    if (!v[i].id || !v[i].kind || !v[i].tracking_code || !v[i].title_fa || !v[i].title_en || !v[i].body_fa ||
+        !v[i].body_en)
+      goto done;
+  }
+  out->items = v;
+  out->n = n;
+  rc = 0;
+done:
+  json_decref(j);
+  return rc;
+}
+
+int pk_net_parse_doc(const char *body, size_t len, pk_net_doc *out, pk_net_pool *pool) {
+  json_t *j = load(body, len);
+  if (!j) return -1;
+  json_t *rows = json_object_get(j, "rows");
+  size_t n = json_array_size(rows);
+  const char *id = str(j, "document_id", 63), *kind = str(j, "kind", 31), *tfa = str(j, "title_fa", 4096);
+  const char *jws = str(j, "jws", 65536);
+  long long at;
+  int rc = -1;
+  if (!charset(id, IDCH, 1, 63) || !charset(kind, IDCH, 1, 31) || !tfa || !json_is_array(rows) || n > 200 ||
+      !int_in(j, "issued_at", 0, 32503680000LL, &at) || (jws && *jws && !charset(jws, B64URL ".", 10, 65536)))
+    goto done;
+  pk_net_doc_row *v = pk_net_pool_add(pool, calloc(n ? n : 1, sizeof *v));
+  if (!v) goto done;
+  for (size_t i = 0; i < n; i++) {
+    json_t *r = json_array_get(rows, i);
+    const char *lfa = str(r, "label_fa", 1024), *val = str(r, "value", 4096);
+    if (!json_is_object(r) || !lfa || !val) goto done;
+    v[i].label_fa = pstr(pool, lfa, 256);
+    v[i].label_en = pstr(pool, str(r, "label_en", 1024), 256);
+    v[i].value = pstr(pool, val, 1024);
+    if (!v[i].label_fa || !v[i].label_en || !v[i].value) goto done;
+  }
+  out->document_id = pstr(pool, id, 63);
+  out->kind = pstr(pool, kind, 31);
+  out->title_fa = pstr(pool, tfa, 512);
+  out->title_en = pstr(pool, str(j, "title_en", 4096), 512);
+  out->subject_fa = pstr(pool, str(j, "subject_fa", 1024), 256);
+  out->jws = pk_net_pool_add(pool, strdup(jws ? jws : ""));
+  out->issued_at = at;
+  out->rows = v;
+  out->nrows = n;
+  rc = (out->document_id && out->kind && out->title_fa && out->title_en && out->subject_fa && out->jws) ? 0 : -1;
+done:
+  json_decref(j);
+  return rc;
+}
