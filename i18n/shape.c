@@ -29,14 +29,15 @@ static UChar wasla(UChar shaped, UChar orig) {
   return shaped == 0xFEED ? 0xFB50 : 0xFB51;
 }
 
-/* Base letters (marks removed, a leading mark kept as its own base) and their indices. */
+/* Base letters (every mark removed: ICU would shape some, e.g. U+065E, as letters) and
+ * their indices. Marks with no base before them are copied through by merge. */
 static int32_t split_bases(const UChar *in, int32_t n, UChar *base, int32_t *bsrc) {
   int32_t nb = 0;
   for (int32_t i = 0; i < n;) {
     int32_t start = i;
     UChar32 c;
     U16_NEXT(in, i, n, c);
-    if (nb > 0 && is_mark(c)) continue;
+    if (is_mark(c)) continue;
     for (int32_t k = start; k < i; k++) { base[nb] = in[k]; bsrc[nb++] = k; }
     /* ICU has no forms for alef wasla: shape it as waw, which joins the same way (right
      * only) and, unlike alef, makes no ligature with lam. */
@@ -49,6 +50,10 @@ static int32_t split_bases(const UChar *in, int32_t n, UChar *base, int32_t *bsr
 static int32_t merge(const UChar *in, int32_t n, const UChar *sh, int32_t ns, const UChar *base,
                      const int32_t *bsrc, int32_t nb, UChar *out, int32_t *src_of) {
   int32_t o = 0, k = 0;
+  for (int32_t m = 0; m < (nb ? bsrc[0] : n); m++) {
+    if (src_of) src_of[o] = m;
+    out[o++] = in[m];
+  }
   for (int32_t j = 0; j < ns && k < nb; j++) {
     int32_t used = (is_lamalef(sh[j]) && base[k] == 0x0644 && k + 1 < nb) ? 2 : 1;
     if (src_of) src_of[o] = bsrc[k];
