@@ -1,6 +1,7 @@
 /* The one receipt layout, drawn with Pango (shaping, bidi) and Cairo into a recording
  * surface; PNG, ESC/POS and PDF replay it, so the three outputs cannot drift apart.
  * Units are printer dots at 203 dpi (576 across 80 mm paper, 384 across 58 mm). */
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
 #include <string.h>
@@ -121,11 +122,10 @@ static void body(pen_t *p, const pk_receipt *r, const pk_qr *q) {
   p->y += 8;
 }
 
-int rc_layout_record(const pk_receipt *r, const char *jws, int width_dots, rc_recording *out) {
+/* Draws the layout with cr's current transform; returns the height used, in dots. */
+int rc_layout_draw(cairo_t *cr, const pk_receipt *r, const char *jws, int width_dots) {
   pk_qr q = {0};
   if (jws && pk_qr_matrix(jws, &q)) return -PK_RECEIPT_ETOOBIG;
-  cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_ALPHA, NULL);
-  cairo_t *cr = cairo_create(rec);
   cairo_set_source_rgb(cr, 0, 0, 0);
   PangoLayout *lay = pango_cairo_create_layout(cr);
   PangoContext *ctx = pango_layout_get_context(lay);
@@ -137,16 +137,30 @@ int rc_layout_record(const pk_receipt *r, const char *jws, int width_dots, rc_re
   pango_layout_set_wrap(lay, PANGO_WRAP_WORD_CHAR);
   body(&p, r, jws ? &q : NULL);
   g_object_unref(lay);
-  cairo_destroy(cr);
   pk_qr_free(&q);
-  if (cairo_surface_status(rec) != CAIRO_STATUS_SUCCESS) {
+  return (int)p.y + 1;
+}
+
+int rc_layout_record(const pk_receipt *r, const char *jws, int width_dots, rc_recording *out) {
+  cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_ALPHA, NULL);
+  cairo_t *cr = cairo_create(rec);
+  int h = rc_layout_draw(cr, r, jws, width_dots);
+  cairo_destroy(cr);
+  if (h < 0 || cairo_surface_status(rec) != CAIRO_STATUS_SUCCESS) {
     cairo_surface_destroy(rec);
-    return -PK_RECEIPT_ENOMEM;
+    return h < 0 ? h : -PK_RECEIPT_ENOMEM;
   }
   out->surface = rec;
   out->width = width_dots;
-  out->height = (int)p.y + 1;
+  out->height = h;
   return 0;
 }
 
 int rc_paper_dots(int paper_mm) { return paper_mm == 58 ? 384 : 576; }
+
+/* Fontconfig and Pango keep process-wide caches; programs that must exit clean under
+ * LeakSanitizer (tests, tools) release them here, after the last render. */
+void pk_receipt_shutdown(void) {
+  pango_cairo_font_map_set_default(NULL);
+  FcFini();
+}

@@ -2,4 +2,8 @@
  * without the kiosk UI). `pishkhan receipt verify` calls the same function. */
 #include "pishkhan/receipt.h"
 
-int main(int argc, char **argv) { return pk_receipt_verify_cli(argc - 1, argv + 1); }
+int main(int argc, char **argv) {
+  int rc = pk_receipt_verify_cli(argc - 1, argv + 1);
+  pk_receipt_shutdown();
+  return rc;
+}

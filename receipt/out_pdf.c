@@ -30,8 +30,11 @@ int pk_receipt_render_pdf(const pk_receipt *r, const char *jws, int paper_mm, un
   *buf = NULL, *len = 0;
   rc_recording rec;
   int thermal = paper_mm == 58 || paper_mm == 80;
+  /* Measured on a recording first (roll paper is cut to the content's height), then drawn
+   * straight onto the PDF: replaying a recording into cairo-pdf leaks inside cairo 1.16. */
   int err = rc_layout_record(r, jws, rc_paper_dots(thermal ? paper_mm : 80), &rec);
   if (err) return err;
+  cairo_surface_destroy(rec.surface);
   const double pt_per_mm = 72.0 / 25.4;
   double content_w = (thermal ? paper_mm : 80) * pt_per_mm, scale = content_w / rec.width;
   double page_w = thermal ? content_w : 210 * pt_per_mm, page_h = thermal ? rec.height * scale : 297 * pt_per_mm;
@@ -42,14 +45,12 @@ int pk_receipt_render_pdf(const pk_receipt *r, const char *jws, int paper_mm, un
   cairo_t *cr = cairo_create(pdf);
   cairo_translate(cr, (page_w - content_w) / 2, thermal ? 0 : 36);
   cairo_scale(cr, scale, scale);
-  cairo_set_source_rgb(cr, 0, 0, 0);
-  cairo_mask_surface(cr, rec.surface, 0, 0);
+  rc_layout_draw(cr, r, jws, rec.width);
   cairo_show_page(cr);
   cairo_destroy(cr);
   cairo_surface_finish(pdf);
   int bad = cairo_surface_status(pdf) != CAIRO_STATUS_SUCCESS || m.fail;
   cairo_surface_destroy(pdf);
-  cairo_surface_destroy(rec.surface);
   if (bad) {
     free(m.buf);
     return -PK_RECEIPT_ENOMEM;

@@ -27,9 +27,21 @@ cairo_surface_t *rc_rasterize(const pk_receipt *r, const char *jws, int paper_mm
   return img;
 }
 
+/* PNGs are 8-bit gray: a third of the bytes of RGB to compress, the same picture.
+ * Cairo writes an A8 surface as a gray PNG, so the ink coverage is inverted first. */
+static cairo_surface_t *gray(const pk_receipt *r, const char *jws, int paper_mm, int *err) {
+  cairo_surface_t *img = rc_rasterize(r, jws, paper_mm, CAIRO_FORMAT_A8, err);
+  if (!img) return NULL;
+  unsigned char *px = cairo_image_surface_get_data(img);
+  size_t n = (size_t)cairo_image_surface_get_stride(img) * (size_t)cairo_image_surface_get_height(img);
+  for (size_t i = 0; i < n; i++) px[i] = (unsigned char)(255 - px[i]);
+  cairo_surface_mark_dirty(img);
+  return img;
+}
+
 int pk_receipt_render_png(const pk_receipt *r, const char *jws, int paper_mm, const char *path) {
   int err;
-  cairo_surface_t *img = rc_rasterize(r, jws, paper_mm, CAIRO_FORMAT_RGB24, &err);
+  cairo_surface_t *img = gray(r, jws, paper_mm, &err);
   if (!img) return err;
   err = cairo_surface_write_to_png(img, path) == CAIRO_STATUS_SUCCESS ? 0 : -PK_RECEIPT_EIO;
   cairo_surface_destroy(img);
@@ -61,7 +73,7 @@ static cairo_status_t png_write(void *closure, const unsigned char *data, unsign
 int pk_receipt_render_png_mem(const pk_receipt *r, const char *jws, int paper_mm, unsigned char **buf, size_t *len) {
   int err;
   *buf = NULL, *len = 0;
-  cairo_surface_t *img = rc_rasterize(r, jws, paper_mm, CAIRO_FORMAT_RGB24, &err);
+  cairo_surface_t *img = gray(r, jws, paper_mm, &err);
   if (!img) return err;
   membuf m = {0};
   err = cairo_surface_write_to_png_stream(img, png_write, &m) == CAIRO_STATUS_SUCCESS ? 0 : -PK_RECEIPT_ENOMEM;

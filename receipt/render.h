@@ -10,6 +10,7 @@ typedef struct {
   int width, height;        /* dots */
 } rc_recording;
 
+int rc_layout_draw(cairo_t *cr, const pk_receipt *r, const char *jws, int width_dots);
 int rc_layout_record(const pk_receipt *r, const char *jws, int width_dots, rc_recording *out);
 int rc_paper_dots(int paper_mm);
 /* The layout replayed onto an image: CAIRO_FORMAT_A8 (ink coverage) or RGB24 (black on white). */

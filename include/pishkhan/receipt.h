@@ -99,6 +99,10 @@ int pk_receipt_render_escpos(const pk_receipt *r, const char *jws, int paper_mm,
 int pk_receipt_render_pdf(const pk_receipt *r, const char *jws, int paper_mm, unsigned char **buf,
                           size_t *len);
 
+/* Releases the font caches (Pango, Cairo, fontconfig) at program exit, after the
+ * last render; for leak-checked programs. No render may follow. */
+void pk_receipt_shutdown(void);
+
 /* ---- printers --------------------------------------------------------------------- */
 
 typedef enum {

@@ -70,5 +70,6 @@ int main(int argc, char **argv) {
     rc = 2;
   }
   free(jws);
+  pk_receipt_shutdown();
   return rc ? 1 : 0;
 }

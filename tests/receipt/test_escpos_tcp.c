@@ -248,5 +248,7 @@ int main(void) {
       cmocka_unit_test(test_printer_state),        cmocka_unit_test(test_offline_then_reprint),
       cmocka_unit_test(test_other_backends),
   };
-  return cmocka_run_group_tests(tests, NULL, NULL);
+  int failed = cmocka_run_group_tests(tests, NULL, NULL);
+  pk_receipt_shutdown();
+  return failed;
 }
