@@ -8,9 +8,11 @@
 
 int pk_char_width(uint32_t cp) {
   UChar32 c = (UChar32)cp;
+  if (c >= 0x20 && c < 0x7F) return 1;
   if (c < 0x20 || (c >= 0x7F && c < 0xA0) || c > 0x10FFFF) return 0;
   int8_t t = u_charType(c);
   if (t == U_NON_SPACING_MARK || t == U_ENCLOSING_MARK || t == U_FORMAT_CHAR) return 0;
+  if (c < 0x1100) return 1; /* nothing wide below the Hangul jamo */
   if (c >= 0x1160 && c <= 0x11FF) return 0; /* Hangul medial vowels, final consonants */
   int ea = u_getIntPropertyValue(c, UCHAR_EAST_ASIAN_WIDTH);
   return (ea == U_EA_WIDE || ea == U_EA_FULLWIDTH) ? 2 : 1;
