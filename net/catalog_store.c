@@ -103,26 +103,48 @@ const pk_service *pk_catalog_service(const pk_catalog *c, const char *id) {
 }
 
 /* ---- search ---- */
+typedef struct {
+  size_t idx;
+  unsigned score;
+  size_t len;
+} hit;
+
+static int cmp_hit(const void *a, const void *b) {
+  const hit *x = a, *y = b;
+  if (x->score != y->score) return x->score < y->score ? -1 : 1;
+  if (x->len != y->len) return x->len < y->len ? -1 : 1;
+  return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* Every word of the query must appear; the whole query at the start of a title ranks
+ * first, then the whole query anywhere, then scattered words; smart services and shorter
+ * titles first within a rank. */
 size_t pk_catalog_search(const pk_catalog *c, const char *query, const pk_service **results, size_t max) {
   char *q = pk_catalog_fold(query);
   if (!q) return 0;
-  /* Words of the query; every one must appear (in any order). */
+  char *phrase = strdup(q);
   char *words[16];
-  size_t nw = 0;
-  for (char *t = strtok(q, " "); t && nw < 16; t = strtok(NULL, " ")) words[nw++] = t;
-  size_t n = 0;
-  if (nw == 0 || max == 0) goto done;
-  /* Two passes: titles that start with the first word, then the other matches. */
-  for (int pass = 0; pass < 2 && n < max; pass++)
-    for (size_t i = 0; i < c->nservices && n < max; i++) {
-      const char *key = c->keys[i];
-      bool prefix = !strncmp(key, words[0], strlen(words[0]));
-      if (prefix != (pass == 0)) continue;
-      size_t w = 0;
-      while (w < nw && strstr(key, words[w])) w++;
-      if (w == nw) results[n++] = &c->services[i];
-    }
-done:
+  size_t nw = 0, n = 0;
+  char *save = NULL;
+  for (char *t = strtok_r(q, " ", &save); t && nw < 16; t = strtok_r(NULL, " ", &save)) words[nw++] = t;
+  hit *hits = nw && max && phrase ? malloc(c->nservices * sizeof *hits) : NULL;
+  size_t nh = 0;
+  for (size_t i = 0; hits && i < c->nservices; i++) {
+    const char *key = c->keys[i];
+    size_t w = 0;
+    while (w < nw && strstr(key, words[w])) w++;
+    if (w < nw) continue;
+    const char *p = strstr(key, phrase);
+    const char *nl = strchr(key, '\n');
+    unsigned tier = !p ? 2 : (p == key || (nl && p == nl + 1)) ? 0 : 1;
+    hits[nh++] = (hit){i, tier * 2 + (c->services[i].smart ? 0 : 1), nl ? (size_t)(nl - key) : strlen(key)};
+  }
+  if (hits) {
+    qsort(hits, nh, sizeof *hits, cmp_hit);
+    for (; n < nh && n < max; n++) results[n] = &c->services[hits[n].idx];
+  }
+  free(hits);
+  free(phrase);
   free(q);
   return n;
 }
