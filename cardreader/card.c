@@ -25,6 +25,8 @@ struct pk_card {
   pk_card_status read_status;
   file_buf id, sod, cert;
   pk_identity ident;
+  bool pinpad_probed;
+  unsigned long pinpad_code;
 };
 
 static pk_card_status from_tr(int rc) {
@@ -120,7 +122,8 @@ static pk_card_status read_file(pk_card *c, uint8_t sfi, size_t max, file_buf *o
 
 static pk_card_status read_all(pk_card *c) {
   pk_card_status st;
-  if (pk_transport_begin(c->t) != PK_TR_OK) return PK_CARD_REMOVED;
+  int rc = pk_transport_begin(c->t);
+  if (rc != PK_TR_OK) return from_tr(rc);
   st = read_file(c, PK_SFI_ID, PK_EFID_MAX, &c->id);
   if (st == PK_CARD_OK) st = read_file(c, PK_SFI_SOD, PK_SOD_MAX, &c->sod);
   if (st == PK_CARD_OK) st = read_file(c, PK_SFI_CERT, PK_CERT_MAX, &c->cert);
@@ -201,6 +204,26 @@ pk_card_status pk_card_verify_pin(pk_card *c, pk_secret *pin, int *tries_left) {
   int rc = pk_apdu_exchange(c->t, &cmd, NULL, 0, NULL, &sw);
   pk_wipe(block, sizeof block);
   if (rc != PK_TR_OK) return from_tr(rc);
+  return pin_sw(sw, tries_left);
+}
+
+bool pk_card_has_pinpad(pk_card *c) {
+  if (!c) return false;
+  if (!c->pinpad_probed) {
+    c->pinpad_code = pk_pinpad_verify_code(c->t);
+    c->pinpad_probed = true;
+  }
+  return c->pinpad_code != 0;
+}
+
+pk_card_status pk_card_verify_pin_pinpad(pk_card *c, int *tries_left) {
+  if (!pk_card_has_pinpad(c)) return PK_CARD_NOT_SUPPORTED;
+  uint16_t sw;
+  int rc = pk_pinpad_verify(c->t, c->pinpad_code, &sw);
+  if (rc != PK_TR_OK) return from_tr(rc);
+  if (sw == 0x6400) return PK_CARD_PIN_TIMEOUT;
+  if (sw == 0x6401) return PK_CARD_PIN_CANCELLED;
+  if (sw == 0x6402 || sw == 0x6403) return PK_CARD_PIN_FORMAT;
   return pin_sw(sw, tries_left);
 }
 

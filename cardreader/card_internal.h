@@ -66,6 +66,15 @@ pk_card_status pk_sod_verify(const uint8_t *sod, size_t sod_len, const uint8_t *
 pk_card_status pk_cert_verify(const uint8_t *der, size_t len, const char *national_code,
                               const pk_card_trust *trust);
 
+const pk_transport_ops *pk_transport_ops_of(const pk_transport *t);
+
+/* ---- PC/SC part 10 pinpad (pinpad.c) */
+/* The control code of FEATURE_VERIFY_PIN_DIRECT, or 0 when the reader has no pinpad. */
+unsigned long pk_pinpad_verify_code(pk_transport *t);
+/* VERIFY through the pinpad with the profile's PIN format; *sw is the card's (or the
+ * reader's: 6400 timeout, 6401 cancelled) status word. Returns PK_TR_*. */
+int pk_pinpad_verify(pk_transport *t, unsigned long code, uint16_t *sw);
+
 /* ECDSA r||s (64 bytes) <-> DER */
 size_t pk_ecdsa_raw_to_der(const uint8_t *raw, size_t n, uint8_t *der, size_t cap);
 

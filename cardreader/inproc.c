@@ -30,7 +30,12 @@ static const uint8_t *inproc_atr(pk_transport *t, size_t *len) {
   return pk_vcard_atr(ip->card, len);
 }
 
-static void inproc_free(pk_transport *t) { free(pk_transport_impl(t)); }
+/* Like SCardDisconnect(SCARD_RESET_CARD): a verified PIN does not outlive the session. */
+static void inproc_free(pk_transport *t) {
+  inproc *ip = pk_transport_impl(t);
+  if (pk_vcard_present(ip->card) && pk_vcard_generation(ip->card) == ip->gen) pk_vcard_reset(ip->card);
+  free(ip);
+}
 
 static const pk_transport_ops inproc_ops = {
   .transmit = inproc_transmit, .free = inproc_free, .atr = inproc_atr,

@@ -24,6 +24,7 @@ pk_transport *pk_transport_new(const pk_transport_ops *ops, void *impl) {
 }
 
 void *pk_transport_impl(pk_transport *t) { return t ? t->impl : NULL; }
+const pk_transport_ops *pk_transport_ops_of(const pk_transport *t) { return t ? t->ops : NULL; }
 
 void pk_transport_free(pk_transport *t) {
   if (!t) return;
