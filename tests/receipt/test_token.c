@@ -234,6 +234,40 @@ static void test_book_reprint_by_tracking_code(void **st) {
   free(a), free(b);
 }
 
+/* The window simulator's receipt key (scripts/gen-tls-pki): window receipts verify against
+ * the window JWKS, and a kiosk key claiming to be the window does not. */
+static void test_window_key_and_role_separation(void **st) {
+  char wkey[512], wjwks_path[512];
+  snprintf(wkey, sizeof wkey, "%s/pki/window/receipt-key.pem", PK_BINARY_DIR);
+  snprintf(wjwks_path, sizeof wjwks_path, "%s/pki/window/jwks.json", PK_BINARY_DIR);
+  char *wjwks = slurp(wjwks_path);
+  if (!wjwks || access(wkey, R_OK)) {
+    free(wjwks);
+    skip(); /* the simulator's PKI is not built in this tree */
+  }
+  const char *k = strstr(wjwks, "\"kid\":\""), *e = k ? strchr(k + 7, '"') : NULL;
+  assert_non_null(e);
+  char wkid[64];
+  snprintf(wkid, sizeof wkid, "%.*s", (int)(e - k - 7), k + 7);
+  pk_receipt r, out;
+  sample_receipt(&r);
+  char *jws = NULL;
+  assert_int_equal(pk_receipt_sign(&r, wkey, wkid, &jws), 0);
+  assert_true(strlen(jws) <= PK_RECEIPT_QR_MAX_BYTES);
+  assert_int_equal(pk_receipt_verify(jws, wjwks, &out, NULL, 0), 0);
+  assert_int_equal(out.signer, PK_SIGNER_WINDOW);
+  assert_int_equal(out.status, PK_RECEIPT_SUBMITTED);
+  print_message("window receipt (kid of %zu chars): token %zu bytes, title %s\n", strlen(wkid), strlen(jws),
+                strcmp(out.service_title, r.service_title) ? "shortened to fit" : "complete");
+  assert_int_not_equal(pk_receipt_verify(jws, dev_jwks, &out, NULL, 0), 0);
+  free(jws);
+  /* the device key signing "as the window" under the device kid: not in the window JWKS */
+  assert_int_equal(pk_receipt_sign(&r, dev_key, dev_kid, &jws), 0);
+  assert_int_equal(pk_receipt_verify(jws, wjwks, &out, NULL, 0), -PK_RECEIPT_EKEY);
+  free(jws);
+  free(wjwks);
+}
+
 static void test_qr_limits(void **st) {
   pk_qr qr;
   char big[PK_RECEIPT_QR_MAX_BYTES + 2];
@@ -259,6 +293,7 @@ int main(void) {
       cmocka_unit_test(test_long_texts_are_shortened_to_fit_v15),
       cmocka_unit_test(test_national_code_masking_any_digits),
       cmocka_unit_test(test_book_reprint_by_tracking_code),
+      cmocka_unit_test(test_window_key_and_role_separation),
       cmocka_unit_test(test_qr_limits),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
