@@ -134,3 +134,12 @@ int h_login_otp(harness *h, const char *nc) {
   h_run_until(h, &c.done, 10000);
   return c.ses.st.err == PK_NET_OK ? c.ses.level : -1;
 }
+
+void h_renet(harness *h) {
+  pk_net_free(h->net);
+  char *err = NULL;
+  h->net = pk_net_new(h->loop, &h->cfg, &err);
+  free(err);
+  assert_non_null(h->net);
+  pk_net_set_backoff_ms(h->net, 10, 80);
+}

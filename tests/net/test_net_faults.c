@@ -1,0 +1,270 @@
+/* Every fault mode of the simulator against the client: 5xx, dropped connections,
+ * truncated bodies, latency past the timeout, slow drip; TLS failures (wrong CA, wrong pin,
+ * missing or foreign kiosk certificate), a server that is gone, and keyed submits under
+ * mixed faults that must end with exactly one request per key. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+typedef struct {
+  bool done;
+  pk_net_result st;
+  size_t n;
+  pk_net_receipt rec;
+  char tc[32];
+} ctx;
+
+static void on_inbox(const pk_net_inbox *r, void *ud) {
+  ctx *c = ud;
+  c->st = r->st;
+  c->n = r->n;
+  c->done = true;
+}
+
+static void on_rec(const pk_net_receipt *r, void *ud) {
+  ctx *c = ud;
+  c->rec = *r;
+  c->rec.receipt_jws = NULL;
+  c->st = r->st;
+  snprintf(c->tc, sizeof c->tc, "%s", r->tracking_code);
+  c->done = true;
+}
+
+static int setup(void **state) {
+  harness *h = calloc(1, sizeof *h);
+  h_start(h, NULL, true);
+  assert_int_equal(h_login_otp(h, "1234567891"), 2);
+  *state = h;
+  return 0;
+}
+
+static int teardown(void **state) {
+  h_stop(*state);
+  free(*state);
+  return 0;
+}
+
+static pk_net_result inbox(harness *h) {
+  ctx c = {0};
+  pk_net_inbox_get(h->net, on_inbox, &c);
+  h_run_until(h, &c.done, 60000);
+  return c.st;
+}
+
+static void faults(harness *h, pk_window_sim_faults f) { pk_window_sim_set_faults(h->sim, &f); }
+
+static void test_5xx_retried_then_server(void **state) {
+  harness *h = *state;
+  faults(h, (pk_window_sim_faults){.error_ratio = 1.0});
+  pk_net_result st = inbox(h);
+  assert_int_equal(st.err, PK_NET_SERVER);
+  assert_int_equal(st.http_status, 503);
+  assert_string_equal(st.code, "unavailable");
+  assert_true(strlen(st.message_fa) > 0);
+  assert_int_equal(st.attempts, h->cfg.max_retries + 1);
+  faults(h, (pk_window_sim_faults){0});
+  assert_int_equal(inbox(h).err, PK_NET_OK);
+}
+
+static void test_dropped_connections_offline(void **state) {
+  harness *h = *state;
+  faults(h, (pk_window_sim_faults){.drop_ratio = 1.0});
+  pk_net_result st = inbox(h);
+  assert_int_equal(st.err, PK_NET_OFFLINE);
+  assert_int_equal(st.attempts, h->cfg.max_retries + 1);
+}
+
+static void test_truncated_body_protocol(void **state) {
+  harness *h = *state;
+  faults(h, (pk_window_sim_faults){.truncate_ratio = 1.0});
+  pk_net_result st = inbox(h);
+  assert_int_equal(st.err, PK_NET_PROTOCOL);
+  assert_string_equal(st.code, "truncated_response");
+  /* Half of the answers cut: the retries get through. */
+  faults(h, (pk_window_sim_faults){.truncate_ratio = 0.5});
+  int ok = 0;
+  for (int i = 0; i < 6; i++) ok += inbox(h).err == PK_NET_OK;
+  assert_true(ok >= 5);
+}
+
+static void test_latency_and_timeout(void **state) {
+  harness *h = *state;
+  faults(h, (pk_window_sim_faults){.latency_ms = 200});
+  uint64_t t0 = pk_now_ms();
+  assert_int_equal(inbox(h).err, PK_NET_OK);
+  assert_true(pk_now_ms() - t0 >= 200);
+  h->cfg.total_timeout_ms = 300;
+  h->cfg.max_retries = 1;
+  h_renet(h);
+  /* The window's added latency comes before any answer (here a 401: no session). */
+  faults(h, (pk_window_sim_faults){.latency_ms = 1500});
+  pk_net_result st = inbox(h);
+  assert_int_equal(st.err, PK_NET_TIMEOUT);
+  assert_int_equal(st.attempts, 2);
+}
+
+static void test_slow_drip(void **state) {
+  harness *h = *state;
+  faults(h, (pk_window_sim_faults){.drip_ms = 5});
+  pk_net_result st = inbox(h);
+  assert_int_equal(st.err, PK_NET_OK);
+  /* A drip slower than the total timeout is a timeout, not a hang. */
+  h->cfg.total_timeout_ms = 400;
+  h->cfg.max_retries = 0;
+  h_renet(h);
+  faults(h, (pk_window_sim_faults){.drip_ms = 100});
+  st = inbox(h);
+  assert_int_equal(st.err, PK_NET_TIMEOUT);
+}
+
+static void test_keyed_submits_under_faults_exactly_once(void **state) {
+  harness *h = *state;
+  h->cfg.max_retries = 10;
+  /* Keep the session: re-login through the new client. */
+  h_renet(h);
+  assert_int_equal(h_login_otp(h, "0071234561"), 2);
+  enum { N = 12 };
+  char keys[N][37], tcs[N][32];
+  faults(h, (pk_window_sim_faults){.error_ratio = 0.3, .drop_ratio = 0.2, .truncate_ratio = 0.1,
+                                   .after_commit = true});
+  int retried = 0;
+  for (int i = 0; i < N; i++) {
+    pk_net_new_idem_key(keys[i]);
+    ctx c = {0};
+    pk_net_submit(h->net, "tamin-0001",
+                  "{\"national_code\":\"0071234561\",\"mobile\":\"09121234567\",\"birth_date\":\"1370/01/01\"}",
+                  keys[i], on_rec, &c);
+    h_run_until(h, &c.done, 60000);
+    assert_int_equal(c.st.err, PK_NET_OK);
+    snprintf(tcs[i], sizeof tcs[i], "%s", c.tc);
+    retried += c.st.attempts > 1;
+  }
+  assert_true(retried > 0); /* the faults really happened */
+  faults(h, (pk_window_sim_faults){0});
+  /* Exactly one request per key, and each key still names its own tracking code. */
+  assert_int_equal(pk_window_sim_request_count(h->sim), N);
+  for (int i = 0; i < N; i++) {
+    ctx c = {0};
+    pk_net_submit(h->net, "tamin-0001",
+                  "{\"national_code\":\"0071234561\",\"mobile\":\"09121234567\",\"birth_date\":\"1370/01/01\"}",
+                  keys[i], on_rec, &c);
+    h_run_until(h, &c.done, 10000);
+    assert_int_equal(c.st.err, PK_NET_OK);
+    assert_true(c.rec.replayed);
+    assert_string_equal(c.tc, tcs[i]);
+  }
+  assert_int_equal(pk_window_sim_request_count(h->sim), N);
+}
+
+static void test_cancel_during_backoff(void **state) {
+  harness *h = *state;
+  pk_net_set_backoff_ms(h->net, 2000, 4000);
+  faults(h, (pk_window_sim_faults){.error_ratio = 1.0});
+  ctx c = {0};
+  pk_net_req *r = pk_net_inbox_get(h->net, on_inbox, &c);
+  uint64_t end = pk_now_ms() + 300;
+  while (pk_now_ms() < end) pk_loop_run_once(h->loop, 20);
+  assert_false(c.done); /* waiting for its retry */
+  pk_net_cancel(r);
+  assert_true(c.done);
+  assert_int_equal(c.st.err, PK_NET_CANCELLED);
+}
+
+static pk_net_result with_cfg(harness *h) {
+  h_renet(h);
+  return inbox(h);
+}
+
+static void test_tls_identity(void **state) {
+  harness *h = *state;
+  /* Wrong pin. */
+  snprintf(h->cfg.pinned_pubkey, sizeof h->cfg.pinned_pubkey, "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+  pk_net_result st = with_cfg(h);
+  assert_int_equal(st.err, PK_NET_PROTOCOL);
+  assert_string_equal(st.code, "tls_failed");
+  assert_int_equal(st.attempts, 1);
+  /* Right pin: reaches the window (no session in a new client: 401). */
+  char pin_path[PK_CFG_STR];
+  h_path(h, pin_path, sizeof pin_path, "tls/server-pin.txt");
+  FILE *f = fopen(pin_path, "r");
+  assert_non_null(f);
+  assert_non_null(fgets(h->cfg.pinned_pubkey, sizeof h->cfg.pinned_pubkey, f));
+  fclose(f);
+  h->cfg.pinned_pubkey[strcspn(h->cfg.pinned_pubkey, "\n")] = 0;
+  st = with_cfg(h);
+  assert_int_equal(st.err, PK_NET_AUTH);
+  assert_string_equal(st.code, "unauthorized");
+  /* A CA that did not sign the server. */
+  h_path(h, h->cfg.ca_bundle, sizeof h->cfg.ca_bundle, "card/ca.crt.pem");
+  st = with_cfg(h);
+  assert_int_equal(st.err, PK_NET_PROTOCOL);
+  h_path(h, h->cfg.ca_bundle, sizeof h->cfg.ca_bundle, "tls/ca.pem");
+  /* No kiosk certificate, then one from a foreign CA: refused by the window. */
+  h->cfg.client_cert[0] = h->cfg.client_key[0] = 0;
+  st = with_cfg(h);
+  assert_int_equal(st.err, PK_NET_AUTH);
+  assert_string_equal(st.code, "kiosk_certificate_required");
+  h_path(h, h->cfg.client_cert, sizeof h->cfg.client_cert, "tls/rogue-kiosk.pem");
+  h_path(h, h->cfg.client_key, sizeof h->cfg.client_key, "tls/rogue-kiosk-key.pem");
+  st = with_cfg(h);
+  assert_int_equal(st.err, PK_NET_AUTH);
+  assert_string_equal(st.code, "kiosk_certificate_required");
+}
+
+static void test_window_gone_offline(void **state) {
+  harness *h = *state;
+  h->cfg.max_retries = 2;
+  h_renet(h);
+  pk_window_sim_stop(h->sim);
+  h->sim = NULL;
+  pk_net_result st = inbox(h);
+  assert_int_equal(st.err, PK_NET_OFFLINE);
+  assert_int_equal(st.attempts, 3);
+  /* Restart on a fresh port for teardown. */
+  pk_window_sim_opts o;
+  pk_window_sim_opts_defaults(&o);
+  harness tmp;
+  h_start(&tmp, &o, true);
+  h_stop(h);
+  *h = tmp;
+}
+
+static void test_token_expiry(void **state) {
+  harness *h = *state;
+  h_stop(h);
+  pk_window_sim_opts o;
+  pk_window_sim_opts_defaults(&o);
+  o.token_ttl_s = 1;
+  h_start(h, &o, true);
+  assert_int_equal(h_login_otp(h, "1234567891"), 2);
+  assert_int_equal(inbox(h).err, PK_NET_OK);
+  sleep(2);
+  pk_net_result st = inbox(h);
+  assert_int_equal(st.err, PK_NET_AUTH);
+  assert_string_equal(st.code, "token_expired");
+  assert_false(pk_net_has_session(h->net));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(test_5xx_retried_then_server, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_dropped_connections_offline, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_truncated_body_protocol, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_latency_and_timeout, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_slow_drip, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_keyed_submits_under_faults_exactly_once, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_cancel_during_backoff, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_tls_identity, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_window_gone_offline, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_token_expiry, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
