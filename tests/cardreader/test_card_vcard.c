@@ -273,11 +273,94 @@ static void not_our_card(void **state) {
   free(err);
 }
 
+/* A pinpad reader in front of the virtual card: it answers the part 10 feature request
+ * and, for VERIFY_PIN_DIRECT, "types" its PIN into the APDU template as the structure says. */
+typedef struct {
+  pk_transport *inner;
+  const char *typed; /* NULL: the citizen presses Cancel */
+  uint8_t last_struct[64];
+  size_t last_len;
+} pinpad;
+
+static int pp_transmit(pk_transport *t, const uint8_t *a, size_t n, uint8_t *r, size_t *rl) {
+  pinpad *p = pk_transport_impl(t);
+  return pk_transport_transmit(p->inner, a, n, r, rl);
+}
+
+static const uint8_t *pp_atr(pk_transport *t, size_t *len) {
+  pinpad *p = pk_transport_impl(t);
+  return pk_transport_atr(p->inner, len);
+}
+
+static int pp_control(pk_transport *t, unsigned long code, const uint8_t *in, size_t n, uint8_t *out, size_t *ol) {
+  pinpad *p = pk_transport_impl(t);
+  if (code == 0x42000000 + 3400) { /* CM_IOCTL_GET_FEATURE_REQUEST */
+    const uint8_t features[] = {0x0A, 4, 0x42, 0x33, 0x00, 0x12, 0x06, 4, 0x42, 0x33, 0x00, 0x06};
+    memcpy(out, features, sizeof features);
+    *ol = sizeof features;
+    return PK_TR_OK;
+  }
+  if (code != 0x42330006 || n < 19 || n > sizeof p->last_struct) return PK_TR_COMM;
+  memcpy(p->last_struct, in, n);
+  p->last_len = n;
+  if (!p->typed) {
+    out[0] = 0x64, out[1] = 0x01;
+    *ol = 2;
+    return PK_TR_OK;
+  }
+  uint8_t apdu[32];
+  size_t al = n - 19;
+  memcpy(apdu, in + 19, al);
+  memcpy(apdu + 5, p->typed, strlen(p->typed)); /* ASCII at position 0 of the block */
+  size_t rl = *ol;
+  int rc = pk_transport_transmit(p->inner, apdu, al, out, &rl);
+  *ol = rl;
+  return rc;
+}
+
+static const pk_transport_ops pinpad_ops = {.transmit = pp_transmit, .atr = pp_atr, .control = pp_control};
+
+static void pinpad_reader(void **state) {
+  (void)state;
+  char *err = NULL;
+  pk_vcard *card = pk_vcard_new("citizen", PKI, &err);
+  pinpad pp = {.inner = pk_transport_inproc_new(card), .typed = "1111"};
+  pk_transport *t = pk_transport_new(&pinpad_ops, &pp);
+  pk_card_status st;
+  pk_card *c = pk_card_open(t, &trust, &st);
+  assert_non_null(c);
+  assert_true(pk_card_has_pinpad(c));
+  int tries = 0;
+  assert_int_equal(pk_card_verify_pin_pinpad(c, &tries), PK_CARD_PIN_WRONG);
+  assert_int_equal(tries, 2);
+  /* PIN_VERIFY_STRUCTURE: ASCII left-justified 8-byte block, 4..8 digits, VERIFY template */
+  assert_int_equal(pp.last_struct[2], 0x82);
+  assert_int_equal(pp.last_struct[3], 0x08);
+  assert_int_equal(pp.last_struct[5], 8);
+  assert_int_equal(pp.last_struct[6], 4);
+  assert_int_equal(pp.last_struct[15], 13);
+  assert_memory_equal(pp.last_struct + 19, "\x00\x20\x00\x81\x08\xFF", 6);
+  pp.typed = NULL;
+  assert_int_equal(pk_card_verify_pin_pinpad(c, &tries), PK_CARD_PIN_CANCELLED);
+  pp.typed = "1234";
+  assert_int_equal(pk_card_verify_pin_pinpad(c, &tries), PK_CARD_OK);
+  pk_card_close(c);
+  pk_transport_free(t);
+  pk_transport_free(pp.inner);
+  pk_vcard_free(card);
+  /* the plain in-process transport has no pinpad */
+  session s = open_persona("citizen", 0, NULL);
+  assert_false(pk_card_has_pinpad(s.c));
+  assert_int_equal(pk_card_verify_pin_pinpad(s.c, &tries), PK_CARD_NOT_SUPPORTED);
+  close_session(&s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(read_citizen), cmocka_unit_test(read_other_personas), cmocka_unit_test(quirky_cards_read_the_same),
     cmocka_unit_test(refusals),     cmocka_unit_test(trust_config),        cmocka_unit_test(pin_flow),
     cmocka_unit_test(sign_challenge), cmocka_unit_test(removal),           cmocka_unit_test(not_our_card),
+    cmocka_unit_test(pinpad_reader),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
