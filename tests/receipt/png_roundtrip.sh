@@ -12,6 +12,14 @@ for png in receipt.png receipt58.png; do
   [ "$got" = "$tok" ] || { echo "FAIL: zbarimg read from $png: '$got'"; exit 1; }
 done
 /usr/bin/python3 "$PK_SOURCE_DIR/tests/receipt/verify_jwcrypto.py" "$(zbarimg -q --raw "$d/receipt.png" 2>/dev/null)" "$jwks" 1403-0215-4823
+# The npm package jose as a second independent verifier, once tools/ provides it
+# (PK_JOSE_DIR may point at another install of it, e.g. for development).
+jose=${PK_JOSE_DIR:-$PK_SOURCE_DIR/tools}
+if [ -f "$jose/node_modules/jose/package.json" ] && command -v node >/dev/null; then
+  node "$PK_SOURCE_DIR/tests/receipt/verify_jose.mjs" "$jose" "$tok" "$jwks" 1403-0215-4823
+else
+  echo "jose not installed in $jose: checked with jwcrypto only"
+fi
 pdftoppm -q -r 150 -f 1 -l 1 -singlefile -png "$d/receipt.pdf" "$d/page"
 [ "$(zbarimg -q --raw "$d/page.png" 2>/dev/null)" = "$tok" ] || { echo "FAIL: QR of the PDF"; exit 1; }
 # Our verifier on each input form.
@@ -29,6 +37,10 @@ for pos in 10 60 150 $(( ${#tok} - 5 )); do
   fi
   if /usr/bin/python3 "$PK_SOURCE_DIR/tests/receipt/verify_jwcrypto.py" "$bad" "$jwks" 1403-0215-4823 >/dev/null 2>&1; then
     echo "FAIL: jwcrypto accepted tampered byte $pos"; exit 1
+  fi
+  if [ -f "$jose/node_modules/jose/package.json" ] && command -v node >/dev/null &&
+     node "$PK_SOURCE_DIR/tests/receipt/verify_jose.mjs" "$jose" "$bad" "$jwks" 1403-0215-4823 >/dev/null 2>&1; then
+    echo "FAIL: jose accepted tampered byte $pos"; exit 1
   fi
 done
 # A device key cannot pass as the window: checked against the window JWKS only.
