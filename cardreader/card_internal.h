@@ -52,7 +52,7 @@ bool pk_efid_code_valid(const char *code);
 /* ---- Jalali (ICU persian calendar) */
 /* Today's Jalali date as YYYYMMDD (integer), for t seconds since the epoch (0 = now). */
 int pk_jalali_today(long long t);
-bool pk_jalali_valid(int y, int m, int d);
+#include "pishkhan/i18n.h" /* pk_jalali_valid */
 
 /* ---- EF.SOD */
 /* Content of the security object: hashes of EF.ID and EF.CERT. */

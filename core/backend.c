@@ -238,6 +238,9 @@ static void challenge_done(const pk_net_challenge *c, void *ud) {
   j->be->inflight = NULL;
   if (c->st.err != PK_NET_OK || !job_current(j) ||
       b64url_decode(c->nonce, j->nonce, sizeof j->nonce, &j->nonce_len) != 0) {
+    if (c->st.err != PK_NET_CANCELLED)
+      pk_warn("card login: no usable challenge (%s %s, HTTP %d)", pk_net_error_name(c->st.err), c->st.code,
+              c->st.http_status);
     if (c->st.err != PK_NET_CANCELLED) login_fail(j, c->st.err == PK_NET_OK ? PK_CARDRES_AUTH_REFUSED : PK_CARDRES_NET);
     job_free(j);
     return;

@@ -35,10 +35,10 @@ static int set_path(char *dst, size_t n, const char *root, const char *rel) {
 
 static int start_sim(pk_demo *d, pk_config *cfg, char **err) {
   char cert[512], key[512], ca[512], rkey[512], card_ca[512], crl[512];
-  set_path(cert, sizeof cert, d->pki_root, "tls/server.crt.pem");
-  set_path(key, sizeof key, d->pki_root, "tls/server.key.pem");
-  set_path(ca, sizeof ca, d->pki_root, "tls/ca.crt.pem");
-  set_path(rkey, sizeof rkey, d->pki_root, "window/receipt.key.pem");
+  set_path(cert, sizeof cert, d->pki_root, "tls/server.pem");
+  set_path(key, sizeof key, d->pki_root, "tls/server-key.pem");
+  set_path(ca, sizeof ca, d->pki_root, "tls/ca.pem");
+  set_path(rkey, sizeof rkey, d->pki_root, "window/receipt-key.pem");
   set_path(card_ca, sizeof card_ca, d->pki_root, "card/ca.crt.pem");
   set_path(crl, sizeof crl, d->pki_root, "card/crl.pem");
   pk_window_sim_opts o;
@@ -56,13 +56,13 @@ static int start_sim(pk_demo *d, pk_config *cfg, char **err) {
   d->sim = pk_window_sim_start(&o, err);
   if (!d->sim) return -1;
   snprintf(cfg->url, sizeof cfg->url, "https://127.0.0.1:%d/api/v1", pk_window_sim_port(d->sim));
-  set_path(cfg->ca_bundle, sizeof cfg->ca_bundle, d->pki_root, "tls/ca.crt.pem");
-  set_path(cfg->client_cert, sizeof cfg->client_cert, d->pki_root, "tls/kiosk.crt.pem");
-  set_path(cfg->client_key, sizeof cfg->client_key, d->pki_root, "tls/kiosk.key.pem");
+  set_path(cfg->ca_bundle, sizeof cfg->ca_bundle, d->pki_root, "tls/ca.pem");
+  set_path(cfg->client_cert, sizeof cfg->client_cert, d->pki_root, "tls/kiosk.pem");
+  set_path(cfg->client_key, sizeof cfg->client_key, d->pki_root, "tls/kiosk-key.pem");
   set_path(cfg->issuer_ca, sizeof cfg->issuer_ca, d->pki_root, "card/ca.crt.pem");
   set_path(cfg->crl, sizeof cfg->crl, d->pki_root, "card/crl.pem");
   set_path(cfg->jwks, sizeof cfg->jwks, d->pki_root, "window/jwks.json");
-  set_path(cfg->device_key, sizeof cfg->device_key, d->pki_root, "device/device.key.pem");
+  set_path(cfg->device_key, sizeof cfg->device_key, d->pki_root, "device/key.pem");
   return 0;
 }
 
@@ -89,7 +89,8 @@ pk_demo *pk_demo_start(pk_loop *loop, pk_config *cfg, const char *pki_root, char
     return NULL;
   }
   snprintf(cfg->data_dir, sizeof cfg->data_dir, "%s", d->data_dir);
-  snprintf(cfg->kiosk_id, sizeof cfg->kiosk_id, "DEMO-KIOSK-01");
+  /* The kiosk id is bound to the client certificate (mTLS): the test PKI names it. */
+  snprintf(cfg->kiosk_id, sizeof cfg->kiosk_id, "kiosk-test-01");
   pk_info("demo: window simulator on port %d", pk_window_sim_port(d->sim));
   return d;
 }

@@ -64,9 +64,9 @@ static void draw_banner(pk_app *app) {
 static void draw_hints(const ui_view *v) {
   mvhline(LINES - 2, 0, ACS_HLINE, COLS);
   ui_bar(LINES - 1, UI_PAIR_BAR, true);
-  char *line = ui_fmt("%s   %s", v && v->hints ? _(v->hints) : "", _("F2: switch language"));
-  if (line) ui_put_start(LINES - 1, 1, line);
-  free(line);
+  /* The language key keeps its place at the end; the screen's keys get the rest. */
+  int lang_w = ui_put_end(LINES - 1, 1, _("F2: switch language"));
+  if (v && v->hints) ui_text(LINES - 1, ui_rtl() ? lang_w + 3 : 1, COLS - lang_w - 4, _(v->hints));
   ui_bar(LINES - 1, UI_PAIR_BAR, false);
 }
 
