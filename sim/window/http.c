@@ -87,6 +87,7 @@ static void log_line(pk_window_sim *s, sim_req *r, unsigned status, const char *
 static enum MHD_Result send_full(pk_window_sim *s, sim_req *r, unsigned status, const char *ctype, const void *data,
                                  size_t len, int copy, const char *etag, const char *encoding) {
   sim_conn_req *cr = (sim_conn_req *)r;
+  if ((cr->fault == FAULT_DROP || cr->fault == FAULT_503) && !copy) free((void *)data);
   if (cr->fault == FAULT_DROP) {
     log_line(s, r, 0, " (fault: dropped after commit)");
     return MHD_NO;
@@ -322,7 +323,7 @@ pk_window_sim *pk_window_sim_start(const pk_window_sim_opts *o, char **err) {
     {MHD_OPTION_END, 0, NULL},
   };
   s->daemon = MHD_start_daemon(MHD_USE_TLS | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-                                 MHD_USE_POLL | MHD_USE_ERROR_LOG,
+                                 MHD_USE_POLL | (o->quiet ? 0 : MHD_USE_ERROR_LOG),
                                0, NULL, NULL, on_request, s, MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
   if (!s->daemon) return fail(s, err, "cannot start the HTTPS daemon (port in use or bad TLS material)");
   const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
