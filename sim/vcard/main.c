@@ -13,6 +13,8 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -56,13 +58,19 @@ static int dial(const opts *o) {
       close(fd);
       fd = -1;
     }
+    int one = 1;
+    if (fd >= 0) setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   }
   freeaddrinfo(res);
   return fd;
 }
 
+/* vpcd writes the length and the payload separately, so its Nagle waits for our ACK of
+ * the length: ask for immediate ACKs (Linux resets TCP_QUICKACK, hence every read). */
 static int read_all(int fd, uint8_t *b, size_t n) {
   while (n) {
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
     ssize_t r = recv(fd, b, n, 0);
     if (r < 0 && errno == EINTR) continue;
     if (r <= 0) return -1;
@@ -72,15 +80,21 @@ static int read_all(int fd, uint8_t *b, size_t n) {
   return 0;
 }
 
+/* Length and payload in one write: split writes meet Nagle + delayed ACK (40 ms each). */
 static int send_msg(int fd, const uint8_t *b, size_t n) {
-  uint8_t hdr[2] = {(uint8_t)(n >> 8), (uint8_t)n};
-  if (n > 0xFFFF || send(fd, hdr, 2, MSG_NOSIGNAL) != 2) return -1;
-  while (n) {
-    ssize_t r = send(fd, b, n, MSG_NOSIGNAL);
+  static uint8_t buf[2 + 65535];
+  if (n > 0xFFFF) return -1;
+  buf[0] = (uint8_t)(n >> 8);
+  buf[1] = (uint8_t)n;
+  memcpy(buf + 2, b, n);
+  const uint8_t *p = buf;
+  size_t left = n + 2;
+  while (left) {
+    ssize_t r = send(fd, p, left, MSG_NOSIGNAL);
     if (r < 0 && errno == EINTR) continue;
     if (r <= 0) return -1;
-    b += r;
-    n -= (size_t)r;
+    p += r;
+    left -= (size_t)r;
   }
   return 0;
 }
