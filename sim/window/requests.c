@@ -266,7 +266,9 @@ enum MHD_Result sim_h_inquiry(pk_window_sim *s, sim_req *r) {
   unsigned h = 2166136261u;
   for (const char *p = ses.national_code; *p; p++) h = (h ^ (unsigned char)*p) * 16777619u;
   if (kind && !strcmp(kind, "report_card")) {
+    /* Without a student, the citizen's own report card (a student at the kiosk). */
     const char *stu = json_string_value(json_object_get(params, "student_national_code"));
+    if (!stu) stu = ses.national_code;
     if (!sim_national_code_valid(stu)) {
       json_decref(rows);
       return sim_problem(s, r, 422, "validation_failed", "کد ملی دانش‌آموز نامعتبر است.",

@@ -342,6 +342,52 @@ static void test_invalid_arguments_fail_through_callback(void **state) {
   assert_int_equal(c.res.err, PK_NET_CANCELLED);
 }
 
+/* Requests, tracking codes and receipts survive a restart of the window (SQLite file). */
+static void test_state_persists_across_restart(void **state) {
+  harness *h = *state;
+  h_stop(h);
+  char dir[] = "/tmp/pk-net-persist-XXXXXX", db[64];
+  assert_non_null(mkdtemp(dir));
+  snprintf(db, sizeof db, "%s/sim.db", dir);
+  pk_window_sim_opts o;
+  pk_window_sim_opts_defaults(&o);
+  o.db_path = db;
+  h_start(h, &o, true);
+  assert_int_equal(h_login_otp(h, "1234567891"), 2);
+  const char *fields = "{\"national_code\":\"1234567891\",\"mobile\":\"09121234567\",\"birth_date\":\"1365/04/12\"}";
+  char key[37], tc[32];
+  pk_net_new_idem_key(key);
+  ctx c = {0};
+  pk_net_submit(h->net, "tamin-0001", fields, key, on_rec, &c);
+  h_run_until(h, &c.done, 10000);
+  assert_int_equal(c.rec.st.err, PK_NET_OK);
+  snprintf(tc, sizeof tc, "%s", c.rec.tracking_code);
+  /* Restart: same file, new port, new client, new login. */
+  h_stop(h);
+  h_start(h, &o, true);
+  assert_int_equal(pk_window_sim_request_count(h->sim), 1);
+  c.done = false;
+  pk_net_track(h->net, tc, on_rs, &c);
+  h_run_until(h, &c.done, 10000);
+  assert_int_equal(c.rs.st.err, PK_NET_OK);
+  assert_string_equal(c.rs.tracking_code, tc);
+  assert_int_equal(h_login_otp(h, "0071234561"), 2);
+  c.done = false;
+  pk_net_submit(h->net, "tamin-0001", fields, key, on_rec, &c);
+  h_run_until(h, &c.done, 10000);
+  /* The key belongs to the earlier content; another citizen's content under it is refused. */
+  assert_int_equal(c.rec.st.err, PK_NET_VALIDATION);
+  assert_string_equal(c.rec.st.code, "idempotency_key_reused");
+  assert_int_equal(pk_window_sim_request_count(h->sim), 1);
+  char p[96];
+  snprintf(p, sizeof p, "%s-wal", db);
+  unlink(p);
+  snprintf(p, sizeof p, "%s-shm", db);
+  unlink(p);
+  unlink(db);
+  rmdir(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_catalog_sync_etag_and_search, setup, teardown),
@@ -349,6 +395,7 @@ int main(void) {
     cmocka_unit_test_setup_teardown(test_card_login, setup, teardown),
     cmocka_unit_test_setup_teardown(test_otp_wrong_code_and_resend_limit, setup, teardown),
     cmocka_unit_test_setup_teardown(test_invalid_arguments_fail_through_callback, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_state_persists_across_restart, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
