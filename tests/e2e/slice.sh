@@ -4,7 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 
 start_kiosk 80 24 --demo
-wait_for "$(visual 'خوش آمدید')"
+wait_for "$(visual "$HOME_TEXT")"
 assert_all_shaped
 ok "Persian home screen, shaped"
 
@@ -29,7 +29,7 @@ ok "PIN accepted, citizen's name from the card shown"
 
 start=$(now_ms)
 keys F5
-wait_for "$(visual 'خوش آمدید')" 1000
+wait_for "$(visual "$HOME_TEXT")" 1000
 elapsed=$(( $(now_ms) - start ))
 if screen | grep -qF -- "$(visual 'زهرا محمدی')"; then echo "FAIL: name still on screen after removal"; exit 1; fi
 ok "card removed: home screen in ${elapsed} ms, no trace of the citizen"

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Issue 6's citizen flows through the real binary, by keypad (digits, arrows, Enter,
+# Backspace) plus typed search words: in Persian and in English.
+source "$(dirname "$0")/lib.sh"
+
+login() {  # insert the demo card and type its PIN
+  keys F5
+  wait_for "$1"
+  keys 1 2 3 4 Enter
+  wait_for "$2" 10000
+}
+
+# --- Persian: Arabic letters in the search, a Jalali date in Persian digits ---
+start_kiosk 80 24 --demo
+wait_for "$(visual "$HOME_TEXT")"
+login "$(visual 'رمز کارت خود را وارد کنید')" "$(visual 'زهرا محمدی')"
+keys 1
+wait_for "$(visual 'جستجو:')"
+keys -l 'سوء پيشينه'                       # Arabic yeh (U+064A), as an Arabic layout types it
+wait_for "$(visual 'صدور گواهی عدم سوء پیشینه')"
+assert_all_shaped
+ok "search with Arabic yeh finds «صدور گواهی عدم سوء پیشینه»"
+keys Enter
+wait_for "$(visual 'هزینه:')"
+keys Enter                                   # start the form
+wait_for "$(visual 'کد ملی متقاضی:')"
+keys 0 0 7 1 2 3 4 5 6 0 Enter               # a wrong check digit first
+wait_for "$(visual 'این کد ملی درست نیست.')"
+keys BSpace 1 Enter
+keys -l '۰۹۱۲۱۲۳۴۵۶۷'
+keys Enter
+keys -l '۱۳۷۰/۰۵/۱۲'                        # the date in Persian digits
+keys Enter
+wait_for "$(visual 'لطفاً پیش از ارسال، درخواست خود را بررسی کنید.')"
+screen | grep -qF "۱۳۷۰/۰۵/۱۲" || { echo "FAIL: review does not show the Jalali date"; screen; exit 1; }
+ok "form filled: national code checked, Jalali date typed in Persian digits"
+keys Enter
+wait_for "$(visual 'درخواست شما ثبت شد.')" 15000
+code_line=$(screen | grep -F "$(visual 'کد رهگیری:')")
+echo "$code_line" | grep -qP '[\x{06F0}-\x{06F9}]{4}' || { echo "FAIL: no tracking code: $code_line"; exit 1; }
+assert_all_shaped
+ok "submitted; receipt screen shows the tracking code: $code_line"
+
+# Card removal in the middle of a form, then the next citizen sees nothing of this one.
+keys Enter
+wait_for "$(visual 'جستجوی خدمت')"
+keys 1
+keys -l 'کارت هوشمند'
+wait_for "$(visual 'صدور کارت هوشمند ملی')"
+keys Enter Enter
+wait_for "$(visual 'کد ملی متقاضی:')"
+keys 0 0 7 1 2
+start=$(now_ms)
+keys F5
+wait_for "$(visual "$HOME_TEXT")" 1000
+ok "card removed mid-form: home in $(( $(now_ms) - start )) ms"
+keys F6                                      # the next citizen's card
+login "$(visual 'رمز کارت خود را وارد کنید')" "$(visual 'رمز اشتباه است.')" # citizen2's PIN is 5678
+keys 5 6 7 8 Enter
+wait_for "$(visual 'رضا حسینی')" 10000
+for trace in "$(visual 'زهرا محمدی')" "00712" "۰۰۷۱۲"; do
+  if screen | grep -qF -- "$trace"; then echo "FAIL: previous citizen's data on screen: $trace"; exit 1; fi
+done
+ok "next citizen's session shows nothing of the previous one"
+stop_kiosk
+
+# --- English, keypad only after the search word ---
+start_kiosk 80 24 --demo --lang en
+wait_for "Welcome"
+login "Enter your card PIN" "Hello, Zahra Mohammadi"
+keys 1
+keys -l 'criminal record'
+wait_for "Issue of a clean criminal record certificate"
+keys Enter Enter
+wait_for "Applicant's national code"
+keys 0 0 7 1 2 3 4 5 6 1 Enter 0 9 1 2 1 2 3 4 5 6 7 Enter
+keys PPage                                   # the date picker starts on today
+keys PPage Enter
+wait_for "Please check your request"
+keys Enter
+wait_for "Your request was registered." 15000
+screen | grep -qE "Tracking code: +[0-9A-Z-]{6,}" || { echo "FAIL: no tracking code"; screen; exit 1; }
+ok "English: searched, filled with the date picker, submitted: $(screen | grep -oE 'Tracking code: +[0-9A-Z-]+')"
+summary
