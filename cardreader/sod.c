@@ -3,7 +3,11 @@
  * against the configured issuer CAs and CRL, and the hashes of EF.ID and EF.CERT. */
 #include "card_internal.h"
 
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <openssl/cms.h>
 #include <openssl/crypto.h>
@@ -54,8 +58,7 @@ static int sod_hash(const uint8_t *content, size_t n, uint16_t fid, pk_tlv *hash
   return -1;
 }
 
-static X509_STORE *trust_store(const pk_card_trust *trust) {
-  if (!trust || !trust->issuer_ca || !*trust->issuer_ca || !trust->crl || !*trust->crl) return NULL;
+static X509_STORE *trust_load(const pk_card_trust *trust) {
   X509_STORE *st = X509_STORE_new();
   if (!st) return NULL;
   X509_LOOKUP *lk = X509_STORE_add_lookup(st, X509_LOOKUP_file());
@@ -66,6 +69,40 @@ static X509_STORE *trust_store(const pk_card_trust *trust) {
     return NULL;
   }
   X509_STORE_set_flags(st, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_X509_STRICT);
+  return st;
+}
+
+/* The parsed CA bundle and CRL are kept between sessions and reloaded when either file
+ * changes (a new CRL is dropped in place), so a card read costs no PEM parsing. */
+static struct {
+  pthread_mutex_t mu;
+  char ca[PATH_MAX], crl[PATH_MAX];
+  struct timespec ca_m, crl_m;
+  X509_STORE *st;
+} cache = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static bool same_time(struct timespec a, struct timespec b) { return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec; }
+
+static X509_STORE *trust_store(const pk_card_trust *trust) {
+  if (!trust || !trust->issuer_ca || !*trust->issuer_ca || !trust->crl || !*trust->crl) return NULL;
+  struct stat a, b;
+  if (stat(trust->issuer_ca, &a) < 0 || stat(trust->crl, &b) < 0) {
+    pk_warn("card: cannot read issuer CA %s or CRL %s", trust->issuer_ca, trust->crl);
+    return NULL;
+  }
+  pthread_mutex_lock(&cache.mu);
+  if (!cache.st || strcmp(cache.ca, trust->issuer_ca) != 0 || strcmp(cache.crl, trust->crl) != 0 ||
+      !same_time(cache.ca_m, a.st_mtim) || !same_time(cache.crl_m, b.st_mtim)) {
+    X509_STORE_free(cache.st);
+    cache.st = trust_load(trust);
+    snprintf(cache.ca, sizeof cache.ca, "%s", trust->issuer_ca);
+    snprintf(cache.crl, sizeof cache.crl, "%s", trust->crl);
+    cache.ca_m = a.st_mtim;
+    cache.crl_m = b.st_mtim;
+  }
+  X509_STORE *st = cache.st;
+  if (st && X509_STORE_up_ref(st) != 1) st = NULL;
+  pthread_mutex_unlock(&cache.mu);
   return st;
 }
 
