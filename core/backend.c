@@ -84,6 +84,7 @@ static void release_card(pk_backend *be) {
 
 void pk_backend_free(pk_backend *be) {
   if (!be) return;
+  be->app = NULL; /* the app is gone: completions still queued are dropped, not delivered */
   pk_net_cancel(be->inflight);
   pk_worker_free(be->worker); /* joins: no job touches the card after this */
   pk_loop_run_once(be->loop, 0); /* deliver completions already posted, so they are freed */

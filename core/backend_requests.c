@@ -22,6 +22,7 @@ typedef struct {
 static req_ctx *ctx_new(pk_backend *be, pk_app *app, unsigned gen) {
   req_ctx *c = calloc(1, sizeof *c);
   if (c) *c = (req_ctx){.be = be, .app = app, .gen = gen};
+  be->app = app;
   return c;
 }
 
@@ -48,9 +49,12 @@ static bool failed(const pk_net_result *r, pk_app_failure *f) {
   return true;
 }
 
+/* The app may be gone (shutdown) or on another citizen (generation). */
+static bool current(const req_ctx *c) { return c->be->app && pk_app_generation(c->be->app) == c->gen; }
+
 static bool settle(req_ctx *c, const pk_net_result *r) {
   c->be->inflight = NULL;
-  return r->err != PK_NET_CANCELLED && pk_app_generation(c->app) == c->gen;
+  return r->err != PK_NET_CANCELLED && current(c);
 }
 
 static void submit_done(const pk_net_receipt *r, void *ud) {
@@ -175,7 +179,7 @@ static void print_run(void *p) {
 
 static void print_done(void *p) {
   req_ctx *c = p;
-  if (pk_app_generation(c->app) == c->gen) {
+  if (current(c)) {
     pk_app_failure f = {.msgid = N_("The receipt could not be printed. Press 1 to try again, or ask the clerk.")};
     if (c->rc != 0) pk_warn("print failed: %s", c->jws_err);
     pk_app_print_done(c->app, c->gen, c->rc == 0 ? NULL : &f);

@@ -1,5 +1,6 @@
 /* Persian alphabetical order with ICU's "fa" collator (پ after ب, چ after ج, ژ after ز,
  * گ after ک), one collator per thread because ICU collators are not thread-safe. */
+#include "internal.h"
 #include "pishkhan/i18n.h"
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@ static UCollator *collator(void) {
   UErrorCode e = U_ZERO_ERROR;
   g_coll = ucol_open("fa", &e);
   if (U_FAILURE(e)) g_coll = NULL;
+  else pk_i18n_thread_cached();
   return g_coll;
 }
 
@@ -32,4 +34,10 @@ static int cmp(const void *x, const void *y) {
 
 void pk_sort_fa(const char **v, size_t n) {
   if (v && n > 1) qsort(v, n, sizeof *v, cmp);
+}
+
+/* The calling thread's collator; other threads' collators go with their threads. */
+void pk_collate_release(void) {
+  if (g_coll) ucol_close(g_coll);
+  g_coll = NULL;
 }

@@ -30,4 +30,10 @@ int pk__width16(const UChar *s, int32_t n);
 /* Layout with an explicit RTL flag (the core of pk_visual). */
 char *pk__visual16(const UChar *s, int32_t n, int width, bool rtl);
 bool pk__lang_rtl(void);
+/* Per-thread ICU caches: register on creation, released at thread exit or shutdown. */
+void pk_i18n_thread_cached(void);
+void pk_i18n_thread_release(void);
+void pk_jalali_release(void);
+void pk_collate_release(void);
+
 #endif

@@ -1,6 +1,7 @@
 /* Jalali <-> Gregorian through ICU's Persian calendar (UTC, non-lenient so that ICU
  * itself rejects 31 Mehr or 30 Esfand of a common year). ICU 72's leap years agree with
  * the official calendar for 1300-1500 AP: tests/i18n/data/jalali_1300_1500.txt proves it. */
+#include "internal.h"
 #include "pishkhan/i18n.h"
 #include <time.h>
 #include <unicode/ucal.h>
@@ -11,6 +12,13 @@
 /* One calendar of each kind per thread; ICU calendars are not thread-safe. */
 static _Thread_local UCalendar *g_cal[2];
 
+void pk_jalali_release(void) {
+  for (int i = 0; i < 2; i++) {
+    if (g_cal[i]) ucal_close(g_cal[i]);
+    g_cal[i] = NULL;
+  }
+}
+
 static UCalendar *calendar(bool persian) {
   UCalendar **c = &g_cal[persian];
   if (*c) return *c;
@@ -19,6 +27,7 @@ static UCalendar *calendar(bool persian) {
   *c = ucal_open(utc, -1, persian ? "fa_IR@calendar=persian" : "en_US@calendar=gregorian",
                  UCAL_DEFAULT, &e);
   if (U_FAILURE(e)) { *c = NULL; return NULL; }
+  pk_i18n_thread_cached();
   ucal_setAttribute(*c, UCAL_LENIENT, 0);
   if (!persian) ucal_setGregorianChange(*c, -8.64e15, &e); /* proleptic Gregorian */
   return *c;

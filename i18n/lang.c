@@ -9,7 +9,9 @@
 #include <libintl.h>
 #include <locale.h>
 #include <stdatomic.h>
+#include <pthread.h>
 #include <stdlib.h>
+#include <unicode/uclean.h>
 #include <string.h>
 
 #define PK_DOMAIN "pishkhan"
@@ -61,4 +63,29 @@ const char *pk_tr(const char *msgid) {
 const char *pk_trn(const char *msgid, const char *msgid_plural, unsigned long n) {
   if (!msgid || !*msgid) return "";
   return dngettext(PK_DOMAIN, msgid, msgid_plural, n);
+}
+
+/* At exit: ICU keeps caches (collation data, converters) until u_cleanup, which leak
+ * checkers would report. No other thread may use ICU after this. */
+void pk_i18n_shutdown(void) {
+  pk_i18n_thread_release();
+  u_cleanup();
+}
+
+/* ICU objects cached per thread (calendars, collator) are closed when their thread
+ * ends, through a key destructor, so worker threads leave nothing behind. */
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+
+void pk_i18n_thread_release(void) {
+  pk_jalali_release();
+  pk_collate_release();
+}
+
+static void release_at_exit(void *unused) { pk_i18n_thread_release(); }
+static void make_key(void) { pthread_key_create(&cache_key, release_at_exit); }
+
+void pk_i18n_thread_cached(void) {
+  pthread_once(&cache_once, make_key);
+  pthread_setspecific(cache_key, (void *)1);
 }

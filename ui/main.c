@@ -78,7 +78,12 @@ int main(int argc, char **argv) {
   if (!setlocale(LC_ALL, "") || !strstr(setlocale(LC_CTYPE, NULL), "UTF-8")) setlocale(LC_ALL, "C.UTF-8");
   pk_i18n_init(NULL);
   if (argc >= 2 && !strcmp(argv[1], "receipt")) {
-    if (argc >= 3 && !strcmp(argv[2], "verify")) return pk_receipt_verify_cli(argc - 2, argv + 2);
+    if (argc >= 3 && !strcmp(argv[2], "verify")) {
+      int rc = pk_receipt_verify_cli(argc - 2, argv + 2);
+      pk_receipt_shutdown();
+      pk_i18n_shutdown();
+      return rc;
+    }
     fprintf(stderr, "Usage: pishkhan receipt verify [--jwks FILE] (TOKEN | FILE.png | FILE.pdf)\n");
     return 2;
   }
@@ -96,5 +101,7 @@ int main(int argc, char **argv) {
   r = ui_run(&cfg, &opts);
   pk_log_close();
   pk_config_free(&cfg);
+  pk_receipt_shutdown();
+  pk_i18n_shutdown();
   return r;
 }

@@ -170,6 +170,7 @@ static int start_sources(ui_runtime *rt, char **err) {
 }
 
 static void stop_sources(ui_runtime *rt) {
+  if (rt->loop) pk_loop_on_event(rt->loop, NULL, NULL); /* events still queued find no app */
   pk_app_free(rt->app);
   pk_backend_free(rt->be);
   pk_net_free(rt->net);

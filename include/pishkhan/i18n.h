@@ -15,6 +15,8 @@ typedef enum { PK_LANG_FA = 0, PK_LANG_EN = 1 } pk_lang;
 /* Binds the catalogs. localedir NULL: pk_i18n_localedir(). Call after setlocale(LC_ALL, "").
  * Works without any fa_IR locale installed (see i18n/lang.c for how). */
 void pk_i18n_init(const char *localedir);
+/* At exit, after the last use of any pk_ text function: releases ICU's caches. */
+void pk_i18n_shutdown(void);
 /* Switches the UI language at runtime (kiosk button); affects pk_tr, pk_visual, digits. */
 void pk_i18n_set_lang(pk_lang lang);
 pk_lang pk_i18n_lang(void);

@@ -36,6 +36,10 @@ ok "card removed: home screen in ${elapsed} ms, no trace of the citizen"
 
 keys F10
 for _ in $(seq 1 50); do [ -f "$WORK/exit" ] && break; sleep 0.1; done
-grep -q 'EXITED:0' "$WORK/exit" || { echo "FAIL: did not exit cleanly: $(cat "$WORK/exit" 2>/dev/null)"; exit 1; }
+grep -q 'EXITED:0' "$WORK/exit" || {
+  echo "FAIL: did not exit cleanly: $(cat "$WORK/exit" 2>/dev/null)"
+  tail -60 "$WORK/stderr.log"
+  exit 1
+}
 ok "F10 quits with status 0"
 summary
