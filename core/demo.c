@@ -89,6 +89,13 @@ pk_demo *pk_demo_start(pk_loop *loop, pk_config *cfg, const char *pki_root, char
     return NULL;
   }
   snprintf(cfg->data_dir, sizeof cfg->data_dir, "%s", d->data_dir);
+  /* With no printer configured, the demo "prints" PNG receipts that any phone can scan. */
+  if (!strcmp(cfg->printer, "none")) {
+    snprintf(cfg->printer, sizeof cfg->printer, "png");
+    snprintf(cfg->printer_dest, sizeof cfg->printer_dest, "%s", PK_DEMO_RECEIPTS);
+    mkdir(PK_DEMO_RECEIPTS, 0755);
+  }
+  if (!cfg->office[0]) snprintf(cfg->office, sizeof cfg->office, "دفتر پیشخوان دولت (نمایشی)");
   /* The kiosk id is bound to the client certificate (mTLS): the test PKI names it. */
   snprintf(cfg->kiosk_id, sizeof cfg->kiosk_id, "kiosk-test-01");
   pk_info("demo: window simulator on port %d", pk_window_sim_port(d->sim));

@@ -52,9 +52,17 @@ static int kid_ok(const char *kid) {
 
 int pk_receipt_sign(const pk_receipt *r, const char *key_pem_path, const char *kid, char **jws_out) {
   *jws_out = NULL;
-  if (!r || !kid_ok(kid) || !r->tracking_code[0] || !r->service_id[0] || !r->kiosk_id[0]) return -PK_RECEIPT_EINVAL;
   EVP_PKEY *key = rc_load_private_pem(key_pem_path);
   if (!key) return -PK_RECEIPT_EKEY;
+  int rc = pk_receipt_sign_key(r, key, kid, jws_out);
+  EVP_PKEY_free(key);
+  return rc;
+}
+
+int pk_receipt_sign_key(const pk_receipt *r, struct evp_pkey_st *key, const char *kid, char **jws_out) {
+  *jws_out = NULL;
+  if (!r || !key || !kid_ok(kid) || !r->tracking_code[0] || !r->service_id[0] || !r->kiosk_id[0])
+    return -PK_RECEIPT_EINVAL;
   int rc = -PK_RECEIPT_ENOMEM;
   char *h = header_b64(kid), *claims = NULL, *p = NULL, *sig = NULL, *out = NULL;
   if (!h) goto done;
@@ -80,7 +88,6 @@ int pk_receipt_sign(const pk_receipt *r, const char *key_pem_path, const char *k
   *jws_out = out, out = NULL;
   rc = 0;
 done:
-  EVP_PKEY_free(key);
   free(h), free(claims), free(p), free(sig), free(out);
   return rc;
 }

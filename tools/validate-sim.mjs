@@ -136,11 +136,11 @@ async function main() {
   const keyset = jose.createLocalJWKSet(jwks);
   const { payload, protectedHeader } = await jose.compactVerify(sub.json.receipt, keyset);
   const claims = JSON.parse(new TextDecoder().decode(payload));
-  if (protectedHeader.alg !== 'ES256' || claims.tracking_code !== sub.json.tracking_code) {
+  if (protectedHeader.alg !== 'ES256' || claims.tc !== sub.json.tracking_code) {
     failed++; console.error('FAIL receipt claims', protectedHeader, claims);
   }
   const thumb = await jose.calculateJwkThumbprint(jwks.keys[0]);
-  if (thumb !== jwks.keys[0].kid) { failed++; console.error('FAIL kid is not the RFC 7638 thumbprint'); }
+  if (jwks.keys[0].kid !== 'w-' + thumb.slice(0, 8)) { failed++; console.error('FAIL kid is not "w-" + the RFC 7638 thumbprint\'s first 8 characters'); }
   checked++;
 
   // Faults and logout.

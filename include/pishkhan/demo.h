@@ -10,6 +10,8 @@
 typedef struct pk_demo pk_demo;
 
 #define PK_DEMO_READER "Pishkhan Demo Reader 00 00"
+/* Where the demo's receipts are printed (as PNG) unless the config names a printer. */
+#define PK_DEMO_RECEIPTS "/tmp/pishkhan-demo-receipts"
 
 /* Points cfg at the simulator and the test PKI (url, CA bundle, client certificate,
  * card trust, JWKS, data_dir). pki_root: the build's pki/ folder. */

@@ -59,6 +59,9 @@ const char *pk_receipt_signer_name(pk_receipt_signer s); /* "window" | "device" 
  * shortened (office dropped, then agency and title cut with "…") so the token fits
  * PK_RECEIPT_QR_MAX_BYTES. *jws_out is malloc'd. Returns 0 or -PK_RECEIPT_E*. */
 int pk_receipt_sign(const pk_receipt *r, const char *key_pem_path, const char *kid, char **jws_out);
+/* The same with a key already loaded (an OpenSSL EVP_PKEY, EC P-256): the simulator's window key. */
+struct evp_pkey_st;
+int pk_receipt_sign_key(const pk_receipt *r, struct evp_pkey_st *key, const char *kid, char **jws_out);
 /* Same, as the kiosk's own device key, for receipts of requests queued offline:
  * forces signer = device and status = queued. */
 int pk_receipt_sign_device(const pk_receipt *r, const char *device_key_pem_path, const char *kid,

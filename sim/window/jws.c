@@ -96,7 +96,12 @@ int sim_jws_init(pk_window_sim *s, const char *key_path, char **err) {
   unsigned char md[32];
   unsigned int ml;
   EVP_Digest(thumb_in, strlen(thumb_in), md, &ml, EVP_sha256(), NULL);
-  char *kid = sim_b64url(md, 32);
+  /* A short key id ("w-" + 8 characters of the RFC 7638 thumbprint), like the kiosk's
+   * device key: every byte of the receipt token counts against the QR's size. */
+  char *thumb = sim_b64url(md, 32);
+  char kid[16];
+  snprintf(kid, sizeof kid, "w-%.8s", thumb ? thumb : "");
+  free(thumb);
   snprintf(s->receipt_kid, sizeof s->receipt_kid, "%s", kid);
   json_t *jwks = json_pack("{s:[{s:s, s:s, s:s, s:s, s:s, s:s, s:s}]}", "keys", "kty", "EC", "crv", "P-256", "x", xs,
                            "y", ys, "kid", kid, "use", "sig", "alg", "ES256");
@@ -104,7 +109,6 @@ int sim_jws_init(pk_window_sim *s, const char *key_path, char **err) {
   json_decref(jwks);
   free(xs);
   free(ys);
-  free(kid);
   return s->jwks ? 0 : -1;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "pishkhan/receipt.h"
 #include "sim_internal.h"
 
 static int valid_key(const char *k) {
@@ -25,11 +26,6 @@ static void sha256_hex(const char *data, size_t len, char out[65]) {
   unsigned int ml = 0;
   EVP_Digest(data, len, md, &ml, EVP_sha256(), NULL);
   for (int i = 0; i < 32; i++) snprintf(out + 2 * i, 3, "%02x", md[i]);
-}
-
-static void mask(const char *nc, char out[16]) {
-  size_t n = strlen(nc);
-  snprintf(out, 16, "******%s", n >= 4 ? nc + n - 4 : "");
 }
 
 static const char *agency_fa(const char *id) {
@@ -111,17 +107,18 @@ enum MHD_Result sim_h_submit(pk_window_sim *s, sim_req *r) {
     RAND_bytes((unsigned char *)&v, sizeof v);
     snprintf(tc, sizeof tc, "14%014llu", (unsigned long long)(v % 100000000000000ull));
     long long now = time(NULL);
-    char m[16];
-    mask(ses.national_code, m);
     const char *agency = json_string_value(json_object_get(svc, "agency_id"));
-    json_t *claims = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "iss", "national-window-sim",
-                               "typ", "pishkhan-receipt/v1", "tracking_code", tc, "service_id", sid, "service_title_fa",
-                               json_string_value(json_object_get(svc, "title_fa")), "agency_fa", agency_fa(agency),
-                               "national_code_masked", m, "submitted_at", (json_int_t)now, "iat", (json_int_t)now,
-                               "fee_rials", json_integer_value(json_object_get(svc, "fee_rials")));
-    json_object_set_new(claims, "kiosk_id", json_string(r->kiosk_id));
-    char *jws = sim_jws_sign(s, claims);
-    json_decref(claims);
+    /* The window's receipt is the kiosk's receipt format (receipt/), signed with the window's key. */
+    pk_receipt rc = {.issued_at = now, .status = PK_RECEIPT_SUBMITTED, .signer = PK_SIGNER_WINDOW};
+    snprintf(rc.tracking_code, sizeof rc.tracking_code, "%s", tc);
+    snprintf(rc.service_id, sizeof rc.service_id, "%s", sid);
+    snprintf(rc.service_title, sizeof rc.service_title, "%s", json_string_value(json_object_get(svc, "title_fa")));
+    snprintf(rc.agency, sizeof rc.agency, "%s", agency_fa(agency));
+    snprintf(rc.kiosk_id, sizeof rc.kiosk_id, "%s", r->kiosk_id[0] ? r->kiosk_id : "unknown");
+    rc.amount_rials = json_integer_value(json_object_get(svc, "fee_rials"));
+    pk_receipt_set_national_code(&rc, ses.national_code);
+    char *jws = NULL;
+    if (pk_receipt_sign_key(&rc, s->receipt_key, s->receipt_kid, &jws) != 0) jws = NULL;
     json_t *resp = json_pack("{s:s, s:s, s:s, s:I, s:s}", "tracking_code", tc, "service_id", sid, "status",
                              "received", "submitted_at", (json_int_t)now, "receipt", jws ? jws : "");
     free(jws);

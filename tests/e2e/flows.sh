@@ -11,7 +11,9 @@ login() {  # insert the demo card and type its PIN
 }
 
 # --- Persian: Arabic letters in the search, a Jalali date in Persian digits ---
-start_kiosk 80 24 --demo
+mkdir -p "$WORK/receipts"
+printf '[receipt]\nprinter = png\nprinter_dest = %s\npaper_mm = 80\n' "$WORK/receipts" > "$WORK/pishkhan.conf"
+start_kiosk 80 24 --demo --config "$WORK/pishkhan.conf"
 wait_for "$(visual "$HOME_TEXT")"
 login "$(visual 'رمز کارت خود را وارد کنید')" "$(visual 'زهرا محمدی')"
 keys 1
@@ -40,6 +42,19 @@ code_line=$(screen | grep -F "$(visual 'کد رهگیری:')")
 echo "$code_line" | grep -qP '[\x{06F0}-\x{06F9}]{4}' || { echo "FAIL: no tracking code: $code_line"; exit 1; }
 assert_all_shaped
 ok "submitted; receipt screen shows the tracking code: $code_line"
+
+keys 1                                       # print
+wait_for "$(visual 'چاپ شد. لطفاً رسید خود را بردارید.')" 10000
+png=$(ls "$WORK"/receipts/*.png | head -1)
+token=$(zbarimg --raw -q "$png")
+[ -n "$token" ] || { echo "FAIL: the printed receipt's QR does not decode"; exit 1; }
+"$PK_BIN" receipt verify --jwks "$PK_BINARY_DIR/pki/window/jwks.json" "$png" > "$WORK/verify.txt" \
+  || { echo "FAIL: the printed receipt does not verify"; cat "$WORK/verify.txt"; exit 1; }
+forged="${token%?}$( [ "${token: -1}" = A ] && echo B || echo A )"
+if "$PK_BIN" receipt verify --jwks "$PK_BINARY_DIR/pki/window/jwks.json" "$forged" > /dev/null 2>&1; then
+  echo "FAIL: a forged receipt verifies"; exit 1
+fi
+ok "printed receipt: its QR decodes with zbarimg, verifies offline, a forged one does not"
 
 # Card removal in the middle of a form, then the next citizen sees nothing of this one.
 keys Enter
