@@ -130,17 +130,10 @@ static int on_entry(void *user, const char *section, const char *name, const cha
   return r == 0;
 }
 
-int pk_config_load(pk_config *c, const char *path, char *err, size_t errsz) {
-  char dummy[1];
-  if (!err || errsz == 0) {
-    err = dummy;
-    errsz = sizeof dummy;
-  }
-  err[0] = '\0';
-  load_ctx ctx = {c, err, errsz};
-  int r = ini_parse(path, on_entry, &ctx);
-  if (r == -1) {
-    snprintf(err, errsz, "cannot open config file %s", path);
+/* r: inih's answer (0, -1 cannot open, -2 no memory, else the first bad line). */
+static int finish(int r, const char *what, char *err, size_t errsz) {
+  if (r == -1 || r == -2) {
+    snprintf(err, errsz, r == -1 ? "cannot open config file %s" : "out of memory reading %s", what);
     return -1;
   }
   if (r != 0) {
@@ -150,6 +143,22 @@ int pk_config_load(pk_config *c, const char *path, char *err, size_t errsz) {
     return -1;
   }
   return 0;
+}
+
+int pk_config_load(pk_config *c, const char *path, char *err, size_t errsz) {
+  char dummy[1];
+  if (!err || errsz == 0) err = dummy, errsz = sizeof dummy;
+  err[0] = '\0';
+  load_ctx ctx = {c, err, errsz};
+  return finish(ini_parse(path, on_entry, &ctx), path, err, errsz);
+}
+
+int pk_config_load_string(pk_config *c, const char *text, char *err, size_t errsz) {
+  char dummy[1];
+  if (!err || errsz == 0) err = dummy, errsz = sizeof dummy;
+  err[0] = '\0';
+  load_ctx ctx = {c, err, errsz};
+  return finish(ini_parse_string(text, on_entry, &ctx), "config text", err, errsz);
 }
 
 const char *pk_config_get(const pk_config *c, const char *section, const char *key) {

@@ -57,6 +57,8 @@ typedef struct pk_config {
 void pk_config_defaults(pk_config *cfg);
 /* Returns 0, or -1 with a message (English msgid + line) in err. */
 int pk_config_load(pk_config *cfg, const char *path, char *err, size_t errsz);
+/* The same from text in memory (tests, fuzzing). */
+int pk_config_load_string(pk_config *cfg, const char *text, char *err, size_t errsz);
 /* Value of an unknown key, or NULL. */
 const char *pk_config_get(const pk_config *cfg, const char *section, const char *key);
 void pk_config_free(pk_config *cfg);

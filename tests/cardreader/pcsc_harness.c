@@ -115,7 +115,7 @@ bool h_card_present(int timeout_ms, bool want) {
   return ok;
 }
 
-int h_vcard_start(harness *h, const char *persona, bool wait, ...) {
+int h_vcard_start(harness *h, const char *persona, int wait, ...) {
   char *argv[24];
   int n = 0;
   argv[n++] = PK_BINARY_DIR "/bin/pishkhan-vcard";

@@ -23,7 +23,7 @@ int h_pcscd_start(harness *h);    /* returns 0 once the reader is listed */
 void h_pcscd_stop(harness *h);
 /* Starts pishkhan-vcard with persona and extra args (NULL-terminated); waits until
  * the card is present in the reader when wait is true. */
-int h_vcard_start(harness *h, const char *persona, bool wait, ...);
+int h_vcard_start(harness *h, const char *persona, int wait, ...);
 void h_vcard_stop(harness *h);
 void h_vcard_control(harness *h, const char *line); /* "remove", "insert", ... */
 bool h_card_present(int timeout_ms, bool want);
