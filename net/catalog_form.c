@@ -1,6 +1,7 @@
 /* A service's form, parsed from its stored (already validated and sanitized) schema the
  * first time the service is opened, then cached until the next sync. */
 #include <jansson.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +39,18 @@ static int parse_field(pk_catalog *c, json_t *f, pk_form_field *out) {
   return out->name && out->label_fa && out->label_en && out->hint_fa && out->hint_en ? 0 : -1;
 }
 
+/* Forms are read from the store when a citizen opens one: keeping 5,000 forms' JSON in
+ * memory would cost a kiosk several megabytes for the few it ever shows. */
+static json_t *load_form(pk_catalog *c, const char *id) {
+  sqlite3_stmt *st;
+  json_t *j = NULL;
+  if (sqlite3_prepare_v2(c->db, "SELECT form FROM services WHERE id=?", -1, &st, NULL) != SQLITE_OK) return NULL;
+  sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) == SQLITE_ROW) j = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
+  sqlite3_finalize(st);
+  return j;
+}
+
 const pk_form_field *pk_catalog_form(pk_catalog *c, const pk_service *svc, size_t *n) {
   *n = 0;
   if (!c || !svc || svc < c->services || svc >= c->services + c->nservices) return NULL;
@@ -45,7 +58,7 @@ const pk_form_field *pk_catalog_form(pk_catalog *c, const pk_service *svc, size_
   pk_form_cache *fc = &c->forms[i];
   if (!fc->parsed) {
     fc->parsed = true;
-    json_t *j = json_loads(c->forms_json[i], 0, NULL);
+    json_t *j = load_form(c, svc->id);
     json_t *fields = json_object_get(j, "fields");
     size_t m = json_array_size(fields);
     fc->fields = m ? calloc(m, sizeof *fc->fields) : NULL;

@@ -22,7 +22,6 @@ struct pk_catalog {
   size_t *agency_first;     /* index of each agency's first service */
   pk_service *services;     /* grouped by agency (agency order), sorted by Persian title */
   size_t nservices;
-  char **forms_json;        /* per service */
   pk_form_cache *forms;     /* per service, parsed on demand */
   char **keys;              /* folded "title_fa\ntitle_en" per service */
   size_t *by_id;            /* service indices sorted by id */

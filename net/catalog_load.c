@@ -14,14 +14,12 @@ void pk_catalog_unload(pk_catalog *c) {
   free(c->agencies);
   free(c->agency_first);
   free(c->services);
-  free(c->forms_json);
   free(c->keys);
   free(c->by_id);
   pk_net_pool_free(&c->pool);
   c->agencies = NULL;
   c->agency_first = NULL;
   c->services = NULL;
-  c->forms_json = NULL;
   c->forms = NULL;
   c->keys = NULL;
   c->by_id = NULL;
@@ -77,7 +75,6 @@ static int load_agencies(pk_catalog *c) {
 typedef struct {
   pk_service s;
   size_t agency;
-  char *form;
 } svc_row;
 
 static int cmp_svc(const void *a, const void *b) {
@@ -119,7 +116,7 @@ static int load_services(pk_catalog *c) {
   svc_row *rows = calloc(n ? n : 1, sizeof *rows);
   if (!rows) return -1;
   if (sqlite3_prepare_v2(c->db, "SELECT id,agency_id,title_fa,title_en,desc_fa,desc_en,auth_level,smart,proactive,"
-                                "offline_capable,channels,fee,documents,form FROM services", -1, &st, NULL) != SQLITE_OK) {
+                                "offline_capable,channels,fee,documents FROM services", -1, &st, NULL) != SQLITE_OK) {
     free(rows);
     return -1;
   }
@@ -142,8 +139,7 @@ static int load_services(pk_catalog *c) {
     r->s.channels = (unsigned)sqlite3_column_int(st, 10);
     r->s.fee_rials = sqlite3_column_int64(st, 11);
     r->s.documents_fa = documents(c, (const char *)sqlite3_column_text(st, 12), &r->s.ndocuments);
-    r->form = (char *)keep(c, sqlite3_column_text(st, 13));
-    if (!r->s.id || !r->s.title_fa || !r->s.title_en || !r->s.desc_fa || !r->s.desc_en || !r->form ||
+    if (!r->s.id || !r->s.title_fa || !r->s.title_en || !r->s.desc_fa || !r->s.desc_en ||
         !r->s.documents_fa) {
       rc = -1;
       break;
@@ -153,17 +149,15 @@ static int load_services(pk_catalog *c) {
   sqlite3_finalize(st);
   if (rc == 0) qsort(rows, m, sizeof *rows, cmp_svc);
   c->services = calloc(m ? m : 1, sizeof *c->services);
-  c->forms_json = calloc(m ? m : 1, sizeof *c->forms_json);
   c->forms = calloc(m ? m : 1, sizeof *c->forms);
   c->keys = calloc(m ? m : 1, sizeof *c->keys);
   c->by_id = calloc(m ? m : 1, sizeof *c->by_id);
-  if (rc || !c->services || !c->forms_json || !c->forms || !c->keys || !c->by_id) {
+  if (rc || !c->services || !c->forms || !c->keys || !c->by_id) {
     free(rows);
     return -1;
   }
   for (size_t i = 0; i < m; i++) {
     c->services[i] = rows[i].s;
-    c->forms_json[i] = rows[i].form;
     c->by_id[i] = i;
     pk_agency *a = &c->agencies[rows[i].agency];
     if (a->nservices++ == 0) c->agency_first[rows[i].agency] = i;

@@ -12,6 +12,8 @@
 
 static const char *schema =
   "PRAGMA journal_mode=WAL;"
+  /* A kiosk reads the store once at start and by id afterwards: a small page cache will do. */
+  "PRAGMA cache_size=-256;"
   "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
   "CREATE TABLE IF NOT EXISTS agencies(id TEXT PRIMARY KEY, name_fa TEXT NOT NULL, name_en TEXT NOT NULL);"
   "CREATE TABLE IF NOT EXISTS services(id TEXT PRIMARY KEY, agency_id TEXT NOT NULL, title_fa TEXT NOT NULL,"

@@ -124,6 +124,8 @@ static void on_tick(pk_loop *loop, unsigned id, void *ud) {
 /* Redraw after every turn of the loop in which anything changed. */
 static void run_loop(ui_runtime *rt) {
   render(rt);
+  /* For bench/ui: how long a kiosk takes from exec to its first frame. */
+  if (getenv("PK_EXIT_AFTER_FIRST_FRAME")) return;
   while (!pk_loop_stopped(rt->loop)) {
     pk_loop_run_once(rt->loop, 1000);
     if (pk_app_take_dirty(rt->app) || rt->redraw) render(rt);
