@@ -3,7 +3,6 @@
  * carries the app generation it was asked for, so a wiped session ignores late answers. */
 #include "pishkhan/backend.h"
 
-#include <openssl/evp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -217,28 +216,11 @@ static void sign_done(void *p) {
                                      session_done, j);
 }
 
-/* base64url (no padding) -> bytes, through OpenSSL's decoder. */
-static int b64url_decode(const char *in, uint8_t *out, size_t cap, size_t *outlen) {
-  char buf[128];
-  size_t n = strlen(in);
-  if (n + 3 >= sizeof buf) return -1;
-  for (size_t i = 0; i < n; i++) buf[i] = in[i] == '-' ? '+' : in[i] == '_' ? '/' : in[i];
-  size_t pad = (4 - n % 4) % 4;
-  memset(buf + n, '=', pad);
-  buf[n + pad] = 0;
-  uint8_t tmp[96];
-  int len = EVP_DecodeBlock(tmp, (const unsigned char *)buf, (int)(n + pad));
-  if (len < 0 || (size_t)len - pad > cap) return -1;
-  *outlen = (size_t)len - pad;
-  memcpy(out, tmp, *outlen);
-  return 0;
-}
-
 static void challenge_done(const pk_net_challenge *c, void *ud) {
   card_job *j = ud;
   j->be->inflight = NULL;
   if (c->st.err != PK_NET_OK || !job_current(j) ||
-      b64url_decode(c->nonce, j->nonce, sizeof j->nonce, &j->nonce_len) != 0) {
+      pk_net_nonce_decode(c->nonce, j->nonce, sizeof j->nonce, &j->nonce_len) != 0) {
     if (c->st.err != PK_NET_CANCELLED)
       pk_warn("card login: no usable challenge (%s %s, HTTP %d)", pk_net_error_name(c->st.err), c->st.code,
               c->st.http_status);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "net_internal.h"
+#include "pishkhan/card.h"
 #include "pishkhan/catalog.h"
 #include "pishkhan/secret.h"
 
@@ -49,9 +50,9 @@ static bool ok_id(const char *s, size_t min, size_t max, const char *allowed) {
 
 #define IDCH "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."
 
-int pk_net_card_tbs(const char *kiosk_id, const char *nonce_b64url, uint8_t *out, size_t outsz) {
-  size_t kl = kiosk_id ? strlen(kiosk_id) : 0, n = nonce_b64url ? strlen(nonce_b64url) : 0;
-  if (kl < 1 || kl > 64 || n < 16 || n > 90) return -1;
+int pk_net_nonce_decode(const char *nonce_b64url, uint8_t *out, size_t cap, size_t *len) {
+  size_t n = nonce_b64url ? strlen(nonce_b64url) : 0;
+  if (n < 16 || n > 90) return -1;
   char buf[96];
   for (size_t i = 0; i < n; i++) {
     char c = nonce_b64url[i];
@@ -62,19 +63,22 @@ int pk_net_card_tbs(const char *kiosk_id, const char *nonce_b64url, uint8_t *out
   if (pad == 3) return -1;
   memset(buf + n, '=', pad);
   unsigned char raw[72];
-  int len = EVP_DecodeBlock(raw, (unsigned char *)buf, (int)(n + pad));
-  if (len < 0) return -1;
-  size_t nl = (size_t)len - pad;
-  if (nl < 16 || nl > 64 || outsz < 4 + nl + kl) return -1;
-  size_t o = 0;
-  out[o++] = 0x80;
-  out[o++] = (uint8_t)nl;
-  memcpy(out + o, raw, nl);
-  o += nl;
-  out[o++] = 0x81;
-  out[o++] = (uint8_t)kl;
-  memcpy(out + o, kiosk_id, kl);
-  return (int)(o + kl);
+  int l = EVP_DecodeBlock(raw, (unsigned char *)buf, (int)(n + pad));
+  if (l < 0) return -1;
+  size_t nl = (size_t)l - pad;
+  if (nl < 16 || nl > 64 || nl > cap) return -1;
+  memcpy(out, raw, nl);
+  *len = nl;
+  return 0;
+}
+
+/* The bytes the card signs are the card profile's: one definition (pk_card_challenge_tbs). */
+int pk_net_card_tbs(const char *kiosk_id, const char *nonce_b64url, uint8_t *out, size_t outsz) {
+  uint8_t nonce[64];
+  size_t nl;
+  if (!kiosk_id || pk_net_nonce_decode(nonce_b64url, nonce, sizeof nonce, &nl) != 0) return -1;
+  size_t tl = pk_card_challenge_tbs(nonce, nl, kiosk_id, out, outsz);
+  return tl ? (int)tl : -1;
 }
 
 static char *b64(const uint8_t *p, size_t n) {

@@ -46,6 +46,8 @@ typedef struct pk_net_result {
  * base64url-decoded challenge (16..64 bytes) and kiosk_id 1..64 bytes. Returns the length,
  * or -1 (bad nonce, bad kiosk id, out too small). */
 int pk_net_card_tbs(const char *kiosk_id, const char *nonce_b64url, uint8_t *out, size_t outsz);
+/* The challenge's nonce (base64url text) as the 16..64 bytes the card signs. 0 or -1. */
+int pk_net_nonce_decode(const char *nonce_b64url, uint8_t *out, size_t cap, size_t *len);
 
 typedef struct pk_net_challenge {
   pk_net_result st;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "pishkhan/card.h"
 #include "sim_internal.h"
 
 #define CHALLENGE_TTL 120
@@ -164,19 +165,9 @@ enum MHD_Result sim_h_card(pk_window_sim *s, sim_req *r) {
   size_t der_len = 0, sig_len = 0, nl = 0;
   unsigned char *der = sim_b64_decode(cert, &der_len), *sg = sim_b64_decode(sig, &sig_len);
   unsigned char *nb = sim_b64_decode(nonce, &nl);
-  /* The card's to-be-signed bytes: 80 len nonce 81 len kiosk_id (see docs/api/openapi.yaml). */
+  /* The card's to-be-signed bytes, built by the card profile's own function (card.h). */
   unsigned char tbs[2 + 64 + 2 + 64];
-  size_t kl = strlen(kiosk), tl = 0;
-  if (nb && nl >= 16 && nl <= 64 && kl >= 1 && kl <= 64) {
-    tbs[tl++] = 0x80;
-    tbs[tl++] = (unsigned char)nl;
-    memcpy(tbs + tl, nb, nl);
-    tl += nl;
-    tbs[tl++] = 0x81;
-    tbs[tl++] = (unsigned char)kl;
-    memcpy(tbs + tl, kiosk, kl);
-    tl += kl;
-  }
+  size_t tl = nb ? pk_card_challenge_tbs(nb, nl, kiosk, tbs, sizeof tbs) : 0;
   free(nb);
   char nc[16] = "", fa[128] = "", en[128] = "";
   const char *why = "card_certificate_invalid";
