@@ -70,11 +70,16 @@ static void draw_document(pk_app *app, const ui_status *st, int top, int rows) {
   attron(A_BOLD);
   ui_put_start(top, 2, ui_pick(d->title_fa, d->title_en));
   attroff(A_BOLD);
-  ui_put_start(top + 1, 3, d->subject);
+  /* The subject is a masked code such as ******4561: it reads left to right. */
+  char *subject = pk_isolate_ltr(d->subject);
+  if (subject) ui_put_start(top + 1, 3, subject);
+  free(subject);
   size_t first = pk_app_document_page(app) * PK_PAGE_SIZE;
   for (size_t i = first; i < d->nrows && i < first + PK_PAGE_SIZE; i++) {
     char *v = ui_digits(d->rows[i].value);
-    labelled(top + 3 + (int)(i - first), ui_pick(d->rows[i].label_fa, d->rows[i].label_en), v);
+    char *label = ui_fmt("%s:", ui_pick(d->rows[i].label_fa, d->rows[i].label_en));
+    labelled(top + 3 + (int)(i - first), label ? label : "", v);
+    free(label);
     free(v);
   }
 }

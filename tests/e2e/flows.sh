@@ -56,8 +56,35 @@ if "$PK_BIN" receipt verify --jwks "$PK_BINARY_DIR/pki/window/jwks.json" "$forge
 fi
 ok "printed receipt: its QR decodes with zbarimg, verifies offline, a forged one does not"
 
-# Card removal in the middle of a form, then the next citizen sees nothing of this one.
+# Follow the request by its tracking code (typed with the keypad), then the inbox and
+# the report card from an inquiry.
+code=$(screen | grep -F "$(visual 'کد رهگیری:')" | grep -oP '[\x{06F0}-\x{06F9}]+' | head -1)
 keys Enter
+wait_for "$(visual 'جستجوی خدمت')"
+keys 3
+wait_for "$(visual 'کد رهگیری را بنویسید یا اسکن کنید')"
+keys -l "$code"
+keys Enter
+wait_for "$(visual 'وضعیت:')" 10000
+wait_for "$(visual 'تاریخ ثبت:')"
+ok "status inquiry by the tracking code $code"
+keys BSpace; for _ in $(seq 1 20); do keys BSpace; done
+wait_for "$(visual 'جستجوی خدمت')"
+keys 4
+wait_for "$(visual 'کارتابل شما')"
+wait_for "$(visual 'بیمه نوزاد پس از تولد')" 10000
+keys 3
+ok "inbox: proactive services listed, one opened"
+keys BSpace
+wait_for "$(visual 'جستجوی خدمت')"
+keys 5
+wait_for "$(visual 'کارنامه تحصیلی دانش‌آموز' | sed 's/\xe2\x80\x8c//g')" 10000
+screen | grep -qF '******4561' || { echo "FAIL: masked code not in reading order"; screen; exit 1; }
+assert_all_shaped
+ok "report card from an inquiry: shown with the masked code in reading order"
+keys BSpace
+
+# Card removal in the middle of a form, then the next citizen sees nothing of this one.
 wait_for "$(visual 'جستجوی خدمت')"
 keys 1
 keys -l 'کارت هوشمند'
