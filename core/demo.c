@@ -30,7 +30,12 @@ static const char *const demo_personas[] = {"citizen", "citizen2", "expired", "r
 #define NPERSONAS (sizeof demo_personas / sizeof *demo_personas)
 
 static int set_path(char *dst, size_t n, const char *root, const char *rel) {
-  return snprintf(dst, n, "%s/%s", root, rel) < (int)n ? 0 : -1;
+  size_t a = strlen(root), b = strlen(rel);
+  if (a + 1 + b >= n) return -1;
+  memcpy(dst, root, a);
+  dst[a] = '/';
+  memcpy(dst + a + 1, rel, b + 1);
+  return 0;
 }
 
 static int start_sim(pk_demo *d, pk_config *cfg, char **err) {
