@@ -64,11 +64,12 @@ static bool close_and_ellipsis(pk_ubuf *b) {
 /* Shapes, and when too wide shapes again the cut logical text + ellipsis. */
 static int32_t shape_fit(const UChar *s, int32_t n, int width, bool shape, UChar **out) {
   int32_t *src = NULL;
+  *out = NULL;
   int32_t m = shape ? pk__shape(s, n, out, &src) : -1;
   if (!shape) {
-    *out = malloc(sizeof(UChar) * ((size_t)n + 1));
+    *out = calloc((size_t)n + 1, sizeof(UChar));
     if (!*out) return -1;
-    for (int32_t i = 0; i < n; i++) (*out)[i] = s[i];
+    if (n > 0) memcpy(*out, s, sizeof(UChar) * (size_t)n);
     m = n;
   }
   if (m < 0 || width <= 0 || pk__width16(*out, m) <= width) { free(src); return m; }

@@ -172,7 +172,7 @@ static void add_service(gen_ctx *g, const char *agency, const char *fa, const ch
   /* Exactly 500 smart services for 5,240: a bijective stride over the index. */
   int smart = flagship || (int)(((uint64_t)g->n * 7919u) % (uint64_t)g->total) < 500 - (int)sim_nflagships;
   if (level <= 0) level = 1 + (int)(r % 3);
-  char dfa[512], den[512];
+  char dfa[2048], den[2048];
   snprintf(dfa, sizeof dfa, "خدمت «%s» توسط %s ارائه می‌شود.%s", fa, agency_name(agency),
            smart ? " این خدمت هوشمند است و نیازی به ارائه مدرک یا مراجعه حضوری ندارد." : "");
   snprintf(den, sizeof den, "The service \"%s\" is provided by this agency.%s", en,
