@@ -70,6 +70,7 @@ void pk_app_wipe_session(pk_app *app, const char *why) {
   app->service = NULL;
   app->level = 0;
   app->has_session = false;
+  app->pinpad = false;
   app->pin_tries = -1;
   app->countdown = -1;
   app->gen++;
@@ -140,6 +141,7 @@ const char *pk_app_message(const pk_app *app) { return app->message; }
 int pk_app_idle_countdown(const pk_app *app) { return app->countdown; }
 bool pk_app_card_present(const pk_app *app) { return app->card_present; }
 const char *pk_app_reader(const pk_app *app) { return app->reader; }
+bool pk_app_pinpad(const pk_app *app) { return app->pinpad; }
 unsigned pk_app_generation(const pk_app *app) { return app->gen; }
 
 bool pk_app_take_dirty(pk_app *app) {

@@ -32,7 +32,13 @@ static void card_error_key(pk_app *app, pk_key key) {
 const pk_screen_ops pk_screen_card_error = {NULL, card_error_key, NULL};
 const pk_screen_ops pk_screen_pin_blocked = {NULL, card_error_key, NULL};
 
-static void pin_enter(pk_app *app) { pk_secret_clear(app->pin); }
+/* With a PIN pad the kiosk never sees the PIN: the card reader asks for it at once. */
+static void pin_enter(pk_app *app) {
+  pk_secret_clear(app->pin);
+  if (!app->pinpad) return;
+  app->ops->card_login(app->be, app, app->gen, app->pin);
+  pk_app_go(app, PK_SCREEN_AUTH);
+}
 
 static void pin_submit(pk_app *app) {
   if (pk_secret_len(app->pin) < PK_PIN_MIN) {
@@ -89,6 +95,10 @@ void pk_app_card_open_done(pk_app *app, unsigned gen, pk_card_result res, const 
   app->card_res = PK_CARDRES_OK;
   if (tries == 0) refuse(app, PK_CARDRES_PIN_BLOCKED);
   else pk_app_go(app, PK_SCREEN_PIN);
+}
+
+void pk_app_card_pinpad(pk_app *app, unsigned gen) {
+  if (gen == app->gen && app->screen == PK_SCREEN_CARD_READ) app->pinpad = true;
 }
 
 void pk_app_card_login_done(pk_app *app, unsigned gen, pk_card_result res, int tries) {

@@ -29,6 +29,7 @@ struct pk_app {
   pk_card_result card_res;
   pk_secret *pin;
   int pin_tries;
+  bool pinpad;           /* the reader takes the PIN on its own keypad */
 
   uint64_t now, last_activity;
   int countdown;         /* -1 unless the idle warning is showing */

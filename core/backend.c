@@ -22,6 +22,7 @@ typedef struct {
   pk_card_status st;
   pk_identity id;
   int tries;
+  bool pinpad;
   uint8_t nonce[64];
   size_t nonce_len;
   char nonce_b64[96];
@@ -43,6 +44,8 @@ pk_card_result pk_backend_card_result(pk_card_status st) {
   case PK_CARD_PIN_WRONG: return PK_CARDRES_PIN_WRONG;
   case PK_CARD_PIN_BLOCKED: return PK_CARDRES_PIN_BLOCKED;
   case PK_CARD_BAD_SIGNATURE: return PK_CARDRES_AUTH_REFUSED;
+  case PK_CARD_PIN_CANCELLED:
+  case PK_CARD_PIN_TIMEOUT: return PK_CARDRES_REMOVED; /* the citizen walked away from the pad */
   default: return PK_CARDRES_COMM;
   }
 }
@@ -123,6 +126,7 @@ static void open_run(void *p) {
   if (!be->tr) return;
   be->card = pk_card_open(be->tr, &be->trust, &j->st);
   if (!be->card) return;
+  be->pinpad = j->pinpad = pk_card_has_pinpad(be->card);
   j->st = pk_card_read_identity(be->card, &j->id);
   if (j->st == PK_CARD_OK) {
     pk_card_status t = pk_card_pin_tries(be->card, &j->tries);
@@ -151,7 +155,8 @@ static void open_done(void *p) {
     who.clerk = j->id.role == PK_ROLE_CLERK;
     char masked[16];
     pk_mask_national_code(j->id.national_code, masked, sizeof masked);
-    pk_info("card read: %s (%s)", pk_card_status_name(j->st), masked);
+    pk_info("card read: %s (%s)%s", pk_card_status_name(j->st), masked, j->pinpad ? ", PIN pad reader" : "");
+    if (j->pinpad) pk_app_card_pinpad(j->be->app, j->gen);
     pk_app_card_open_done(j->be->app, j->gen, pk_backend_card_result(j->st), &who, j->tries);
     pk_wipe(&who, sizeof who);
   }
@@ -235,7 +240,9 @@ static void challenge_done(const pk_net_challenge *c, void *ud) {
 static void verify_run(void *p) {
   card_job *j = p;
   pk_backend *be = j->be;
-  j->st = be->card ? pk_card_verify_pin(be->card, be->pin, &j->tries) : PK_CARD_REMOVED;
+  if (!be->card) j->st = PK_CARD_REMOVED;
+  else if (be->pinpad) j->st = pk_card_verify_pin_pinpad(be->card, &j->tries); /* typed on the reader */
+  else j->st = pk_card_verify_pin(be->card, be->pin, &j->tries);
   pk_secret_clear(be->pin);
 }
 

@@ -2,6 +2,8 @@
  * (backend_requests.c). */
 #ifndef PK_BACKEND_PRIVATE_H
 #define PK_BACKEND_PRIVATE_H
+#include <stdbool.h>
+
 #include "pishkhan/backend.h"
 #include "pishkhan/worker.h"
 
@@ -17,6 +19,7 @@ struct pk_backend {
   pk_transport *tr;
   pk_card *card;
   pk_secret *pin;
+  bool pinpad;            /* the reader offers FEATURE_VERIFY_PIN_DIRECT */
   /* Main thread only. */
   pk_app *app;
   pk_net_req *inflight;

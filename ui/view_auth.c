@@ -91,7 +91,13 @@ static void draw_pin_blocked(pk_app *app, const ui_status *st, int top, int rows
 }
 
 static void draw_auth(pk_app *app, const ui_status *st, int top, int rows) {
-  draw_busy(st, top + rows / 2, N_("Checking your PIN and signing in to the national window."));
+  if (pk_app_pinpad(app)) {
+    attron(A_BOLD);
+    ui_put_center(top + rows / 2 - 2, _("Type your PIN on the card reader's keypad, then press its OK key."));
+    attroff(A_BOLD);
+    draw_tries(app, top + rows / 2);
+  }
+  draw_busy(st, top + rows / 2 + 2, N_("Checking your PIN and signing in to the national window."));
 }
 
 static void draw_dashboard(pk_app *app, const ui_status *st, int top, int rows) {

@@ -149,6 +149,10 @@ void pk_app_tick(pk_app *app, uint64_t now_ms);
 void pk_app_card_open_done(pk_app *app, unsigned gen, pk_card_result res, const pk_citizen *who,
                            int pin_tries_left);
 void pk_app_card_login_done(pk_app *app, unsigned gen, pk_card_result res, int pin_tries_left);
+/* The reader has its own PIN pad (PC/SC part 10): the PIN is typed there, never on screen.
+ * Call before pk_app_card_open_done. */
+void pk_app_card_pinpad(pk_app *app, unsigned gen);
+bool pk_app_pinpad(const pk_app *app);
 
 void pk_app_submit_done(pk_app *app, unsigned gen, const pk_app_failure *fail, const char *tracking,
                         const char *jws);

@@ -232,6 +232,29 @@ static void test_home_never_times_out_and_asks_to_remove_card(void **state) {
   assert_string_equal(pk_app_message(f->app), "Please remove your card.");
 }
 
+static void test_pinpad_reader_never_takes_the_pin_on_screen(void **state) {
+  fixture *f = *state;
+  pk_app_card_inserted(f->app, "Pinpad reader", f->now);
+  pk_app_card_pinpad(f->app, f->fb.last_gen);
+  pk_citizen c = zahra();
+  pk_app_card_open_done(f->app, f->fb.last_gen, PK_CARDRES_OK, &c, 3);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_AUTH); /* straight to the reader's keypad */
+  assert_true(pk_app_pinpad(f->app));
+  assert_int_equal(f->fb.logins, 1);
+  assert_string_equal(f->fb.last_pin, "");
+  key(f, PK_KEY_CHAR, '1'); /* digits on the kiosk keyboard go nowhere */
+  assert_int_equal(pk_app_pin_length(f->app), 0);
+  pk_app_card_login_done(f->app, f->fb.last_gen, PK_CARDRES_PIN_WRONG, 2);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_AUTH);
+  assert_int_equal(f->fb.logins, 2);
+  assert_string_equal(pk_app_message(f->app), "Wrong PIN.");
+  assert_int_equal(pk_app_pin_tries(f->app), 2);
+  pk_app_card_login_done(f->app, f->fb.last_gen, PK_CARDRES_OK, 2);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_DASHBOARD);
+  pk_app_card_removed(f->app, "Pinpad reader", f->now);
+  assert_false(pk_app_pinpad(f->app));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_insert_pin_login_dashboard, setup, teardown),
@@ -244,6 +267,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_idle_timeout_from_every_screen, setup, teardown),
       cmocka_unit_test_setup_teardown(test_key_during_countdown_keeps_session, setup, teardown),
       cmocka_unit_test_setup_teardown(test_home_never_times_out_and_asks_to_remove_card, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_pinpad_reader_never_takes_the_pin_on_screen, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
