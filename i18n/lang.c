@@ -9,6 +9,7 @@
 #include <libintl.h>
 #include <locale.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <unicode/uclean.h>
@@ -32,11 +33,32 @@ static bool is_c_locale(const char *name) {
   return !name || !strcmp(name, "C") || !strcmp(name, "POSIX");
 }
 
+/* Printed receipts are Persian whatever the screen says. The build installs the Persian
+ * catalog a second time, as domain "pishkhan-fa" under every language, so that a lookup
+ * in that domain is Persian without switching LANGUAGE (which other threads read). */
+#define PK_DOMAIN_FA "pishkhan-fa"
+static atomic_bool g_inited;
+
 void pk_i18n_init(const char *localedir) {
   if (is_c_locale(setlocale(LC_MESSAGES, NULL))) setlocale(LC_MESSAGES, "C.UTF-8");
-  bindtextdomain(PK_DOMAIN, localedir ? localedir : pk_i18n_localedir());
+  const char *dir = localedir ? localedir : pk_i18n_localedir();
+  bindtextdomain(PK_DOMAIN, dir);
   bind_textdomain_codeset(PK_DOMAIN, "UTF-8");
+  bindtextdomain(PK_DOMAIN_FA, dir);
+  bind_textdomain_codeset(PK_DOMAIN_FA, "UTF-8");
   pk_i18n_set_lang(pk_i18n_lang());
+  atomic_store(&g_inited, true);
+}
+
+static pthread_once_t fa_once = PTHREAD_ONCE_INIT;
+static void init_if_needed(void) {
+  if (!atomic_load(&g_inited)) pk_i18n_init(NULL);
+}
+
+const char *pk_tr_fa(const char *msgid) {
+  if (!msgid || !*msgid) return "";
+  pthread_once(&fa_once, init_if_needed); /* a program that prints receipts without the UI */
+  return dgettext(PK_DOMAIN_FA, msgid);
 }
 
 void pk_i18n_set_lang(pk_lang lang) {

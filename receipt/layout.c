@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "render.h"
-#include "strings_fa.h"
+#include "strings.h"
 
 #define FONT "Noto Naskh Arabic"
 #define LRI "\u2066" /* keeps numbers and Latin ids in their own left-to-right order */

@@ -10,7 +10,7 @@
 
 #include "pishkhan/config.h"
 #include "internal.h"
-#include "strings_fa.h"
+#include "strings.h"
 
 static void usage(void) {
   fputs("usage: pishkhan receipt verify [--jwks FILE] [--device-jwks FILE] [--config FILE] TOKEN|FILE.png|FILE.pdf|-\n",

@@ -26,6 +26,8 @@ pk_lang pk_lang_from_code(const char *code);
 const char *pk_i18n_localedir(void);
 /* Translation of an English msgid in the current language (static storage, never NULL). */
 const char *pk_tr(const char *msgid);
+/* Translation in Persian whatever the UI language (printed receipts); thread-safe. */
+const char *pk_tr_fa(const char *msgid);
 /* Plural form: n selects singular/plural per the catalog's Plural-Forms. */
 const char *pk_trn(const char *msgid, const char *msgid_plural, unsigned long n);
 
