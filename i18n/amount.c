@@ -9,9 +9,9 @@
 
 static const char *locale_name(void) { return pk_i18n_lang() == PK_LANG_FA ? "fa" : "en"; }
 
-static char *format(UNumberFormatStyle style, long long v, int decimals) {
+static char *format_in(const char *locale, UNumberFormatStyle style, long long v, int decimals) {
   UErrorCode e = U_ZERO_ERROR;
-  UNumberFormat *f = unum_open(style, NULL, 0, locale_name(), NULL, &e);
+  UNumberFormat *f = unum_open(style, NULL, 0, locale, NULL, &e);
   UChar buf[512];
   int32_t n = 0;
   if (U_SUCCESS(e) && decimals > 0) {
@@ -27,6 +27,10 @@ static char *format(UNumberFormatStyle style, long long v, int decimals) {
   return U_SUCCESS(e) ? pk__u8(buf, n) : NULL;
 }
 
+static char *format(UNumberFormatStyle style, long long v, int decimals) {
+  return format_in(locale_name(), style, v, decimals);
+}
+
 char *pk_amount_format(long long amount) { return format(UNUM_DECIMAL, amount, 0); }
 
 char *pk_decimal_format(long long value, int decimals) {
@@ -36,14 +40,22 @@ char *pk_decimal_format(long long value, int decimals) {
 
 char *pk_number_words(long long n) { return format(UNUM_SPELLOUT, n, 0); }
 
-char *pk_amount_words_rials(long long amount) {
-  char *w = pk_number_words(amount);
+/* "%s rials" from the catalog, with the words in place of %s. */
+static char *words_rials(char *w, const char *fmt) {
   if (!w) return NULL;
-  /* TRANSLATORS: %s is the amount in words */
-  const char *fmt = pk_tr("%s rials"), *at = strstr(fmt, "%s");
+  const char *at = strstr(fmt, "%s");
   size_t pre = at ? (size_t)(at - fmt) : strlen(fmt), len = strlen(w) + strlen(fmt) + 1;
   char *r = malloc(len);
   if (r) snprintf(r, len, "%.*s%s%s", (int)pre, fmt, w, at ? at + 2 : "");
   free(w);
   return r;
+}
+
+char *pk_amount_words_rials(long long amount) {
+  /* TRANSLATORS: %s is the amount in words */
+  return words_rials(pk_number_words(amount), pk_tr("%s rials"));
+}
+
+char *pk_amount_words_rials_fa(long long amount) {
+  return words_rials(format_in("fa", UNUM_SPELLOUT, amount, 0), pk_tr_fa("%s rials"));
 }

@@ -4,6 +4,7 @@
 #include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "render.h"
@@ -101,6 +102,9 @@ static void body(pen_t *p, const pk_receipt *r, const pk_qr *q) {
   if (r->amount_rials > 0) {
     rc_amount_fa(r->amount_rials, a, sizeof a);
     field(p, FA_AMOUNT, a, 23, 0);
+    char *words = pk_amount_words_rials_fa(r->amount_rials); /* «یک میلیون و دویست هزار ریال» */
+    if (words) para(p, words, 20, 0, PANGO_ALIGN_RIGHT);
+    free(words);
   }
   if (r->national_code_last4[0]) {
     snprintf(a, sizeof a, "******%s", r->national_code_last4);

@@ -153,5 +153,7 @@ char *pk_decimal_format(long long value, int decimals);
 char *pk_number_words(long long n);
 /* Words + currency, for receipts: "یک میلیون و دویست هزار ریال". */
 char *pk_amount_words_rials(long long amount);
+/* The same in Persian whatever the UI language (printed receipts). */
+char *pk_amount_words_rials_fa(long long amount);
 
 #endif

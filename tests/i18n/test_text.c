@@ -125,6 +125,8 @@ static void formats_amounts(void **st) {
   pk_i18n_set_lang(PK_LANG_EN);
   str_is(pk_amount_format(1200000), "1,200,000");
   str_is(pk_amount_words_rials(1200000), "one million two hundred thousand rials");
+  /* A printed receipt is Persian even when the screen is in English. */
+  str_is(pk_amount_words_rials_fa(1200000), "یک میلیون و دویست هزار ریال");
   pk_i18n_set_lang(PK_LANG_FA);
 }
 
