@@ -47,7 +47,9 @@ static int parse(int argc, char **argv, pk_config *cfg, ui_run_opts *opts) {
     switch (c) {
     case 'c':
       if (pk_config_load(cfg, optarg, err, sizeof err) != 0) {
-        fprintf(stderr, "pishkhan: %s: %s\n", optarg, err);
+        /* Persian first: the person at the kiosk may read only Persian; the detail follows. */
+        fprintf(stderr, "%s\n%s: %s: %s\n", pk_tr_fa("The settings file could not be used."),
+                "pishkhan", optarg, err);
         return 2;
       }
       break;
