@@ -77,3 +77,22 @@ EVP_PKEY *rc_load_private_pem(const char *path) {
   }
   return k;
 }
+
+/* Compact JWS (ES256) of any JSON payload: the simulator signs its documents with this,
+ * so the kiosk and its peer share one JOSE implementation. */
+char *pk_jws_sign_es256(struct evp_pkey_st *key, const char *kid, const char *payload_json) {
+  if (!key || !kid || !payload_json) return NULL;
+  char *hdr = NULL, *h = NULL, *p = NULL, *s = NULL, *out = NULL;
+  if (asprintf(&hdr, "{\"alg\":\"ES256\",\"kid\":\"%s\",\"typ\":\"JWT\"}", kid) < 0) return NULL;
+  h = rc_b64url_encode((const unsigned char *)hdr, strlen(hdr));
+  p = rc_b64url_encode((const unsigned char *)payload_json, strlen(payload_json));
+  char *input = NULL;
+  unsigned char raw[64];
+  if (h && p && asprintf(&input, "%s.%s", h, p) >= 0) {
+    if (rc_es256_sign(key, (const unsigned char *)input, strlen(input), raw) == 0 &&
+        (s = rc_b64url_encode(raw, sizeof raw)) != NULL && asprintf(&out, "%s.%s", input, s) < 0)
+      out = NULL;
+  }
+  free(hdr), free(h), free(p), free(s), free(input);
+  return out;
+}

@@ -62,6 +62,8 @@ int pk_receipt_sign(const pk_receipt *r, const char *key_pem_path, const char *k
 /* The same with a key already loaded (an OpenSSL EVP_PKEY, EC P-256): the simulator's window key. */
 struct evp_pkey_st;
 int pk_receipt_sign_key(const pk_receipt *r, struct evp_pkey_st *key, const char *kid, char **jws_out);
+/* A compact JWS (ES256, "typ":"JWT") over any JSON payload; malloc'd, NULL on failure. */
+char *pk_jws_sign_es256(struct evp_pkey_st *key, const char *kid, const char *payload_json);
 /* Same, as the kiosk's own device key, for receipts of requests queued offline:
  * forces signer = device and status = queued. */
 int pk_receipt_sign_device(const pk_receipt *r, const char *device_key_pem_path, const char *kid,

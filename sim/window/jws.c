@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pishkhan/receipt.h"
 #include "sim_internal.h"
 
 char *sim_b64url(const unsigned char *in, size_t len) {
@@ -120,37 +121,9 @@ void sim_jws_free(pk_window_sim *s) {
 }
 
 char *sim_jws_sign(pk_window_sim *s, json_t *payload) {
-  json_t *hdr = json_pack("{s:s, s:s, s:s}", "alg", "ES256", "kid", s->receipt_kid, "typ", "JWT");
-  char *h = json_dumps(hdr, JSON_COMPACT), *p = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS);
-  json_decref(hdr);
-  char *hb = h ? sim_b64url((unsigned char *)h, strlen(h)) : NULL;
-  char *pb = p ? sim_b64url((unsigned char *)p, strlen(p)) : NULL;
-  free(h);
+  char *p = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS);
+  char *out = p ? pk_jws_sign_es256(s->receipt_key, s->receipt_kid, p) : NULL;
   free(p);
-  char *out = NULL, *input = NULL;
-  unsigned char der[128], raw[64];
-  size_t dl = sizeof der;
-  EVP_MD_CTX *md = EVP_MD_CTX_new();
-  ECDSA_SIG *sig = NULL;
-  if (!hb || !pb || !md || asprintf(&input, "%s.%s", hb, pb) < 0) goto done;
-  if (EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, s->receipt_key) != 1 ||
-      EVP_DigestSign(md, der, &dl, (unsigned char *)input, strlen(input)) != 1)
-    goto done;
-  /* JWS wants r||s, 32 bytes each, not DER. */
-  const unsigned char *dp = der;
-  sig = d2i_ECDSA_SIG(NULL, &dp, (long)dl);
-  if (!sig || BN_bn2binpad(ECDSA_SIG_get0_r(sig), raw, 32) != 32 ||
-      BN_bn2binpad(ECDSA_SIG_get0_s(sig), raw + 32, 32) != 32)
-    goto done;
-  char *sb = sim_b64url(raw, 64);
-  if (sb && asprintf(&out, "%s.%s", input, sb) < 0) out = NULL;
-  free(sb);
-done:
-  ECDSA_SIG_free(sig);
-  EVP_MD_CTX_free(md);
-  free(input);
-  free(hb);
-  free(pb);
   return out;
 }
 
