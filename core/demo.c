@@ -58,6 +58,9 @@ static int start_sim(pk_demo *d, pk_config *cfg, char **err) {
   o.card_crl = crl;
   o.receipt_key = rkey;
   o.quiet = true;
+  /* [demo] latency_ms: a slow window, to show the spinner, Cancel, and removal mid-call. */
+  const char *lat = pk_config_get(cfg, "demo", "latency_ms");
+  if (lat) o.faults.latency_ms = atoi(lat);
   d->sim = pk_window_sim_start(&o, err);
   if (!d->sim) return -1;
   snprintf(cfg->url, sizeof cfg->url, "https://127.0.0.1:%d/api/v1", pk_window_sim_port(d->sim));
