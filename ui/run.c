@@ -19,10 +19,13 @@
 #include "pishkhan/log.h"
 #include "pishkhan/loop.h"
 #include "pishkhan/net.h"
+#include "pishkhan/receipt.h"
+#include "pishkhan/worker.h"
 #include "term.h"
 #include "view.h"
 
 #define TICK_MS 200
+#define PRINTER_POLL_MS 30000
 
 typedef struct {
   pk_loop *loop;
@@ -33,6 +36,8 @@ typedef struct {
   pk_net *net;
   pk_backend *be;
   pk_catalog *cat;
+  pk_worker *printer_worker; /* asking a printer can block for a second: never on the loop */
+  pk_printer_state_t printer;
   pk_app *app;
   ui_status st;
   bool redraw;
@@ -99,6 +104,34 @@ static void on_event(pk_loop *loop, const pk_event *ev, void *ud) {
   default: break;
   }
   rt->redraw = true;
+}
+
+static const char *printer_msgid(pk_printer_state_t s) {
+  switch (s) {
+  case PK_PRINTER_READY: return N_("ready");
+  case PK_PRINTER_PAPER_OUT: return N_("out of paper");
+  case PK_PRINTER_PAPER_LOW: return N_("paper low");
+  case PK_PRINTER_OFFLINE: return N_("offline");
+  case PK_PRINTER_NONE: return N_("none");
+  default: return N_("unknown");
+  }
+}
+
+static void printer_run(void *ud) {
+  ui_runtime *rt = ud;
+  rt->printer = pk_printer_state(rt->cfg, NULL, 0);
+}
+
+static void printer_done(void *ud) {
+  ui_runtime *rt = ud;
+  rt->st.printer = printer_msgid(rt->printer);
+  rt->redraw = true;
+}
+
+static void on_printer_timer(pk_loop *loop, unsigned id, void *ud) {
+  ui_runtime *rt = ud;
+  pk_worker_submit(rt->printer_worker, printer_run, printer_done, rt);
+  pk_loop_timer(loop, PRINTER_POLL_MS, on_printer_timer, rt);
 }
 
 static void render(ui_runtime *rt) {
@@ -173,6 +206,8 @@ static int start_sources(ui_runtime *rt, char **err) {
 
 static void stop_sources(ui_runtime *rt) {
   if (rt->loop) pk_loop_on_event(rt->loop, NULL, NULL); /* events still queued find no app */
+  pk_worker_free(rt->printer_worker);
+  if (rt->loop) pk_loop_run_once(rt->loop, 0); /* deliver (and free) a last printer answer */
   pk_app_free(rt->app);
   pk_backend_free(rt->be);
   pk_net_free(rt->net);
@@ -204,6 +239,8 @@ int ui_run(pk_config *cfg, const ui_run_opts *opts) {
   pk_loop_watch(rt.loop, STDIN_FILENO, PK_IO_IN, on_stdin, &rt);
   pk_loop_watch(rt.loop, ui_term_signal_fd(), PK_IO_IN, on_signal_fd, &rt);
   pk_loop_timer(rt.loop, TICK_MS, on_tick, &rt);
+  rt.printer_worker = pk_worker_new(rt.loop);
+  if (rt.printer_worker) on_printer_timer(rt.loop, 0, &rt);
   run_loop(&rt);
   ui_term_close();
   stop_sources(&rt);
