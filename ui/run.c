@@ -26,6 +26,7 @@
 
 #define TICK_MS 200
 #define PRINTER_POLL_MS 30000
+#define CATALOG_SYNC_MS 300000
 
 typedef struct {
   pk_loop *loop;
@@ -38,6 +39,7 @@ typedef struct {
   pk_catalog *cat;
   pk_worker *printer_worker; /* asking a printer can block for a second: never on the loop */
   pk_printer_state_t printer;
+  pk_net_req *sync;          /* a catalog sync in flight */
   pk_app *app;
   ui_status st;
   bool redraw;
@@ -167,6 +169,7 @@ static void run_loop(ui_runtime *rt) {
 
 static void synced(const pk_net_sync *r, void *ud) {
   ui_runtime *rt = ud;
+  rt->sync = NULL;
   rt->st.online = r->st.err == PK_NET_OK;
   if (r->st.err == PK_NET_OK)
     pk_info("catalog: version %ld, %zu services%s", r->version, pk_catalog_service_count(rt->cat),
@@ -182,8 +185,18 @@ static int open_catalog(ui_runtime *rt, char **err) {
   snprintf(path, sizeof path, "%s/catalog.db", rt->cfg->data_dir);
   rt->cat = pk_catalog_open(path, err);
   if (!rt->cat) return -1;
-  pk_net_catalog_sync(rt->net, rt->cat, synced, rt);
+  rt->sync = pk_net_catalog_sync(rt->net, rt->cat, synced, rt);
   return 0;
+}
+
+/* Every few minutes, while nobody is at the kiosk, the catalog is refreshed (one 304 when
+ * unchanged) and the network state follows. Never during a session: a changed catalog is
+ * reloaded, and the app holds pointers into it. */
+static void on_sync_timer(pk_loop *loop, unsigned id, void *ud) {
+  ui_runtime *rt = ud;
+  if (!rt->sync && !pk_app_has_session(rt->app) && pk_app_screen(rt->app) == PK_SCREEN_HOME)
+    rt->sync = pk_net_catalog_sync(rt->net, rt->cat, synced, rt);
+  pk_loop_timer(loop, CATALOG_SYNC_MS, on_sync_timer, rt);
 }
 
 static int start_sources(ui_runtime *rt, char **err) {
@@ -239,6 +252,7 @@ int ui_run(pk_config *cfg, const ui_run_opts *opts) {
   pk_loop_watch(rt.loop, STDIN_FILENO, PK_IO_IN, on_stdin, &rt);
   pk_loop_watch(rt.loop, ui_term_signal_fd(), PK_IO_IN, on_signal_fd, &rt);
   pk_loop_timer(rt.loop, TICK_MS, on_tick, &rt);
+  pk_loop_timer(rt.loop, CATALOG_SYNC_MS, on_sync_timer, &rt);
   rt.printer_worker = pk_worker_new(rt.loop);
   if (rt.printer_worker) on_printer_timer(rt.loop, 0, &rt);
   run_loop(&rt);
