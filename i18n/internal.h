@@ -26,6 +26,9 @@ bool pk__ubuf_cat(pk_ubuf *b, const UChar *s, int32_t n);
 /* *out and *src_of are malloc'd separately (free both); src_of[len] == n. */
 int32_t pk__shape(const UChar *in, int32_t n, UChar **out, int32_t **src_of);
 int pk__width16(const UChar *s, int32_t n);
+/* General-category questions of layout, answered from a table for the BMP. */
+bool pk__is_mark(UChar32 c);
+bool pk__is_format(UChar32 c);
 
 /* Layout with an explicit RTL flag (the core of pk_visual). */
 char *pk__visual16(const UChar *s, int32_t n, int width, bool rtl);

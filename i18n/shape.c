@@ -8,10 +8,7 @@
 #include <unicode/ushape.h>
 #include <unicode/utf16.h>
 
-static bool is_mark(UChar32 c) {
-  int8_t t = u_charType(c);
-  return t == U_NON_SPACING_MARK || t == U_ENCLOSING_MARK;
-}
+static bool is_mark(UChar32 c) { return pk__is_mark(c); }
 
 /* ICU's spacing harakat (isolated/medial forms) back to the combining mark. */
 static UChar unspace_mark(UChar c) {

@@ -103,7 +103,7 @@ static int32_t drop_format(UChar *s, int32_t n, bool keep_joiners) {
   int32_t o = 0;
   for (int32_t i = 0; i < n; i++) {
     bool joiner = s[i] == 0x200C || s[i] == 0x200D;
-    if (u_charType(s[i]) != U_FORMAT_CHAR || (keep_joiners && joiner)) s[o++] = s[i];
+    if (!pk__is_format(s[i]) || (keep_joiners && joiner)) s[o++] = s[i];
   }
   return o;
 }
