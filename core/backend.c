@@ -275,8 +275,15 @@ static void close_run(void *p) {
 
 static void close_done(void *p) { (void)p; }
 
+static void logged_out(const pk_net_result *r, void *ud) {
+  if (r->err == PK_NET_OK) pk_info("window session closed");
+  else if (r->err != PK_NET_CANCELLED) pk_warn("logout: %s", pk_net_error_name(r->err));
+}
+
+/* The window's session ends with the citizen's: revoked there, wiped here. */
 static void be_card_close(void *bep) {
   pk_backend *be = bep;
+  if (be->net && pk_net_has_session(be->net)) pk_net_logout(be->net, logged_out, NULL);
   if (be->net) pk_net_clear_session(be->net);
   pk_worker_submit(be->worker, close_run, close_done, be);
 }

@@ -125,8 +125,11 @@ pk_net_req *pk_net_otp_verify(pk_net *net, const char *otp_id, const char *code,
   return body ? go(r) : fail_later(r);
 }
 
+/* The token goes into this request's header, then leaves memory at once: a session that
+ * starts before the answer arrives must not be cleared by it. */
 pk_net_req *pk_net_logout(pk_net *net, pk_net_done_cb cb, void *ud) {
   pk_net_req *r = pk_net_start(net, NK_LOGOUT, "POST", "/auth/logout", NULL, true, true, (void_cb)cb, ud);
+  pk_net_clear_session(net);
   return go(r);
 }
 
@@ -225,7 +228,6 @@ void pk_net_deliver(pk_net_req *r, pk_net_result *st) {
     break;
   }
   case NK_LOGOUT:
-    pk_net_clear_session(net);
     ((pk_net_done_cb)r->cb)(st, r->ud);
     break;
   case NK_SYNC: {
