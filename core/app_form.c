@@ -56,7 +56,7 @@ static void type_char(pk_app *app, uint32_t cp) {
   char *v = app->values[app->field];
   const pk_form_field *f = &app->fields[app->field];
   if (f->type == PK_FIELD_CHOICE) {
-    int d = pk_key_digit((pk_key){PK_KEY_CHAR, cp});
+    int d = pk_cp_digit(cp);
     if (d >= 1 && (size_t)d <= f->nchoices) snprintf(v, sizeof app->values[0], "%s", f->choices[d - 1].value);
   } else {
     uint32_t c = pk_form_accept(f, cp);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app_input.h"
 #include "pishkhan/i18n.h"
 
 static size_t utf8_chars(const char *s) {
@@ -59,15 +60,8 @@ const char *pk_form_check(const pk_form_field *f, const char *v) {
   return NULL;
 }
 
-static int digit_of(uint32_t cp) {
-  if (cp >= '0' && cp <= '9') return (int)(cp - '0');
-  if (cp >= 0x06F0 && cp <= 0x06F9) return (int)(cp - 0x06F0);
-  if (cp >= 0x0660 && cp <= 0x0669) return (int)(cp - 0x0660);
-  return -1;
-}
-
 uint32_t pk_form_accept(const pk_form_field *f, uint32_t cp) {
-  int d = digit_of(cp);
+  int d = pk_cp_digit(cp);
   switch (f->type) {
   case PK_FIELD_TEXT: return cp >= 0x20 ? cp : 0;
   case PK_FIELD_MOBILE:
