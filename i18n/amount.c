@@ -33,6 +33,8 @@ static char *format(UNumberFormatStyle style, long long v, int decimals) {
 
 char *pk_amount_format(long long amount) { return format(UNUM_DECIMAL, amount, 0); }
 
+char *pk_amount_format_fa(long long amount) { return format_in("fa", UNUM_DECIMAL, amount, 0); }
+
 char *pk_decimal_format(long long value, int decimals) {
   if (decimals < 0 || decimals > 18) return NULL;
   return format(UNUM_DECIMAL, value, decimals);

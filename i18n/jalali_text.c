@@ -26,17 +26,27 @@ const char *pk_jalali_month_name(int jm) {
 
 const char *pk_weekday_name(int wd) { return wd >= 0 && wd <= 6 ? pk_tr(k_weekdays[wd]) : ""; }
 
-char *pk_jalali_format(int jy, int jm, int jd, pk_jdate_style style) {
+/* tr picks the catalog (the screen's, or Persian for print); the digits follow it. */
+static char *format_with(int jy, int jm, int jd, pk_jdate_style style, const char *(*tr)(const char *),
+                         char *(*digits)(const char *)) {
   char buf[160];
   if (!pk_jalali_valid(jy, jm, jd)) return NULL;
   if (style == PK_JDATE_NUMERIC)
     snprintf(buf, sizeof buf, "%04d/%02d/%02d", jy, jm, jd);
   else if (style == PK_JDATE_LONG)
-    snprintf(buf, sizeof buf, "%d %s %d", jd, pk_jalali_month_name(jm), jy);
+    snprintf(buf, sizeof buf, "%d %s %d", jd, tr(k_months[jm - 1]), jy);
   else
-    snprintf(buf, sizeof buf, "%s %d %s %d", pk_weekday_name(pk_jalali_weekday(jy, jm, jd)), jd,
-             pk_jalali_month_name(jm), jy);
-  return pk_digits_localize(buf);
+    snprintf(buf, sizeof buf, "%s %d %s %d", tr(k_weekdays[pk_jalali_weekday(jy, jm, jd)]), jd,
+             tr(k_months[jm - 1]), jy);
+  return digits(buf);
+}
+
+char *pk_jalali_format(int jy, int jm, int jd, pk_jdate_style style) {
+  return format_with(jy, jm, jd, style, pk_tr, pk_digits_localize);
+}
+
+char *pk_jalali_format_fa(int jy, int jm, int jd, pk_jdate_style style) {
+  return format_with(jy, jm, jd, style, pk_tr_fa, pk_digits_to_persian);
 }
 
 const char *pk_date_error_message(pk_date_err err) {

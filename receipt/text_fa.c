@@ -28,16 +28,13 @@ int rc_jalali_from_gregorian(int gy, int gm, int gd, int *jy, int *jm, int *jd) 
   return pk_jalali_from_gregorian(gy, gm, gd, jy, jm, jd);
 }
 
-/* Month names stay Persian here (pk_jalali_month_name follows the UI language). */
-static const char *const MONTHS[] = {"فروردین", "اردیبهشت", "خرداد", "تیر",  "مرداد", "شهریور",
-                                     "مهر",     "آبان",     "آذر",   "دی",   "بهمن",  "اسفند"};
-
 /* Local time of the kiosk (run it with TZ=Asia/Tehran). */
 static int local(int64_t t, struct tm *tm) {
   time_t tt = (time_t)t;
   return localtime_r(&tt, tm) ? 0 : -1;
 }
 
+/* «۱ اردیبهشت ۱۴۰۳، ساعت ۱۴:۳۵»: Persian whatever the screen language. */
 void rc_jalali_date(int64_t t, char *out, size_t outsz) {
   struct tm tm;
   int jy, jm, jd;
@@ -45,9 +42,12 @@ void rc_jalali_date(int64_t t, char *out, size_t outsz) {
     snprintf(out, outsz, "?");
     return;
   }
-  char ascii[128];
-  snprintf(ascii, sizeof ascii, "%d %s %d، ساعت %02d:%02d", jd, MONTHS[jm - 1], jy, tm.tm_hour, tm.tm_min);
-  rc_digits_fa(ascii, out, outsz);
+  char *date = pk_jalali_format_fa(jy, jm, jd, PK_JDATE_LONG), hm[8], hm_fa[32];
+  snprintf(hm, sizeof hm, "%02d:%02d", tm.tm_hour, tm.tm_min);
+  rc_digits_fa(hm, hm_fa, sizeof hm_fa);
+  /* TRANSLATORS: between a date and its time of day on a receipt */
+  snprintf(out, outsz, "%s%s %s", date ? date : "?", pk_tr_fa(", at"), hm_fa);
+  free(date);
 }
 
 void rc_gregorian_date(int64_t t, char *out, size_t outsz) {
@@ -60,14 +60,7 @@ void rc_gregorian_date(int64_t t, char *out, size_t outsz) {
 }
 
 void rc_amount_fa(int64_t rials, char *out, size_t outsz) {
-  char d[32], g[64];
-  int n = snprintf(d, sizeof d, "%lld", (long long)rials), o = 0;
-  for (int i = 0; i < n; i++) {
-    if (i && (n - i) % 3 == 0) o += snprintf(g + o, sizeof g - (size_t)o, "٬"); /* U+066C */
-    g[o++] = d[i];
-  }
-  g[o] = '\0';
-  char fa[128];
-  rc_digits_fa(g, fa, sizeof fa);
-  snprintf(out, outsz, "%s ریال", fa);
+  char *n = pk_amount_format_fa(rials); /* «۱٬۲۰۰٬۰۰۰» */
+  snprintf(out, outsz, "%s %s", n ? n : "?", pk_tr_fa("rials"));
+  free(n);
 }

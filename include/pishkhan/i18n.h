@@ -98,6 +98,8 @@ typedef enum {
 } pk_jdate_style;
 /* Digits follow the UI language. NULL on an invalid date. */
 char *pk_jalali_format(int jy, int jm, int jd, pk_jdate_style style);
+/* The same in Persian whatever the UI language (printed receipts). */
+char *pk_jalali_format_fa(int jy, int jm, int jd, pk_jdate_style style);
 
 typedef enum {
   PK_DATE_OK = 0,
@@ -155,5 +157,6 @@ char *pk_number_words(long long n);
 char *pk_amount_words_rials(long long amount);
 /* The same in Persian whatever the UI language (printed receipts). */
 char *pk_amount_words_rials_fa(long long amount);
+char *pk_amount_format_fa(long long amount);
 
 #endif
