@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "net_internal.h"
+#include "pishkhan/b64url.h"
 #include "pishkhan/card.h"
 #include "pishkhan/catalog.h"
 #include "pishkhan/secret.h"
@@ -51,25 +52,15 @@ static bool ok_id(const char *s, size_t min, size_t max, const char *allowed) {
 #define IDCH "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."
 
 int pk_net_nonce_decode(const char *nonce_b64url, uint8_t *out, size_t cap, size_t *len) {
-  size_t n = nonce_b64url ? strlen(nonce_b64url) : 0;
-  if (n < 16 || n > 90) return -1;
-  char buf[96];
-  for (size_t i = 0; i < n; i++) {
-    char c = nonce_b64url[i];
-    if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", c)) return -1;
-    buf[i] = c == '-' ? '+' : c == '_' ? '/' : c;
-  }
-  size_t pad = (4 - n % 4) % 4;
-  if (pad == 3) return -1;
-  memset(buf + n, '=', pad);
-  unsigned char raw[72];
-  int l = EVP_DecodeBlock(raw, (unsigned char *)buf, (int)(n + pad));
-  if (l < 0) return -1;
-  size_t nl = (size_t)l - pad;
-  if (nl < 16 || nl > 64 || nl > cap) return -1;
-  memcpy(out, raw, nl);
-  *len = nl;
-  return 0;
+  unsigned char *raw = NULL;
+  size_t n = 0;
+  if (!nonce_b64url || strlen(nonce_b64url) > 90 ||
+      pk_b64url_decode(nonce_b64url, strlen(nonce_b64url), &raw, &n) != 0)
+    return -1;
+  int ok = n >= 16 && n <= 64 && n <= cap;
+  if (ok) memcpy(out, raw, n), *len = n;
+  free(raw);
+  return ok ? 0 : -1;
 }
 
 /* The bytes the card signs are the card profile's: one definition (pk_card_challenge_tbs). */

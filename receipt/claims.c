@@ -64,7 +64,7 @@ static size_t cps(const char *s) {
 }
 
 static size_t token_len(const char *json, size_t header_b64_len) {
-  return header_b64_len + 1 + rc_b64url_encoded_len(strlen(json)) + 1 + SIG_B64;
+  return header_b64_len + 1 + pk_b64url_encoded_len(strlen(json)) + 1 + SIG_B64;
 }
 
 char *rc_claims_json_fit(const pk_receipt *r, size_t hlen) {

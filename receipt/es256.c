@@ -84,13 +84,13 @@ char *pk_jws_sign_es256(struct evp_pkey_st *key, const char *kid, const char *pa
   if (!key || !kid || !payload_json) return NULL;
   char *hdr = NULL, *h = NULL, *p = NULL, *s = NULL, *out = NULL;
   if (asprintf(&hdr, "{\"alg\":\"ES256\",\"kid\":\"%s\",\"typ\":\"JWT\"}", kid) < 0) return NULL;
-  h = rc_b64url_encode((const unsigned char *)hdr, strlen(hdr));
-  p = rc_b64url_encode((const unsigned char *)payload_json, strlen(payload_json));
+  h = pk_b64url_encode((const unsigned char *)hdr, strlen(hdr));
+  p = pk_b64url_encode((const unsigned char *)payload_json, strlen(payload_json));
   char *input = NULL;
   unsigned char raw[64];
   if (h && p && asprintf(&input, "%s.%s", h, p) >= 0) {
     if (rc_es256_sign(key, (const unsigned char *)input, strlen(input), raw) == 0 &&
-        (s = rc_b64url_encode(raw, sizeof raw)) != NULL && asprintf(&out, "%s.%s", input, s) < 0)
+        (s = pk_b64url_encode(raw, sizeof raw)) != NULL && asprintf(&out, "%s.%s", input, s) < 0)
       out = NULL;
   }
   free(hdr), free(h), free(p), free(s), free(input);

@@ -8,11 +8,7 @@
 
 #include "pishkhan/receipt.h"
 
-/* base64url without padding (RFC 7515 §2). Strict decoder: rejects padding, other
- * alphabets and non-zero trailing bits, so one token has one encoding. */
-char *rc_b64url_encode(const unsigned char *in, size_t len);
-size_t rc_b64url_encoded_len(size_t len);
-int rc_b64url_decode(const char *in, size_t inlen, unsigned char **out, size_t *outlen);
+#include "pishkhan/b64url.h"
 
 /* ES256 over data with a P-256 key; sig is the 64-byte JOSE form r||s. */
 int rc_es256_sign(EVP_PKEY *key, const unsigned char *data, size_t len, unsigned char sig[64]);

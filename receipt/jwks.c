@@ -11,7 +11,7 @@ static int coord(json_t *k, const char *name, unsigned char out[32]) {
   const char *s = json_string_value(json_object_get(k, name));
   unsigned char *b = NULL;
   size_t n = 0;
-  if (!s || rc_b64url_decode(s, strlen(s), &b, &n)) return -1;
+  if (!s || pk_b64url_decode(s, strlen(s), &b, &n)) return -1;
   int ok = n == 32;
   if (ok) memcpy(out, b, 32);
   free(b);

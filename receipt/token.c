@@ -40,7 +40,7 @@ static char *header_b64(const char *kid) {
   json_t *h = json_pack("{s:s, s:s}", "alg", "ES256", "kid", kid);
   char *s = h ? json_dumps(h, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
   json_decref(h);
-  char *b = s ? rc_b64url_encode((const unsigned char *)s, strlen(s)) : NULL;
+  char *b = s ? pk_b64url_encode((const unsigned char *)s, strlen(s)) : NULL;
   free(s);
   return b;
 }
@@ -71,7 +71,7 @@ int pk_receipt_sign_key(const pk_receipt *r, struct evp_pkey_st *key, const char
     rc = -PK_RECEIPT_ETOOBIG;
     goto done;
   }
-  p = rc_b64url_encode((const unsigned char *)claims, strlen(claims));
+  p = pk_b64url_encode((const unsigned char *)claims, strlen(claims));
   size_t n = strlen(h) + 1 + (p ? strlen(p) : 0);
   out = p ? malloc(n + 1 + 86 + 1) : NULL;
   if (!out) goto done;
@@ -81,7 +81,7 @@ int pk_receipt_sign_key(const pk_receipt *r, struct evp_pkey_st *key, const char
     rc = -PK_RECEIPT_EKEY;
     goto done;
   }
-  sig = rc_b64url_encode(raw, sizeof raw);
+  sig = pk_b64url_encode(raw, sizeof raw);
   if (!sig) goto done;
   out[n] = '.';
   strcpy(out + n + 1, sig);
@@ -132,9 +132,9 @@ static int split_parse(const char *jws, pk_receipt *out, split_t *sp) {
   unsigned char *h = NULL, *p = NULL, *s = NULL;
   size_t hn, pn, sn;
   int rc = -1;
-  if (rc_b64url_decode(jws, (size_t)(d1 - jws), &h, &hn)) goto done;
-  if (rc_b64url_decode(d1 + 1, (size_t)(d2 - d1 - 1), &p, &pn)) goto done;
-  if (rc_b64url_decode(d2 + 1, len - (size_t)(d2 + 1 - jws), &s, &sn) || sn != 64) goto done;
+  if (pk_b64url_decode(jws, (size_t)(d1 - jws), &h, &hn)) goto done;
+  if (pk_b64url_decode(d1 + 1, (size_t)(d2 - d1 - 1), &p, &pn)) goto done;
+  if (pk_b64url_decode(d2 + 1, len - (size_t)(d2 + 1 - jws), &s, &sn) || sn != 64) goto done;
   if (parse_header(h, hn, out) || rc_claims_parse(p, pn, out)) goto done;
   if (sp) sp->signed_len = (size_t)(d2 - jws), memcpy(sp->sig, s, 64);
   rc = 0;

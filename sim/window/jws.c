@@ -10,19 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pishkhan/b64url.h"
 #include "pishkhan/receipt.h"
 #include "sim_internal.h"
 
-char *sim_b64url(const unsigned char *in, size_t len) {
-  size_t cap = 4 * ((len + 2) / 3) + 1;
-  char *out = malloc(cap);
-  if (!out) return NULL;
-  int n = EVP_EncodeBlock((unsigned char *)out, in, (int)len);
-  while (n > 0 && out[n - 1] == '=') n--;
-  out[n] = 0;
-  for (int i = 0; i < n; i++) out[i] = out[i] == '+' ? '-' : out[i] == '/' ? '_' : out[i];
-  return out;
-}
 
 unsigned char *sim_b64_decode(const char *in, size_t *outlen) {
   size_t n = strlen(in);
@@ -58,7 +49,7 @@ void sim_random_b64url(char *out, size_t nbytes) {
   unsigned char buf[64];
   if (nbytes > sizeof buf) nbytes = sizeof buf;
   RAND_bytes(buf, (int)nbytes);
-  char *s = sim_b64url(buf, nbytes);
+  char *s = pk_b64url_encode(buf, nbytes);
   strcpy(out, s ? s : "x");
   free(s);
 }
@@ -91,7 +82,7 @@ int sim_jws_init(pk_window_sim *s, const char *key_path, char **err) {
     if (err) *err = strdup("the receipt signing key must be an EC P-256 key");
     return -1;
   }
-  char *xs = sim_b64url(x, 32), *ys = sim_b64url(y, 32);
+  char *xs = pk_b64url_encode(x, 32), *ys = pk_b64url_encode(y, 32);
   char thumb_in[256];
   snprintf(thumb_in, sizeof thumb_in, "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"%s\",\"y\":\"%s\"}", xs, ys);
   unsigned char md[32];
@@ -99,7 +90,7 @@ int sim_jws_init(pk_window_sim *s, const char *key_path, char **err) {
   EVP_Digest(thumb_in, strlen(thumb_in), md, &ml, EVP_sha256(), NULL);
   /* A short key id ("w-" + 8 characters of the RFC 7638 thumbprint), like the kiosk's
    * device key: every byte of the receipt token counts against the QR's size. */
-  char *thumb = sim_b64url(md, 32);
+  char *thumb = pk_b64url_encode(md, 32);
   char kid[16];
   snprintf(kid, sizeof kid, "w-%.8s", thumb ? thumb : "");
   free(thumb);

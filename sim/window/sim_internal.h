@@ -147,6 +147,5 @@ int sim_card_verify(pk_window_sim *s, const unsigned char *der, size_t der_len, 
 
 /* base64 helpers (OpenSSL EVP); return malloc'd buffers or NULL. */
 unsigned char *sim_b64_decode(const char *in, size_t *outlen); /* standard or url alphabet */
-char *sim_b64url(const unsigned char *in, size_t len);
 
 #endif

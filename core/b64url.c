@@ -5,14 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include <stdint.h>
+
+#include "pishkhan/b64url.h"
 
 static const char ALPHA[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-size_t rc_b64url_encoded_len(size_t len) { return len / 3 * 4 + (len % 3 ? len % 3 + 1 : 0); }
+size_t pk_b64url_encoded_len(size_t len) { return len / 3 * 4 + (len % 3 ? len % 3 + 1 : 0); }
 
-char *rc_b64url_encode(const unsigned char *in, size_t len) {
-  char *out = malloc(rc_b64url_encoded_len(len) + 1), *p = out;
+char *pk_b64url_encode(const unsigned char *in, size_t len) {
+  char *out = malloc(pk_b64url_encoded_len(len) + 1), *p = out;
   if (!out) return NULL;
   size_t i = 0;
   for (; i + 2 < len; i += 3) {
@@ -39,7 +41,7 @@ static int val(unsigned char c) {
   return -1;
 }
 
-int rc_b64url_decode(const char *in, size_t inlen, unsigned char **out, size_t *outlen) {
+int pk_b64url_decode(const char *in, size_t inlen, unsigned char **out, size_t *outlen) {
   if (inlen % 4 == 1) return -1;
   unsigned char *buf = malloc(inlen / 4 * 3 + 3), *p = buf;
   if (!buf) return -1;
