@@ -34,22 +34,22 @@ static int teardown(void **st) {
 static void test_b64url(void **st) {
   const unsigned char in[] = {0xfb, 0xff, 0x00, 0x61};
   for (size_t n = 0; n <= sizeof in; n++) {
-    char *e = rc_b64url_encode(in, n);
-    assert_int_equal(strlen(e), rc_b64url_encoded_len(n));
+    char *e = pk_b64url_encode(in, n);
+    assert_int_equal(strlen(e), pk_b64url_encoded_len(n));
     assert_null(strpbrk(e, "+/="));
     unsigned char *d;
     size_t dn;
-    assert_int_equal(rc_b64url_decode(e, strlen(e), &d, &dn), 0);
+    assert_int_equal(pk_b64url_decode(e, strlen(e), &d, &dn), 0);
     assert_int_equal(dn, n);
     assert_memory_equal(d, in, n);
     free(d), free(e);
   }
   unsigned char *d;
   size_t dn;
-  assert_int_not_equal(rc_b64url_decode("+_8", 3, &d, &dn), 0);  /* standard alphabet */
-  assert_int_not_equal(rc_b64url_decode("-_8=", 4, &d, &dn), 0); /* padding */
-  assert_int_not_equal(rc_b64url_decode("QR", 2, &d, &dn), 0);   /* non-zero trailing bits */
-  assert_int_not_equal(rc_b64url_decode("QUJDR", 5, &d, &dn), 0); /* impossible length */
+  assert_int_not_equal(pk_b64url_decode("+_8", 3, &d, &dn), 0);  /* standard alphabet */
+  assert_int_not_equal(pk_b64url_decode("-_8=", 4, &d, &dn), 0); /* padding */
+  assert_int_not_equal(pk_b64url_decode("QR", 2, &d, &dn), 0);   /* non-zero trailing bits */
+  assert_int_not_equal(pk_b64url_decode("QUJDR", 5, &d, &dn), 0); /* impossible length */
 }
 
 static void test_der_roundtrip_with_leading_zeros(void **st) {
@@ -139,8 +139,8 @@ static void test_wrong_key_and_unknown_kid(void **st) {
 }
 
 static char *forge(const char *header, const char *claims, const char *sig) {
-  char *h = rc_b64url_encode((const unsigned char *)header, strlen(header));
-  char *p = rc_b64url_encode((const unsigned char *)claims, strlen(claims));
+  char *h = pk_b64url_encode((const unsigned char *)header, strlen(header));
+  char *p = pk_b64url_encode((const unsigned char *)claims, strlen(claims));
   char *o = malloc(strlen(h) + strlen(p) + strlen(sig) + 3);
   sprintf(o, "%s.%s.%s", h, p, sig);
   free(h), free(p);
