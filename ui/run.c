@@ -14,7 +14,6 @@
 #include "pishkhan/backend.h"
 #include "pishkhan/card.h"
 #include "pishkhan/catalog.h"
-#include "pishkhan/demo.h"
 #include "pishkhan/i18n.h"
 #include "pishkhan/log.h"
 #include "pishkhan/loop.h"
@@ -32,7 +31,7 @@ typedef struct {
   pk_loop *loop;
   pk_config *cfg;
   ui_run_opts opts;
-  pk_demo *demo;
+  void *demo;               /* the embedded demo, when opts.demo is set */
   pk_card_monitor *monitor;
   pk_net *net;
   pk_backend *be;
@@ -61,12 +60,12 @@ static void handle_cmd(ui_runtime *rt, const ui_cmd *c) {
   case UI_CMD_QUIT: quit(rt); break;
   case UI_CMD_RESIZE: rt->redraw = true; break;
   case UI_CMD_DEMO_CARD:
-    if (rt->demo) pk_demo_toggle_card(rt->demo);
+    if (rt->demo) rt->opts.demo->toggle_card(rt->demo);
     break;
   case UI_CMD_DEMO_NEXT:
     if (rt->demo) {
-      pk_demo_next_persona(rt->demo);
-      rt->st.demo_persona = pk_demo_persona(rt->demo);
+      rt->opts.demo->next_persona(rt->demo);
+      rt->st.demo_persona = rt->opts.demo->persona(rt->demo);
       rt->redraw = true;
     }
     break;
@@ -201,19 +200,19 @@ static void on_sync_timer(pk_loop *loop, unsigned id, void *ud) {
 
 static int start_sources(ui_runtime *rt, char **err) {
   if (rt->opts.demo) {
-    rt->demo = pk_demo_start(rt->loop, rt->cfg, PK_BINARY_DIR "/pki", err);
+    rt->demo = rt->opts.demo->start(rt->loop, rt->cfg, err);
     if (!rt->demo) return -1;
     rt->st.demo = true;
     rt->st.reader_ok = true;
-    rt->st.demo_persona = pk_demo_persona(rt->demo);
+    rt->st.demo_persona = rt->opts.demo->persona(rt->demo);
   } else {
     rt->monitor = pk_card_monitor_start(rt->loop, rt->cfg->reader_pattern);
   }
   rt->net = pk_net_new(rt->loop, rt->cfg, err);
   if (!rt->net) return -1;
   if (open_catalog(rt, err) != 0) return -1;
-  pk_transport_opener open = rt->demo ? pk_demo_open_transport : NULL;
-  rt->be = pk_backend_new(rt->loop, rt->cfg, rt->net, open ? open : pk_backend_pcsc_opener, rt->demo);
+  pk_transport_opener open = rt->demo ? rt->opts.demo->open_transport : pk_backend_pcsc_opener;
+  rt->be = pk_backend_new(rt->loop, rt->cfg, rt->net, open, rt->demo);
   return rt->be ? 0 : -1;
 }
 
@@ -226,7 +225,7 @@ static void stop_sources(ui_runtime *rt) {
   pk_net_free(rt->net);
   pk_catalog_close(rt->cat);
   if (rt->monitor) pk_card_monitor_stop(rt->monitor);
-  pk_demo_stop(rt->demo);
+  if (rt->demo) rt->opts.demo->stop(rt->demo);
 }
 
 int ui_run(pk_config *cfg, const ui_run_opts *opts) {

@@ -84,10 +84,6 @@ int pk_apdu_exchange(pk_transport *t, const pk_apdu *c, uint8_t *resp, size_t ca
 /* Encode c as short or extended; returns the length, or 0 if it does not fit out. */
 size_t pk_apdu_encode(const pk_apdu *c, bool extended, uint8_t *out, size_t outsz);
 
-/* In-process transport to the card emulator (sim/vcard). Does not own the card. */
-struct pk_vcard;
-pk_transport *pk_transport_inproc_new(struct pk_vcard *card);
-
 /* PC/SC transport on libpcsclite. reader: exact reader name, or NULL for the first reader
  * that holds a card. On failure returns NULL with the SCARD_* code in *scard_err. */
 pk_transport *pk_transport_pcsc_open(const char *reader, long *scard_err);

@@ -14,7 +14,8 @@ typedef struct pk_demo pk_demo;
 #define PK_DEMO_RECEIPTS "/tmp/pishkhan-demo-receipts"
 
 /* Points cfg at the simulator and the test PKI (url, CA bundle, client certificate,
- * card trust, JWKS, data_dir). pki_root: the build's pki/ folder. */
+ * card trust, JWKS, data_dir). pki_root: the test PKI's folder; NULL: $PK_DEMO_PKI, else the
+ * build's pki/. */
 pk_demo *pk_demo_start(pk_loop *loop, pk_config *cfg, const char *pki_root, char **err);
 void pk_demo_stop(pk_demo *d);
 /* Insert the card if out, remove it if in. */

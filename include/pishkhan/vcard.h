@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pishkhan/card.h"
+
 typedef struct pk_vcard pk_vcard;
 
 /* persona: citizen, citizen2, expired, revoked, blocked, tampered, clerk.
@@ -39,7 +41,11 @@ void pk_vcard_set_quirks(pk_vcard *card, unsigned quirks);
 /* Remaining PIN tries (for tests and the vcard status line). */
 int pk_vcard_pin_tries(pk_vcard *card);
 
-/* NULL-terminated list of persona names. */
-const char *const *pk_vcard_personas(void);
+/* The personas, in a fixed order (the demo's F6 walks it). */
+size_t pk_vcard_persona_count(void);
+const char *pk_vcard_persona_name(size_t i); /* NULL past the end */
+
+/* In-process transport to the emulator (the demo and the tests). Does not own the card. */
+pk_transport *pk_transport_inproc_new(pk_vcard *card);
 
 #endif

@@ -236,7 +236,7 @@ static void usage(FILE *f) {
   fprintf(f, "usage: pishkhan-vcard [--persona NAME] [--pki DIR] [--host H] [--port P] [--control FIFO]\n"
              "                      [--remove-after-apdus N [--reinsert-after-ms MS]] [--quirks t0,6cxx,noext] [-v]\n"
              "personas:");
-  for (const char *const *p = pk_vcard_personas(); *p; p++) fprintf(f, " %s", *p);
+  for (size_t i = 0; i < pk_vcard_persona_count(); i++) fprintf(f, " %s", pk_vcard_persona_name(i));
   fprintf(f, "\n");
 }
 

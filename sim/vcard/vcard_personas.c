@@ -28,13 +28,14 @@ static const pk_vcard_persona personas[] = {
     "1412/10/10", PK_ROLE_CLERK}},
 };
 
-static const char *const names[] = {"citizen", "citizen2", "expired", "revoked", "blocked", "tampered", "clerk", NULL};
+#define NPERSONAS (sizeof personas / sizeof personas[0])
 
-const char *const *pk_vcard_personas(void) { return names; }
+size_t pk_vcard_persona_count(void) { return NPERSONAS; }
+const char *pk_vcard_persona_name(size_t i) { return i < NPERSONAS ? personas[i].name : NULL; }
 
 const pk_vcard_persona *pk_vcard_persona_find(const char *name) {
   if (!name) return NULL;
-  for (size_t i = 0; i < sizeof personas / sizeof personas[0]; i++)
+  for (size_t i = 0; i < NPERSONAS; i++)
     if (strcmp(personas[i].name, name) == 0) return &personas[i];
   return NULL;
 }

@@ -3,12 +3,13 @@
 # line to fix, and an unknown option refused.
 set -euo pipefail
 export LC_ALL=C.UTF-8
-PK_BIN=${PK_BIN:?}
+PK_BIN=${PK_BIN:?} PK_DEMO_BIN=${PK_DEMO_BIN:?}
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 passed=0; ok() { passed=$((passed + 1)); echo "ok - $*"; }
 
-"$PK_BIN" --help | grep -q -- '--kiosk' && "$PK_BIN" --help | grep -q -- '--demo'
-ok "--help documents --demo and --kiosk"
+"$PK_BIN" --help | grep -q -- '--kiosk' && ! "$PK_BIN" --help | grep -q -- 'demo'
+"$PK_DEMO_BIN" --help | grep -q -- '--kiosk' && "$PK_DEMO_BIN" --help | grep -q -- '--demo'
+ok "--help documents --kiosk; only pishkhan-demo's documents --demo"
 "$PK_BIN" --version | grep -qE '^pishkhan [0-9]+\.[0-9]+\.[0-9]+$'
 ok "--version"
 printf '[kiosk]\nid = K1\nidle_timeout = soon\n' > "$work/bad.conf"

@@ -3,6 +3,9 @@
 set -euo pipefail
 export LC_ALL=C.UTF-8
 PK_BIN=${PK_BIN:?path to the pishkhan binary}
+# The kiosk that start_kiosk runs: the demo build unless a test asks for the production one.
+PK_DEMO_BIN=${PK_DEMO_BIN:?path to the pishkhan-demo binary}
+KIOSK_BIN=${KIOSK_BIN:-$PK_DEMO_BIN}
 SOCK="pk-e2e-$$-$RANDOM"
 WORK=$(mktemp -d)
 tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
@@ -17,7 +20,7 @@ start_kiosk() {
   local cols=$1 rows=$2
   shift 2
   tm new-session -d -x "$cols" -y "$rows" -s k \
-    "$PK_BIN $* --log-stderr 2>>$WORK/stderr.log; echo EXITED:\$? > $WORK/exit"
+    "$KIOSK_BIN $* --log-stderr 2>>$WORK/stderr.log; echo EXITED:\$? > $WORK/exit"
 }
 screen() { tm capture-pane -p -t k; }
 # A second run in the same test: a fresh tmux server (reusing a socket races its exit).

@@ -16,7 +16,7 @@
 struct pk_demo {
   pk_loop *loop;
   pk_window_sim *sim;
-  pk_vcard *cards[7]; /* one per persona, kept until stop: a worker may still hold one */
+  pk_vcard **cards;   /* one per persona, kept until stop: a worker may still hold one */
   pk_vcard *card;
   char pki_root[256];
   size_t persona;
@@ -24,10 +24,7 @@ struct pk_demo {
   char data_dir[64];
 };
 
-_Static_assert(sizeof(((pk_demo *)0)->cards) / sizeof(pk_vcard *) == 7, "one card per persona");
-static const char *const demo_personas[] = {"citizen", "citizen2", "expired", "revoked",
-                                            "blocked", "tampered", "clerk"};
-#define NPERSONAS (sizeof demo_personas / sizeof *demo_personas)
+#define NPERSONAS pk_vcard_persona_count()
 
 static int set_path(char *dst, size_t n, const char *root, const char *rel) {
   size_t a = strlen(root), b = strlen(rel);
@@ -78,7 +75,7 @@ static int load_card(pk_demo *d, char **err) {
   if (!d->cards[d->persona]) {
     char dir[300];
     set_path(dir, sizeof dir, d->pki_root, "card");
-    d->cards[d->persona] = pk_vcard_new(demo_personas[d->persona], dir, err);
+    d->cards[d->persona] = pk_vcard_new(pk_vcard_persona_name(d->persona), dir, err);
     if (!d->cards[d->persona]) return -1;
   }
   d->card = d->cards[d->persona];
@@ -90,9 +87,12 @@ pk_demo *pk_demo_start(pk_loop *loop, pk_config *cfg, const char *pki_root, char
   pk_demo *d = calloc(1, sizeof *d);
   if (!d) return NULL;
   d->loop = loop;
+  d->cards = calloc(NPERSONAS, sizeof *d->cards);
+  /* The demo's own PKI: made by the build, or installed with the simulator package. */
+  if (!pki_root) pki_root = getenv("PK_DEMO_PKI") ? getenv("PK_DEMO_PKI") : PK_TEST_PKI_DIR;
   snprintf(d->pki_root, sizeof d->pki_root, "%s", pki_root);
   snprintf(d->data_dir, sizeof d->data_dir, "/tmp/pishkhan-demo-XXXXXX");
-  if (!mkdtemp(d->data_dir) || start_sim(d, cfg, err) != 0 || load_card(d, err) != 0) {
+  if (!d->cards || !mkdtemp(d->data_dir) || start_sim(d, cfg, err) != 0 || load_card(d, err) != 0) {
     pk_demo_stop(d);
     return NULL;
   }
@@ -123,7 +123,8 @@ static void remove_tree(const char *dir) {
 void pk_demo_stop(pk_demo *d) {
   if (!d) return;
   if (d->sim) pk_window_sim_stop(d->sim);
-  for (size_t i = 0; i < NPERSONAS; i++) pk_vcard_free(d->cards[i]);
+  for (size_t i = 0; d->cards && i < NPERSONAS; i++) pk_vcard_free(d->cards[i]);
+  free(d->cards);
   if (d->data_dir[0] && strcmp(d->data_dir + strlen(d->data_dir) - 6, "XXXXXX")) remove_tree(d->data_dir);
   free(d);
 }
@@ -151,12 +152,12 @@ void pk_demo_next_persona(pk_demo *d) {
   d->persona = (d->persona + 1) % NPERSONAS;
   char *err = NULL;
   if (load_card(d, &err) != 0) {
-    pk_err("demo: cannot load persona %s: %s", demo_personas[d->persona], err ? err : "?");
+    pk_err("demo: cannot load persona %s: %s", pk_vcard_persona_name(d->persona), err ? err : "?");
     free(err);
   }
 }
 
-const char *pk_demo_persona(const pk_demo *d) { return demo_personas[d->persona]; }
+const char *pk_demo_persona(const pk_demo *d) { return pk_vcard_persona_name(d->persona); }
 bool pk_demo_card_in(const pk_demo *d) { return d->card_in; }
 
 pk_transport *pk_demo_open_transport(void *demo, const char *reader, pk_card_status *st) {

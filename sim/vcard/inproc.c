@@ -1,7 +1,7 @@
 /* In-process transport to the card emulator: what --demo and the unit tests use.
  * It remembers the insertion generation it was opened on, so that a card removed
  * (or removed and reinserted) answers like PC/SC does: SCARD_W_REMOVED_CARD. */
-#include "card_internal.h"
+#include "../../cardreader/card_internal.h"
 
 #include <stdlib.h>
 

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The production kiosk carries no simulator: no libmicrohttpd or GnuTLS of its own, no symbol
+# of the window simulator, the virtual card or the demo, and no demo card's PIN or identity.
+# Each check is made against pishkhan-demo too, which must have what pishkhan must not:
+# so a check that could never find anything fails here instead of passing forever.
+set -euo pipefail
+export LC_ALL=C.UTF-8
+PK_BIN=${PK_BIN:?} PK_DEMO_BIN=${PK_DEMO_BIN:?}
+passed=0; ok() { passed=$((passed + 1)); echo "ok - $*"; }
+fail() { echo "FAIL: $*"; exit 1; }
+
+needed() { readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'; }
+# GnuTLS may still arrive indirectly (Debian's libcurl links it for LDAP, libcups for IPPS);
+# what we check is that the kiosk itself asks for neither library.
+for lib in libmicrohttpd libgnutls; do
+  needed "$PK_BIN" | grep -q "^$lib" && fail "pishkhan links $lib directly"
+  needed "$PK_DEMO_BIN" | grep -q "^$lib" || fail "the check for $lib finds nothing even in pishkhan-demo"
+done
+ldd "$PK_BIN" | grep -q libmicrohttpd && fail "libmicrohttpd is loaded by pishkhan"
+ok "pishkhan links neither libmicrohttpd nor GnuTLS itself (ldd: no libmicrohttpd at all)"
+
+sim_syms='^(pk_window_sim_|pk_vcard_|pk_demo_|pk_transport_inproc_|sim_)'
+syms() { nm --defined-only "$1" | awk '{print $3}'; }
+bad=$(syms "$PK_BIN" | grep -E "$sim_syms" || true)
+[ -z "$bad" ] || fail "simulator symbols in pishkhan: $(echo "$bad" | head -5 | tr '\n' ' ')"
+[ "$(syms "$PK_DEMO_BIN" | grep -cE "$sim_syms")" -gt 20 ] || fail "no simulator symbol found in pishkhan-demo"
+ok "no simulator, virtual card or demo symbol in pishkhan"
+
+# The demo cards: their PINs as whole strings, and their national codes and names.
+secrets='^(1234|5678|0000|0071234561|1234567891|1122334451|Mohammadi|Hosseini|citizen2)$'
+bad=$(strings -n 4 "$PK_BIN" | grep -E "$secrets" || true)
+[ -z "$bad" ] || fail "demo card data in pishkhan: $(echo "$bad" | tr '\n' ' ')"
+[ "$(strings -n 4 "$PK_DEMO_BIN" | grep -cE "$secrets")" -ge 5 ] || fail "no demo card data found in pishkhan-demo"
+ok "no demo PIN, national code or name in pishkhan"
+
+set +e; "$PK_BIN" --demo > /dev/null 2> err.$$; rc=$?; set -e
+first=$(head -1 err.$$); rm -f err.$$
+[ "$rc" = 2 ] || fail "pishkhan --demo exits $rc"
+echo "$first" | grep -q 'حالت نمایشی' || fail "pishkhan --demo does not say so in Persian first: $first"
+ok "pishkhan --demo is refused in Persian first, pointing at pishkhan-demo"
+echo "$passed passed, 0 failed"

@@ -1,0 +1,21 @@
+/* pishkhan-demo: the same kiosk with the embedded demo (libpishkhan-sim): the window
+ * simulator in-process and demo cards in an in-process reader. Never installed on a kiosk. */
+#include "pishkhan/demo.h"
+#include "run.h"
+
+static void *demo_start(pk_loop *loop, pk_config *cfg, char **err) { return pk_demo_start(loop, cfg, NULL, err); }
+static void demo_stop(void *d) { pk_demo_stop(d); }
+static void demo_toggle(void *d) { pk_demo_toggle_card(d); }
+static void demo_next(void *d) { pk_demo_next_persona(d); }
+static const char *demo_persona(const void *d) { return pk_demo_persona(d); }
+
+static const ui_demo_hooks hooks = {
+    .start = demo_start,
+    .stop = demo_stop,
+    .toggle_card = demo_toggle,
+    .next_persona = demo_next,
+    .persona = demo_persona,
+    .open_transport = pk_demo_open_transport,
+};
+
+int main(int argc, char **argv) { return ui_main(argc, argv, &hooks); }
