@@ -33,7 +33,7 @@ size_t pk_tlv_header_len(uint32_t tag, size_t len);
 #define PK_PROFILE_AID_LEN 7
 enum { PK_FID_ID = 0x0101, PK_FID_SOD = 0x0102, PK_FID_CERT = 0x0103 };
 enum { PK_SFI_ID = 1, PK_SFI_SOD = 2, PK_SFI_CERT = 3 };
-enum { PK_PIN_REF = 0x81, PK_PIN_MIN = 4, PK_PIN_MAX = 8, PK_PIN_TRIES = 3 };
+enum { PK_PIN_REF = 0x81, PK_PIN_MIN = PK_CARD_PIN_MIN, PK_PIN_MAX = PK_CARD_PIN_MAX, PK_PIN_TRIES = 3 };
 #define PK_EFID_MAX 4096
 #define PK_SOD_MAX 8192
 #define PK_CERT_MAX 4096

@@ -1,5 +1,5 @@
-/* The state machine's frame: inputs, screen switching, session wipe and idle timeout.
- * What each screen does with a key lives in its own app_*.c file. */
+/* The state machine's inputs: keys, card events and the clock become events for the
+ * transition table (app_machine.c). What each screen does with a key lives in app_*.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,19 +7,10 @@
 #include "app_private.h"
 #include "pishkhan/log.h"
 
-static const char *screen_names[PK_SCREEN_COUNT] = {
-    "home", "card-read", "card-error", "pin", "pin-blocked", "auth", "dashboard", "agencies", "services",
-    "search", "service", "form", "review", "submit", "receipt", "status", "inbox", "document",
-};
-
-const char *pk_screen_name(pk_screen_id id) {
-  return (id >= 0 && id < PK_SCREEN_COUNT) ? screen_names[id] : "?";
-}
-
 pk_app *pk_app_new(const pk_config *cfg, const pk_backend_ops *ops, void *be) {
   pk_app *app = calloc(1, sizeof *app);
   if (!app) return NULL;
-  app->pin = pk_secret_new(PK_PIN_MAX);
+  app->pin = pk_secret_new(PK_CARD_PIN_MAX);
   if (!app->pin) {
     free(app);
     return NULL;
@@ -36,48 +27,15 @@ pk_app *pk_app_new(const pk_config *cfg, const pk_backend_ops *ops, void *be) {
 
 void pk_app_free(pk_app *app) {
   if (!app) return;
-  pk_app_wipe_session(app, "shutdown");
+  pk_app_wipe(app, "shutdown");
   pk_secret_free(app->pin);
   free(app->items);
   free(app);
 }
 
-void pk_app_go(pk_app *app, pk_screen_id to) {
-  const pk_screen_ops *from = pk_app_screen_ops(app->screen);
-  if (from && from->leave) from->leave(app);
-  app->screen = to;
-  app->dirty = true;
-  const pk_screen_ops *ops = pk_app_screen_ops(to);
-  if (ops && ops->enter) ops->enter(app);
-}
-
 void pk_app_set_message(pk_app *app, const char *msgid) {
   app->message = msgid;
   app->dirty = true;
-}
-
-/* Everything that belongs to the citizen goes: identity, PIN, token (backend), screens. */
-void pk_app_wipe_session(pk_app *app, const char *why) {
-  bool had = app->has_session || app->screen != PK_SCREEN_HOME;
-  if (app->ops && app->ops->cancel) app->ops->cancel(app->be);
-  if (app->ops && app->ops->card_close) app->ops->card_close(app->be);
-  pk_secret_clear(app->pin);
-  pk_wipe(&app->who, sizeof app->who);
-  pk_app_forget_form(app);
-  pk_app_forget_results(app);
-  app->nitems = app->sel = 0;
-  app->agency = NULL;
-  app->service = NULL;
-  app->level = 0;
-  app->has_session = false;
-  app->pinpad = false;
-  app->pin_tries = -1;
-  app->countdown = -1;
-  app->gen++;
-  app->message = NULL;
-  if (app->screen != PK_SCREEN_HOME) pk_app_go(app, PK_SCREEN_HOME);
-  app->dirty = true;
-  if (had) pk_info("session wiped (%s)", why);
 }
 
 static void touch(pk_app *app, uint64_t now) {
@@ -96,21 +54,21 @@ void pk_app_key(pk_app *app, pk_key key, uint64_t now) {
     return;
   }
   const pk_screen_ops *ops = pk_app_screen_ops(app->screen);
-  if (ops && ops->key) ops->key(app, key);
+  if (ops->key) pk_app_dispatch(app, ops->key(app, key));
 }
 
 void pk_app_card_inserted(pk_app *app, const char *reader, uint64_t now) {
   touch(app, now);
   app->card_present = true;
   snprintf(app->reader, sizeof app->reader, "%s", reader ? reader : "");
-  if (app->screen == PK_SCREEN_HOME) pk_app_go(app, PK_SCREEN_CARD_READ);
   app->dirty = true;
+  pk_app_dispatch(app, PK_EV_APP_CARD_INSERTED);
 }
 
 void pk_app_card_removed(pk_app *app, const char *reader, uint64_t now) {
   touch(app, now);
   app->card_present = false;
-  pk_app_wipe_session(app, "card removed");
+  pk_app_dispatch(app, PK_EV_APP_CARD_REMOVED);
 }
 
 /* Only a screen that belongs to someone times out: home has nobody to protect. */
@@ -121,7 +79,7 @@ void pk_app_tick(pk_app *app, uint64_t now) {
   uint64_t limit = (uint64_t)app->cfg->idle_timeout_s * 1000u;
   uint64_t warn = (uint64_t)app->cfg->idle_warning_s * 1000u;
   if (idle_ms >= limit) {
-    pk_app_wipe_session(app, "idle timeout");
+    pk_app_dispatch(app, PK_EV_APP_IDLE_TIMEOUT);
     return;
   }
   int left = idle_ms + warn >= limit ? (int)((limit - idle_ms + 999) / 1000) : -1;
@@ -148,30 +106,6 @@ bool pk_app_take_dirty(pk_app *app) {
   bool d = app->dirty;
   app->dirty = false;
   return d;
-}
-
-const pk_screen_ops *pk_app_screen_ops(pk_screen_id id) {
-  switch (id) {
-  case PK_SCREEN_HOME: return &pk_screen_home;
-  case PK_SCREEN_CARD_READ: return &pk_screen_card_read;
-  case PK_SCREEN_CARD_ERROR: return &pk_screen_card_error;
-  case PK_SCREEN_PIN: return &pk_screen_pin;
-  case PK_SCREEN_PIN_BLOCKED: return &pk_screen_pin_blocked;
-  case PK_SCREEN_AUTH: return &pk_screen_auth;
-  case PK_SCREEN_DASHBOARD: return &pk_screen_dashboard;
-  case PK_SCREEN_AGENCIES: return &pk_screen_agencies;
-  case PK_SCREEN_SERVICES: return &pk_screen_services;
-  case PK_SCREEN_SEARCH: return &pk_screen_search;
-  case PK_SCREEN_SERVICE: return &pk_screen_service;
-  case PK_SCREEN_FORM: return &pk_screen_form;
-  case PK_SCREEN_REVIEW: return &pk_screen_review;
-  case PK_SCREEN_SUBMIT: return &pk_screen_submit;
-  case PK_SCREEN_RECEIPT: return &pk_screen_receipt;
-  case PK_SCREEN_STATUS: return &pk_screen_status;
-  case PK_SCREEN_INBOX: return &pk_screen_inbox;
-  case PK_SCREEN_DOCUMENT: return &pk_screen_document;
-  default: return NULL;
-  }
 }
 
 void pk_app_set_catalog(pk_app *app, pk_catalog *cat) { app->cat = cat; }

@@ -4,105 +4,109 @@
 #include "pishkhan/i18n.h"
 #include "pishkhan/log.h"
 
-static void home_enter(pk_app *app) {
+static pk_app_event home_enter(pk_app *app) {
   /* A card left in the reader after a wipe must come out before the next citizen. */
   if (app->card_present) pk_app_set_message(app, N_("Please remove your card."));
+  return PK_EV_APP_NONE;
 }
 
-static void home_key(pk_app *app, pk_key key) { (void)app, (void)key; }
+const pk_screen_ops pk_screen_home = {home_enter, NULL, NULL};
 
-const pk_screen_ops pk_screen_home = {home_enter, home_key, NULL};
-
-static void card_read_enter(pk_app *app) {
+static pk_app_event card_read_enter(pk_app *app) {
   app->message = NULL;
   app->ops->card_open(app->be, app, app->gen);
+  return PK_EV_APP_NONE;
 }
 
-static void card_read_key(pk_app *app, pk_key key) {
-  if (key.code == PK_KEY_CANCEL) pk_app_wipe_session(app, "cancelled");
+static pk_app_event cancel_key(pk_app *app, pk_key key) {
+  return key.code == PK_KEY_CANCEL ? PK_EV_APP_CANCEL : PK_EV_APP_NONE;
 }
 
-const pk_screen_ops pk_screen_card_read = {card_read_enter, card_read_key, NULL};
+const pk_screen_ops pk_screen_card_read = {card_read_enter, cancel_key, NULL};
 
 /* A refused card: the message stays until the card is removed (or the idle timeout). */
-static void card_error_key(pk_app *app, pk_key key) {
-  if (key.code == PK_KEY_ENTER || key.code == PK_KEY_CANCEL) pk_app_wipe_session(app, "card refused");
+static pk_app_event card_error_key(pk_app *app, pk_key key) {
+  return key.code == PK_KEY_ENTER || key.code == PK_KEY_CANCEL ? PK_EV_APP_TAKE_CARD : PK_EV_APP_NONE;
 }
 
 const pk_screen_ops pk_screen_card_error = {NULL, card_error_key, NULL};
 const pk_screen_ops pk_screen_pin_blocked = {NULL, card_error_key, NULL};
 
 /* With a PIN pad the kiosk never sees the PIN: the card reader asks for it at once. */
-static void pin_enter(pk_app *app) {
+static pk_app_event pin_enter(pk_app *app) {
   pk_secret_clear(app->pin);
-  if (!app->pinpad) return;
+  if (!app->pinpad) return PK_EV_APP_NONE;
   app->ops->card_login(app->be, app, app->gen, app->pin);
-  pk_app_go(app, PK_SCREEN_AUTH);
+  return PK_EV_APP_PINPAD;
 }
 
-static void pin_submit(pk_app *app) {
-  if (pk_secret_len(app->pin) < PK_PIN_MIN) {
+static pk_app_event pin_submit(pk_app *app) {
+  if (pk_secret_len(app->pin) < PK_CARD_PIN_MIN) {
     pk_app_set_message(app, N_("The PIN has at least 4 digits."));
-    return;
+    return PK_EV_APP_NONE;
   }
   app->message = NULL;
   app->ops->card_login(app->be, app, app->gen, app->pin);
   /* The backend has taken its own locked copy; leaving the PIN screen wipes ours. */
-  pk_app_go(app, PK_SCREEN_AUTH);
+  return PK_EV_APP_PIN_ENTERED;
 }
 
-static void pin_key(pk_app *app, pk_key key) {
+/* The card takes PK_CARD_PIN_MAX digits at most: one more is refused here, where it is typed,
+ * not by the card as a communication error after Enter. */
+static void pin_digit(pk_app *app, int d) {
+  if (pk_secret_len(app->pin) >= PK_CARD_PIN_MAX) {
+    pk_app_set_message(app, N_("The PIN has at most 8 digits."));
+    return;
+  }
+  if (pk_secret_push(app->pin, (uint8_t)('0' + d)) == 0) app->dirty = true;
+}
+
+static pk_app_event pin_key(pk_app *app, pk_key key) {
   int d = pk_key_digit(key);
   if (d >= 0) {
-    if (pk_secret_push(app->pin, (uint8_t)('0' + d)) == 0) app->dirty = true;
-    return;
+    pin_digit(app, d);
+    return PK_EV_APP_NONE;
   }
   switch (key.code) {
   case PK_KEY_BACK:
     pk_secret_pop(app->pin);
     app->dirty = true;
-    break;
-  case PK_KEY_ENTER: pin_submit(app); break;
-  case PK_KEY_CANCEL: pk_app_wipe_session(app, "cancelled at PIN"); break;
-  default: break;
+    return PK_EV_APP_NONE;
+  case PK_KEY_ENTER: return pin_submit(app);
+  case PK_KEY_CANCEL: return PK_EV_APP_CANCEL;
+  default: return PK_EV_APP_NONE;
   }
 }
 
 static void pin_leave(pk_app *app) { pk_secret_clear(app->pin); }
 
 const pk_screen_ops pk_screen_pin = {pin_enter, pin_key, pin_leave};
+const pk_screen_ops pk_screen_auth = {NULL, cancel_key, NULL};
 
-static void auth_key(pk_app *app, pk_key key) {
-  if (key.code == PK_KEY_CANCEL) pk_app_wipe_session(app, "cancelled during login");
+static pk_app_event refusal(pk_app *app, pk_card_result res) {
+  app->card_res = res;
+  return res == PK_CARDRES_PIN_BLOCKED ? PK_EV_APP_PIN_BLOCKED : PK_EV_APP_CARD_REFUSED;
 }
 
-const pk_screen_ops pk_screen_auth = {NULL, auth_key, NULL};
-
-static void refuse(pk_app *app, pk_card_result res) {
-  app->card_res = res;
-  pk_app_go(app, res == PK_CARDRES_PIN_BLOCKED ? PK_SCREEN_PIN_BLOCKED : PK_SCREEN_CARD_ERROR);
+static pk_app_event card_opened(pk_app *app, pk_card_result res, const pk_citizen *who, int tries) {
+  app->pin_tries = tries;
+  if (res != PK_CARDRES_OK) return refusal(app, res);
+  app->who = *who;
+  app->card_res = PK_CARDRES_OK;
+  return tries == 0 ? refusal(app, PK_CARDRES_PIN_BLOCKED) : PK_EV_APP_CARD_VERIFIED;
 }
 
 void pk_app_card_open_done(pk_app *app, unsigned gen, pk_card_result res, const pk_citizen *who,
                            int tries) {
   if (gen != app->gen || app->screen != PK_SCREEN_CARD_READ) return;
-  app->pin_tries = tries;
-  if (res != PK_CARDRES_OK) {
-    refuse(app, res);
-    return;
-  }
-  app->who = *who;
-  app->card_res = PK_CARDRES_OK;
-  if (tries == 0) refuse(app, PK_CARDRES_PIN_BLOCKED);
-  else pk_app_go(app, PK_SCREEN_PIN);
+  pk_app_dispatch(app, card_opened(app, res, who, tries));
 }
 
 void pk_app_card_pinpad(pk_app *app, unsigned gen) {
   if (gen == app->gen && app->screen == PK_SCREEN_CARD_READ) app->pinpad = true;
 }
 
-void pk_app_card_login_done(pk_app *app, unsigned gen, pk_card_result res, int tries) {
-  if (gen != app->gen || app->screen != PK_SCREEN_AUTH) return;
+static pk_app_event logged_in(pk_app *app, pk_card_result res, int tries) {
   app->pin_tries = tries;
   app->card_res = res;
   switch (res) {
@@ -110,28 +114,32 @@ void pk_app_card_login_done(pk_app *app, unsigned gen, pk_card_result res, int t
     app->has_session = true;
     app->level = 3; /* card + PIN + signature: the strongest level */
     pk_info("citizen logged in");
-    pk_app_go(app, PK_SCREEN_DASHBOARD);
-    break;
+    return PK_EV_APP_LOGGED_IN;
   case PK_CARDRES_PIN_WRONG:
-    pk_app_go(app, PK_SCREEN_PIN);
     pk_app_set_message(app, N_("Wrong PIN."));
-    break;
-  case PK_CARDRES_REMOVED: pk_app_wipe_session(app, "card removed during login"); break;
-  default: refuse(app, res); break;
+    return PK_EV_APP_PIN_WRONG;
+  case PK_CARDRES_REMOVED: return PK_EV_APP_CARD_REMOVED;
+  default: return refusal(app, res);
   }
 }
 
-static void dashboard_enter(pk_app *app) {
-  app->sel = 0;
-  app->query[0] = 0;
+void pk_app_card_login_done(pk_app *app, unsigned gen, pk_card_result res, int tries) {
+  if (gen != app->gen || app->screen != PK_SCREEN_AUTH) return;
+  pk_app_dispatch(app, logged_in(app, res, tries));
 }
 
-static void dashboard_key(pk_app *app, pk_key key) {
-  static const pk_screen_id shortcuts[] = {PK_SCREEN_DASHBOARD, PK_SCREEN_SEARCH, PK_SCREEN_AGENCIES,
-                                           PK_SCREEN_STATUS, PK_SCREEN_INBOX, PK_SCREEN_DOCUMENT};
+static pk_app_event dashboard_enter(pk_app *app) {
+  app->sel = 0;
+  app->query[0] = 0;
+  return PK_EV_APP_NONE;
+}
+
+static pk_app_event dashboard_key(pk_app *app, pk_key key) {
+  static const pk_app_event menu[] = {PK_EV_APP_LOGOUT, PK_EV_APP_MENU_SEARCH, PK_EV_APP_MENU_AGENCIES,
+                                      PK_EV_APP_MENU_STATUS, PK_EV_APP_MENU_INBOX, PK_EV_APP_MENU_DOCUMENT};
   int d = pk_key_digit(key);
-  if (d == 0 || key.code == PK_KEY_CANCEL) pk_app_wipe_session(app, "logout");
-  else if (d > 0 && d < (int)(sizeof shortcuts / sizeof *shortcuts)) pk_app_go(app, shortcuts[d]);
+  if (key.code == PK_KEY_CANCEL) return PK_EV_APP_LOGOUT;
+  return d >= 0 && d < (int)(sizeof menu / sizeof *menu) ? menu[d] : PK_EV_APP_NONE;
 }
 
 const pk_screen_ops pk_screen_dashboard = {dashboard_enter, dashboard_key, NULL};

@@ -16,7 +16,7 @@ static void load_agencies(pk_app *app) {
   app->nitems = n;
 }
 
-static void agencies_enter(pk_app *app) {
+static pk_app_event agencies_enter(pk_app *app) {
   load_agencies(app);
   if (app->agency) {
     for (size_t i = 0; i < app->nitems; i++)
@@ -24,25 +24,24 @@ static void agencies_enter(pk_app *app) {
   } else {
     app->sel = 0;
   }
+  return PK_EV_APP_NONE;
 }
 
-static void agencies_key(pk_app *app, pk_key key) {
+static pk_app_event agencies_key(pk_app *app, pk_key key) {
   switch (pk_app_list_key(app, key, app->nitems, true)) {
   case PK_LIST_OPEN:
     app->agency = app->items[app->sel];
-    pk_app_go(app, PK_SCREEN_SERVICES);
-    break;
+    return PK_EV_APP_OPEN;
   case PK_LIST_BACK:
     app->agency = NULL;
-    pk_app_go(app, PK_SCREEN_DASHBOARD);
-    break;
-  default: break;
+    return PK_EV_APP_BACK;
+  default: return PK_EV_APP_NONE;
   }
 }
 
 const pk_screen_ops pk_screen_agencies = {agencies_enter, agencies_key, NULL};
 
-static void services_enter(pk_app *app) {
+static pk_app_event services_enter(pk_app *app) {
   size_t n = pk_catalog_services_of(app->cat, app->agency->id, NULL, 0);
   if (pk_app_items_reserve(app, n) != 0) n = 0;
   n = pk_catalog_services_of(app->cat, app->agency->id, (const pk_service **)app->items, n);
@@ -52,22 +51,22 @@ static void services_enter(pk_app *app) {
     for (size_t i = 0; i < n; i++)
       if (app->items[i] == app->service) app->sel = i;
   }
+  return PK_EV_APP_NONE;
 }
 
-static void open_service(pk_app *app, pk_screen_id from) {
+static pk_app_event open_service(pk_app *app, bool from_search) {
   app->service = app->items[app->sel];
-  app->service_from = from;
-  pk_app_go(app, PK_SCREEN_SERVICE);
+  app->service_from_search = from_search;
+  return PK_EV_APP_OPEN;
 }
 
-static void services_key(pk_app *app, pk_key key) {
+static pk_app_event services_key(pk_app *app, pk_key key) {
   switch (pk_app_list_key(app, key, app->nitems, true)) {
-  case PK_LIST_OPEN: open_service(app, PK_SCREEN_SERVICES); break;
+  case PK_LIST_OPEN: return open_service(app, false);
   case PK_LIST_BACK:
     app->service = NULL;
-    pk_app_go(app, PK_SCREEN_AGENCIES);
-    break;
-  default: break;
+    return PK_EV_APP_BACK;
+  default: return PK_EV_APP_NONE;
   }
 }
 
@@ -84,48 +83,47 @@ static void run_search(pk_app *app) {
   app->nitems = pk_catalog_search(app->cat, app->query, (const pk_service **)app->items, SEARCH_MAX);
 }
 
-static void search_enter(pk_app *app) {
+static pk_app_event search_enter(pk_app *app) {
   size_t sel = app->sel;
   run_search(app);
   if (sel < app->nitems) app->sel = sel;
+  return PK_EV_APP_NONE;
 }
 
-static void search_key(pk_app *app, pk_key key) {
+static pk_app_event search_key(pk_app *app, pk_key key) {
   if (key.code == PK_KEY_CHAR) {
     if (pk_utf8_append(app->query, sizeof app->query, key.cp) == 0) run_search(app);
-    return;
+    return PK_EV_APP_NONE;
   }
   if (key.code == PK_KEY_BACK && app->query[0]) {
     pk_utf8_pop(app->query);
     run_search(app);
-    return;
+    return PK_EV_APP_NONE;
   }
   switch (pk_app_list_key(app, key, app->nitems, false)) {
-  case PK_LIST_OPEN: open_service(app, PK_SCREEN_SEARCH); break;
+  case PK_LIST_OPEN: return open_service(app, true);
   case PK_LIST_BACK:
     app->query[0] = 0;
     app->nitems = 0;
-    pk_app_go(app, PK_SCREEN_DASHBOARD);
-    break;
-  default: break;
+    return PK_EV_APP_BACK;
+  default: return PK_EV_APP_NONE;
   }
 }
 
 const pk_screen_ops pk_screen_search = {search_enter, search_key, NULL};
 
 /* A service that needs more than the session has is explained on its card, not entered. */
-static void service_key(pk_app *app, pk_key key) {
+static pk_app_event service_key(pk_app *app, pk_key key) {
   switch (key.code) {
   case PK_KEY_ENTER:
     if (app->service->auth_level > app->level) {
       pk_app_set_message(app, N_("This service needs a higher authentication level than this session has."));
-      return;
+      return PK_EV_APP_NONE;
     }
-    pk_app_go(app, PK_SCREEN_FORM);
-    break;
+    return PK_EV_APP_REQUEST;
   case PK_KEY_BACK:
-  case PK_KEY_CANCEL: pk_app_go(app, app->service_from); break;
-  default: break;
+  case PK_KEY_CANCEL: return app->service_from_search ? PK_EV_APP_BACK_TO_SEARCH : PK_EV_APP_BACK;
+  default: return PK_EV_APP_NONE;
   }
 }
 

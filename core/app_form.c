@@ -21,14 +21,19 @@ void pk_app_forget_form(pk_app *app) {
   app->idem_key[0] = 0;
 }
 
-static void form_enter(pk_app *app) {
-  if (app->values) return; /* back from review: keep what was typed */
+/* Out of memory for the form: the service card says so, and nothing half-made is kept. */
+static pk_app_event form_enter(pk_app *app) {
+  if (app->values) return PK_EV_APP_NONE; /* back from review: keep what was typed */
   size_t n = 0;
   app->fields = pk_catalog_form(app->cat, app->service, &n);
   app->nfields = n;
   app->field = 0;
   app->values = calloc(n ? n : 1, sizeof *app->values);
   app->errors = calloc(n ? n : 1, sizeof *app->errors);
+  if (app->values && app->errors) return PK_EV_APP_NONE;
+  pk_app_forget_form(app);
+  pk_app_set_message(app, N_("The kiosk could not open this form. Please try again."));
+  return PK_EV_APP_BACK;
 }
 
 static bool check(pk_app *app, size_t i) {
@@ -37,19 +42,19 @@ static bool check(pk_app *app, size_t i) {
   return app->errors[i] == NULL;
 }
 
-static void next_field(pk_app *app) {
-  if (!check(app, app->field)) return;
+static pk_app_event next_field(pk_app *app) {
+  if (!check(app, app->field)) return PK_EV_APP_NONE;
   if (app->field + 1 < app->nfields) {
     app->field++;
-    return;
+    return PK_EV_APP_NONE;
   }
   for (size_t i = 0; i < app->nfields; i++) {
     if (!check(app, i)) {
       app->field = i;
-      return;
+      return PK_EV_APP_NONE;
     }
   }
-  pk_app_go(app, PK_SCREEN_REVIEW);
+  return PK_EV_APP_FORM_DONE;
 }
 
 static void type_char(pk_app *app, uint32_t cp) {
@@ -66,29 +71,38 @@ static void type_char(pk_app *app, uint32_t cp) {
   app->dirty = true;
 }
 
-static void back_key(pk_app *app) {
+static pk_app_event leave_form(pk_app *app) {
+  pk_app_forget_form(app);
+  return PK_EV_APP_BACK;
+}
+
+static pk_app_event back_key(pk_app *app) {
   char *v = app->values[app->field];
   if (v[0]) pk_utf8_pop(v);
   else if (app->field > 0) app->field--;
-  else {
-    pk_app_forget_form(app);
-    pk_app_go(app, PK_SCREEN_SERVICE);
-    return;
-  }
+  else return leave_form(app);
+  app->dirty = true;
+  return PK_EV_APP_NONE;
+}
+
+static void step_field(pk_app *app, pk_key_code code) {
+  /* The date picker and the choice list step with the page and arrow keys. */
+  bool up = code == PK_KEY_PGUP || code == (pk_i18n_lang() == PK_LANG_FA ? PK_KEY_LEFT : PK_KEY_RIGHT);
+  pk_form_step(&app->fields[app->field], app->values[app->field], sizeof app->values[0], up ? 1 : -1,
+               (long long)time(NULL));
+  app->errors[app->field] = NULL;
   app->dirty = true;
 }
 
-static void form_key(pk_app *app, pk_key key) {
+static pk_app_event form_key(pk_app *app, pk_key key) {
   if (app->nfields == 0) {
-    if (key.code == PK_KEY_ENTER) pk_app_go(app, PK_SCREEN_REVIEW);
-    else if (key.code == PK_KEY_BACK || key.code == PK_KEY_CANCEL) pk_app_go(app, PK_SCREEN_SERVICE);
-    return;
+    if (key.code == PK_KEY_ENTER) return PK_EV_APP_FORM_DONE;
+    return key.code == PK_KEY_BACK || key.code == PK_KEY_CANCEL ? leave_form(app) : PK_EV_APP_NONE;
   }
-  const pk_form_field *f = &app->fields[app->field];
   switch (key.code) {
   case PK_KEY_CHAR: type_char(app, key.cp); break;
-  case PK_KEY_ENTER: next_field(app); break;
-  case PK_KEY_BACK: back_key(app); break;
+  case PK_KEY_ENTER: return next_field(app);
+  case PK_KEY_BACK: return back_key(app);
   case PK_KEY_UP:
     if (app->field > 0) app->field--;
     app->dirty = true;
@@ -101,21 +115,11 @@ static void form_key(pk_app *app, pk_key key) {
   case PK_KEY_PGUP:
   case PK_KEY_PGDN:
   case PK_KEY_LEFT:
-  case PK_KEY_RIGHT:
-    /* The date picker and the choice list step with the page and arrow keys. */
-    pk_form_step(f, app->values[app->field], sizeof app->values[0],
-                 key.code == PK_KEY_PGUP || key.code == (pk_i18n_lang() == PK_LANG_FA ? PK_KEY_LEFT : PK_KEY_RIGHT)
-                     ? 1 : -1,
-                 (long long)time(NULL));
-    app->errors[app->field] = NULL;
-    app->dirty = true;
-    break;
-  case PK_KEY_CANCEL:
-    pk_app_forget_form(app);
-    pk_app_go(app, PK_SCREEN_SERVICE);
-    break;
+  case PK_KEY_RIGHT: step_field(app, key.code); break;
+  case PK_KEY_CANCEL: return leave_form(app);
   default: break;
   }
+  return PK_EV_APP_NONE;
 }
 
 const pk_screen_ops pk_screen_form = {form_enter, form_key, NULL};
@@ -129,40 +133,43 @@ static char *fields_json(const pk_app *app) {
   return s;
 }
 
-static void submit(pk_app *app) {
-  char *json = fields_json(app);
-  if (!json) return;
-  /* One key per request: a resend after a cancel or a lost answer is the same request. */
-  if (!app->idem_key[0]) pk_net_new_idem_key(app->idem_key);
-  app->message = NULL;
-  pk_app_go(app, PK_SCREEN_SUBMIT);
-  app->ops->submit(app->be, app, app->gen, app->service->id, json, app->idem_key);
-  pk_wipe(json, strlen(json));
-  free(json);
-}
-
-static void review_key(pk_app *app, pk_key key) {
-  if (key.code == PK_KEY_ENTER) submit(app);
-  else if (key.code == PK_KEY_BACK || key.code == PK_KEY_CANCEL) pk_app_go(app, PK_SCREEN_FORM);
+static pk_app_event review_key(pk_app *app, pk_key key) {
+  if (key.code == PK_KEY_ENTER) return PK_EV_APP_SEND;
+  return key.code == PK_KEY_BACK || key.code == PK_KEY_CANCEL ? PK_EV_APP_BACK : PK_EV_APP_NONE;
 }
 
 const pk_screen_ops pk_screen_review = {NULL, review_key, NULL};
 
-static void submit_key(pk_app *app, pk_key key) {
-  if (key.code != PK_KEY_CANCEL && key.code != PK_KEY_BACK) return;
-  app->ops->cancel(app->be);
-  pk_app_go(app, PK_SCREEN_REVIEW);
-  pk_app_set_message(app, N_("Cancelled. If you send it again, the window will not register it twice."));
+/* One key per request: a resend after a cancel or a lost answer is the same request. */
+static pk_app_event submit_enter(pk_app *app) {
+  char *json = fields_json(app);
+  if (!json) {
+    pk_app_set_message(app, N_("The kiosk could not prepare this request. Please try again."));
+    return PK_EV_APP_SUBMIT_FAILED;
+  }
+  if (!app->idem_key[0]) pk_net_new_idem_key(app->idem_key);
+  app->message = NULL;
+  app->ops->submit(app->be, app, app->gen, app->service->id, json, app->idem_key);
+  pk_wipe(json, strlen(json));
+  free(json);
+  return PK_EV_APP_NONE;
 }
 
-const pk_screen_ops pk_screen_submit = {NULL, submit_key, NULL};
+static pk_app_event submit_key(pk_app *app, pk_key key) {
+  if (key.code != PK_KEY_CANCEL && key.code != PK_KEY_BACK) return PK_EV_APP_NONE;
+  app->ops->cancel(app->be);
+  pk_app_set_message(app, N_("Cancelled. If you send it again, the window will not register it twice."));
+  return PK_EV_APP_STOP_WAITING;
+}
+
+const pk_screen_ops pk_screen_submit = {submit_enter, submit_key, NULL};
 
 void pk_app_submit_done(pk_app *app, unsigned gen, const pk_app_failure *fail, const char *tracking,
                         const char *jws) {
   if (gen != app->gen || app->screen != PK_SCREEN_SUBMIT) return;
   if (fail) {
-    pk_app_go(app, PK_SCREEN_REVIEW);
     pk_app_fail(app, fail);
+    pk_app_dispatch(app, PK_EV_APP_SUBMIT_FAILED);
     return;
   }
   free(app->receipt.jws);
@@ -173,18 +180,19 @@ void pk_app_submit_done(pk_app *app, unsigned gen, const pk_app_failure *fail, c
   app->receipt.at = (long long)time(NULL);
   app->print_state = NULL;
   pk_app_forget_form(app);
-  pk_app_go(app, PK_SCREEN_RECEIPT);
+  pk_app_dispatch(app, PK_EV_APP_SUBMITTED);
 }
 
-static void receipt_key(pk_app *app, pk_key key) {
+static pk_app_event receipt_key(pk_app *app, pk_key key) {
   if (key.code == PK_KEY_PRINT || pk_key_digit(key) == 1) {
-    if (!app->receipt.jws) return;
+    if (!app->receipt.jws) return PK_EV_APP_NONE;
     app->print_state = N_("Printing...");
     app->dirty = true;
     app->ops->print(app->be, app, app->gen, app->receipt.jws);
-  } else if (key.code == PK_KEY_ENTER || key.code == PK_KEY_BACK || pk_key_digit(key) == 0) {
-    pk_app_go(app, PK_SCREEN_DASHBOARD);
+    return PK_EV_APP_NONE;
   }
+  bool done = key.code == PK_KEY_ENTER || key.code == PK_KEY_BACK || pk_key_digit(key) == 0;
+  return done ? PK_EV_APP_DONE : PK_EV_APP_NONE;
 }
 
 const pk_screen_ops pk_screen_receipt = {NULL, receipt_key, NULL};

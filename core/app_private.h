@@ -2,13 +2,14 @@
 #ifndef PK_APP_PRIVATE_H
 #define PK_APP_PRIVATE_H
 #include "pishkhan/app.h"
+#include "pishkhan/card.h"
 
-#define PK_PIN_MAX 12
-#define PK_PIN_MIN 4
-
+/* A screen: what it does on entry, on a key, and on leaving. Entry and key handlers return
+ * what should happen next as an event; the transition table (app_machine.c) decides where
+ * that leads. A handler never switches screens itself. */
 typedef struct pk_screen_ops {
-  void (*enter)(pk_app *app);
-  void (*key)(pk_app *app, pk_key key);
+  pk_app_event (*enter)(pk_app *app);
+  pk_app_event (*key)(pk_app *app, pk_key key);
   void (*leave)(pk_app *app);
 } pk_screen_ops;
 
@@ -42,7 +43,7 @@ struct pk_app {
   char query[256];
   const pk_agency *agency;
   const pk_service *service;
-  pk_screen_id service_from; /* where Back from a service card returns */
+  bool service_from_search;  /* Back from a service card returns to the search, not the list */
   /* The form. */
   const pk_form_field *fields;
   size_t nfields, field;
@@ -73,13 +74,14 @@ int pk_utf8_append(char *buf, size_t n, uint32_t cp);
 void pk_utf8_pop(char *buf);
 
 const pk_screen_ops *pk_app_screen_ops(pk_screen_id id);
-void pk_app_go(pk_app *app, pk_screen_id to);
-void pk_app_wipe_session(pk_app *app, const char *why);
+/* The only way to change screens: follow ev through the transition table. */
+void pk_app_dispatch(pk_app *app, pk_app_event ev);
+/* The session wipe, run by every transition into home (and at shutdown). */
+void pk_app_wipe(pk_app *app, const char *why);
 void pk_app_set_message(pk_app *app, const char *msgid);
 
-extern const pk_screen_ops pk_screen_home, pk_screen_card_read, pk_screen_card_error, pk_screen_pin,
-    pk_screen_pin_blocked, pk_screen_auth, pk_screen_dashboard, pk_screen_agencies, pk_screen_services,
-    pk_screen_search, pk_screen_service, pk_screen_form, pk_screen_review, pk_screen_submit, pk_screen_receipt,
-    pk_screen_status, pk_screen_inbox, pk_screen_document;
+#define PK_X_SCREEN_OPS(id, name, what) extern const pk_screen_ops pk_screen_##name;
+PK_SCREENS(PK_X_SCREEN_OPS)
+#undef PK_X_SCREEN_OPS
 
 #endif

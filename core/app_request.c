@@ -29,13 +29,14 @@ void pk_app_forget_results(pk_app *app) {
   app->print_state = NULL;
 }
 
-static void status_enter(pk_app *app) {
+static pk_app_event status_enter(pk_app *app) {
   app->query[0] = 0;
   app->has_status = false;
+  return PK_EV_APP_NONE;
 }
 
 /* Tracking codes are digits and dashes; scanned text may bring the digits of any script. */
-static void status_key(pk_app *app, pk_key key) {
+static pk_app_event status_key(pk_app *app, pk_key key) {
   int d = pk_key_digit(key);
   if (d >= 0 || (key.code == PK_KEY_CHAR && key.cp == '-')) {
     pk_utf8_append(app->query, 33, d >= 0 ? (uint32_t)('0' + d) : '-');
@@ -52,8 +53,9 @@ static void status_key(pk_app *app, pk_key key) {
     app->has_status = false;
     app->ops->track(app->be, app, app->gen, app->query);
   } else if (key.code == PK_KEY_BACK || key.code == PK_KEY_CANCEL) {
-    pk_app_go(app, PK_SCREEN_DASHBOARD);
+    return PK_EV_APP_BACK;
   }
+  return PK_EV_APP_NONE;
 }
 
 const pk_screen_ops pk_screen_status = {status_enter, status_key, NULL};
@@ -69,13 +71,14 @@ void pk_app_track_done(pk_app *app, unsigned gen, const pk_app_failure *fail, co
   app->dirty = true;
 }
 
-static void inbox_enter(pk_app *app) {
+static pk_app_event inbox_enter(pk_app *app) {
   app->sel = 0;
   app->ops->inbox(app->be, app, app->gen);
+  return PK_EV_APP_NONE;
 }
 
-static void inbox_key(pk_app *app, pk_key key) {
-  if (pk_app_list_key(app, key, app->ninbox, true) == PK_LIST_BACK) pk_app_go(app, PK_SCREEN_DASHBOARD);
+static pk_app_event inbox_key(pk_app *app, pk_key key) {
+  return pk_app_list_key(app, key, app->ninbox, true) == PK_LIST_BACK ? PK_EV_APP_BACK : PK_EV_APP_NONE;
 }
 
 const pk_screen_ops pk_screen_inbox = {inbox_enter, inbox_key, NULL};
@@ -95,20 +98,21 @@ void pk_app_inbox_done(pk_app *app, unsigned gen, const pk_app_failure *fail, co
   app->dirty = true;
 }
 
-static void document_enter(pk_app *app) {
+static pk_app_event document_enter(pk_app *app) {
   app->doc_page = 0;
   app->ops->document(app->be, app, app->gen, "report_card");
+  return PK_EV_APP_NONE;
 }
 
-static void document_key(pk_app *app, pk_key key) {
+static pk_app_event document_key(pk_app *app, pk_key key) {
   size_t pages = (app->doc.nrows + PK_PAGE_SIZE - 1) / PK_PAGE_SIZE;
   switch (pk_app_list_key(app, key, app->doc.nrows, false)) {
-  case PK_LIST_BACK: pk_app_go(app, PK_SCREEN_DASHBOARD); return;
+  case PK_LIST_BACK: return PK_EV_APP_BACK;
   case PK_LIST_MOVED:
     app->doc_page = app->sel / PK_PAGE_SIZE;
     if (pages && app->doc_page >= pages) app->doc_page = pages - 1;
-    return;
-  default: return;
+    return PK_EV_APP_NONE;
+  default: return PK_EV_APP_NONE;
   }
 }
 

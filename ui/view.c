@@ -9,18 +9,11 @@
 #include "draw.h"
 #include "pishkhan/i18n.h"
 
-static const ui_view *views[] = {
-    &ui_view_home, &ui_view_card_read, &ui_view_card_error, &ui_view_pin,
-    &ui_view_pin_blocked, &ui_view_auth, &ui_view_dashboard, &ui_view_agencies, &ui_view_services,
-    &ui_view_search, &ui_view_service, &ui_view_form, &ui_view_review, &ui_view_submit,
-    &ui_view_receipt, &ui_view_status, &ui_view_inbox, &ui_view_document,
-};
+/* From the one list of screens: a screen without a view does not link. */
+#define X_VIEW(id, name, what) [PK_SCREEN_##id] = &ui_view_##name,
+static const ui_view *const views[PK_SCREEN_COUNT] = {PK_SCREENS(X_VIEW)};
 
-const ui_view *ui_view_for(pk_screen_id id) {
-  for (size_t i = 0; i < sizeof views / sizeof *views; i++)
-    if (views[i]->id == id) return views[i];
-  return NULL;
-}
+const ui_view *ui_view_for(pk_screen_id id) { return id < PK_SCREEN_COUNT ? views[id] : NULL; }
 
 static void draw_header(void) {
   ui_bar(0, UI_PAIR_BAR, true);

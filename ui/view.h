@@ -16,7 +16,6 @@ typedef struct ui_status {
 } ui_status;
 
 typedef struct ui_view {
-  pk_screen_id id;
   void (*draw)(pk_app *app, const ui_status *st, int top, int rows);
   const char *hints;    /* msgid: the keys this screen takes */
 } ui_view;
@@ -27,8 +26,8 @@ const ui_view *ui_view_for(pk_screen_id id);
 #define UI_MIN_COLS 80
 #define UI_MIN_ROWS 24
 
-extern const ui_view ui_view_home, ui_view_card_read, ui_view_card_error, ui_view_pin, ui_view_pin_blocked,
-    ui_view_auth, ui_view_dashboard, ui_view_agencies, ui_view_services, ui_view_search, ui_view_service,
-    ui_view_form, ui_view_review, ui_view_submit, ui_view_receipt, ui_view_status, ui_view_inbox, ui_view_document;
+#define UI_X_VIEW(id, name, what) extern const ui_view ui_view_##name;
+PK_SCREENS(UI_X_VIEW)
+#undef UI_X_VIEW
 
 #endif

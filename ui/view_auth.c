@@ -120,10 +120,10 @@ static void draw_dashboard(pk_app *app, const ui_status *st, int top, int rows) 
   }
 }
 
-const ui_view ui_view_home = {PK_SCREEN_HOME, draw_home, N_("Insert your card to begin")};
-const ui_view ui_view_card_read = {PK_SCREEN_CARD_READ, draw_card_read, N_("Please wait")};
-const ui_view ui_view_card_error = {PK_SCREEN_CARD_ERROR, draw_card_error, N_("Take your card")};
-const ui_view ui_view_pin = {PK_SCREEN_PIN, draw_pin, N_("Digits: PIN   Enter: confirm   Backspace: erase   Esc: cancel")};
-const ui_view ui_view_pin_blocked = {PK_SCREEN_PIN_BLOCKED, draw_pin_blocked, N_("Take your card")};
-const ui_view ui_view_auth = {PK_SCREEN_AUTH, draw_auth, N_("Please wait   Esc: cancel")};
-const ui_view ui_view_dashboard = {PK_SCREEN_DASHBOARD, draw_dashboard, N_("Digits: choose   0: sign out")};
+const ui_view ui_view_home = {draw_home, N_("Insert your card to begin")};
+const ui_view ui_view_card_read = {draw_card_read, N_("Please wait")};
+const ui_view ui_view_card_error = {draw_card_error, N_("Take your card")};
+const ui_view ui_view_pin = {draw_pin, N_("Digits: PIN   Enter: confirm   Backspace: erase   Esc: cancel")};
+const ui_view ui_view_pin_blocked = {draw_pin_blocked, N_("Take your card")};
+const ui_view ui_view_auth = {draw_auth, N_("Please wait   Esc: cancel")};
+const ui_view ui_view_dashboard = {draw_dashboard, N_("Digits: choose   0: sign out")};

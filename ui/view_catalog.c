@@ -96,10 +96,10 @@ static void draw_service(pk_app *app, const ui_status *st, int top, int rows) {
     ui_paragraph(top + rows - 2, 3, 2, _("This service needs a higher authentication level than this session has."));
 }
 
-const ui_view ui_view_agencies = {PK_SCREEN_AGENCIES, draw_agencies,
+const ui_view ui_view_agencies = {draw_agencies,
                                   N_("Digits: choose   Arrows: move, next page   Backspace: back")};
-const ui_view ui_view_services = {PK_SCREEN_SERVICES, draw_services,
+const ui_view ui_view_services = {draw_services,
                                   N_("Digits: choose   Arrows: move, next page   Backspace: back")};
-const ui_view ui_view_search = {PK_SCREEN_SEARCH, draw_search,
+const ui_view ui_view_search = {draw_search,
                                 N_("Type to search   Up/Down: choose   Enter: open   Backspace: erase/back")};
-const ui_view ui_view_service = {PK_SCREEN_SERVICE, draw_service, N_("Enter: request this service   Backspace: back")};
+const ui_view ui_view_service = {draw_service, N_("Enter: request this service   Backspace: back")};

@@ -148,8 +148,8 @@ static void draw_receipt(pk_app *app, const ui_status *st, int top, int rows) {
     ui_put_start(top + 9, 3, _("The QR code to verify this receipt is on the printed copy."));
 }
 
-const ui_view ui_view_form = {PK_SCREEN_FORM, draw_form,
+const ui_view ui_view_form = {draw_form,
                               N_("Enter: next   Up/Down: fields   Backspace: erase/back   Esc: cancel")};
-const ui_view ui_view_review = {PK_SCREEN_REVIEW, draw_review, N_("Enter: send   Backspace: change")};
-const ui_view ui_view_submit = {PK_SCREEN_SUBMIT, draw_submit, N_("Please wait   Esc: cancel")};
-const ui_view ui_view_receipt = {PK_SCREEN_RECEIPT, draw_receipt, N_("1 or F4: print   Enter: done")};
+const ui_view ui_view_review = {draw_review, N_("Enter: send   Backspace: change")};
+const ui_view ui_view_submit = {draw_submit, N_("Please wait   Esc: cancel")};
+const ui_view ui_view_receipt = {draw_receipt, N_("1 or F4: print   Enter: done")};

@@ -84,6 +84,6 @@ static void draw_document(pk_app *app, const ui_status *st, int top, int rows) {
   }
 }
 
-const ui_view ui_view_status = {PK_SCREEN_STATUS, draw_status, N_("Digits: code   Enter: look up   Backspace: erase/back")};
-const ui_view ui_view_inbox = {PK_SCREEN_INBOX, draw_inbox, N_("Digits: choose   Arrows: move   Backspace: back")};
-const ui_view ui_view_document = {PK_SCREEN_DOCUMENT, draw_document, N_("Arrows: next page   Backspace: back")};
+const ui_view ui_view_status = {draw_status, N_("Digits: code   Enter: look up   Backspace: erase/back")};
+const ui_view ui_view_inbox = {draw_inbox, N_("Digits: choose   Arrows: move   Backspace: back")};
+const ui_view ui_view_document = {draw_document, N_("Arrows: next page   Backspace: back")};

@@ -8,33 +8,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pishkhan/app_states.h"
 #include "pishkhan/catalog.h"
 #include "pishkhan/config.h"
 #include "pishkhan/secret.h"
 
 typedef struct pk_app pk_app;
 
-typedef enum {
-  PK_SCREEN_HOME = 0,   /* attract: insert your card */
-  PK_SCREEN_CARD_READ,  /* reading the card (spinner) */
-  PK_SCREEN_CARD_ERROR, /* card refused: message, remove the card */
-  PK_SCREEN_PIN,        /* masked PIN entry, tries left */
-  PK_SCREEN_PIN_BLOCKED,
-  PK_SCREEN_AUTH,       /* PIN check + challenge signature + window login (spinner) */
-  PK_SCREEN_DASHBOARD,
-  PK_SCREEN_AGENCIES,   /* browse by agency */
-  PK_SCREEN_SERVICES,   /* services of one agency */
-  PK_SCREEN_SEARCH,     /* search as you type */
-  PK_SCREEN_SERVICE,    /* service card */
-  PK_SCREEN_FORM,
-  PK_SCREEN_REVIEW,
-  PK_SCREEN_SUBMIT,     /* spinner + cancel */
-  PK_SCREEN_RECEIPT,
-  PK_SCREEN_STATUS,     /* status inquiry by tracking code */
-  PK_SCREEN_INBOX,
-  PK_SCREEN_DOCUMENT,
-  PK_SCREEN_COUNT
-} pk_screen_id;
+#define PK_X_SCREEN_ID(id, name, what) PK_SCREEN_##id,
+typedef enum { PK_SCREENS(PK_X_SCREEN_ID) PK_SCREEN_COUNT } pk_screen_id;
+#undef PK_X_SCREEN_ID
+
+#define PK_X_EVENT_ID(id, what) PK_EV_APP_##id,
+typedef enum { PK_APP_EVENTS(PK_X_EVENT_ID) PK_EV_APP_COUNT } pk_app_event;
+#undef PK_X_EVENT_ID
 
 typedef enum {
   PK_KEY_NONE = 0,
@@ -204,5 +191,22 @@ const char *pk_app_print_state(const pk_app *app); /* msgid, NULL before any pri
 bool pk_app_take_dirty(pk_app *app);
 
 const char *pk_screen_name(pk_screen_id id);
+
+/* The transition table (core/app_machine.c), for the walk test and the docs' state table.
+ * `from` is a screen, or PK_STATE_SESSION: the parent of every screen but home, whose rows
+ * apply to each of them unless the screen has a row of its own for the event. */
+#define PK_STATE_SESSION PK_SCREEN_COUNT
+typedef struct pk_transition {
+  int from;              /* a pk_screen_id, or PK_STATE_SESSION */
+  pk_app_event ev;
+  pk_screen_id to;
+} pk_transition;
+const pk_transition *pk_app_transitions(size_t *n);
+/* Where ev leads from screen `from` (its own row, else its parent's); -1 when nowhere. */
+int pk_app_next_screen(pk_screen_id from, pk_app_event ev);
+bool pk_screen_in_session(pk_screen_id id);
+const char *pk_app_event_name(pk_app_event ev);  /* "card-removed" */
+const char *pk_app_event_cause(pk_app_event ev); /* what causes it, in words */
+const char *pk_screen_what(pk_screen_id id);     /* what the citizen sees */
 
 #endif

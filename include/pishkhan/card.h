@@ -92,6 +92,10 @@ const char *pk_transport_pcsc_reader(pk_transport *t);
 
 /* ---- Card profile (the national ID card reference profile) ------------------------- */
 
+/* The profile's PIN: 4 to 8 digits (docs/card-profile.md). The PIN screen enforces the same
+ * rule, so a PIN the card cannot take is refused where it is typed. */
+enum { PK_CARD_PIN_MIN = 4, PK_CARD_PIN_MAX = 8 };
+
 typedef enum pk_card_status {
   PK_CARD_OK = 0,
   PK_CARD_REMOVED,        /* the card went away during the operation */

@@ -1,0 +1,62 @@
+/* The one list of screens and the one list of events of the state machine. Everything that
+ * enumerates them (the enum, the core's ops table, the views, the docs' state table, the walk
+ * test) expands these X-macros, so a screen or an event exists in one place only.
+ *
+ * X(ID, name, what the citizen sees) */
+#ifndef PISHKHAN_APP_STATES_H
+#define PISHKHAN_APP_STATES_H
+
+#define PK_SCREENS(X)                                                          \
+  X(HOME, home, "attract: insert your card")                                   \
+  X(CARD_READ, card_read, "reading the card (spinner)")                        \
+  X(CARD_ERROR, card_error, "card refused: the reason, take the card")         \
+  X(PIN, pin, "masked PIN entry, tries left")                                  \
+  X(PIN_BLOCKED, pin_blocked, "PIN blocked: take the card")                    \
+  X(AUTH, auth, "PIN check, challenge signature, window login (spinner)")      \
+  X(DASHBOARD, dashboard, "the citizen's menu")                                \
+  X(AGENCIES, agencies, "browse by agency")                                    \
+  X(SERVICES, services, "services of one agency")                              \
+  X(SEARCH, search, "search as you type")                                      \
+  X(SERVICE, service, "service card: level, fee, documents")                   \
+  X(FORM, form, "the service's form")                                          \
+  X(REVIEW, review, "what will be sent")                                       \
+  X(SUBMIT, submit, "sending (spinner, Esc stops waiting)")                    \
+  X(RECEIPT, receipt, "tracking code, QR, print")                              \
+  X(STATUS, status, "status inquiry by tracking code")                         \
+  X(INBOX, inbox, "the citizen's inbox")                                       \
+  X(DOCUMENT, document, "a document from an inquiry (report card)")
+
+/* X(ID, what causes it). A key handler, a completion or the clock returns one of these; only
+ * the transition table (core/app_machine.c) decides where it leads. */
+#define PK_APP_EVENTS(X)                                                       \
+  X(NONE, "nothing to change")                                                 \
+  X(CARD_INSERTED, "card inserted")                                            \
+  X(CARD_REMOVED, "card removed")                                              \
+  X(IDLE_TIMEOUT, "idle timeout")                                              \
+  X(CANCEL, "Esc")                                                             \
+  X(LOGOUT, "0 or Esc: sign out")                                              \
+  X(TAKE_CARD, "Enter or Esc: take the card")                                  \
+  X(CARD_VERIFIED, "identity verified, PIN tries left")                        \
+  X(CARD_REFUSED, "card refused")                                              \
+  X(PIN_BLOCKED, "no PIN tries left")                                          \
+  X(PINPAD, "PIN pad reader: the PIN is typed on the reader")                  \
+  X(PIN_ENTERED, "Enter with a PIN of the card's length")                      \
+  X(PIN_WRONG, "wrong PIN, tries left")                                        \
+  X(LOGGED_IN, "window session opened")                                        \
+  X(MENU_SEARCH, "1")                                                          \
+  X(MENU_AGENCIES, "2")                                                        \
+  X(MENU_STATUS, "3")                                                          \
+  X(MENU_INBOX, "4")                                                           \
+  X(MENU_DOCUMENT, "5")                                                        \
+  X(OPEN, "digit or Enter on a row")                                           \
+  X(BACK, "Backspace or Esc")                                                  \
+  X(BACK_TO_SEARCH, "Backspace or Esc, when the service was found by search")  \
+  X(REQUEST, "Enter, when the session's level is enough")                      \
+  X(FORM_DONE, "Enter on the last field, every field valid")                   \
+  X(SEND, "Enter: send (one idempotency key per request)")                     \
+  X(SUBMITTED, "the window's receipt")                                         \
+  X(SUBMIT_FAILED, "the window refused or could not be reached (message)")     \
+  X(STOP_WAITING, "Esc: stop waiting (message)")                               \
+  X(DONE, "Enter, Backspace or 0")
+
+#endif
