@@ -74,34 +74,41 @@ int pk_app_next_screen(pk_screen_id from, pk_app_event ev) {
   return to;
 }
 
-/* ---- names, from the one list in app_states.h */
-#define X_NAME(id, name, what) #name,
+/* ---- names, from the one lists in app_states.h: logged and documented as the identifier in
+ * lower case with dashes ("card-read", "card-removed"). */
+#define X_SCREEN_ID(id, name, what) #id,
 #define X_WHAT(id, name, what) what,
 #define X_OPS(id, name, what) &pk_screen_##name,
-#define X_EV_CAUSE(id, what) what,
-static const char *const screen_names[] = {PK_SCREENS(X_NAME)};
+#define X_EVENT_ID(id, what) #id,
+#define X_CAUSE(id, what) what,
+static const char *const screen_ids[] = {PK_SCREENS(X_SCREEN_ID)};
 static const char *const screen_whats[] = {PK_SCREENS(X_WHAT)};
 static const pk_screen_ops *const screen_ops[] = {PK_SCREENS(X_OPS)};
-static const char *const event_causes[] = {PK_APP_EVENTS(X_EV_CAUSE)};
-/* Event names as logged: the identifier in lower case with dashes ("card-removed"). */
-#define X_EV_NAME(id, what) #id,
-static const char *const event_ids[] = {PK_APP_EVENTS(X_EV_NAME)};
+static const char *const event_ids[] = {PK_APP_EVENTS(X_EVENT_ID)};
+static const char *const event_causes[] = {PK_APP_EVENTS(X_CAUSE)};
 
-const char *pk_screen_name(pk_screen_id id) { return id < PK_SCREEN_COUNT ? screen_names[id] : "?"; }
-const char *pk_screen_what(pk_screen_id id) { return id < PK_SCREEN_COUNT ? screen_whats[id] : "?"; }
-const char *pk_app_event_cause(pk_app_event ev) { return ev < PK_EV_APP_COUNT ? event_causes[ev] : "?"; }
+static const char *dashed(char *buf, size_t n, const char *id) {
+  if (!buf[0]) {
+    size_t i = 0;
+    for (; id[i] && i + 1 < n; i++) buf[i] = id[i] == '_' ? '-' : (char)(id[i] | 0x20);
+    buf[i] = 0;
+  }
+  return buf;
+}
+
+/* Filled on first use from the main thread, which owns the state machine. */
+const char *pk_screen_name(pk_screen_id id) {
+  static char names[PK_SCREEN_COUNT][32];
+  return id < PK_SCREEN_COUNT ? dashed(names[id], sizeof names[id], screen_ids[id]) : "?";
+}
 
 const char *pk_app_event_name(pk_app_event ev) {
   static char names[PK_EV_APP_COUNT][32];
-  if (ev >= PK_EV_APP_COUNT) return "?";
-  if (!names[ev][0]) {
-    const char *s = event_ids[ev];
-    size_t i = 0;
-    for (; s[i] && i + 1 < sizeof names[ev]; i++) names[ev][i] = s[i] == '_' ? '-' : (char)(s[i] | 0x20);
-    names[ev][i] = 0;
-  }
-  return names[ev];
+  return ev < PK_EV_APP_COUNT ? dashed(names[ev], sizeof names[ev], event_ids[ev]) : "?";
 }
+
+const char *pk_screen_what(pk_screen_id id) { return id < PK_SCREEN_COUNT ? screen_whats[id] : "?"; }
+const char *pk_app_event_cause(pk_app_event ev) { return ev < PK_EV_APP_COUNT ? event_causes[ev] : "?"; }
 
 const pk_screen_ops *pk_app_screen_ops(pk_screen_id id) { return id < PK_SCREEN_COUNT ? screen_ops[id] : NULL; }
 

@@ -255,6 +255,21 @@ static void test_pinpad_reader_never_takes_the_pin_on_screen(void **state) {
   assert_false(pk_app_pinpad(f->app));
 }
 
+/* The card takes 4 to 8 digits: a ninth is refused where it is typed, with a message, so
+ * nobody is sent to the card-error screen for a PIN the card could never take. */
+static void test_pin_longer_than_the_card_takes_is_refused_on_screen(void **state) {
+  fixture *f = *state;
+  insert_and_read(f, 3);
+  const uint32_t nine[] = {'1', '2', '3', '4', '5', '6', '7', '8', '9'};
+  type_pin(f, nine, 9);
+  assert_int_equal(pk_app_pin_length(f->app), 8);
+  assert_string_equal(pk_app_message(f->app), "The PIN has at most 8 digits.");
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_PIN);
+  key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_AUTH);
+  assert_string_equal(f->fb.last_pin, "12345678");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_insert_pin_login_dashboard, setup, teardown),
@@ -268,6 +283,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_key_during_countdown_keeps_session, setup, teardown),
       cmocka_unit_test_setup_teardown(test_home_never_times_out_and_asks_to_remove_card, setup, teardown),
       cmocka_unit_test_setup_teardown(test_pinpad_reader_never_takes_the_pin_on_screen, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_pin_longer_than_the_card_takes_is_refused_on_screen, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,336 @@
+/* The transition table walked two ways. On paper: every screen is reachable from home, every
+ * screen under the session leads home on card removal and on the idle timeout, and home can be
+ * reached from everywhere. For real: every row of the table is driven by the input a citizen
+ * (or the card, the window, the clock) would give, on a fresh app with a real catalog store,
+ * and must land where the table says; every screen leaves by a key of its own; card removal
+ * and the idle timeout from each of the 17 session screens wipe the session. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "fake_backend.h"
+#include "pishkhan/app.h"
+#include "pishkhan/catalog.h"
+#include "pishkhan/i18n.h"
+
+typedef struct {
+  pk_config cfg;
+  fake_backend fb;
+  pk_catalog *cat;
+  pk_app *app;
+  uint64_t now;
+} fixture;
+
+/* ---- the table on paper */
+
+static size_t reachable_from(int start, bool seen[PK_SCREEN_COUNT]) {
+  int queue[PK_SCREEN_COUNT], head = 0, tail = 0;
+  size_t n = 0;
+  memset(seen, 0, PK_SCREEN_COUNT * sizeof *seen);
+  seen[start] = true, queue[tail++] = start, n++;
+  while (head < tail) {
+    int s = queue[head++];
+    for (int ev = 0; ev < PK_EV_APP_COUNT; ev++) {
+      int to = pk_app_next_screen((pk_screen_id)s, (pk_app_event)ev);
+      if (to >= 0 && !seen[to]) seen[to] = true, queue[tail++] = to, n++;
+    }
+  }
+  return n;
+}
+
+static void test_every_screen_is_reachable_from_home(void **state) {
+  bool seen[PK_SCREEN_COUNT];
+  assert_int_equal(reachable_from(PK_SCREEN_HOME, seen), PK_SCREEN_COUNT);
+}
+
+static void test_home_is_reachable_from_every_screen(void **state) {
+  bool seen[PK_SCREEN_COUNT];
+  for (int s = 0; s < PK_SCREEN_COUNT; s++) {
+    reachable_from(s, seen);
+    if (!seen[PK_SCREEN_HOME]) fail_msg("%s cannot lead home", pk_screen_name((pk_screen_id)s));
+  }
+}
+
+static void test_session_exits_lead_home_from_every_session_screen(void **state) {
+  const pk_app_event exits[] = {PK_EV_APP_CARD_REMOVED, PK_EV_APP_IDLE_TIMEOUT, PK_EV_APP_LOGOUT};
+  for (int s = 0; s < PK_SCREEN_COUNT; s++) {
+    assert_int_equal(pk_screen_in_session((pk_screen_id)s), s != PK_SCREEN_HOME);
+    for (size_t i = 0; s != PK_SCREEN_HOME && i < sizeof exits / sizeof *exits; i++)
+      assert_int_equal(pk_app_next_screen((pk_screen_id)s, exits[i]), PK_SCREEN_HOME);
+  }
+  /* Nobody is at home: the clock does nothing there. */
+  assert_int_equal(pk_app_next_screen(PK_SCREEN_HOME, PK_EV_APP_IDLE_TIMEOUT), -1);
+}
+
+static void test_no_row_twice_and_names_unique(void **state) {
+  size_t n;
+  const pk_transition *t = pk_app_transitions(&n);
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = i + 1; j < n; j++)
+      assert_false(t[i].from == t[j].from && t[i].ev == t[j].ev);
+  for (int a = 0; a < PK_SCREEN_COUNT; a++)
+    for (int b = a + 1; b < PK_SCREEN_COUNT; b++)
+      assert_string_not_equal(pk_screen_name((pk_screen_id)a), pk_screen_name((pk_screen_id)b));
+  assert_string_equal(pk_app_event_name(PK_EV_APP_CARD_REMOVED), "card-removed");
+}
+
+/* ---- the table for real */
+
+static char *slurp(const char *path) {
+  FILE *f = fopen(path, "rb");
+  assert_non_null(f);
+  static char buf[16384];
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  buf[n] = 0;
+  fclose(f);
+  return buf;
+}
+
+static void fresh(fixture *f) {
+  if (f->app) pk_app_free(f->app);
+  memset(&f->fb, 0, sizeof f->fb);
+  f->app = pk_app_new(&f->cfg, &fake_backend_ops, &f->fb);
+  pk_app_set_catalog(f->app, f->cat);
+  f->now += 1000;
+}
+
+static int setup(void **state) {
+  fixture *f = calloc(1, sizeof *f);
+  pk_config_defaults(&f->cfg);
+  char *err = NULL, msg[256];
+  f->cat = pk_catalog_open(":memory:", &err);
+  assert_non_null(f->cat);
+  const char *json = slurp(PK_SOURCE_DIR "/tests/core/catalog.json");
+  assert_int_equal(pk_catalog_replace_json(f->cat, json, strlen(json), "\"v7\"", msg, sizeof msg), 0);
+  pk_i18n_set_lang(PK_LANG_FA);
+  f->now = 1000;
+  fresh(f);
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fixture *f = *state;
+  pk_app_free(f->app);
+  pk_catalog_close(f->cat);
+  free(f);
+  return 0;
+}
+
+static void key(fixture *f, pk_key_code code, uint32_t cp) {
+  f->now += 100;
+  pk_app_key(f->app, (pk_key){code, cp}, f->now);
+}
+
+static void type(fixture *f, const char *ascii) {
+  for (; *ascii; ascii++) key(f, PK_KEY_CHAR, (uint32_t)*ascii);
+}
+
+static const pk_citizen zahra = {.name_fa = "زهرا محمدی", .national_code = "0071234561"};
+
+/* What a citizen, the card, the window or the clock does to cause ev on screen `from`. */
+static void cause(fixture *f, pk_screen_id from, pk_app_event ev) {
+  pk_app *a = f->app;
+  unsigned g = f->fb.last_gen;
+  static const pk_app_failure refused = {.msgid = "The national window did not accept this request."};
+  switch (ev) {
+  case PK_EV_APP_CARD_INSERTED: pk_app_card_inserted(a, "R", f->now); break;
+  case PK_EV_APP_CARD_REMOVED: pk_app_card_removed(a, "R", f->now); break;
+  case PK_EV_APP_IDLE_TIMEOUT: pk_app_tick(a, f->now + (uint64_t)f->cfg.idle_timeout_s * 1000); break;
+  case PK_EV_APP_CANCEL: key(f, PK_KEY_CANCEL, 0); break;
+  case PK_EV_APP_LOGOUT: type(f, "0"); break;
+  case PK_EV_APP_TAKE_CARD:
+  case PK_EV_APP_SEND:
+  case PK_EV_APP_REQUEST:
+  case PK_EV_APP_FORM_DONE:
+  case PK_EV_APP_DONE: key(f, PK_KEY_ENTER, 0); break;
+  case PK_EV_APP_CARD_VERIFIED: pk_app_card_open_done(a, g, PK_CARDRES_OK, &zahra, 3); break;
+  case PK_EV_APP_CARD_REFUSED:
+    if (from == PK_SCREEN_CARD_READ) pk_app_card_open_done(a, g, PK_CARDRES_EXPIRED, NULL, -1);
+    else pk_app_card_login_done(a, g, PK_CARDRES_AUTH_REFUSED, 3);
+    break;
+  case PK_EV_APP_PIN_BLOCKED:
+    if (from == PK_SCREEN_CARD_READ) pk_app_card_open_done(a, g, PK_CARDRES_OK, &zahra, 0);
+    else pk_app_card_login_done(a, g, PK_CARDRES_PIN_BLOCKED, 0);
+    break;
+  case PK_EV_APP_PIN_ENTERED:
+    type(f, "1234");
+    key(f, PK_KEY_ENTER, 0);
+    break;
+  case PK_EV_APP_PIN_WRONG: pk_app_card_login_done(a, g, PK_CARDRES_PIN_WRONG, 2); break;
+  case PK_EV_APP_LOGGED_IN: pk_app_card_login_done(a, g, PK_CARDRES_OK, 3); break;
+  case PK_EV_APP_MENU_SEARCH: type(f, "1"); break;
+  case PK_EV_APP_MENU_AGENCIES: type(f, "2"); break;
+  case PK_EV_APP_MENU_STATUS: type(f, "3"); break;
+  case PK_EV_APP_MENU_INBOX: type(f, "4"); break;
+  case PK_EV_APP_MENU_DOCUMENT: type(f, "5"); break;
+  case PK_EV_APP_OPEN:
+    if (from == PK_SCREEN_SEARCH) key(f, PK_KEY_CHAR, 0x06A9); /* ک: the report card's title */
+    key(f, PK_KEY_ENTER, 0);
+    break;
+  case PK_EV_APP_BACK:
+  case PK_EV_APP_BACK_TO_SEARCH: key(f, PK_KEY_BACK, 0); break;
+  case PK_EV_APP_SUBMITTED: pk_app_submit_done(a, g, NULL, "T-0001", "e30.e30.sig"); break;
+  case PK_EV_APP_SUBMIT_FAILED: pk_app_submit_done(a, g, &refused, NULL, NULL); break;
+  case PK_EV_APP_STOP_WAITING: key(f, PK_KEY_CANCEL, 0); break;
+  case PK_EV_APP_PINPAD: /* a property of the reader, told while the card is read */
+  default: fail_msg("no cause for %s on %s", pk_app_event_name(ev), pk_screen_name(from));
+  }
+}
+
+/* A path of rows from home to `to`, by breadth-first search; `via`, when >= 0, must be the
+ * screen just before it (Back from a service card depends on where the card was opened). */
+typedef struct {
+  pk_screen_id from;
+  pk_app_event ev;
+} step;
+
+static size_t path_to(pk_screen_id to, int via, step *out) {
+  int prev[PK_SCREEN_COUNT + 1];
+  pk_app_event prev_ev[PK_SCREEN_COUNT + 1];
+  bool seen[PK_SCREEN_COUNT] = {0};
+  int queue[PK_SCREEN_COUNT], head = 0, tail = 0;
+  pk_screen_id target = via >= 0 ? (pk_screen_id)via : to;
+  seen[PK_SCREEN_HOME] = true, queue[tail++] = PK_SCREEN_HOME, prev[PK_SCREEN_HOME] = -1;
+  while (head < tail && !seen[target]) {
+    int s = queue[head++];
+    for (int ev = 1; ev < PK_EV_APP_COUNT; ev++) {
+      int n = ev == PK_EV_APP_PINPAD ? -1 : pk_app_next_screen((pk_screen_id)s, (pk_app_event)ev);
+      if (n < 0 || seen[n]) continue;
+      seen[n] = true, prev[n] = s, prev_ev[n] = (pk_app_event)ev, queue[tail++] = n;
+    }
+  }
+  assert_true(seen[target]);
+  size_t len = 0;
+  step rev[PK_SCREEN_COUNT + 1];
+  for (int s = (int)target; prev[s] >= 0; s = prev[s]) rev[len++] = (step){(pk_screen_id)prev[s], prev_ev[s]};
+  for (size_t i = 0; i < len; i++) out[i] = rev[len - 1 - i];
+  if (via >= 0) {
+    bool found = false;
+    for (int ev = 1; ev < PK_EV_APP_COUNT && !found; ev++)
+      if (pk_app_next_screen((pk_screen_id)via, (pk_app_event)ev) == (int)to)
+        out[len++] = (step){(pk_screen_id)via, (pk_app_event)ev}, found = true;
+    assert_true(found);
+  }
+  return len;
+}
+
+/* Drive a fresh app along the path, checking every step lands where the table says. */
+static void drive(fixture *f, const step *p, size_t n) {
+  fresh(f);
+  for (size_t i = 0; i < n; i++) {
+    cause(f, p[i].from, p[i].ev);
+    int want = pk_app_next_screen(p[i].from, p[i].ev);
+    if ((int)pk_app_screen(f->app) != want)
+      fail_msg("%s on %s: at %s, the table says %s", pk_app_event_name(p[i].ev), pk_screen_name(p[i].from),
+               pk_screen_name(pk_app_screen(f->app)), pk_screen_name((pk_screen_id)want));
+  }
+}
+
+static void drive_to(fixture *f, pk_screen_id s, int via) {
+  step p[2 * PK_SCREEN_COUNT];
+  size_t n = path_to(s, via, p);
+  drive(f, p, n);
+  assert_int_equal(pk_app_screen(f->app), s);
+}
+
+static int via_for(const pk_transition *t) {
+  if (t->from != PK_SCREEN_SERVICE || (t->ev != PK_EV_APP_BACK && t->ev != PK_EV_APP_BACK_TO_SEARCH)) return -1;
+  return t->ev == PK_EV_APP_BACK ? PK_SCREEN_SERVICES : PK_SCREEN_SEARCH;
+}
+
+static void test_every_row_is_driven_by_its_input(void **state) {
+  fixture *f = *state;
+  size_t n, driven = 0;
+  const pk_transition *t = pk_app_transitions(&n);
+  for (size_t i = 0; i < n; i++) {
+    if (t[i].from == PK_STATE_SESSION || t[i].ev == PK_EV_APP_PINPAD) continue; /* below */
+    drive_to(f, (pk_screen_id)t[i].from, via_for(&t[i]));
+    step s = {(pk_screen_id)t[i].from, t[i].ev};
+    cause(f, s.from, s.ev);
+    if (pk_app_screen(f->app) != t[i].to)
+      fail_msg("%s on %s went to %s, not %s", pk_app_event_name(t[i].ev), pk_screen_name(s.from),
+               pk_screen_name(pk_app_screen(f->app)), pk_screen_name(t[i].to));
+    driven++;
+  }
+  assert_true(driven >= 30);
+}
+
+/* A PIN pad reader is known while the card is read; the PIN screen then hands over at once. */
+static void test_pinpad_row(void **state) {
+  fixture *f = *state;
+  drive_to(f, PK_SCREEN_CARD_READ, -1);
+  pk_app_card_pinpad(f->app, f->fb.last_gen);
+  cause(f, PK_SCREEN_CARD_READ, PK_EV_APP_CARD_VERIFIED);
+  assert_int_equal(pk_app_screen(f->app), pk_app_next_screen(PK_SCREEN_PIN, PK_EV_APP_PINPAD));
+  assert_int_equal(f->fb.logins, 1);
+}
+
+static void assert_wiped(fixture *f, int closes_before, const char *what, pk_screen_id s) {
+  if (pk_app_screen(f->app) != PK_SCREEN_HOME) fail_msg("%s on %s did not lead home", what, pk_screen_name(s));
+  assert_null(pk_app_citizen(f->app));
+  assert_false(pk_app_has_session(f->app));
+  assert_int_equal(pk_app_pin_length(f->app), 0);
+  assert_null(pk_app_last_receipt(f->app));
+  assert_int_equal(pk_app_form(f->app, NULL), 0);
+  if (f->fb.closes <= closes_before) fail_msg("%s on %s did not close the card", what, pk_screen_name(s));
+}
+
+static void test_removal_and_timeout_wipe_from_all_session_screens(void **state) {
+  fixture *f = *state;
+  int screens = 0;
+  for (int s = 0; s < PK_SCREEN_COUNT; s++) {
+    if (!pk_screen_in_session((pk_screen_id)s)) continue;
+    drive_to(f, (pk_screen_id)s, -1);
+    type(f, "77"); /* something typed (a PIN, a query, a form value) must go too */
+    int closes = f->fb.closes;
+    cause(f, (pk_screen_id)s, PK_EV_APP_CARD_REMOVED);
+    assert_wiped(f, closes, "card removal", (pk_screen_id)s);
+
+    drive_to(f, (pk_screen_id)s, -1);
+    closes = f->fb.closes;
+    pk_app_tick(f->app, f->now + (uint64_t)(f->cfg.idle_timeout_s - f->cfg.idle_warning_s) * 1000);
+    assert_int_equal(pk_app_idle_countdown(f->app), f->cfg.idle_warning_s);
+    assert_int_equal(pk_app_screen(f->app), s);
+    cause(f, (pk_screen_id)s, PK_EV_APP_IDLE_TIMEOUT);
+    assert_wiped(f, closes, "idle timeout", (pk_screen_id)s);
+    screens++;
+  }
+  assert_int_equal(screens, PK_SCREEN_COUNT - 1);
+}
+
+/* Every screen offers a key of its own that leaves it: nobody is stuck until the timeout. */
+static void test_every_screen_leaves_by_a_key(void **state) {
+  fixture *f = *state;
+  const pk_key keys[] = {{PK_KEY_ENTER, 0}, {PK_KEY_BACK, 0}, {PK_KEY_CANCEL, 0}, {PK_KEY_CHAR, '0'},
+                         {PK_KEY_CHAR, '1'}, {PK_KEY_PGDN, 0}, {PK_KEY_PRINT, 0}};
+  for (int s = 0; s < PK_SCREEN_COUNT; s++) {
+    if (s == PK_SCREEN_HOME) continue; /* home waits for a card, by design */
+    bool left = false;
+    for (size_t k = 0; k < sizeof keys / sizeof *keys && !left; k++) {
+      drive_to(f, (pk_screen_id)s, -1);
+      f->now += 100;
+      pk_app_key(f->app, keys[k], f->now);
+      left = (int)pk_app_screen(f->app) != s;
+    }
+    if (!left) fail_msg("no key leaves %s", pk_screen_name((pk_screen_id)s));
+  }
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_every_screen_is_reachable_from_home),
+      cmocka_unit_test(test_home_is_reachable_from_every_screen),
+      cmocka_unit_test(test_session_exits_lead_home_from_every_session_screen),
+      cmocka_unit_test(test_no_row_twice_and_names_unique),
+      cmocka_unit_test_setup_teardown(test_every_row_is_driven_by_its_input, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_pinpad_row, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_removal_and_timeout_wipe_from_all_session_screens, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_every_screen_leaves_by_a_key, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
