@@ -13,13 +13,12 @@
 #include "pishkhan/worker.h"
 #include "backend_private.h"
 
-
-
 typedef struct {
   pk_backend *be;
   unsigned gen;
   char reader[128];
-  pk_card_status st;
+  pk_card_status st;      /* PK_CARD_COMM until the job has run */
+  pk_secret *pin;         /* this login's PIN: written on the main thread, read and wiped on the worker */
   pk_identity id;
   int tries;
   bool pinpad;
@@ -69,8 +68,7 @@ pk_backend *pk_backend_new(pk_loop *loop, const pk_config *cfg, pk_net *net, pk_
   be->trust.issuer_ca = cfg->issuer_ca;
   be->trust.crl = cfg->crl;
   be->worker = pk_worker_new(loop);
-  be->pin = pk_secret_new(16);
-  if (!be->worker || !be->pin) {
+  if (!be->worker) {
     pk_backend_free(be);
     return NULL;
   }
@@ -91,8 +89,17 @@ void pk_backend_free(pk_backend *be) {
   pk_worker_free(be->worker); /* joins: no job touches the card after this */
   pk_loop_run_once(be->loop, 0); /* deliver completions already posted, so they are freed */
   release_card(be);
-  pk_secret_free(be->pin);
   free(be);
+}
+
+/* A job the worker could not take still ends: its done runs at the next turn of the loop with
+ * the job's own failure status, so the screen waiting for it moves on. */
+int pk_be_run(pk_backend *be, pk_job_fn run, pk_job_fn done, void *job) {
+  if (pk_worker_submit(be->worker, run, done, job) == 0) return 0;
+  pk_err("card worker refused a job: answering it as failed");
+  if (pk_loop_post_call(be->loop, done, job) == 0) return -1;
+  pk_err("card worker: the failed job could not be answered either");
+  return -1;
 }
 
 static card_job *job_new(pk_backend *be, pk_app *app, unsigned gen) {
@@ -102,11 +109,13 @@ static card_job *job_new(pk_backend *be, pk_app *app, unsigned gen) {
   j->be = be;
   j->gen = gen;
   j->tries = -1;
+  j->st = PK_CARD_COMM;
   return j;
 }
 
 static void job_free(card_job *j) {
   pk_identity_wipe(&j->id);
+  pk_secret_free(j->pin);
   free(j->cert);
   pk_wipe(j, sizeof *j);
   free(j);
@@ -169,7 +178,7 @@ static void be_card_open(void *bep, pk_app *app, unsigned gen) {
   if (!j) return;
   const char *reader = pk_app_reader(app);
   snprintf(j->reader, sizeof j->reader, "%s", reader ? reader : "");
-  pk_worker_submit(be->worker, open_run, open_done, j);
+  pk_be_run(be, open_run, open_done, j);
 }
 
 /* ---- login: PIN, then the window's challenge signed by the card ---- */
@@ -234,7 +243,8 @@ static void challenge_done(const pk_net_challenge *c, void *ud) {
     return;
   }
   snprintf(j->nonce_b64, sizeof j->nonce_b64, "%s", c->nonce);
-  pk_worker_submit(j->be->worker, sign_run, sign_done, j);
+  j->st = PK_CARD_COMM;
+  pk_be_run(j->be, sign_run, sign_done, j);
 }
 
 static void verify_run(void *p) {
@@ -242,8 +252,8 @@ static void verify_run(void *p) {
   pk_backend *be = j->be;
   if (!be->card) j->st = PK_CARD_REMOVED;
   else if (be->pinpad) j->st = pk_card_verify_pin_pinpad(be->card, &j->tries); /* typed on the reader */
-  else j->st = pk_card_verify_pin(be->card, be->pin, &j->tries);
-  pk_secret_clear(be->pin);
+  else j->st = pk_card_verify_pin(be->card, j->pin, &j->tries);
+  pk_secret_clear(j->pin);
 }
 
 static void verify_done(void *p) {
@@ -256,13 +266,19 @@ static void verify_done(void *p) {
   j->be->inflight = pk_net_auth_challenge(j->be->net, challenge_done, j);
 }
 
+/* The PIN is copied into the job's own locked page before the worker sees the job, so no
+ * buffer is shared between the threads; the worker wipes it right after VERIFY. */
 static void be_card_login(void *bep, pk_app *app, unsigned gen, pk_secret *pin) {
   pk_backend *be = bep;
   card_job *j = job_new(be, app, gen);
-  if (!j) return;
-  pk_secret_clear(be->pin);
-  for (size_t i = 0; i < pk_secret_len(pin); i++) pk_secret_push(be->pin, pk_secret_data(pin)[i]);
-  pk_worker_submit(be->worker, verify_run, verify_done, j);
+  if (j) j->pin = pk_secret_new(PK_CARD_PIN_MAX);
+  if (!j || !j->pin) {
+    pk_err("card login: out of memory");
+    if (j && pk_loop_post_call(be->loop, verify_done, j) != 0) job_free(j);
+    return;
+  }
+  for (size_t i = 0; i < pk_secret_len(pin); i++) pk_secret_push(j->pin, pk_secret_data(pin)[i]);
+  pk_be_run(be, verify_run, verify_done, j);
 }
 
 /* ---- end of session ---- */
@@ -270,7 +286,6 @@ static void be_card_login(void *bep, pk_app *app, unsigned gen, pk_secret *pin) 
 static void close_run(void *p) {
   pk_backend *be = p;
   release_card(be);
-  pk_secret_clear(be->pin);
 }
 
 static void close_done(void *p) { (void)p; }
@@ -285,7 +300,8 @@ static void be_card_close(void *bep) {
   pk_backend *be = bep;
   if (be->net && pk_net_has_session(be->net)) pk_net_logout(be->net, logged_out, NULL);
   if (be->net) pk_net_clear_session(be->net);
-  pk_worker_submit(be->worker, close_run, close_done, be);
+  /* Refused, the card stays open until the next card's job releases it first (open_run). */
+  pk_be_run(be, close_run, close_done, be);
 }
 
 static void be_cancel(void *bep) {

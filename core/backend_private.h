@@ -18,12 +18,14 @@ struct pk_backend {
   /* Touched only on the worker thread (jobs run in order). */
   pk_transport *tr;
   pk_card *card;
-  pk_secret *pin;
   bool pinpad;            /* the reader offers FEATURE_VERIFY_PIN_DIRECT */
   /* Main thread only. */
   pk_app *app;
   pk_net_req *inflight;
 };
+
+/* pk_worker_submit that never loses a job: refused, done still runs on the loop. */
+int pk_be_run(pk_backend *be, pk_job_fn run, pk_job_fn done, void *job);
 
 void pk_be_submit(void *be, pk_app *app, unsigned gen, const char *service_id, const char *fields_json,
                   const char *idem_key);

@@ -14,6 +14,7 @@
 #include "pishkhan/backend.h"
 #include "pishkhan/card.h"
 #include "pishkhan/catalog.h"
+#include "pishkhan/chores.h"
 #include "pishkhan/i18n.h"
 #include "pishkhan/log.h"
 #include "pishkhan/loop.h"
@@ -24,8 +25,6 @@
 #include "view.h"
 
 #define TICK_MS 200
-#define PRINTER_POLL_MS 30000
-#define CATALOG_SYNC_MS 300000
 
 typedef struct {
   pk_loop *loop;
@@ -39,6 +38,7 @@ typedef struct {
   pk_worker *printer_worker; /* asking a printer can block for a second: never on the loop */
   pk_printer_state_t printer;
   pk_net_req *sync;          /* a catalog sync in flight */
+  pk_chores chores;          /* when the printer is asked and the catalog refreshed */
   pk_app *app;
   ui_status st;
   bool redraw;
@@ -126,13 +126,14 @@ static void printer_run(void *ud) {
 static void printer_done(void *ud) {
   ui_runtime *rt = ud;
   rt->st.printer = printer_msgid(rt->printer);
+  pk_chores_done(&rt->chores, PK_CHORE_PRINTER);
   rt->redraw = true;
 }
 
-static void on_printer_timer(pk_loop *loop, unsigned id, void *ud) {
-  ui_runtime *rt = ud;
-  pk_worker_submit(rt->printer_worker, printer_run, printer_done, rt);
-  pk_loop_timer(loop, PRINTER_POLL_MS, on_printer_timer, rt);
+static void ask_printer(ui_runtime *rt) {
+  if (rt->printer_worker && pk_worker_submit(rt->printer_worker, printer_run, printer_done, rt) == 0) return;
+  pk_warn("printer: its state cannot be asked now; asking again later");
+  pk_chores_done(&rt->chores, PK_CHORE_PRINTER);
 }
 
 static void render(ui_runtime *rt) {
@@ -145,14 +146,31 @@ static bool busy(pk_screen_id s) {
   return s == PK_SCREEN_CARD_READ || s == PK_SCREEN_AUTH || s == PK_SCREEN_SUBMIT;
 }
 
+static void start_sync(ui_runtime *rt);
+
+static void run_chores(ui_runtime *rt, uint64_t now) {
+  bool nobody = !pk_app_has_session(rt->app) && pk_app_screen(rt->app) == PK_SCREEN_HOME;
+  unsigned due = pk_chores_due(&rt->chores, now, nobody);
+  if (due & PK_CHORE_PRINTER) ask_printer(rt);
+  if (due & PK_CHORE_SYNC) start_sync(rt);
+}
+
+/* The tick drives the idle wipe: without it a citizen who walked away would stay logged in.
+ * If it cannot be re-armed the kiosk wipes now and exits, for its supervisor to restart it. */
 static void on_tick(pk_loop *loop, unsigned id, void *ud) {
   ui_runtime *rt = ud;
-  pk_app_tick(rt->app, pk_now_ms());
+  uint64_t now = pk_now_ms();
+  pk_app_tick(rt->app, now);
+  run_chores(rt, now);
   if (busy(pk_app_screen(rt->app))) {
     rt->st.spinner++;
     rt->redraw = true;
   }
-  pk_loop_timer(loop, TICK_MS, on_tick, rt);
+  if (pk_loop_timer(loop, TICK_MS, on_tick, rt)) return;
+  pk_err("the clock cannot be re-armed: ending the session and the program");
+  pk_app_card_removed(rt->app, NULL, now);
+  rt->exit_code = 1;
+  pk_loop_stop(loop);
 }
 
 /* Redraw after every turn of the loop in which anything changed. */
@@ -169,6 +187,7 @@ static void run_loop(ui_runtime *rt) {
 static void synced(const pk_net_sync *r, void *ud) {
   ui_runtime *rt = ud;
   rt->sync = NULL;
+  pk_chores_done(&rt->chores, PK_CHORE_SYNC);
   rt->st.online = r->st.err == PK_NET_OK;
   if (r->st.err == PK_NET_OK)
     pk_info("catalog: version %ld, %zu services%s", r->version, pk_catalog_service_count(rt->cat),
@@ -178,24 +197,21 @@ static void synced(const pk_net_sync *r, void *ud) {
   rt->redraw = true;
 }
 
+/* The catalog is refreshed (one 304 when unchanged) and the network state follows. */
+static void start_sync(ui_runtime *rt) {
+  rt->sync = pk_net_catalog_sync(rt->net, rt->cat, synced, rt);
+  if (!rt->sync) pk_chores_done(&rt->chores, PK_CHORE_SYNC);
+}
+
 /* The local catalog answers at once; the sync refreshes it in the background. */
 static int open_catalog(ui_runtime *rt, char **err) {
   char path[PK_CFG_STR + 16];
   snprintf(path, sizeof path, "%s/catalog.db", rt->cfg->data_dir);
   rt->cat = pk_catalog_open(path, err);
   if (!rt->cat) return -1;
-  rt->sync = pk_net_catalog_sync(rt->net, rt->cat, synced, rt);
+  pk_chores_init(&rt->chores, pk_now_ms());
+  start_sync(rt);
   return 0;
-}
-
-/* Every few minutes, while nobody is at the kiosk, the catalog is refreshed (one 304 when
- * unchanged) and the network state follows. Never during a session: a changed catalog is
- * reloaded, and the app holds pointers into it. */
-static void on_sync_timer(pk_loop *loop, unsigned id, void *ud) {
-  ui_runtime *rt = ud;
-  if (!rt->sync && !pk_app_has_session(rt->app) && pk_app_screen(rt->app) == PK_SCREEN_HOME)
-    rt->sync = pk_net_catalog_sync(rt->net, rt->cat, synced, rt);
-  pk_loop_timer(loop, CATALOG_SYNC_MS, on_sync_timer, rt);
 }
 
 static int start_sources(ui_runtime *rt, char **err) {
@@ -250,10 +266,8 @@ int ui_run(pk_config *cfg, const ui_run_opts *opts) {
   pk_loop_on_event(rt.loop, on_event, &rt);
   pk_loop_watch(rt.loop, STDIN_FILENO, PK_IO_IN, on_stdin, &rt);
   pk_loop_watch(rt.loop, ui_term_signal_fd(), PK_IO_IN, on_signal_fd, &rt);
-  pk_loop_timer(rt.loop, TICK_MS, on_tick, &rt);
-  pk_loop_timer(rt.loop, CATALOG_SYNC_MS, on_sync_timer, &rt);
   rt.printer_worker = pk_worker_new(rt.loop);
-  if (rt.printer_worker) on_printer_timer(rt.loop, 0, &rt);
+  on_tick(rt.loop, 0, &rt);
   run_loop(&rt);
   ui_term_close();
   stop_sources(&rt);
