@@ -9,7 +9,7 @@ function(pk_add_test)
     set(T_TIMEOUT 120)
   endif()
   set_tests_properties(${T_NAME} PROPERTIES TIMEOUT ${T_TIMEOUT} LABELS "${T_LABELS}"
-    ENVIRONMENT "PK_SOURCE_DIR=${CMAKE_SOURCE_DIR};PK_BINARY_DIR=${CMAKE_BINARY_DIR}")
+    ENVIRONMENT "PK_SOURCE_DIR=${CMAKE_SOURCE_DIR};PK_BINARY_DIR=${CMAKE_BINARY_DIR};PK_LOCALEDIR=${CMAKE_BINARY_DIR}/locale")
 endfunction()
 
 # pk_add_script_test(NAME name COMMAND cmd ... [LABELS ...] [TIMEOUT s])
@@ -21,7 +21,7 @@ function(pk_add_script_test)
     set(T_TIMEOUT 300)
   endif()
   set_tests_properties(${T_NAME} PROPERTIES TIMEOUT ${T_TIMEOUT} LABELS "${T_LABELS}"
-    ENVIRONMENT "PK_SOURCE_DIR=${CMAKE_SOURCE_DIR};PK_BINARY_DIR=${CMAKE_BINARY_DIR}")
+    ENVIRONMENT "PK_SOURCE_DIR=${CMAKE_SOURCE_DIR};PK_BINARY_DIR=${CMAKE_BINARY_DIR};PK_LOCALEDIR=${CMAKE_BINARY_DIR}/locale")
 endfunction()
 
 # pk_add_fuzzer(NAME name SOURCES ...) -- libFuzzer target, only with PK_FUZZ (clang).

@@ -1,5 +1,8 @@
 /* pishkhan-demo: the same kiosk with the embedded demo (libpishkhan-sim): the window
  * simulator in-process and demo cards in an in-process reader. Never installed on a kiosk. */
+#include <stdlib.h>
+#include <unistd.h>
+
 #include "pishkhan/demo.h"
 #include "run.h"
 
@@ -18,4 +21,13 @@ static const ui_demo_hooks hooks = {
     .open_transport = pk_demo_open_transport,
 };
 
-int main(int argc, char **argv) { return ui_main(argc, argv, &hooks); }
+/* `make demo` runs this from the build tree: its catalogs are there, not installed yet. */
+static void use_build_catalogs(void) {
+  if (!getenv("PK_LOCALEDIR") && access(PK_BUILD_LOCALEDIR "/fa/LC_MESSAGES/pishkhan.mo", R_OK) == 0)
+    setenv("PK_LOCALEDIR", PK_BUILD_LOCALEDIR, 0);
+}
+
+int main(int argc, char **argv) {
+  use_build_catalogs();
+  return ui_main(argc, argv, &hooks);
+}

@@ -33,6 +33,14 @@ bad=$(strings -n 4 "$PK_BIN" | grep -E "$secrets" || true)
 [ "$(strings -n 4 "$PK_DEMO_BIN" | grep -cE "$secrets")" -ge 5 ] || fail "no demo card data found in pishkhan-demo"
 ok "no demo PIN, national code or name in pishkhan"
 
+# Nothing of the build machine: no build or source folder compiled in (debug info aside).
+strip -o "stripped.$$" "$PK_BIN"
+tree=$(cd "$(dirname "$0")/../.." && pwd)
+bad=$(strings -n 6 "stripped.$$" | grep -F -e "$tree" -e "${PK_BINARY_DIR:-/nonexistent}" || true)
+rm -f "stripped.$$"
+[ -z "$bad" ] || fail "build paths compiled into pishkhan: $(echo "$bad" | head -3 | tr '\n' ' ')"
+ok "no build or source folder path in pishkhan"
+
 set +e; "$PK_BIN" --demo > /dev/null 2> err.$$; rc=$?; set -e
 first=$(head -1 err.$$); rm -f err.$$
 [ "$rc" = 2 ] || fail "pishkhan --demo exits $rc"
