@@ -1,9 +1,14 @@
 /* The loop must deliver events posted from other threads, fire timers in order,
  * and wake for a readable fd: the three things the kiosk waits on. */
+#include <dirent.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -95,12 +100,64 @@ static void test_post_call_runs_on_loop(void **state) {
   pk_loop_free(l);
 }
 
+/* The loop's wake-up eventfd, found by its name in /proc (one loop exists at a time here). */
+static int loop_eventfd(void) {
+  DIR *d = opendir("/proc/self/fd");
+  int found = -1;
+  for (struct dirent *e; d && (e = readdir(d));) {
+    char path[300], target[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%s", e->d_name);
+    ssize_t n = readlink(path, target, sizeof target - 1);
+    if (n > 0 && (target[n] = '\0', !strcmp(target, "anon_inode:[eventfd]"))) found = atoi(e->d_name);
+  }
+  if (d) closedir(d);
+  return found;
+}
+
+/* Puts a read-only file where the eventfd was, so the loop's wake-up write fails (EBADF)
+ * as a real write error would; returns the saved eventfd for mend_wake. */
+static int break_wake(int fd) {
+  int saved = dup(fd), ro = open("/dev/null", O_RDONLY);
+  assert_true(saved >= 0 && ro >= 0);
+  assert_int_equal(dup2(ro, fd), fd);
+  close(ro);
+  return saved;
+}
+
+static void mend_wake(int fd, int saved) {
+  assert_int_equal(dup2(saved, fd), fd);
+  close(saved);
+}
+
+static int deliveries;
+static void count_cb(void *ud) {
+  (void)ud;
+  deliveries++;
+}
+
+/* A post reported as failed must not be delivered: the caller retries, and the citizen's
+ * event would otherwise happen twice. */
+static void test_failed_post_is_never_delivered(void **state) {
+  (void)state;
+  pk_loop *l = pk_loop_new();
+  int fd = loop_eventfd();
+  assert_true(fd >= 0);
+  int saved = break_wake(fd);
+  assert_int_equal(pk_loop_post_call(l, count_cb, NULL), -1);
+  mend_wake(fd, saved);
+  assert_int_equal(pk_loop_post_call(l, count_cb, NULL), 0); /* the caller's retry */
+  pk_loop_run_once(l, 100);
+  assert_int_equal(deliveries, 1);
+  pk_loop_free(l);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_post_from_thread_wakes_loop),
       cmocka_unit_test(test_timers_fire_in_order_and_cancel),
       cmocka_unit_test(test_fd_watch),
       cmocka_unit_test(test_post_call_runs_on_loop),
+      cmocka_unit_test(test_failed_post_is_never_delivered),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
