@@ -5,6 +5,8 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 #include <cmocka.h>
 
 #include "pishkhan/loop.h"
+#include "pishkhan/worker.h"
 
 static int seen_removed;
 static void on_event(pk_loop *l, const pk_event *ev, void *ud) {
@@ -151,6 +154,69 @@ static void test_failed_post_is_never_delivered(void **state) {
   pk_loop_free(l);
 }
 
+static pthread_t loop_thread;
+static atomic_int dones, dones_off_loop;
+static char done_order[4];
+
+typedef struct {
+  pthread_mutex_t m;
+  pthread_cond_t c;
+  bool started, go;
+} gate;
+static gate g = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false, false};
+
+static void gate_set(bool *flag) {
+  pthread_mutex_lock(&g.m);
+  *flag = true;
+  pthread_cond_broadcast(&g.c);
+  pthread_mutex_unlock(&g.m);
+}
+
+static void gate_wait(const bool *flag) {
+  pthread_mutex_lock(&g.m);
+  while (!*flag) pthread_cond_wait(&g.c, &g.m);
+  pthread_mutex_unlock(&g.m);
+}
+
+static void run_nothing(void *ud) { (void)ud; }
+/* Starts only after the previous job's completion was offered to the loop. */
+static void run_gated(void *ud) {
+  (void)ud;
+  gate_set(&g.started);
+  gate_wait(&g.go);
+}
+
+static void job_done(void *ud) {
+  if (!pthread_equal(pthread_self(), loop_thread)) atomic_fetch_add(&dones_off_loop, 1);
+  int n = atomic_fetch_add(&dones, 1);
+  if (n < 3) done_order[n] = *(const char *)ud;
+}
+
+/* `done` touches the state the loop owns: it must run on the loop's thread even when the
+ * loop refused the completion at first, and exactly once. */
+static void test_refused_completion_runs_done_on_loop_thread_once(void **state) {
+  (void)state;
+  loop_thread = pthread_self();
+  pk_loop *l = pk_loop_new();
+  int fd = loop_eventfd();
+  assert_true(fd >= 0);
+  pk_worker *w = pk_worker_new(l);
+  int saved = break_wake(fd);
+  static const char a = 'A', b = 'B';
+  assert_int_equal(pk_worker_submit(w, run_nothing, job_done, (void *)&a), 0);
+  assert_int_equal(pk_worker_submit(w, run_gated, job_done, (void *)&b), 0);
+  gate_wait(&g.started); /* A ran and the loop refused its completion */
+  mend_wake(fd, saved);
+  gate_set(&g.go);
+  for (uint64_t t0 = pk_now_ms(); atomic_load(&dones) < 2 && pk_now_ms() - t0 < 5000;) pk_loop_run_once(l, 100);
+  pk_worker_free(w);
+  pk_loop_run_once(l, 0);
+  assert_int_equal(atomic_load(&dones_off_loop), 0);
+  assert_int_equal(atomic_load(&dones), 2);
+  assert_memory_equal(done_order, "AB", 2);
+  pk_loop_free(l);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_post_from_thread_wakes_loop),
@@ -158,6 +224,7 @@ int main(void) {
       cmocka_unit_test(test_fd_watch),
       cmocka_unit_test(test_post_call_runs_on_loop),
       cmocka_unit_test(test_failed_post_is_never_delivered),
+      cmocka_unit_test(test_refused_completion_runs_done_on_loop_thread_once),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
