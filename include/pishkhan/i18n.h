@@ -9,15 +9,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* ---- Language and catalogs (gettext domain "pishkhan") ---- */
+/* ---- Language and catalogs (gettext domains "pishkhan-fa", "pishkhan-en") ---- */
 typedef enum { PK_LANG_FA = 0, PK_LANG_EN = 1 } pk_lang;
 
-/* Binds the catalogs. localedir NULL: pk_i18n_localedir(). Call after setlocale(LC_ALL, "").
+/* Binds the catalogs. localedir NULL: pk_i18n_localedir(). Call after setlocale(LC_ALL, ""),
+ * at start-up before other threads: it sets LC_MESSAGES and unsets $LANGUAGE.
  * Works without any fa_IR locale installed (see i18n/lang.c for how). */
 void pk_i18n_init(const char *localedir);
 /* At exit, after the last use of any pk_ text function: releases ICU's caches. */
 void pk_i18n_shutdown(void);
-/* Switches the UI language at runtime (kiosk button); affects pk_tr, pk_visual, digits. */
+/* Switches the UI language at runtime (kiosk button); affects pk_tr, pk_visual, digits.
+ * Thread-safe: touches neither the environment nor the locale. */
 void pk_i18n_set_lang(pk_lang lang);
 pk_lang pk_i18n_lang(void);
 /* Parses "fa"/"en" (config value); unknown -> PK_LANG_FA. */
