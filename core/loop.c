@@ -252,10 +252,5 @@ int pk_loop_run_once(pk_loop *l, int max_wait_ms) {
   return 0;
 }
 
-void pk_loop_run(pk_loop *l) {
-  l->stop = 0;
-  while (!l->stop) pk_loop_run_once(l, -1);
-}
-
 void pk_loop_stop(pk_loop *l) { l->stop = 1; }
 int pk_loop_stopped(const pk_loop *l) { return l->stop; }

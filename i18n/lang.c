@@ -75,10 +75,6 @@ const char *pk_tr(const char *msgid) {
   return dgettext(screen_domain(), msgid);
 }
 
-const char *pk_trn(const char *msgid, const char *msgid_plural, unsigned long n) {
-  if (!msgid || !*msgid) return "";
-  return dngettext(screen_domain(), msgid, msgid_plural, n);
-}
 
 /* At exit: ICU keeps caches (collation data, converters) until u_cleanup, which leak
  * checkers would report. No other thread may use ICU after this. */

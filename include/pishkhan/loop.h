@@ -35,8 +35,6 @@ void pk_loop_on_event(pk_loop *loop, pk_event_cb cb, void *ud);
 
 /* Run one turn: wait at most max_wait_ms (-1 = until something happens). */
 int pk_loop_run_once(pk_loop *loop, int max_wait_ms);
-/* Run until pk_loop_stop(). */
-void pk_loop_run(pk_loop *loop);
 void pk_loop_stop(pk_loop *loop);
 int pk_loop_stopped(const pk_loop *loop);
 

@@ -17,6 +17,11 @@
 #include "pishkhan/loop.h"
 #include "pishkhan/worker.h"
 
+/* How ui/run.c drives the loop. */
+static void run_until_stopped(pk_loop *l) {
+  while (!pk_loop_stopped(l)) pk_loop_run_once(l, -1);
+}
+
 static int seen_removed;
 static void on_event(pk_loop *l, const pk_event *ev, void *ud) {
   (void)ud;
@@ -38,7 +43,7 @@ static void test_post_from_thread_wakes_loop(void **state) {
   pthread_t t;
   pthread_create(&t, NULL, poster, l);
   uint64_t t0 = pk_now_ms();
-  pk_loop_run(l);
+  run_until_stopped(l);
   pthread_join(t, NULL);
   assert_int_equal(seen_removed, 1);
   assert_true(pk_now_ms() - t0 < 2000);
@@ -58,7 +63,7 @@ static void test_timers_fire_in_order_and_cancel(void **state) {
   unsigned c = pk_loop_timer(l, 10, timer_cb, (void *)9);
   pk_loop_timer(l, 5, timer_cb, (void *)1);
   pk_loop_timer_cancel(l, c);
-  pk_loop_run(l);
+  run_until_stopped(l);
   assert_int_equal(norder, 2);
   assert_int_equal(order[0], 1);
   assert_int_equal(order[1], 2);
@@ -82,7 +87,7 @@ static void test_fd_watch(void **state) {
   pk_loop *l = pk_loop_new();
   pk_loop_watch(l, p[0], PK_IO_IN, io_cb, NULL);
   assert_int_equal(write(p[1], "x", 1), 1);
-  pk_loop_run(l);
+  run_until_stopped(l);
   assert_int_equal(io_hits, 1);
   pk_loop_free(l);
   close(p[0]);

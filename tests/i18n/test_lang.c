@@ -29,9 +29,7 @@ static void switches_language_without_restart(void **st) {
   assert_string_equal(pk_tr("English"), "English");
   pk_i18n_set_lang(PK_LANG_EN);
   assert_int_equal(pk_i18n_lang(), PK_LANG_EN);
-  assert_string_equal(pk_trn("%lu day", "%lu days", 3), "%lu days");
   pk_i18n_set_lang(PK_LANG_FA);
-  assert_string_equal(pk_trn("%lu day", "%lu days", 3), "%lu روز");
   assert_string_equal(pk_tr("no such message"), "no such message");
   assert_string_equal(pk_tr(""), "");
 }
