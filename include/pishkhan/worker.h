@@ -15,6 +15,6 @@ pk_worker *pk_worker_new(pk_loop *loop);
 void pk_worker_free(pk_worker *w);
 /* 0, or -1 when the job could not be queued: then neither run nor done will ever be
  * called, and the caller still owns job (and whatever waits for its done). */
-int pk_worker_submit(pk_worker *w, pk_job_fn run, pk_job_fn done, void *job);
+int pk_worker_submit(pk_worker *w, pk_job_fn run, pk_job_fn done, void *job) __attribute__((warn_unused_result));
 
 #endif
