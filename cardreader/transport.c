@@ -60,7 +60,6 @@ int pk_transport_control(pk_transport *t, unsigned long code, const uint8_t *in,
 }
 
 void pk_transport_get_stats(const pk_transport *t, pk_transport_stats *st) { *st = t->st; }
-void pk_transport_reset_stats(pk_transport *t) { memset(&t->st, 0, sizeof t->st); }
 void pk_transport_set_extended(pk_transport *t, bool on) { t->extended = on; }
 bool pk_transport_extended(const pk_transport *t) { return t->extended; }
 

@@ -193,5 +193,10 @@ void pk_be_print(void *bep, pk_app *app, unsigned gen, const char *jws) {
   req_ctx *c = ctx_new(be, app, gen);
   if (!c) return;
   c->jws = strdup(jws);
-  pk_worker_submit(be->worker, print_run, print_done, c);
+  if (pk_worker_submit(be->worker, print_run, print_done, c) != 0) {
+    /* Not queued: answer now, or the print spinner would never end. */
+    c->rc = -1;
+    snprintf(c->jws_err, sizeof c->jws_err, "the print job could not be queued");
+    print_done(c);
+  }
 }

@@ -130,16 +130,26 @@ void pk_loop_timer_cancel(pk_loop *l, unsigned id) {
   }
 }
 
+/* The wake-up is written under the lock, so a failed write can take the item back out
+ * before the loop could have drained it: failure always means "not queued", and a caller
+ * that retries cannot get the item delivered twice. */
 static int enqueue(pk_loop *l, pk_posted *p) {
   pthread_mutex_lock(&l->lock);
-  if (l->tail) l->tail->next = p;
+  pk_posted *prev = l->tail;
+  if (prev) prev->next = p;
   else l->head = p;
   l->tail = p;
-  pthread_mutex_unlock(&l->lock);
   uint64_t one = 1;
   /* EAGAIN means the counter is already non-zero: the loop will wake anyway. */
-  if (write(l->wakefd, &one, sizeof one) < 0 && errno != EAGAIN) return -1;
-  return 0;
+  int rc = write(l->wakefd, &one, sizeof one) < 0 && errno != EAGAIN ? -1 : 0;
+  if (rc != 0) {
+    if (prev) prev->next = NULL;
+    else l->head = NULL;
+    l->tail = prev;
+    free(p);
+  }
+  pthread_mutex_unlock(&l->lock);
+  return rc;
 }
 
 int pk_loop_post(pk_loop *l, const pk_event *ev) {
@@ -240,11 +250,6 @@ int pk_loop_run_once(pk_loop *l, int max_wait_ms) {
   free(pfd);
   fire_timers(l);
   return 0;
-}
-
-void pk_loop_run(pk_loop *l) {
-  l->stop = 0;
-  while (!l->stop) pk_loop_run_once(l, -1);
 }
 
 void pk_loop_stop(pk_loop *l) { l->stop = 1; }

@@ -57,6 +57,4 @@ void pk_secret_pop(pk_secret *s) {
 }
 
 size_t pk_secret_len(const pk_secret *s) { return s->len; }
-size_t pk_secret_capacity(const pk_secret *s) { return s->cap; }
 const uint8_t *pk_secret_data(const pk_secret *s) { return s->buf; }
-int pk_secret_locked(const pk_secret *s) { return s->locked; }

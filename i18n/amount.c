@@ -35,13 +35,6 @@ char *pk_amount_format(long long amount) { return format(UNUM_DECIMAL, amount, 0
 
 char *pk_amount_format_fa(long long amount) { return format_in("fa", UNUM_DECIMAL, amount, 0); }
 
-char *pk_decimal_format(long long value, int decimals) {
-  if (decimals < 0 || decimals > 18) return NULL;
-  return format(UNUM_DECIMAL, value, decimals);
-}
-
-char *pk_number_words(long long n) { return format(UNUM_SPELLOUT, n, 0); }
-
 /* "%s rials" from the catalog, with the words in place of %s. */
 static char *words_rials(char *w, const char *fmt) {
   if (!w) return NULL;
@@ -51,11 +44,6 @@ static char *words_rials(char *w, const char *fmt) {
   if (r) snprintf(r, len, "%.*s%s%s", (int)pre, fmt, w, at ? at + 2 : "");
   free(w);
   return r;
-}
-
-char *pk_amount_words_rials(long long amount) {
-  /* TRANSLATORS: %s is the amount in words */
-  return words_rials(pk_number_words(amount), pk_tr("%s rials"));
 }
 
 char *pk_amount_words_rials_fa(long long amount) {

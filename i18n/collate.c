@@ -28,14 +28,6 @@ int pk_collate_fa(const char *a, const char *b) {
   return r == UCOL_LESS ? -1 : r == UCOL_GREATER ? 1 : 0;
 }
 
-static int cmp(const void *x, const void *y) {
-  return pk_collate_fa(*(const char *const *)x, *(const char *const *)y);
-}
-
-void pk_sort_fa(const char **v, size_t n) {
-  if (v && n > 1) qsort(v, n, sizeof *v, cmp);
-}
-
 /* The calling thread's collator; other threads' collators go with their threads. */
 void pk_collate_release(void) {
   if (g_coll) ucol_close(g_coll);

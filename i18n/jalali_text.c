@@ -20,11 +20,7 @@ static const char *const k_weekdays[7] = {N_("Saturday"), N_("Sunday"),   N_("Mo
                                           N_("Tuesday"),  N_("Wednesday"), N_("Thursday"),
                                           N_("Friday")};
 
-const char *pk_jalali_month_name(int jm) {
-  return jm >= 1 && jm <= 12 ? pk_tr(k_months[jm - 1]) : "";
-}
 
-const char *pk_weekday_name(int wd) { return wd >= 0 && wd <= 6 ? pk_tr(k_weekdays[wd]) : ""; }
 
 /* tr picks the catalog (the screen's, or Persian for print); the digits follow it. */
 static char *format_with(int jy, int jm, int jd, pk_jdate_style style, const char *(*tr)(const char *),

@@ -1,9 +1,11 @@
-/* UI language and gettext catalogs.
- * Runtime switch without fa_IR: glibc's gettext ignores $LANGUAGE only when LC_MESSAGES is
- * exactly "C"/"POSIX"; "C.UTF-8" is built into glibc >= 2.35 (Debian 12 has 2.36), so we move
- * LC_MESSAGES there when it is C, and select the catalog with $LANGUAGE ("fa" or "en"),
- * telling gettext to drop its cache as the gettext manual describes. Messages come out in
- * UTF-8 whatever LC_CTYPE is (bind_textdomain_codeset). No locale has to be generated. */
+/* UI language and gettext catalogs, without any fa_IR locale and without touching the
+ * environment after start-up (worker threads read it: dgettext, getenv in libraries).
+ * Each language is its own text domain ("pishkhan-fa", "pishkhan-en"), bound once;
+ * switching the screen language only picks the other domain, so a receipt thread's
+ * Persian lookups never race a switch. To make gettext's search path fixed, start-up
+ * moves LC_MESSAGES to "C.UTF-8" (built into glibc >= 2.35; Debian 12 has 2.36; gettext
+ * translates nothing in "C") and drops $LANGUAGE, and the build installs both domains
+ * under locale/C/. Messages come out in UTF-8 whatever LC_CTYPE is. */
 #include "internal.h"
 #include "pishkhan/i18n.h"
 #include <libintl.h>
@@ -15,12 +17,11 @@
 #include <unicode/uclean.h>
 #include <string.h>
 
-#define PK_DOMAIN "pishkhan"
+#define PK_DOMAIN_FA "pishkhan-fa"
+#define PK_DOMAIN_EN "pishkhan-en"
 #ifndef PK_LOCALEDIR
 #define PK_LOCALEDIR "/usr/share/locale"
 #endif
-
-extern int _nl_msg_cat_cntr; /* glibc/gettext: bumping it invalidates translation caches */
 
 static atomic_int g_lang = PK_LANG_FA;
 
@@ -29,24 +30,19 @@ const char *pk_i18n_localedir(void) {
   return env && *env ? env : PK_LOCALEDIR;
 }
 
-static bool is_c_locale(const char *name) {
-  return !name || !strcmp(name, "C") || !strcmp(name, "POSIX");
-}
-
-/* Printed receipts are Persian whatever the screen says. The build installs the Persian
- * catalog a second time, as domain "pishkhan-fa" under every language, so that a lookup
- * in that domain is Persian without switching LANGUAGE (which other threads read). */
-#define PK_DOMAIN_FA "pishkhan-fa"
 static atomic_bool g_inited;
 
+static void bind_domain(const char *domain, const char *dir) {
+  bindtextdomain(domain, dir);
+  bind_textdomain_codeset(domain, "UTF-8");
+}
+
 void pk_i18n_init(const char *localedir) {
-  if (is_c_locale(setlocale(LC_MESSAGES, NULL))) setlocale(LC_MESSAGES, "C.UTF-8");
+  setlocale(LC_MESSAGES, "C.UTF-8");
+  unsetenv("LANGUAGE");
   const char *dir = localedir ? localedir : pk_i18n_localedir();
-  bindtextdomain(PK_DOMAIN, dir);
-  bind_textdomain_codeset(PK_DOMAIN, "UTF-8");
-  bindtextdomain(PK_DOMAIN_FA, dir);
-  bind_textdomain_codeset(PK_DOMAIN_FA, "UTF-8");
-  pk_i18n_set_lang(pk_i18n_lang());
+  bind_domain(PK_DOMAIN_FA, dir);
+  bind_domain(PK_DOMAIN_EN, dir);
   atomic_store(&g_inited, true);
 }
 
@@ -55,19 +51,16 @@ static void init_if_needed(void) {
   if (!atomic_load(&g_inited)) pk_i18n_init(NULL);
 }
 
+/* Printed receipts are Persian whatever the screen says. */
 const char *pk_tr_fa(const char *msgid) {
   if (!msgid || !*msgid) return "";
   pthread_once(&fa_once, init_if_needed); /* a program that prints receipts without the UI */
   return dgettext(PK_DOMAIN_FA, msgid);
 }
 
-void pk_i18n_set_lang(pk_lang lang) {
-  if (lang != PK_LANG_EN) lang = PK_LANG_FA;
-  atomic_store(&g_lang, lang);
-  /* glibc's setenv keeps old strings alive, so a concurrent getenv stays safe. */
-  setenv("LANGUAGE", lang == PK_LANG_FA ? "fa" : "en", 1);
-  ++_nl_msg_cat_cntr;
-}
+void pk_i18n_set_lang(pk_lang lang) { atomic_store(&g_lang, lang == PK_LANG_EN ? PK_LANG_EN : PK_LANG_FA); }
+
+static const char *screen_domain(void) { return pk_i18n_lang() == PK_LANG_EN ? PK_DOMAIN_EN : PK_DOMAIN_FA; }
 
 pk_lang pk_i18n_lang(void) { return (pk_lang)atomic_load(&g_lang); }
 
@@ -79,13 +72,9 @@ pk_lang pk_lang_from_code(const char *code) {
 
 const char *pk_tr(const char *msgid) {
   if (!msgid || !*msgid) return ""; /* "" would return the catalog header */
-  return dgettext(PK_DOMAIN, msgid);
+  return dgettext(screen_domain(), msgid);
 }
 
-const char *pk_trn(const char *msgid, const char *msgid_plural, unsigned long n) {
-  if (!msgid || !*msgid) return "";
-  return dngettext(PK_DOMAIN, msgid, msgid_plural, n);
-}
 
 /* At exit: ICU keeps caches (collation data, converters) until u_cleanup, which leak
  * checkers would report. No other thread may use ICU after this. */

@@ -31,8 +31,6 @@ void pk_receipt_set_national_code(pk_receipt *r, const char *code) {
   explicit_bzero(digits, sizeof digits);
 }
 
-const char *pk_receipt_status_name(pk_receipt_status s) { return s == PK_RECEIPT_QUEUED ? "queued" : "submitted"; }
-const char *pk_receipt_signer_name(pk_receipt_signer s) { return s == PK_SIGNER_DEVICE ? "device" : "window"; }
 
 char *pk_receipt_claims_json(const pk_receipt *r) { return r ? rc_claims_json(r) : NULL; }
 

@@ -23,7 +23,7 @@ static const ui_demo_hooks hooks = {
 
 /* `make demo` runs this from the build tree: its catalogs are there, not installed yet. */
 static void use_build_catalogs(void) {
-  if (!getenv("PK_LOCALEDIR") && access(PK_BUILD_LOCALEDIR "/fa/LC_MESSAGES/pishkhan.mo", R_OK) == 0)
+  if (!getenv("PK_LOCALEDIR") && access(PK_BUILD_LOCALEDIR "/C/LC_MESSAGES/pishkhan-fa.mo", R_OK) == 0)
     setenv("PK_LOCALEDIR", PK_BUILD_LOCALEDIR, 0);
 }
 

@@ -59,7 +59,6 @@ typedef struct pk_transport_stats {
   unsigned long bytes_in;    /* response bytes including SW */
 } pk_transport_stats;
 void pk_transport_get_stats(const pk_transport *t, pk_transport_stats *st);
-void pk_transport_reset_stats(pk_transport *t);
 
 /* Capability used by the APDU layer: extended Lc/Le. Set from the ATR by pk_card_open
  * (card capabilities, historical bytes), or forced by a caller. */

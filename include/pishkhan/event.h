@@ -25,6 +25,5 @@ typedef struct pk_event {
   long code;
 } pk_event;
 
-const char *pk_event_name(pk_event_type type);
 
 #endif

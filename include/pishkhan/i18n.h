@@ -9,15 +9,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* ---- Language and catalogs (gettext domain "pishkhan") ---- */
+/* ---- Language and catalogs (gettext domains "pishkhan-fa", "pishkhan-en") ---- */
 typedef enum { PK_LANG_FA = 0, PK_LANG_EN = 1 } pk_lang;
 
-/* Binds the catalogs. localedir NULL: pk_i18n_localedir(). Call after setlocale(LC_ALL, "").
+/* Binds the catalogs. localedir NULL: pk_i18n_localedir(). Call after setlocale(LC_ALL, ""),
+ * at start-up before other threads: it sets LC_MESSAGES and unsets $LANGUAGE.
  * Works without any fa_IR locale installed (see i18n/lang.c for how). */
 void pk_i18n_init(const char *localedir);
 /* At exit, after the last use of any pk_ text function: releases ICU's caches. */
 void pk_i18n_shutdown(void);
-/* Switches the UI language at runtime (kiosk button); affects pk_tr, pk_visual, digits. */
+/* Switches the UI language at runtime (kiosk button); affects pk_tr, pk_visual, digits.
+ * Thread-safe: touches neither the environment nor the locale. */
 void pk_i18n_set_lang(pk_lang lang);
 pk_lang pk_i18n_lang(void);
 /* Parses "fa"/"en" (config value); unknown -> PK_LANG_FA. */
@@ -28,8 +30,6 @@ const char *pk_i18n_localedir(void);
 const char *pk_tr(const char *msgid);
 /* Translation in Persian whatever the UI language (printed receipts); thread-safe. */
 const char *pk_tr_fa(const char *msgid);
-/* Plural form: n selects singular/plural per the catalog's Plural-Forms. */
-const char *pk_trn(const char *msgid, const char *msgid_plural, unsigned long n);
 
 #ifndef PK_NO_GETTEXT_MACROS
 #define _(s) pk_tr(s)
@@ -87,9 +87,6 @@ bool pk_jalali_valid(int jy, int jm, int jd);
 int pk_jalali_weekday(int jy, int jm, int jd);  /* 0 = Saturday (شنبه) .. 6 = Friday, -1 invalid */
 /* Local calendar day of t (TZ of the process). 0 on success. */
 int pk_jalali_from_time(long long unix_seconds, int *jy, int *jm, int *jd);
-/* Month (1..12) and weekday (0 = Saturday) names in the UI language. */
-const char *pk_jalali_month_name(int jm);
-const char *pk_weekday_name(int wd);
 
 typedef enum {
   PK_JDATE_NUMERIC = 0, /* ۱۴۰۳/۰۲/۰۱ */
@@ -121,7 +118,6 @@ const char *pk_date_error_message(pk_date_err err);
 char *pk_normalize_fa(const char *utf8);
 /* Persian alphabetical order (ICU collator "fa"): <0, 0, >0 like strcmp. */
 int pk_collate_fa(const char *a, const char *b);
-void pk_sort_fa(const char **v, size_t n);
 
 /* A catalog normalized once; each keystroke normalizes only the query. */
 typedef struct pk_search pk_search;
@@ -149,12 +145,6 @@ const char *pk_validate_sheba(const char *utf8);
 /* ---- Amounts (ICU number formatting and Persian spell-out rules) ---- */
 /* 1200000 -> "۱٬۲۰۰٬۰۰۰" (fa: Persian digits and thousands separator) or "1,200,000". */
 char *pk_amount_format(long long amount);
-/* value / 10^decimals, Persian decimal sign in fa: (125, 1) -> "۱۲٫۵". */
-char *pk_decimal_format(long long value, int decimals);
-/* Words in the UI language: 1200000 -> "یک میلیون و دویست هزار". */
-char *pk_number_words(long long n);
-/* Words + currency, for receipts: "یک میلیون و دویست هزار ریال". */
-char *pk_amount_words_rials(long long amount);
 /* The same in Persian whatever the UI language (printed receipts). */
 char *pk_amount_words_rials_fa(long long amount);
 char *pk_amount_format_fa(long long amount);

@@ -26,7 +26,8 @@ void pk_loop_unwatch(pk_loop *loop, int fd);
 unsigned pk_loop_timer(pk_loop *loop, uint64_t ms, pk_timer_cb cb, void *ud);
 void pk_loop_timer_cancel(pk_loop *loop, unsigned id);
 
-/* Thread-safe: queue an event for the main thread's handler. */
+/* Thread-safe: queue an event for the main thread's handler. Both posts return 0 when
+ * queued and -1 when not (then nothing is delivered, so the caller may retry). */
 int pk_loop_post(pk_loop *loop, const pk_event *ev);
 /* Thread-safe: run fn(ud) on the main thread at the next turn. */
 int pk_loop_post_call(pk_loop *loop, pk_call_cb fn, void *ud);
@@ -34,8 +35,6 @@ void pk_loop_on_event(pk_loop *loop, pk_event_cb cb, void *ud);
 
 /* Run one turn: wait at most max_wait_ms (-1 = until something happens). */
 int pk_loop_run_once(pk_loop *loop, int max_wait_ms);
-/* Run until pk_loop_stop(). */
-void pk_loop_run(pk_loop *loop);
 void pk_loop_stop(pk_loop *loop);
 int pk_loop_stopped(const pk_loop *loop);
 

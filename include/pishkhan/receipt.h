@@ -49,8 +49,6 @@ typedef struct pk_receipt {
 
 /* Keeps only the last 4 digits (any digit set accepted) of a national code. */
 void pk_receipt_set_national_code(pk_receipt *r, const char *national_code);
-const char *pk_receipt_status_name(pk_receipt_status s); /* "submitted" | "queued" */
-const char *pk_receipt_signer_name(pk_receipt_signer s); /* "window" | "device" */
 
 /* ---- token ---------------------------------------------------------------------- */
 

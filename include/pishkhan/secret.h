@@ -14,9 +14,7 @@ void pk_secret_clear(pk_secret *s);           /* wipes, length 0 */
 int pk_secret_push(pk_secret *s, uint8_t b);  /* -1 when full */
 void pk_secret_pop(pk_secret *s);
 size_t pk_secret_len(const pk_secret *s);
-size_t pk_secret_capacity(const pk_secret *s);
 const uint8_t *pk_secret_data(const pk_secret *s);
-int pk_secret_locked(const pk_secret *s);     /* 1 if mlock succeeded */
 
 /* Wipe any buffer (a thin wrapper so every wipe is greppable). */
 void pk_wipe(void *p, size_t n);

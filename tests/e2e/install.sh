@@ -10,7 +10,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 DESTDIR="$root/kiosk" cmake --install "$build" --prefix /usr --component kiosk >/dev/null
 DESTDIR="$root/sim" cmake --install "$build" --prefix /usr --component sim >/dev/null
-for f in usr/bin/pishkhan usr/bin/pishkhan-receipt usr/share/locale/fa/LC_MESSAGES/pishkhan-fa.mo; do
+for f in usr/bin/pishkhan usr/bin/pishkhan-receipt usr/share/locale/C/LC_MESSAGES/pishkhan-fa.mo usr/share/locale/C/LC_MESSAGES/pishkhan-en.mo; do
   [ -e "$root/kiosk/$f" ] || fail "kiosk component lacks /$f"
 done
 # The default config goes to the configured sysconfdir (/etc when a package configures).

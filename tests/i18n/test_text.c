@@ -42,11 +42,15 @@ static void normalizes_how_people_type(void **st) {
   norm("", "");
 }
 
+static int by_collation(const void *a, const void *b) {
+  return pk_collate_fa(*(const char *const *)a, *(const char *const *)b);
+}
+
 static void sorts_in_persian_order(void **st) {
   (void)st;
   const char *v[] = {"گل", "کتاب", "ژاله", "زهره", "چای", "جام", "پدر", "بابا", "آب", "یاس"};
   const char *want[] = {"آب", "بابا", "پدر", "جام", "چای", "زهره", "ژاله", "کتاب", "گل", "یاس"};
-  pk_sort_fa(v, 10);
+  qsort(v, 10, sizeof *v, by_collation); /* how net/catalog_load.c orders agencies */
   for (int i = 0; i < 10; i++) assert_string_equal(v[i], want[i]);
   assert_true(pk_collate_fa("ب", "پ") < 0);
   assert_true(pk_collate_fa("ک", "گ") < 0);
@@ -117,14 +121,11 @@ static void str_is(char *got, const char *want) {
 static void formats_amounts(void **st) {
   (void)st;
   str_is(pk_amount_format(1200000), "۱٬۲۰۰٬۰۰۰");
-  str_is(pk_decimal_format(125, 1), "۱۲٫۵");
-  str_is(pk_decimal_format(5, 2), "۰٫۰۵");
-  str_is(pk_amount_words_rials(1200000), "یک میلیون و دویست هزار ریال");
-  str_is(pk_number_words(1234567), "یک میلیون و دویست و سی و چهار هزار و پانصد و شصت و هفت");
-  str_is(pk_number_words(0), "صفر");
+  str_is(pk_amount_words_rials_fa(1200000), "یک میلیون و دویست هزار ریال");
+  str_is(pk_amount_words_rials_fa(1234567), "یک میلیون و دویست و سی و چهار هزار و پانصد و شصت و هفت ریال");
+  str_is(pk_amount_words_rials_fa(0), "صفر ریال");
   pk_i18n_set_lang(PK_LANG_EN);
   str_is(pk_amount_format(1200000), "1,200,000");
-  str_is(pk_amount_words_rials(1200000), "one million two hundred thousand rials");
   /* A printed receipt is Persian even when the screen is in English. */
   str_is(pk_amount_words_rials_fa(1200000), "یک میلیون و دویست هزار ریال");
   pk_i18n_set_lang(PK_LANG_FA);
