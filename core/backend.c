@@ -10,6 +10,7 @@
 
 #include "pishkhan/i18n.h"
 #include "pishkhan/log.h"
+#include "pishkhan/module_opts.h"
 #include "pishkhan/worker.h"
 #include "backend_private.h"
 
@@ -67,6 +68,7 @@ pk_backend *pk_backend_new(pk_loop *loop, const pk_config *cfg, pk_net *net, pk_
   be->open_ud = open_ud;
   be->trust.issuer_ca = cfg->issuer_ca;
   be->trust.crl = cfg->crl;
+  pk_config_printer_opts(cfg, &be->printer);
   be->worker = pk_worker_new(loop);
   if (!be->worker) {
     pk_backend_free(be);

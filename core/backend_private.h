@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "pishkhan/backend.h"
+#include "pishkhan/receipt.h"
 #include "pishkhan/worker.h"
 
 struct pk_backend {
@@ -15,6 +16,7 @@ struct pk_backend {
   pk_transport_opener open;
   void *open_ud;
   pk_card_trust trust;
+  pk_printer_opts printer;
   /* Touched only on the worker thread (jobs run in order). */
   pk_transport *tr;
   pk_card *card;

@@ -173,7 +173,7 @@ static void print_run(void *p) {
   c->rc = pk_receipt_parse(c->jws, &r);
   if (c->rc == 0) {
     snprintf(r.office, sizeof r.office, "%s", c->be->cfg->office);
-    c->rc = pk_print_receipt(c->be->cfg, &r, c->jws, c->jws_err, sizeof c->jws_err);
+    c->rc = pk_print_receipt(&c->be->printer, &r, c->jws, c->jws_err, sizeof c->jws_err);
   }
 }
 

@@ -13,7 +13,6 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "pishkhan/config.h"
 #include "internal.h"
 
 #define IO_TIMEOUT_MS 5000
@@ -78,16 +77,15 @@ static int write_all(int fd, const unsigned char *p, size_t n, char *err, size_t
   return 0;
 }
 
-static speed_t baud(const pk_config *cfg) {
-  const char *b = pk_config_get(cfg, "receipt", "baud");
-  long v = b ? strtol(b, NULL, 10) : 9600;
+static speed_t baud(const pk_printer_opts *o) {
+  long v = o->baud ? o->baud : 9600;
   return v == 115200 ? B115200 : v == 57600 ? B57600 : v == 38400 ? B38400 : v == 19200 ? B19200 : B9600;
 }
 
-static int dev_open(const pk_config *cfg, int flags, char *err, size_t errsz) {
-  int fd = open(cfg->printer_dest, flags | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+static int dev_open(const pk_printer_opts *cfg, int flags, char *err, size_t errsz) {
+  int fd = open(cfg->dest, flags | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
-    rc_set_err(err, errsz, "cannot open %s: %s", cfg->printer_dest, strerror(errno));
+    rc_set_err(err, errsz, "cannot open %s: %s", cfg->dest, strerror(errno));
     return -1;
   }
   struct termios t;
@@ -102,13 +100,13 @@ static int dev_open(const pk_config *cfg, int flags, char *err, size_t errsz) {
 
 /* ---- print ---- */
 
-static int print_png(const pk_config *cfg, const pk_receipt *r, const char *jws, char *err, size_t errsz) {
-  char name[64], path[PK_CFG_STR + 128], tmp[PK_CFG_STR + 160];
+static int print_png(const pk_printer_opts *cfg, const pk_receipt *r, const char *jws, char *err, size_t errsz) {
+  char name[64], path[sizeof cfg->dest + 128], tmp[sizeof cfg->dest + 160];
   size_t o = 0;
   for (const char *s = r->tracking_code; *s && o + 1 < sizeof name; s++)
     name[o++] = (char)((*s >= '0' && *s <= '9') || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ? *s : '-');
   name[o] = '\0';
-  snprintf(path, sizeof path, "%s/receipt-%s-%lld.png", cfg->printer_dest, name, (long long)r->issued_at);
+  snprintf(path, sizeof path, "%s/receipt-%s-%lld.png", cfg->dest, name, (long long)r->issued_at);
   snprintf(tmp, sizeof tmp, "%s.tmp%d", path, (int)getpid());
   int rc = pk_receipt_render_png(r, jws, cfg->paper_mm, tmp);
   if (!rc && rename(tmp, path)) rc = -PK_RECEIPT_EIO;
@@ -119,7 +117,7 @@ static int print_png(const pk_config *cfg, const pk_receipt *r, const char *jws,
   return rc;
 }
 
-static int print_escpos(const pk_config *cfg, const pk_receipt *r, const char *jws, int tcp, char *err,
+static int print_escpos(const pk_printer_opts *cfg, const pk_receipt *r, const char *jws, int tcp, char *err,
                         size_t errsz) {
   unsigned char *job;
   size_t n;
@@ -128,7 +126,7 @@ static int print_escpos(const pk_config *cfg, const pk_receipt *r, const char *j
     rc_set_err(err, errsz, "cannot render the receipt");
     return rc;
   }
-  int fd = tcp ? tcp_connect(cfg->printer_dest, 3000, err, errsz) : dev_open(cfg, O_WRONLY, err, errsz);
+  int fd = tcp ? tcp_connect(cfg->dest, 3000, err, errsz) : dev_open(cfg, O_WRONLY, err, errsz);
   rc = fd < 0 || write_all(fd, job, n, err, errsz) ? -PK_RECEIPT_EIO : 0;
   if (fd >= 0) {
     if (tcp) shutdown(fd, SHUT_WR);
@@ -139,14 +137,12 @@ static int print_escpos(const pk_config *cfg, const pk_receipt *r, const char *j
   return rc;
 }
 
-static void cups_server(const pk_config *cfg) {
-  const char *s = pk_config_get(cfg, "receipt", "cups_server");
-  if (s && *s) cupsSetServer(s);
+static void cups_server(const pk_printer_opts *o) {
+  if (o->cups_server[0]) cupsSetServer(o->cups_server);
 }
 
-static int print_cups(const pk_config *cfg, const pk_receipt *r, const char *jws, char *err, size_t errsz) {
-  const char *media = pk_config_get(cfg, "receipt", "cups_media"); /* "a4" (default) or "roll" */
-  int paper = media && !strcmp(media, "roll") ? cfg->paper_mm : 210;
+static int print_cups(const pk_printer_opts *cfg, const pk_receipt *r, const char *jws, char *err, size_t errsz) {
+  int paper = cfg->cups_roll ? cfg->paper_mm : 210; /* A4 unless the queue is a roll */
   unsigned char *pdf;
   size_t n;
   int rc = pk_receipt_render_pdf(r, jws, paper, &pdf, &n);
@@ -157,16 +153,16 @@ static int print_cups(const pk_config *cfg, const pk_receipt *r, const char *jws
   cups_server(cfg);
   char title[96];
   snprintf(title, sizeof title, "receipt %s", r->tracking_code);
-  int job = cupsCreateJob(CUPS_HTTP_DEFAULT, cfg->printer_dest, title, 0, NULL);
+  int job = cupsCreateJob(CUPS_HTTP_DEFAULT, cfg->dest, title, 0, NULL);
   rc = -PK_RECEIPT_EIO;
   if (job <= 0) {
-    rc_set_err(err, errsz, "CUPS refused the job on \"%s\": %s", cfg->printer_dest, cupsLastErrorString());
-  } else if (cupsStartDocument(CUPS_HTTP_DEFAULT, cfg->printer_dest, job, "receipt.pdf", CUPS_FORMAT_PDF, 1) !=
+    rc_set_err(err, errsz, "CUPS refused the job on \"%s\": %s", cfg->dest, cupsLastErrorString());
+  } else if (cupsStartDocument(CUPS_HTTP_DEFAULT, cfg->dest, job, "receipt.pdf", CUPS_FORMAT_PDF, 1) !=
                  HTTP_STATUS_CONTINUE ||
              cupsWriteRequestData(CUPS_HTTP_DEFAULT, (const char *)pdf, n) != HTTP_STATUS_CONTINUE ||
-             cupsFinishDocument(CUPS_HTTP_DEFAULT, cfg->printer_dest) != IPP_STATUS_OK) {
+             cupsFinishDocument(CUPS_HTTP_DEFAULT, cfg->dest) != IPP_STATUS_OK) {
     rc_set_err(err, errsz, "CUPS job %d failed: %s", job, cupsLastErrorString());
-    cupsCancelJob(cfg->printer_dest, job);
+    cupsCancelJob(cfg->dest, job);
   } else {
     rc = 0;
   }
@@ -174,10 +170,10 @@ static int print_cups(const pk_config *cfg, const pk_receipt *r, const char *jws
   return rc;
 }
 
-int pk_print_receipt(const pk_config *cfg, const pk_receipt *r, const char *jws, char *err, size_t errsz) {
+int pk_print_receipt(const pk_printer_opts *cfg, const pk_receipt *r, const char *jws, char *err, size_t errsz) {
   rc_set_err(err, errsz, "ok");
   if (!cfg || !r || !jws) return -PK_RECEIPT_EINVAL;
-  const char *t = cfg->printer;
+  const char *t = cfg->kind;
   if (!strcmp(t, "png")) return print_png(cfg, r, jws, err, errsz);
   if (!strcmp(t, "escpos-tcp")) return print_escpos(cfg, r, jws, 1, err, errsz);
   if (!strcmp(t, "escpos-dev")) return print_escpos(cfg, r, jws, 0, err, errsz);
@@ -203,11 +199,11 @@ static pk_printer_state_t escpos_status(int fd, char *detail, size_t dsz) {
   return rc_set_err(detail, dsz, "ready"), PK_PRINTER_READY;
 }
 
-static pk_printer_state_t cups_state(const pk_config *cfg, char *detail, size_t dsz) {
+static pk_printer_state_t cups_state(const pk_printer_opts *cfg, char *detail, size_t dsz) {
   cups_server(cfg);
-  cups_dest_t *d = cupsGetNamedDest(CUPS_HTTP_DEFAULT, cfg->printer_dest, NULL);
+  cups_dest_t *d = cupsGetNamedDest(CUPS_HTTP_DEFAULT, cfg->dest, NULL);
   if (!d) {
-    rc_set_err(detail, dsz, "CUPS queue \"%s\" not found: %s", cfg->printer_dest, cupsLastErrorString());
+    rc_set_err(detail, dsz, "CUPS queue \"%s\" not found: %s", cfg->dest, cupsLastErrorString());
     return PK_PRINTER_OFFLINE;
   }
   const char *st = cupsGetOption("printer-state", d->num_options, d->options);
@@ -222,17 +218,17 @@ static pk_printer_state_t cups_state(const pk_config *cfg, char *detail, size_t 
   return s;
 }
 
-pk_printer_state_t pk_printer_state(const pk_config *cfg, char *detail, size_t dsz) {
+pk_printer_state_t pk_printer_state(const pk_printer_opts *cfg, char *detail, size_t dsz) {
   rc_set_err(detail, dsz, "%s", "");
-  const char *t = cfg->printer;
+  const char *t = cfg->kind;
   if (!strcmp(t, "png")) {
-    int ok = access(cfg->printer_dest, W_OK) == 0;
+    int ok = access(cfg->dest, W_OK) == 0;
     rc_set_err(detail, dsz, ok ? "directory writable" : "directory not writable");
     return ok ? PK_PRINTER_READY : PK_PRINTER_OFFLINE;
   }
   if (!strcmp(t, "escpos-tcp") || !strcmp(t, "escpos-dev")) {
     int tcp = t[7] == 't';
-    int fd = tcp ? tcp_connect(cfg->printer_dest, 1000, detail, dsz) : dev_open(cfg, O_RDWR, detail, dsz);
+    int fd = tcp ? tcp_connect(cfg->dest, 1000, detail, dsz) : dev_open(cfg, O_RDWR, detail, dsz);
     if (fd < 0) return PK_PRINTER_OFFLINE;
     pk_printer_state_t s = escpos_status(fd, detail, dsz);
     close(fd);

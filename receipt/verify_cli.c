@@ -8,7 +8,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "pishkhan/config.h"
 #include "internal.h"
 #include "strings.h"
 
@@ -71,16 +70,6 @@ static void show(const pk_receipt *r) {
   printf("%s (%s: %s)\n", r->signer == PK_SIGNER_DEVICE ? FA_SIGNED_DEVICE : FA_SIGNED_WINDOW, FA_KEY, a);
 }
 
-static char *device_jwks_default(const pk_config *cfg) {
-  const char *v = pk_config_get(cfg, "receipt", "device_jwks");
-  if (v) return strdup(v);
-  if (!cfg->device_key[0]) return NULL;
-  char *k = strdup(cfg->device_key), *out = NULL;
-  if (k && asprintf(&out, "%s/jwks.json", dirname(k)) < 0) out = NULL;
-  free(k);
-  return out;
-}
-
 static char *slurp(const char *path) {
   FILE *f = path ? fopen(path, "rb") : NULL;
   if (!f) return NULL;
@@ -100,7 +89,7 @@ static char *slurp(const char *path) {
   return b;
 }
 
-int pk_receipt_verify_cli(int argc, char **argv) {
+int pk_receipt_verify_cli(int argc, char **argv, pk_receipt_keys_fn keys_fn) {
   int i = 0;
   for (int j = 0; j < argc && j < 3; j++)
     if (!strcmp(argv[j], "verify")) i = j + 1;
@@ -115,15 +104,12 @@ int pk_receipt_verify_cli(int argc, char **argv) {
     else return usage(), 2;
   }
   if (!input) return usage(), 2;
-  pk_config cfg;
-  char err[256] = "";
-  pk_config_defaults(&cfg);
-  if (cfgpath && pk_config_load(&cfg, cfgpath, err, sizeof err)) {
-    fprintf(stderr, "%s: %s\n", cfgpath, err);
-    pk_config_free(&cfg);
+  char err[256] = "", *cfg_jwks = NULL, *cfg_djwks = NULL;
+  if (keys_fn(cfgpath, &cfg_jwks, &cfg_djwks, err, sizeof err)) {
+    fprintf(stderr, "%s: %s\n", cfgpath ? cfgpath : "settings", err);
     return 2;
   }
-  char *token = input_token(input, err, sizeof err), *dj = NULL, *keys = NULL;
+  char *token = input_token(input, err, sizeof err), *keys = NULL;
   pk_receipt r;
   int code = 2;
   if (!token) {
@@ -134,8 +120,7 @@ int pk_receipt_verify_cli(int argc, char **argv) {
     printf("%s\n", FA_NOT_RECEIPT);
     goto done;
   }
-  const char *kpath = r.signer == PK_SIGNER_DEVICE ? (djwks ? djwks : (dj = device_jwks_default(&cfg)))
-                                                   : (jwks ? jwks : cfg.jwks);
+  const char *kpath = r.signer == PK_SIGNER_DEVICE ? (djwks ? djwks : cfg_djwks) : (jwks ? jwks : cfg_jwks);
   keys = slurp(kpath);
   show(&r);
   if (!keys) {
@@ -151,7 +136,6 @@ int pk_receipt_verify_cli(int argc, char **argv) {
            rc == -PK_RECEIPT_EKEY ? FA_UNKNOWN_KEY : rc == -PK_RECEIPT_EPOLICY ? FA_POLICY : FA_INVALID, FA_REASON,
            why);
 done:
-  free(token), free(dj), free(keys);
-  pk_config_free(&cfg);
+  free(token), free(keys), free(cfg_jwks), free(cfg_djwks);
   return code;
 }

@@ -8,6 +8,7 @@
 #include "pishkhan/config.h"
 #include "pishkhan/i18n.h"
 #include "pishkhan/log.h"
+#include "pishkhan/module_opts.h"
 #include "pishkhan/receipt.h"
 #include "run.h"
 
@@ -94,7 +95,7 @@ int ui_main(int argc, char **argv, const ui_demo_hooks *demo) {
   pk_i18n_init(NULL);
   if (argc >= 2 && !strcmp(argv[1], "receipt")) {
     if (argc >= 3 && !strcmp(argv[2], "verify")) {
-      int rc = pk_receipt_verify_cli(argc - 2, argv + 2);
+      int rc = pk_receipt_verify_cli(argc - 2, argv + 2, pk_config_receipt_keys);
       pk_receipt_shutdown();
       pk_i18n_shutdown();
       return rc;

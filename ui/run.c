@@ -18,6 +18,7 @@
 #include "pishkhan/i18n.h"
 #include "pishkhan/log.h"
 #include "pishkhan/loop.h"
+#include "pishkhan/module_opts.h"
 #include "pishkhan/net.h"
 #include "pishkhan/receipt.h"
 #include "pishkhan/worker.h"
@@ -36,6 +37,7 @@ typedef struct {
   pk_backend *be;
   pk_catalog *cat;
   pk_worker *printer_worker; /* asking a printer can block for a second: never on the loop */
+  pk_printer_opts printer_opts;
   pk_printer_state_t printer;
   pk_net_req *sync;          /* a catalog sync in flight */
   pk_chores chores;          /* when the printer is asked and the catalog refreshed */
@@ -120,7 +122,7 @@ static const char *printer_msgid(pk_printer_state_t s) {
 
 static void printer_run(void *ud) {
   ui_runtime *rt = ud;
-  rt->printer = pk_printer_state(rt->cfg, NULL, 0);
+  rt->printer = pk_printer_state(&rt->printer_opts, NULL, 0);
 }
 
 static void printer_done(void *ud) {
@@ -266,6 +268,7 @@ int ui_run(pk_config *cfg, const ui_run_opts *opts) {
   pk_loop_on_event(rt.loop, on_event, &rt);
   pk_loop_watch(rt.loop, STDIN_FILENO, PK_IO_IN, on_stdin, &rt);
   pk_loop_watch(rt.loop, ui_term_signal_fd(), PK_IO_IN, on_signal_fd, &rt);
+  pk_config_printer_opts(cfg, &rt.printer_opts); /* after the demo may have chosen its printer */
   rt.printer_worker = pk_worker_new(rt.loop);
   on_tick(rt.loop, 0, &rt);
   run_loop(&rt);

@@ -6,10 +6,10 @@
  * pk_receipt_book) and reprint from it. */
 #ifndef PISHKHAN_RECEIPT_H
 #define PISHKHAN_RECEIPT_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-struct pk_config;
 
 /* Error codes returned (negated) by the functions below; 0 is success. */
 enum {
@@ -118,13 +118,23 @@ typedef enum {
 } pk_printer_state_t;
 
 const char *pk_printer_state_name(pk_printer_state_t s);
-/* Asks the configured printer (short timeouts, never more than ~1.5 s).
+
+/* The receipt printer, as the module needs it (core fills it from [receipt] settings). */
+typedef struct pk_printer_opts {
+  char kind[32];          /* none | png | escpos-tcp | escpos-dev | cups */
+  char dest[256];         /* PNG folder, host:port, device path, or CUPS queue */
+  int paper_mm;           /* 58 or 80 */
+  long baud;              /* serial ESC/POS; 0 = 9600 */
+  char cups_server[256];  /* "" = the default scheduler */
+  bool cups_roll;         /* the CUPS queue prints on a roll of paper_mm, not A4 */
+} pk_printer_opts;
+
+/* Asks the printer (short timeouts, never more than ~1.5 s).
  * detail (may be NULL) gets a short English explanation. */
-pk_printer_state_t pk_printer_state(const struct pk_config *cfg, char *detail, size_t detailsz);
-/* Renders and sends the receipt to the configured printer. The receipt is not lost
- * on failure: the caller still holds jws and can call again (reprint). */
-int pk_print_receipt(const struct pk_config *cfg, const pk_receipt *r, const char *jws, char *err,
-                     size_t errsz);
+pk_printer_state_t pk_printer_state(const pk_printer_opts *o, char *detail, size_t detailsz);
+/* Renders and sends the receipt to the printer. The receipt is not lost on failure: the
+ * caller still holds jws and can call again (reprint). */
+int pk_print_receipt(const pk_printer_opts *o, const pk_receipt *r, const char *jws, char *err, size_t errsz);
 
 /* ---- session book: reprint by tracking code during the session ------------------- */
 
@@ -142,7 +152,12 @@ void pk_receipt_book_free(pk_receipt_book *b);
  * argv[0] is "verify" (or the program name followed by "verify"). INPUT is the QR text,
  * "-" for stdin, or a PNG/PDF of a receipt. Prints in Persian; returns 0 only when the
  * signature is valid. */
-int pk_receipt_verify_cli(int argc, char **argv);
+/* Where the keys are when no --jwks or --device-jwks is given: the application reads them
+ * from the settings (--config FILE, or NULL for the defaults) into malloc'd paths (NULL when
+ * not set). Returns 0, or -1 with an English message in err. */
+typedef int (*pk_receipt_keys_fn)(const char *config_path, char **jwks, char **device_jwks, char *err,
+                                  size_t errsz);
+int pk_receipt_verify_cli(int argc, char **argv, pk_receipt_keys_fn keys);
 
 /* Decodes the first QR code found in a PNG or PDF file into *text (malloc'd). */
 int pk_receipt_decode_file(const char *path, char **text, char *err, size_t errsz);

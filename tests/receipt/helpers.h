@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pishkhan/module_opts.h"
 #include "pishkhan/receipt.h"
 
 static inline void sample_receipt(pk_receipt *r) {

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "pishkhan/config.h"
+#include "pishkhan/module_opts.h"
 
 static char *sample_token(pk_receipt *r) {
   char key[512], kidp[512], kid[64];
@@ -55,13 +55,15 @@ int main(int argc, char **argv) {
     pk_config_defaults(&cfg);
     snprintf(cfg.printer, sizeof cfg.printer, "%s", argv[2]);
     snprintf(cfg.printer_dest, sizeof cfg.printer_dest, "%s", argv[3]);
+    pk_printer_opts po;
+    pk_config_printer_opts(&cfg, &po);
     char err[256];
     if (!strcmp(argv[1], "print")) {
-      rc = pk_print_receipt(&cfg, &r, jws, err, sizeof err);
+      rc = pk_print_receipt(&po, &r, jws, err, sizeof err);
       if (rc) fprintf(stderr, "print failed: %s\n", err);
       else printf("%s\n", jws);
     } else {
-      pk_printer_state_t s = pk_printer_state(&cfg, err, sizeof err);
+      pk_printer_state_t s = pk_printer_state(&po, err, sizeof err);
       printf("%s\n", pk_printer_state_name(s));
       fprintf(stderr, "%s\n", err);
     }

@@ -67,10 +67,10 @@ static void stop(printer_t *p) {
   close(p->lfd);
 }
 
-static void config(pk_config *cfg, int port, int paper) {
-  pk_config_defaults(cfg);
-  snprintf(cfg->printer, sizeof cfg->printer, "escpos-tcp");
-  snprintf(cfg->printer_dest, sizeof cfg->printer_dest, "127.0.0.1:%d", port);
+static void config(pk_printer_opts *cfg, int port, int paper) {
+  memset(cfg, 0, sizeof *cfg);
+  snprintf(cfg->kind, sizeof cfg->kind, "escpos-tcp");
+  snprintf(cfg->dest, sizeof cfg->dest, "127.0.0.1:%d", port);
   cfg->paper_mm = paper;
 }
 
@@ -128,7 +128,7 @@ static void print_and_decode(int paper, int width) {
   char *jws = sign_sample(&r);
   printer_t p;
   start(&p, -1);
-  pk_config cfg;
+  pk_printer_opts cfg;
   config(&cfg, p.port, paper);
   char err[256];
   assert_int_equal(pk_print_receipt(&cfg, &r, jws, err, sizeof err), 0);
@@ -143,7 +143,6 @@ static void print_and_decode(int paper, int width) {
   unlink(pbm);
   rmdir(dir);
   free(got), free(p.buf), free(jws);
-  pk_config_free(&cfg);
 }
 
 static void test_80mm_job_decodes(void **st) { print_and_decode(80, 576); }
@@ -152,7 +151,7 @@ static void test_58mm_job_decodes(void **st) { print_and_decode(58, 384); }
 static pk_printer_state_t state_with(int reply) {
   printer_t p;
   start(&p, reply);
-  pk_config cfg;
+  pk_printer_opts cfg;
   config(&cfg, p.port, 80);
   char d[128];
   pk_printer_state_t s = pk_printer_state(&cfg, d, sizeof d);
@@ -162,7 +161,6 @@ static pk_printer_state_t state_with(int reply) {
     assert_memory_equal(p.buf, "\x10\x04\x04", 3); /* DLE EOT 4: paper sensor */
   }
   free(p.buf);
-  pk_config_free(&cfg);
   return s;
 }
 
@@ -190,7 +188,7 @@ static void test_offline_then_reprint(void **st) {
   char *jws = sign_sample(&r);
   pk_receipt_book *book = pk_receipt_book_new();
   assert_int_equal(pk_receipt_book_add(book, jws), 0);
-  pk_config cfg;
+  pk_printer_opts cfg;
   config(&cfg, closed_port(), 80);
   char err[256];
   assert_int_equal(pk_printer_state(&cfg, err, sizeof err), PK_PRINTER_OFFLINE);
@@ -208,21 +206,19 @@ static void test_offline_then_reprint(void **st) {
   assert_true(p.len > 10000);
   free(p.buf), free(jws);
   pk_receipt_book_free(book);
-  pk_config_free(&cfg);
 }
 
 static void test_other_backends(void **st) {
   pk_receipt r;
   char *jws = sign_sample(&r);
-  pk_config cfg;
-  pk_config_defaults(&cfg);
+  pk_printer_opts cfg = {.kind = "none", .paper_mm = 80};
   char err[256];
   assert_int_equal(pk_printer_state(&cfg, err, sizeof err), PK_PRINTER_NONE);
   assert_int_not_equal(pk_print_receipt(&cfg, &r, jws, err, sizeof err), 0);
   char dir[] = "/tmp/pk-pngprint-XXXXXX";
   assert_non_null(mkdtemp(dir));
-  snprintf(cfg.printer, sizeof cfg.printer, "png");
-  snprintf(cfg.printer_dest, sizeof cfg.printer_dest, "%s", dir);
+  snprintf(cfg.kind, sizeof cfg.kind, "png");
+  snprintf(cfg.dest, sizeof cfg.dest, "%s", dir);
   assert_int_equal(pk_printer_state(&cfg, err, sizeof err), PK_PRINTER_READY);
   assert_int_equal(pk_print_receipt(&cfg, &r, jws, err, sizeof err), 0);
   char path[128];
@@ -234,12 +230,11 @@ static void test_other_backends(void **st) {
   rmdir(dir);
   assert_int_equal(pk_printer_state(&cfg, err, sizeof err), PK_PRINTER_OFFLINE); /* directory gone */
   /* a device node that does not exist */
-  snprintf(cfg.printer, sizeof cfg.printer, "escpos-dev");
-  snprintf(cfg.printer_dest, sizeof cfg.printer_dest, "%s/lp0", dir);
+  snprintf(cfg.kind, sizeof cfg.kind, "escpos-dev");
+  snprintf(cfg.dest, sizeof cfg.dest, "%s/lp0", dir);
   assert_int_equal(pk_printer_state(&cfg, err, sizeof err), PK_PRINTER_OFFLINE);
   assert_int_equal(pk_print_receipt(&cfg, &r, jws, err, sizeof err), -PK_RECEIPT_EIO);
   free(jws);
-  pk_config_free(&cfg);
 }
 
 int main(void) {

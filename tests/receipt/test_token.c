@@ -232,7 +232,7 @@ static char *verify_cli_output(const char *jws) {
   dup2(fd, 1);
   close(fd);
   char *argv[] = {"verify", "--device-jwks", dev_jwks_path, (char *)jws};
-  int rc = pk_receipt_verify_cli(4, argv);
+  int rc = pk_receipt_verify_cli(4, argv, pk_config_receipt_keys);
   fflush(stdout);
   dup2(saved, 1);
   close(saved);

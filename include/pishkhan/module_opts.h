@@ -1,0 +1,12 @@
+/* What each lower module is given from the settings. net/, receipt/ and cardreader/ never
+ * see pk_config: each takes its own small options struct, filled here, in the application. */
+#ifndef PISHKHAN_MODULE_OPTS_H
+#define PISHKHAN_MODULE_OPTS_H
+#include "pishkhan/config.h"
+#include "pishkhan/receipt.h"
+
+void pk_config_printer_opts(const pk_config *cfg, pk_printer_opts *out);
+/* pk_receipt_keys_fn for the receipt verifier's command line. */
+int pk_config_receipt_keys(const char *config_path, char **jwks, char **device_jwks, char *err, size_t errsz);
+
+#endif
