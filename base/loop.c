@@ -1,6 +1,7 @@
 /* poll()-based main loop. Other threads never touch state: they write into a queue
  * guarded by a mutex and kick an eventfd; the loop drains the queue on its own thread. */
 #include "pishkhan/loop.h"
+#include "pishkhan/log.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -254,3 +255,7 @@ int pk_loop_run_once(pk_loop *l, int max_wait_ms) {
 
 void pk_loop_stop(pk_loop *l) { l->stop = 1; }
 int pk_loop_stopped(const pk_loop *l) { return l->stop; }
+
+void pk_loop_sink(const pk_event *ev, void *loop) {
+  if (pk_loop_post(loop, ev) != 0) pk_err("an event of type %d was lost: the main loop refused it", (int)ev->type);
+}

@@ -1,5 +1,5 @@
 /* The reader monitor: one thread blocked in SCardGetStatusChange on every watched reader
- * plus the PnP pseudo-reader; it only posts pk_event values to the main loop. pcscd
+ * plus the PnP pseudo-reader; it only hands pk_event values to its sink (the main loop). pcscd
  * going away gives PK_EV_READER_ERROR (and removal of every card it knew), then the
  * thread retries until the service is back. Stop is prompt: SCardCancel + a condvar. */
 #include "card_internal.h"
@@ -25,7 +25,8 @@ typedef struct {
 } reader_t;
 
 struct pk_card_monitor {
-  pk_loop *loop;
+  pk_event_sink sink;
+  void *sink_ud;
   char *pattern;
   pthread_t th;
   pthread_mutex_t mu;
@@ -55,7 +56,7 @@ static void post(pk_card_monitor *m, pk_event_type type, const char *reader, con
     memcpy(ev.atr, atr, atr_len);
     ev.atr_len = atr_len;
   }
-  pk_loop_post(m->loop, &ev);
+  m->sink(&ev, m->sink_ud);
 }
 
 static bool stopping(pk_card_monitor *m) {
@@ -218,11 +219,12 @@ static void *monitor_main(void *arg) {
   return NULL;
 }
 
-pk_card_monitor *pk_card_monitor_start(pk_loop *loop, const char *reader_pattern) {
-  if (!loop) return NULL;
+pk_card_monitor *pk_card_monitor_start(pk_event_sink sink, void *sink_ud, const char *reader_pattern) {
+  if (!sink) return NULL;
   pk_card_monitor *m = calloc(1, sizeof *m);
   if (!m) return NULL;
-  m->loop = loop;
+  m->sink = sink;
+  m->sink_ud = sink_ud;
   m->pattern = strdup(reader_pattern ? reader_pattern : "");
   pthread_mutex_init(&m->mu, NULL);
   pthread_cond_init(&m->cv, NULL);

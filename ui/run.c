@@ -224,7 +224,7 @@ static int start_sources(ui_runtime *rt, char **err) {
     rt->st.reader_ok = true;
     rt->st.demo_persona = rt->opts.demo->persona(rt->demo);
   } else {
-    rt->monitor = pk_card_monitor_start(rt->loop, rt->cfg->reader_pattern);
+    rt->monitor = pk_card_monitor_start(pk_loop_sink, rt->loop, rt->cfg->reader_pattern);
   }
   rt->net = pk_net_new(rt->loop, rt->cfg, err);
   if (!rt->net) return -1;

@@ -96,7 +96,7 @@ static int bench(void) {
   }
   h_events e;
   h_events_init(&e);
-  pk_card_monitor *m = pk_card_monitor_start(e.loop, H_READER);
+  pk_card_monitor *m = pk_card_monitor_start(pk_loop_sink, e.loop, H_READER);
   if (h_vcard_start(&h, "citizen", true, NULL) < 0) return 1;
   h_wait_event(&e, PK_EV_CARD_INSERTED, 3000, NULL);
 

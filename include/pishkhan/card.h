@@ -2,14 +2,14 @@
  * reference profile (docs/card-profile.md) on top of it, and the reader monitor thread.
  *
  * Threading: a pk_transport and a pk_card belong to one thread at a time (a card worker);
- * the monitor runs its own thread and only posts pk_event values to the main loop. */
+ * the monitor runs its own thread and only hands pk_event values to a sink. */
 #ifndef PISHKHAN_CARD_H
 #define PISHKHAN_CARD_H
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pishkhan/loop.h"
+#include "pishkhan/event.h"
 #include "pishkhan/secret.h"
 
 /* ---- Transport ------------------------------------------------------------------- */
@@ -184,10 +184,11 @@ void pk_card_close(pk_card *c);
 /* ---- Monitor ----------------------------------------------------------------------- */
 
 typedef struct pk_card_monitor pk_card_monitor;
-/* Starts a thread that posts PK_EV_READER_ADDED/REMOVED, PK_EV_CARD_INSERTED/REMOVED and
- * PK_EV_READER_ERROR (then recovers when pcscd is back). reader_pattern: fnmatch(3)
- * pattern or substring of reader names to watch (NULL or "" = all readers). */
-pk_card_monitor *pk_card_monitor_start(pk_loop *loop, const char *reader_pattern);
+/* Starts a thread that sends PK_EV_READER_ADDED/REMOVED, PK_EV_CARD_INSERTED/REMOVED and
+ * PK_EV_READER_ERROR (then recovers when pcscd is back) to sink, on that thread (the kiosk
+ * passes pk_loop_sink and its loop). reader_pattern: fnmatch(3) pattern or substring of
+ * reader names to watch (NULL or "" = all readers). */
+pk_card_monitor *pk_card_monitor_start(pk_event_sink sink, void *sink_ud, const char *reader_pattern);
 void pk_card_monitor_stop(pk_card_monitor *m);
 
 #endif

@@ -26,4 +26,8 @@ typedef struct pk_event {
 } pk_event;
 
 
+/* Where a thread that watches the world (the card monitor) sends what it saw. Called on that
+ * thread: it must only hand the event over (pk_loop_sink posts it to the main loop). */
+typedef void (*pk_event_sink)(const pk_event *ev, void *ud);
+
 #endif

@@ -29,6 +29,8 @@ void pk_loop_timer_cancel(pk_loop *loop, unsigned id);
 /* Thread-safe: queue an event for the main thread's handler. Both posts return 0 when
  * queued and -1 when not (then nothing is delivered, so the caller may retry). */
 int pk_loop_post(pk_loop *loop, const pk_event *ev);
+/* A pk_event_sink that posts to the loop given as ud (a lost event is logged). */
+void pk_loop_sink(const pk_event *ev, void *loop);
 /* Thread-safe: run fn(ud) on the main thread at the next turn. */
 int pk_loop_post_call(pk_loop *loop, pk_call_cb fn, void *ud);
 void pk_loop_on_event(pk_loop *loop, pk_event_cb cb, void *ud);

@@ -164,7 +164,7 @@ static void monitor_events(void **state) {
   (void)state;
   h_events e;
   h_events_init(&e);
-  pk_card_monitor *m = pk_card_monitor_start(e.loop, "Test Reader 00 00");
+  pk_card_monitor *m = pk_card_monitor_start(pk_loop_sink, e.loop, "Test Reader 00 00");
   pk_event ev;
   assert_true(h_wait_event(&e, PK_EV_READER_ADDED, 3000, &ev));
   assert_string_equal(ev.reader, H_READER);
@@ -190,7 +190,7 @@ static void pcscd_restarted(void **state) {
   (void)state;
   h_events e;
   h_events_init(&e);
-  pk_card_monitor *m = pk_card_monitor_start(e.loop, NULL);
+  pk_card_monitor *m = pk_card_monitor_start(pk_loop_sink, e.loop, NULL);
   assert_int_equal(h_vcard_start(&H, "citizen", true, NULL), 0);
   pk_event ev;
   assert_true(h_wait_event(&e, PK_EV_CARD_INSERTED, 3000, &ev));
