@@ -33,7 +33,7 @@ static void draw_status(const ui_status *st) {
   mvhline(2, 0, ACS_HLINE, COLS);
 }
 
-static void draw_banner(pk_app *app) {
+static void draw_banner(const pk_app *app) {
   const char *msg = pk_app_message(app);
   int cd = pk_app_idle_countdown(app);
   if (cd >= 0) {
@@ -75,7 +75,7 @@ static void draw_too_small(void) {
   free(need);
 }
 
-void ui_draw(pk_app *app, const ui_status *st) {
+void ui_draw(const pk_app *app, const ui_status *st) {
   erase();
   if (COLS < UI_MIN_COLS || LINES < UI_MIN_ROWS) {
     draw_too_small();

@@ -16,11 +16,11 @@ typedef struct ui_status {
 } ui_status;
 
 typedef struct ui_view {
-  void (*draw)(pk_app *app, const ui_status *st, int top, int rows);
+  void (*draw)(const pk_app *app, const ui_status *st, int top, int rows);
   const char *hints;    /* msgid: the keys this screen takes */
 } ui_view;
 
-void ui_draw(pk_app *app, const ui_status *st);
+void ui_draw(const pk_app *app, const ui_status *st);
 const ui_view *ui_view_for(pk_screen_id id);
 /* Smallest usable terminal. */
 #define UI_MIN_COLS 80

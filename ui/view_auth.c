@@ -11,7 +11,7 @@
 
 static const char spin[] = "|/-\\";
 
-static void draw_home(pk_app *app, const ui_status *st, int top, int rows) {
+static void draw_home(const pk_app *app, const ui_status *st, int top, int rows) {
   attron(A_BOLD);
   ui_put_center(top + rows / 2 - 3, _("Welcome"));
   attroff(A_BOLD);
@@ -31,7 +31,7 @@ static void draw_busy(const ui_status *st, int y, const char *msgid) {
   free(line);
 }
 
-static void draw_card_read(pk_app *app, const ui_status *st, int top, int rows) {
+static void draw_card_read(const pk_app *app, const ui_status *st, int top, int rows) {
   draw_busy(st, top + rows / 2 - 1, N_("Reading your card, please wait."));
   ui_put_center(top + rows / 2 + 1, _("Do not remove the card."));
 }
@@ -48,14 +48,14 @@ static const char *refusal_msgid(pk_card_result r) {
   }
 }
 
-static void draw_card_error(pk_app *app, const ui_status *st, int top, int rows) {
+static void draw_card_error(const pk_app *app, const ui_status *st, int top, int rows) {
   attron(A_BOLD);
   ui_paragraph(top + rows / 2 - 2, 4, 3, _(refusal_msgid(pk_app_card_result(app))));
   attroff(A_BOLD);
   ui_put_center(top + rows / 2 + 2, _("Please take your card."));
 }
 
-static void draw_tries(pk_app *app, int y) {
+static void draw_tries(const pk_app *app, int y) {
   int tries = pk_app_pin_tries(app);
   if (tries < 0) return;
   char n[16];
@@ -67,7 +67,7 @@ static void draw_tries(pk_app *app, int y) {
   free(digits);
 }
 
-static void draw_pin(pk_app *app, const ui_status *st, int top, int rows) {
+static void draw_pin(const pk_app *app, const ui_status *st, int top, int rows) {
   int mid = top + rows / 2;
   ui_put_center(mid - 3, _("Enter your card PIN, then press Enter."));
   draw_tries(app, mid - 1);
@@ -81,7 +81,7 @@ static void draw_pin(pk_app *app, const ui_status *st, int top, int rows) {
   ui_put_center(mid + 3, _("Nobody at this office will ever ask for your PIN."));
 }
 
-static void draw_pin_blocked(pk_app *app, const ui_status *st, int top, int rows) {
+static void draw_pin_blocked(const pk_app *app, const ui_status *st, int top, int rows) {
   attron(A_BOLD);
   ui_put_center(top + rows / 2 - 2, _("Your card PIN is blocked."));
   attroff(A_BOLD);
@@ -90,7 +90,7 @@ static void draw_pin_blocked(pk_app *app, const ui_status *st, int top, int rows
                  "(Sabt-e Ahval) or a police +10 office."));
 }
 
-static void draw_auth(pk_app *app, const ui_status *st, int top, int rows) {
+static void draw_auth(const pk_app *app, const ui_status *st, int top, int rows) {
   if (pk_app_pinpad(app)) {
     attron(A_BOLD);
     ui_put_center(top + rows / 2 - 2, _("Type your PIN on the card reader's keypad, then press its OK key."));
@@ -100,7 +100,7 @@ static void draw_auth(pk_app *app, const ui_status *st, int top, int rows) {
   draw_busy(st, top + rows / 2 + 2, N_("Checking your PIN and signing in to the national window."));
 }
 
-static void draw_dashboard(pk_app *app, const ui_status *st, int top, int rows) {
+static void draw_dashboard(const pk_app *app, const ui_status *st, int top, int rows) {
   const pk_citizen *who = pk_app_citizen(app);
   if (!who) return;
   const char *name = ui_rtl() ? who->name_fa : who->name_en;

@@ -25,18 +25,18 @@ static void title(int y, const char *text) {
   attroff(A_BOLD);
 }
 
-static void draw_agencies(pk_app *app, const ui_status *st, int top, int rows) {
+static void draw_agencies(const pk_app *app, const ui_status *st, int top, int rows) {
   title(top, _("Choose an agency"));
   ui_list(app, top + 2, agency_row, true);
 }
 
-static void draw_services(pk_app *app, const ui_status *st, int top, int rows) {
+static void draw_services(const pk_app *app, const ui_status *st, int top, int rows) {
   const pk_agency *a = pk_app_current_agency(app);
   title(top, a ? ui_pick(a->name_fa, a->name_en) : "");
   ui_list(app, top + 2, service_row, true);
 }
 
-static void draw_search(pk_app *app, const ui_status *st, int top, int rows) {
+static void draw_search(const pk_app *app, const ui_status *st, int top, int rows) {
   char *prompt = ui_fmt("%s %s_", _("Search:"), pk_app_query(app));
   attron(A_BOLD);
   if (prompt) ui_put_start(top, 2, prompt);
@@ -79,7 +79,7 @@ static void draw_fee_and_level(const pk_service *s, int *y) {
   }
 }
 
-static void draw_service(pk_app *app, const ui_status *st, int top, int rows) {
+static void draw_service(const pk_app *app, const ui_status *st, int top, int rows) {
   const pk_service *s = pk_app_current_service(app);
   if (!s) return;
   title(top, ui_pick(s->title_fa, s->title_en));

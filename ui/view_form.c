@@ -61,7 +61,7 @@ static void draw_choices(const pk_form_field *f, int y) {
   }
 }
 
-static void draw_form(pk_app *app, const ui_status *st, int top, int rows) {
+static void draw_form(const pk_app *app, const ui_status *st, int top, int rows) {
   const pk_form_field *fields;
   size_t n = pk_app_form(app, &fields), cur = pk_app_form_current(app);
   const pk_service *s = pk_app_current_service(app);
@@ -88,7 +88,7 @@ static void draw_form(pk_app *app, const ui_status *st, int top, int rows) {
     draw_choices(&fields[cur], y + 1);
 }
 
-static void draw_review(pk_app *app, const ui_status *st, int top, int rows) {
+static void draw_review(const pk_app *app, const ui_status *st, int top, int rows) {
   const pk_form_field *fields;
   size_t n = pk_app_form(app, &fields);
   attron(A_BOLD);
@@ -99,7 +99,7 @@ static void draw_review(pk_app *app, const ui_status *st, int top, int rows) {
   if (f && (f->fa[0] || f->en[0])) ui_put_start(top + rows - 1, 3, ui_pick(f->fa, f->en));
 }
 
-static void draw_submit(pk_app *app, const ui_status *st, int top, int rows) {
+static void draw_submit(const pk_app *app, const ui_status *st, int top, int rows) {
   char *line = ui_fmt("%s  %c", _("Sending your request to the national window..."), spin[st->spinner % 4]);
   if (line) ui_put_center(top + rows / 2, line);
   free(line);
@@ -126,7 +126,7 @@ static bool draw_qr(const char *text, int y, int x_right, int max_rows) {
   return fits;
 }
 
-static void draw_receipt(pk_app *app, const ui_status *st, int top, int rows) {
+static void draw_receipt(const pk_app *app, const ui_status *st, int top, int rows) {
   const pk_app_receipt *r = pk_app_last_receipt(app);
   if (!r) return;
   attron(A_BOLD);

@@ -20,7 +20,7 @@ static void labelled(int y, const char *label, const char *value) {
   free(line);
 }
 
-static void draw_status(pk_app *app, const ui_status *st, int top, int rows) {
+static void draw_status(const pk_app *app, const ui_status *st, int top, int rows) {
   attron(A_BOLD);
   ui_put_start(top, 2, _("Type or scan the tracking code, then press Enter."));
   attroff(A_BOLD);
@@ -48,7 +48,7 @@ static const char *inbox_row(const pk_app *app, size_t i) {
   return it ? ui_pick(it->title_fa, it->title_en) : "";
 }
 
-static void draw_inbox(pk_app *app, const ui_status *st, int top, int rows) {
+static void draw_inbox(const pk_app *app, const ui_status *st, int top, int rows) {
   attron(A_BOLD);
   ui_put_start(top, 2, _("Your inbox"));
   attroff(A_BOLD);
@@ -61,7 +61,7 @@ static void draw_inbox(pk_app *app, const ui_status *st, int top, int rows) {
   if (it) ui_paragraph(y, 3, top + rows - y, ui_pick(it->body_fa, it->body_en));
 }
 
-static void draw_document(pk_app *app, const ui_status *st, int top, int rows) {
+static void draw_document(const pk_app *app, const ui_status *st, int top, int rows) {
   const pk_app_document *d = pk_app_document_shown(app);
   if (!d) {
     ui_put_center(top + rows / 2, pk_app_message(app) ? "" : _("Asking the agency for your document..."));
