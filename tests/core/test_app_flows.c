@@ -10,77 +10,17 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "fake_backend.h"
+#include "app_fixture.h"
 #include "pishkhan/app.h"
 #include "pishkhan/catalog.h"
 #include "pishkhan/i18n.h"
-
-typedef struct {
-  pk_config cfg;
-  fake_backend fb;
-  pk_catalog *cat;
-  pk_app *app;
-  uint64_t now;
-} fixture;
-
-static char *slurp(const char *path) {
-  FILE *f = fopen(path, "rb");
-  assert_non_null(f);
-  static char buf[16384];
-  size_t n = fread(buf, 1, sizeof buf - 1, f);
-  buf[n] = 0;
-  fclose(f);
-  return buf;
-}
-
-static int setup(void **state) {
-  fixture *f = calloc(1, sizeof *f);
-  pk_config_defaults(&f->cfg);
-  char *err = NULL, msg[256];
-  f->cat = pk_catalog_open(":memory:", &err);
-  assert_non_null(f->cat);
-  const char *json = slurp(PK_SOURCE_DIR "/tests/core/catalog.json");
-  assert_int_equal(pk_catalog_replace_json(f->cat, json, strlen(json), "\"v7\"", msg, sizeof msg), 0);
-  f->app = pk_app_new(&f->cfg, &fake_backend_ops, &f->fb);
-  pk_app_set_catalog(f->app, f->cat);
-  f->now = 1000;
-  pk_i18n_set_lang(PK_LANG_FA);
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state) {
-  fixture *f = *state;
-  pk_app_free(f->app);
-  pk_catalog_close(f->cat);
-  free(f);
-  return 0;
-}
-
-static void key(fixture *f, pk_key_code code, uint32_t cp) {
-  f->now += 100;
-  pk_app_key(f->app, (pk_key){code, cp}, f->now);
-}
-
-static void type(fixture *f, const char *utf8) {
-  /* Decode UTF-8 into key presses, as the terminal would deliver them. */
-  const unsigned char *p = (const unsigned char *)utf8;
-  while (*p) {
-    uint32_t cp;
-    int n = *p < 0x80 ? 1 : *p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4;
-    cp = n == 1 ? *p : (uint32_t)(*p & (0xFF >> (n + 1)));
-    for (int i = 1; i < n; i++) cp = cp << 6 | (p[i] & 0x3F);
-    p += n;
-    key(f, PK_KEY_CHAR, cp);
-  }
-}
 
 static void login(fixture *f) {
   pk_app_card_inserted(f->app, "R", f->now);
   pk_citizen c = {.name_fa = "زهرا محمدی", .national_code = "0071234561"};
   pk_app_card_open_done(f->app, f->fb.last_gen, PK_CARDRES_OK, &c, 3);
-  type(f, "1234");
-  key(f, PK_KEY_ENTER, 0);
+  fx_type(f, "1234");
+  fx_key(f, PK_KEY_ENTER, 0);
   pk_app_card_login_done(f->app, f->fb.last_gen, PK_CARDRES_OK, 3);
   assert_int_equal(pk_app_screen(f->app), PK_SCREEN_DASHBOARD);
 }
@@ -88,50 +28,50 @@ static void login(fixture *f) {
 static void test_browse_by_agency_sorted_in_persian(void **state) {
   fixture *f = *state;
   login(f);
-  type(f, "2");
+  fx_type(f, "2");
   assert_int_equal(pk_app_screen(f->app), PK_SCREEN_AGENCIES);
   assert_int_equal(pk_app_list_count(f->app), 2);
   /* آ sorts before س in Persian */
   assert_string_equal(pk_app_agency_at(f->app, 0)->id, "edu");
-  type(f, "۲"); /* a Persian digit picks the second row */
+  fx_type(f, "۲"); /* a Persian digit picks the second row */
   assert_int_equal(pk_app_screen(f->app), PK_SCREEN_SERVICES);
   assert_int_equal(pk_app_list_count(f->app), 2);
-  key(f, PK_KEY_BACK, 0);
+  fx_key(f, PK_KEY_BACK, 0);
   assert_int_equal(pk_app_screen(f->app), PK_SCREEN_AGENCIES);
-  key(f, PK_KEY_BACK, 0);
+  fx_key(f, PK_KEY_BACK, 0);
   assert_int_equal(pk_app_screen(f->app), PK_SCREEN_DASHBOARD);
 }
 
 static void test_search_with_arabic_yeh_then_form_and_submit(void **state) {
   fixture *f = *state;
   login(f);
-  type(f, "1");
+  fx_type(f, "1");
   assert_int_equal(pk_app_screen(f->app), PK_SCREEN_SEARCH);
-  type(f, "مالياتي"); /* Arabic yeh, as an Arabic keyboard layout types it */
+  fx_type(f, "مالياتي"); /* Arabic yeh, as an Arabic keyboard layout types it */
   assert_true(pk_app_list_count(f->app) >= 1);
   assert_string_equal(pk_app_service_at(f->app, 0)->id, "tax-0001");
-  key(f, PK_KEY_ENTER, 0);
+  fx_key(f, PK_KEY_ENTER, 0);
   assert_int_equal(pk_app_screen(f->app), PK_SCREEN_SERVICE);
-  key(f, PK_KEY_ENTER, 0);
+  fx_key(f, PK_KEY_ENTER, 0);
   assert_int_equal(pk_app_screen(f->app), PK_SCREEN_FORM);
 
-  type(f, "0071234560"); /* wrong check digit */
-  key(f, PK_KEY_ENTER, 0);
+  fx_type(f, "0071234560"); /* wrong check digit */
+  fx_key(f, PK_KEY_ENTER, 0);
   assert_non_null(pk_app_form_error(f->app, 0));
   assert_int_equal(pk_app_form_current(f->app), 0);
-  key(f, PK_KEY_BACK, 0);
-  type(f, "1");
-  key(f, PK_KEY_ENTER, 0);
+  fx_key(f, PK_KEY_BACK, 0);
+  fx_type(f, "1");
+  fx_key(f, PK_KEY_ENTER, 0);
   assert_null(pk_app_form_error(f->app, 0));
-  type(f, "۱۳۷۰/۰۵/۱۲"); /* a Jalali date in Persian digits */
+  fx_type(f, "۱۳۷۰/۰۵/۱۲"); /* a Jalali date in Persian digits */
   assert_string_equal(pk_app_form_value(f->app, 1), "1370/05/12");
-  key(f, PK_KEY_ENTER, 0);
-  type(f, "2");
+  fx_key(f, PK_KEY_ENTER, 0);
+  fx_type(f, "2");
   assert_string_equal(pk_app_form_value(f->app, 2), "gift");
-  key(f, PK_KEY_ENTER, 0);
+  fx_key(f, PK_KEY_ENTER, 0);
   assert_int_equal(pk_app_screen(f->app), PK_SCREEN_REVIEW);
 
-  key(f, PK_KEY_ENTER, 0);
+  fx_key(f, PK_KEY_ENTER, 0);
   assert_int_equal(pk_app_screen(f->app), PK_SCREEN_SUBMIT);
   assert_int_equal(f->fb.submits, 1);
   assert_string_equal(f->fb.last_service, "tax-0001");
@@ -141,16 +81,16 @@ static void test_search_with_arabic_yeh_then_form_and_submit(void **state) {
   strcpy(first_key, f->fb.last_idem);
   assert_int_equal(strlen(first_key), 36);
 
-  key(f, PK_KEY_CANCEL, 0); /* the citizen gives up waiting, then tries again */
+  fx_key(f, PK_KEY_CANCEL, 0); /* the citizen gives up waiting, then tries again */
   assert_int_equal(pk_app_screen(f->app), PK_SCREEN_REVIEW);
-  key(f, PK_KEY_ENTER, 0);
+  fx_key(f, PK_KEY_ENTER, 0);
   assert_int_equal(f->fb.submits, 2);
   assert_string_equal(f->fb.last_idem, first_key); /* the same request, never a second one */
 
   pk_app_submit_done(f->app, f->fb.last_gen, NULL, "1404-07-000123", "e30.e30.sig");
   assert_int_equal(pk_app_screen(f->app), PK_SCREEN_RECEIPT);
   assert_string_equal(pk_app_last_receipt(f->app)->tracking, "1404-07-000123");
-  type(f, "1");
+  fx_type(f, "1");
   assert_int_equal(f->fb.prints, 1);
   pk_app_print_done(f->app, f->fb.last_gen, NULL);
   assert_string_equal(pk_app_print_state(f->app), "Printed. Please take your receipt.");
@@ -165,13 +105,13 @@ static void test_search_with_arabic_yeh_then_form_and_submit(void **state) {
 static void test_failed_submit_keeps_the_form(void **state) {
   fixture *f = *state;
   login(f);
-  type(f, "1");
-  type(f, "پرونده");
-  key(f, PK_KEY_ENTER, 0);
-  key(f, PK_KEY_ENTER, 0);
-  key(f, PK_KEY_ENTER, 0); /* a form with no fields */
+  fx_type(f, "1");
+  fx_type(f, "پرونده");
+  fx_key(f, PK_KEY_ENTER, 0);
+  fx_key(f, PK_KEY_ENTER, 0);
+  fx_key(f, PK_KEY_ENTER, 0); /* a form with no fields */
   assert_int_equal(pk_app_screen(f->app), PK_SCREEN_REVIEW);
-  key(f, PK_KEY_ENTER, 0);
+  fx_key(f, PK_KEY_ENTER, 0);
   pk_app_failure fail = {.msgid = "The national window has a problem right now. Please try again in a few minutes."};
   strcpy(fail.fa, "خطای موقت");
   pk_app_submit_done(f->app, f->fb.last_gen, &fail, NULL, NULL);
@@ -185,7 +125,7 @@ static void test_removal_mid_form_and_timeout_from_every_flow_screen(void **stat
   const char *route[] = {"1", "2", "3", "4", "5"};
   for (size_t i = 0; i < sizeof route / sizeof *route; i++) {
     login(f);
-    type(f, route[i]);
+    fx_type(f, route[i]);
     assert_int_not_equal(pk_app_screen(f->app), PK_SCREEN_DASHBOARD);
     pk_app_tick(f->app, f->now + 60000);
     assert_int_equal(pk_app_screen(f->app), PK_SCREEN_HOME);
@@ -193,11 +133,11 @@ static void test_removal_mid_form_and_timeout_from_every_flow_screen(void **stat
     f->now += 61000;
   }
   login(f);
-  type(f, "1");
-  type(f, "مالیاتی");
-  key(f, PK_KEY_ENTER, 0);
-  key(f, PK_KEY_ENTER, 0);
-  type(f, "00712");
+  fx_type(f, "1");
+  fx_type(f, "مالیاتی");
+  fx_key(f, PK_KEY_ENTER, 0);
+  fx_key(f, PK_KEY_ENTER, 0);
+  fx_type(f, "00712");
   assert_int_equal(pk_app_screen(f->app), PK_SCREEN_FORM);
   pk_app_card_removed(f->app, "R", f->now);
   assert_int_equal(pk_app_screen(f->app), PK_SCREEN_HOME);
@@ -208,10 +148,10 @@ static void test_removal_mid_form_and_timeout_from_every_flow_screen(void **stat
 static void test_status_by_tracking_code(void **state) {
   fixture *f = *state;
   login(f);
-  type(f, "3");
-  type(f, "۱۴۰۴-۰۷-000123");
+  fx_type(f, "3");
+  fx_type(f, "۱۴۰۴-۰۷-000123");
   assert_string_equal(pk_app_query(f->app), "1404-07-000123");
-  key(f, PK_KEY_ENTER, 0);
+  fx_key(f, PK_KEY_ENTER, 0);
   assert_string_equal(f->fb.last_tracking, "1404-07-000123");
   pk_app_status st = {.tracking = "1404-07-000123", .status_fa = "در حال بررسی"};
   pk_app_track_done(f->app, f->fb.last_gen, NULL, &st);
@@ -221,11 +161,11 @@ static void test_status_by_tracking_code(void **state) {
 int main(void) {
   pk_i18n_init(NULL);
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_browse_by_agency_sorted_in_persian, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_search_with_arabic_yeh_then_form_and_submit, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_failed_submit_keeps_the_form, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_removal_mid_form_and_timeout_from_every_flow_screen, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_status_by_tracking_code, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_browse_by_agency_sorted_in_persian, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_search_with_arabic_yeh_then_form_and_submit, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_failed_submit_keeps_the_form, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_removal_mid_form_and_timeout_from_every_flow_screen, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_status_by_tracking_code, fx_setup, fx_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,18 +12,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "fake_backend.h"
+#include "app_fixture.h"
 #include "pishkhan/app.h"
 #include "pishkhan/catalog.h"
 #include "pishkhan/i18n.h"
-
-typedef struct {
-  pk_config cfg;
-  fake_backend fb;
-  pk_catalog *cat;
-  pk_app *app;
-  uint64_t now;
-} fixture;
 
 /* ---- the table on paper */
 
@@ -80,56 +72,6 @@ static void test_no_row_twice_and_names_unique(void **state) {
 
 /* ---- the table for real */
 
-static char *slurp(const char *path) {
-  FILE *f = fopen(path, "rb");
-  assert_non_null(f);
-  static char buf[16384];
-  size_t n = fread(buf, 1, sizeof buf - 1, f);
-  buf[n] = 0;
-  fclose(f);
-  return buf;
-}
-
-static void fresh(fixture *f) {
-  if (f->app) pk_app_free(f->app);
-  memset(&f->fb, 0, sizeof f->fb);
-  f->app = pk_app_new(&f->cfg, &fake_backend_ops, &f->fb);
-  pk_app_set_catalog(f->app, f->cat);
-  f->now += 1000;
-}
-
-static int setup(void **state) {
-  fixture *f = calloc(1, sizeof *f);
-  pk_config_defaults(&f->cfg);
-  char *err = NULL, msg[256];
-  f->cat = pk_catalog_open(":memory:", &err);
-  assert_non_null(f->cat);
-  const char *json = slurp(PK_SOURCE_DIR "/tests/core/catalog.json");
-  assert_int_equal(pk_catalog_replace_json(f->cat, json, strlen(json), "\"v7\"", msg, sizeof msg), 0);
-  pk_i18n_set_lang(PK_LANG_FA);
-  f->now = 1000;
-  fresh(f);
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state) {
-  fixture *f = *state;
-  pk_app_free(f->app);
-  pk_catalog_close(f->cat);
-  free(f);
-  return 0;
-}
-
-static void key(fixture *f, pk_key_code code, uint32_t cp) {
-  f->now += 100;
-  pk_app_key(f->app, (pk_key){code, cp}, f->now);
-}
-
-static void type(fixture *f, const char *ascii) {
-  for (; *ascii; ascii++) key(f, PK_KEY_CHAR, (uint32_t)*ascii);
-}
-
 static const pk_citizen zahra = {.name_fa = "زهرا محمدی", .national_code = "0071234561"};
 
 /* What a citizen, the card, the window or the clock does to cause ev on screen `from`. */
@@ -141,13 +83,13 @@ static void cause(fixture *f, pk_screen_id from, pk_app_event ev) {
   case PK_EV_APP_CARD_INSERTED: pk_app_card_inserted(a, "R", f->now); break;
   case PK_EV_APP_CARD_REMOVED: pk_app_card_removed(a, "R", f->now); break;
   case PK_EV_APP_IDLE_TIMEOUT: pk_app_tick(a, f->now + (uint64_t)f->cfg.idle_timeout_s * 1000); break;
-  case PK_EV_APP_CANCEL: key(f, PK_KEY_CANCEL, 0); break;
-  case PK_EV_APP_LOGOUT: type(f, "0"); break;
+  case PK_EV_APP_CANCEL: fx_key(f, PK_KEY_CANCEL, 0); break;
+  case PK_EV_APP_LOGOUT: fx_type(f, "0"); break;
   case PK_EV_APP_TAKE_CARD:
   case PK_EV_APP_SEND:
   case PK_EV_APP_REQUEST:
   case PK_EV_APP_FORM_DONE:
-  case PK_EV_APP_DONE: key(f, PK_KEY_ENTER, 0); break;
+  case PK_EV_APP_DONE: fx_key(f, PK_KEY_ENTER, 0); break;
   case PK_EV_APP_CARD_VERIFIED: pk_app_card_open_done(a, g, PK_CARDRES_OK, &zahra, 3); break;
   case PK_EV_APP_CARD_REFUSED:
     if (from == PK_SCREEN_CARD_READ) pk_app_card_open_done(a, g, PK_CARDRES_EXPIRED, NULL, -1);
@@ -158,25 +100,25 @@ static void cause(fixture *f, pk_screen_id from, pk_app_event ev) {
     else pk_app_card_login_done(a, g, PK_CARDRES_PIN_BLOCKED, 0);
     break;
   case PK_EV_APP_PIN_ENTERED:
-    type(f, "1234");
-    key(f, PK_KEY_ENTER, 0);
+    fx_type(f, "1234");
+    fx_key(f, PK_KEY_ENTER, 0);
     break;
   case PK_EV_APP_PIN_WRONG: pk_app_card_login_done(a, g, PK_CARDRES_PIN_WRONG, 2); break;
   case PK_EV_APP_LOGGED_IN: pk_app_card_login_done(a, g, PK_CARDRES_OK, 3); break;
-  case PK_EV_APP_MENU_SEARCH: type(f, "1"); break;
-  case PK_EV_APP_MENU_AGENCIES: type(f, "2"); break;
-  case PK_EV_APP_MENU_STATUS: type(f, "3"); break;
-  case PK_EV_APP_MENU_INBOX: type(f, "4"); break;
-  case PK_EV_APP_MENU_DOCUMENT: type(f, "5"); break;
+  case PK_EV_APP_MENU_SEARCH: fx_type(f, "1"); break;
+  case PK_EV_APP_MENU_AGENCIES: fx_type(f, "2"); break;
+  case PK_EV_APP_MENU_STATUS: fx_type(f, "3"); break;
+  case PK_EV_APP_MENU_INBOX: fx_type(f, "4"); break;
+  case PK_EV_APP_MENU_DOCUMENT: fx_type(f, "5"); break;
   case PK_EV_APP_OPEN:
-    if (from == PK_SCREEN_SEARCH) key(f, PK_KEY_CHAR, 0x06A9); /* ک: the report card's title */
-    key(f, PK_KEY_ENTER, 0);
+    if (from == PK_SCREEN_SEARCH) fx_key(f, PK_KEY_CHAR, 0x06A9); /* ک: the report card's title */
+    fx_key(f, PK_KEY_ENTER, 0);
     break;
   case PK_EV_APP_BACK:
-  case PK_EV_APP_BACK_TO_SEARCH: key(f, PK_KEY_BACK, 0); break;
+  case PK_EV_APP_BACK_TO_SEARCH: fx_key(f, PK_KEY_BACK, 0); break;
   case PK_EV_APP_SUBMITTED: pk_app_submit_done(a, g, NULL, "T-0001", "e30.e30.sig"); break;
   case PK_EV_APP_SUBMIT_FAILED: pk_app_submit_done(a, g, &refused, NULL, NULL); break;
-  case PK_EV_APP_STOP_WAITING: key(f, PK_KEY_CANCEL, 0); break;
+  case PK_EV_APP_STOP_WAITING: fx_key(f, PK_KEY_CANCEL, 0); break;
   case PK_EV_APP_PINPAD: /* a property of the reader, told while the card is read */
   default: fail_msg("no cause for %s on %s", pk_app_event_name(ev), pk_screen_name(from));
   }
@@ -221,7 +163,7 @@ static size_t path_to(pk_screen_id to, int via, step *out) {
 
 /* Drive a fresh app along the path, checking every step lands where the table says. */
 static void drive(fixture *f, const step *p, size_t n) {
-  fresh(f);
+  fx_fresh(f);
   for (size_t i = 0; i < n; i++) {
     cause(f, p[i].from, p[i].ev);
     int want = pk_app_next_screen(p[i].from, p[i].ev);
@@ -286,7 +228,7 @@ static void test_removal_and_timeout_wipe_from_all_session_screens(void **state)
   for (int s = 0; s < PK_SCREEN_COUNT; s++) {
     if (!pk_screen_in_session((pk_screen_id)s)) continue;
     drive_to(f, (pk_screen_id)s, -1);
-    type(f, "77"); /* something typed (a PIN, a query, a form value) must go too */
+    fx_type(f, "77"); /* something typed (a PIN, a query, a form value) must go too */
     int closes = f->fb.closes;
     cause(f, (pk_screen_id)s, PK_EV_APP_CARD_REMOVED);
     assert_wiped(f, closes, "card removal", (pk_screen_id)s);
@@ -327,10 +269,10 @@ int main(void) {
       cmocka_unit_test(test_home_is_reachable_from_every_screen),
       cmocka_unit_test(test_session_exits_lead_home_from_every_session_screen),
       cmocka_unit_test(test_no_row_twice_and_names_unique),
-      cmocka_unit_test_setup_teardown(test_every_row_is_driven_by_its_input, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_pinpad_row, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_removal_and_timeout_wipe_from_all_session_screens, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_every_screen_leaves_by_a_key, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_every_row_is_driven_by_its_input, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_pinpad_row, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_removal_and_timeout_wipe_from_all_session_screens, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_every_screen_leaves_by_a_key, fx_setup, fx_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
