@@ -26,6 +26,9 @@ int pk_net_parse_req_status(const char *body, size_t len, pk_net_req_status *out
 int pk_net_parse_inbox(const char *body, size_t len, pk_net_inbox *out, pk_net_pool *pool);
 int pk_net_parse_doc(const char *body, size_t len, pk_net_doc *out, pk_net_pool *pool);
 
+/* Wipes a heap string (a json_dumps result: bodies carry personal data) and frees it. */
+void pk_net_free_text(char *s);
+
 /* Copies a sanitized display string into a fixed buffer. */
 void pk_net_copy_display(char *dst, size_t cap, const char *src);
 

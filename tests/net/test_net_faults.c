@@ -188,7 +188,7 @@ static void test_tls_identity(void **state) {
   /* Wrong pin. */
   snprintf(h->cfg.pinned_pubkey, sizeof h->cfg.pinned_pubkey, "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
   pk_net_result st = with_cfg(h);
-  assert_int_equal(st.err, PK_NET_PROTOCOL);
+  assert_int_equal(st.err, PK_NET_TLS);
   assert_string_equal(st.code, "tls_failed");
   assert_int_equal(st.attempts, 1);
   /* Right pin: reaches the window (no session in a new client: 401). */
@@ -205,7 +205,8 @@ static void test_tls_identity(void **state) {
   /* A CA that did not sign the server. */
   h_path(h, h->cfg.ca_bundle, sizeof h->cfg.ca_bundle, "card/ca.crt.pem");
   st = with_cfg(h);
-  assert_int_equal(st.err, PK_NET_PROTOCOL);
+  assert_int_equal(st.err, PK_NET_TLS);
+  assert_string_equal(st.code, "tls_failed");
   h_path(h, h->cfg.ca_bundle, sizeof h->cfg.ca_bundle, "tls/ca.pem");
   /* No kiosk certificate, then one from a foreign CA: refused by the window. */
   h->cfg.client_cert[0] = h->cfg.client_key[0] = 0;
