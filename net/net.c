@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
+#include <openssl/ssl.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -291,6 +292,18 @@ static void check_done(pk_net *net) {
   }
 }
 
+static char *strdup_wiped(const char *s) {
+  size_t n = strlen(s) + 1;
+  char *d = malloc(n);
+  return d ? memcpy(d, s, n) : NULL;
+}
+
+/* OpenSSL decrypts answers in place and would keep the plaintext in its buffers. */
+static CURLcode cleanse_plaintext(CURL *e, void *ssl_ctx, void *ud) {
+  SSL_CTX_set_options(ssl_ctx, SSL_OP_CLEANSE_PLAINTEXT);
+  return CURLE_OK;
+}
+
 /* ---- start-up checks: a kiosk that cannot present its identity says so at once ---- */
 typedef enum { PEM_CERTS, PEM_KEY } pem_kind;
 
@@ -329,7 +342,8 @@ pk_net *pk_net_new(pk_loop *loop, const pk_config *cfg, char **err) {
   static int inited;
   if (err) *err = NULL;
   if (!inited) {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
+    /* curl keeps each request, body included, in buffers it frees without clearing. */
+    curl_global_init_mem(CURL_GLOBAL_DEFAULT, malloc, pk_net_wipe_free, pk_net_wipe_realloc, strdup_wiped, calloc);
     inited = 1;
   }
   if (strncmp(cfg->url, "https://", 8)) {
@@ -409,6 +423,7 @@ static void tls_and_limits(pk_net *net, CURL *e) {
   const pk_config *c = &net->cfg;
   curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, cleanse_plaintext);
   if (c->ca_bundle[0]) curl_easy_setopt(e, CURLOPT_CAINFO, c->ca_bundle);
   if (c->client_cert[0]) curl_easy_setopt(e, CURLOPT_SSLCERT, c->client_cert);
   if (c->client_key[0]) curl_easy_setopt(e, CURLOPT_SSLKEY, c->client_key);

@@ -21,15 +21,26 @@ void pk_net_free_text(char *s) {
   free(s);
 }
 
-/* jansson frees its string values, lexer and dump buffers without clearing them, and they
- * hold the national codes, mobiles and birth dates of requests and answers. The size of a
- * block comes from the allocator, so blocks allocated before the switch are freed alike. */
-static void wipe_free(void *p) {
+/* The size of a block comes from the allocator, so blocks allocated before a library was
+ * switched to these are freed alike. */
+void pk_net_wipe_free(void *p) {
   if (p) pk_wipe(p, malloc_usable_size(p));
   free(p);
 }
 
-void pk_net_wipe_json_memory(void) { json_set_alloc_funcs(malloc, wipe_free); }
+void *pk_net_wipe_realloc(void *p, size_t n) {
+  if (!p) return malloc(n);
+  size_t old = malloc_usable_size(p);
+  void *q = malloc(n ? n : 1);
+  if (!q) return NULL;
+  memcpy(q, p, old < n ? old : n);
+  pk_net_wipe_free(p);
+  return q;
+}
+
+/* jansson frees its string values, lexer and dump buffers without clearing them, and they
+ * hold the national codes, mobiles and birth dates of requests and answers. */
+void pk_net_wipe_json_memory(void) { json_set_alloc_funcs(malloc, pk_net_wipe_free); }
 
 void *pk_net_pool_add(pk_net_pool *p, void *ptr) {
   if (!ptr) return NULL;
@@ -47,7 +58,7 @@ void *pk_net_pool_add(pk_net_pool *p, void *ptr) {
 }
 
 void pk_net_pool_free(pk_net_pool *p) {
-  for (size_t i = 0; i < p->n; i++) wipe_free(p->v[i]);
+  for (size_t i = 0; i < p->n; i++) pk_net_wipe_free(p->v[i]);
   free(p->v);
   memset(p, 0, sizeof *p);
 }
