@@ -228,14 +228,14 @@ static bool store_failed(sqlite3 *db) {
 }
 
 /* A rolled-back replace leaves the pages it spilled in the WAL: on a full disk they would
- * keep it full. */
+ * keep it full. (Nothing committed waits there, so truncating it needs no space.) */
 static void abandon(pk_catalog *c, int *store, char *err, size_t errsz) {
   if (store_failed(c->db)) {
     *store = 1;
     snprintf(err, errsz, "store: %s", sqlite3_errmsg(c->db));
   }
   sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-  sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+  pk_catalog_shrink_wal(c);
 }
 
 int pk_catalog_replace_json_store(pk_catalog *c, const char *body, size_t len, const char *etag, char *err,
@@ -259,6 +259,7 @@ int pk_catalog_replace_json_store(pk_catalog *c, const char *body, size_t len, c
     rc = write_all(c, root, etag, err, errsz);
     if (rc == 0 && sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) rc = -1;
     if (rc) abandon(c, store, err, errsz);
+    else pk_catalog_shrink_wal(c);
   } else {
     *store = 1;
     snprintf(err, errsz, "store: %s", sqlite3_errmsg(c->db));
