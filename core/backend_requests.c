@@ -33,7 +33,8 @@ const char *pk_net_error_msgid(pk_net_error e) {
   case PK_NET_OFFLINE: return N_("The national window cannot be reached. Please try again later or ask the clerk.");
   case PK_NET_TIMEOUT: return N_("The national window did not answer in time. Please try again.");
   case PK_NET_SERVER: return N_("The national window has a problem right now. Please try again in a few minutes.");
-  case PK_NET_AUTH: return N_("Your session with the national window has ended. Please take your card and start again.");
+  case PK_NET_AUTH:
+    return N_("Your session with the national window has ended. Please take your card and start again.");
   case PK_NET_VALIDATION: return N_("The national window did not accept this request.");
   case PK_NET_CANCELLED: return N_("Cancelled.");
   case PK_NET_TLS:

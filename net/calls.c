@@ -36,7 +36,8 @@ static pk_net_req *fail_later(pk_net_req *r, pk_net_error err, const char *code)
 
 /* Arguments that passed the checks but left no body mean that memory ran out. */
 static pk_net_req *refuse(pk_net_req *r, bool args_ok) {
-  return args_ok ? fail_later(r, PK_NET_INTERNAL, "out_of_memory") : fail_later(r, PK_NET_VALIDATION, "invalid_argument");
+  if (args_ok) return fail_later(r, PK_NET_INTERNAL, "out_of_memory");
+  return fail_later(r, PK_NET_VALIDATION, "invalid_argument");
 }
 
 static pk_net_req *go(pk_net_req *r) {

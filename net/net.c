@@ -311,11 +311,18 @@ typedef enum { PEM_CERTS, PEM_KEY } pem_kind;
 static const char *pem_problem(const char *path, pem_kind kind) {
   FILE *f = fopen(path, "r");
   if (!f) return strerror(errno);
-  void *obj = kind == PEM_KEY ? (void *)PEM_read_PrivateKey(f, NULL, NULL, NULL) : (void *)PEM_read_X509(f, NULL, NULL, NULL);
+  bool ok;
+  if (kind == PEM_KEY) {
+    EVP_PKEY *k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+    ok = k;
+    EVP_PKEY_free(k);
+  } else {
+    X509 *x = PEM_read_X509(f, NULL, NULL, NULL);
+    ok = x;
+    X509_free(x);
+  }
   fclose(f);
-  if (kind == PEM_KEY) EVP_PKEY_free(obj);
-  else X509_free(obj);
-  if (obj) return NULL;
+  if (ok) return NULL;
   return kind == PEM_KEY ? "not a PEM private key (or it needs a passphrase)" : "no PEM certificate in it";
 }
 

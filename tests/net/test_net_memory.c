@@ -121,20 +121,20 @@ static void encode(needle *n, const char *name, const char *plain) {
   n->hits = 0;
 }
 
+static void show(const char *name, const unsigned char *p, size_t len, size_t at) {
+  fprintf(stderr, "%s, with what surrounds it: ", name);
+  for (size_t q = at >= 160 ? at - 160 : 0; q < at + 80 && q < len; q++)
+    fputc(p[q] >= 32 && p[q] < 127 ? p[q] : '.', stderr);
+  fputc('\n', stderr);
+}
+
 static void search(needle *nd, size_t nn, const unsigned char *p, size_t len) {
   for (size_t i = 0; i < len; i++)
     for (size_t k = 0; k < nn; k++) {
       if ((p[i] ^ KEY) != nd[k].enc[0] || i + nd[k].len > len) continue;
       size_t j = 1;
       while (j < nd[k].len && (p[i + j] ^ KEY) == nd[k].enc[j]) j++;
-      if (j == nd[k].len) {
-        nd[k].hits++;
-        if (getenv("PK_MEM_DEBUG")) {
-          fprintf(stderr, "hit %s at +%zu: ", nd[k].name, i);
-          for (size_t q = i >= 160 ? i - 160 : 0; q < i + 80 && q < len; q++) fputc(p[q] >= 32 && p[q] < 127 ? p[q] : '.', stderr);
-          fputc('\n', stderr);
-        }
-      }
+      if (j == nd[k].len && !nd[k].hits++) show(nd[k].name, p, len, i); /* where, to find its owner */
     }
 }
 
@@ -156,7 +156,6 @@ static void scan_memory(needle *nd, size_t nn) {
     for (unsigned long at = lo; at < hi; at += CHUNK) {
       size_t want = hi - at < CHUNK + OVERLAP ? hi - at : CHUNK + OVERLAP;
       ssize_t got = pread(mem, buf, want, (off_t)at);
-      if (got > 0 && getenv("PK_MEM_DEBUG")) fprintf(stderr, "region %s", line);
       if (got > 0) search(nd, nn, buf, (size_t)got < CHUNK ? (size_t)got : CHUNK + (size_t)got - want);
     }
   }
