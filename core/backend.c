@@ -189,6 +189,19 @@ static void login_fail(card_job *j, pk_card_result r) {
   if (job_current(j)) pk_app_card_login_done(j->be->app, j->gen, r, j->tries);
 }
 
+/* A failed login call, as the citizen must hear it: unreachable is not the same as refused,
+ * broken or untrusted. */
+static pk_card_result login_result(pk_net_error e) {
+  switch (e) {
+  case PK_NET_AUTH: return PK_CARDRES_AUTH_REFUSED;
+  case PK_NET_OFFLINE:
+  case PK_NET_TIMEOUT: return PK_CARDRES_NET;
+  case PK_NET_SERVER: return PK_CARDRES_WINDOW_DOWN;
+  case PK_NET_TLS: return PK_CARDRES_WINDOW_TLS;
+  default: return PK_CARDRES_WINDOW_ANSWER;
+  }
+}
+
 static void session_done(const pk_net_session *s, void *ud) {
   card_job *j = ud;
   j->be->inflight = NULL;
@@ -196,7 +209,7 @@ static void session_done(const pk_net_session *s, void *ud) {
     if (job_current(j)) pk_app_card_login_done(j->be->app, j->gen, PK_CARDRES_OK, j->tries);
   } else if (s->st.err != PK_NET_CANCELLED) {
     pk_warn("card login refused by the window: %s %s", pk_net_error_name(s->st.err), s->st.code);
-    login_fail(j, s->st.err == PK_NET_AUTH ? PK_CARDRES_AUTH_REFUSED : PK_CARDRES_NET);
+    login_fail(j, login_result(s->st.err));
   }
   job_free(j);
 }
@@ -240,7 +253,7 @@ static void challenge_done(const pk_net_challenge *c, void *ud) {
     if (c->st.err != PK_NET_CANCELLED)
       pk_warn("card login: no usable challenge (%s %s, HTTP %d)", pk_net_error_name(c->st.err), c->st.code,
               c->st.http_status);
-    if (c->st.err != PK_NET_CANCELLED) login_fail(j, c->st.err == PK_NET_OK ? PK_CARDRES_AUTH_REFUSED : PK_CARDRES_NET);
+    if (c->st.err != PK_NET_CANCELLED) login_fail(j, login_result(c->st.err == PK_NET_OK ? PK_NET_PROTOCOL : c->st.err));
     job_free(j);
     return;
   }

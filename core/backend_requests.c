@@ -26,14 +26,40 @@ static req_ctx *ctx_new(pk_backend *be, pk_app *app, unsigned gen) {
   return c;
 }
 
-static const char *category_msgid(pk_net_error e) {
+/* The sentence for each cause net/ reports (net/ itself holds none). */
+const char *pk_net_error_msgid(pk_net_error e) {
   switch (e) {
+  case PK_NET_OK: return N_("Done.");
   case PK_NET_OFFLINE: return N_("The national window cannot be reached. Please try again later or ask the clerk.");
   case PK_NET_TIMEOUT: return N_("The national window did not answer in time. Please try again.");
   case PK_NET_SERVER: return N_("The national window has a problem right now. Please try again in a few minutes.");
-  case PK_NET_AUTH: return N_("Your session with the national window has ended. Please take your card and start again.");
+  case PK_NET_AUTH:
+    return N_("Your session with the national window has ended. Please take your card and start again.");
   case PK_NET_VALIDATION: return N_("The national window did not accept this request.");
+  case PK_NET_CANCELLED: return N_("Cancelled.");
+  case PK_NET_TLS:
+    return N_("The secure connection to the national window could not be verified. Please ask the clerk.");
+  case PK_NET_STORAGE: return N_("This kiosk cannot save its data (its disk may be full). Please ask the clerk.");
+  case PK_NET_INTERNAL: return N_("This kiosk could not prepare the request. Please try again or ask the clerk.");
+  case PK_NET_PROTOCOL:
   default: return N_("The national window sent an answer that could not be understood.");
+  }
+}
+
+const char *pk_net_state_msgid(pk_net_error e) {
+  switch (e) {
+  case PK_NET_OK: return N_("online");
+  case PK_NET_OFFLINE:
+  case PK_NET_TIMEOUT:
+  case PK_NET_CANCELLED: return N_("offline queue");
+  case PK_NET_SERVER: return N_("the window has a problem");
+  case PK_NET_AUTH: return N_("this kiosk is not accepted");
+  case PK_NET_TLS: return N_("secure connection failed");
+  case PK_NET_STORAGE: return N_("kiosk disk full or read-only");
+  case PK_NET_INTERNAL: return N_("kiosk error");
+  case PK_NET_VALIDATION:
+  case PK_NET_PROTOCOL:
+  default: return N_("bad answer from the window");
   }
 }
 
@@ -41,11 +67,12 @@ static const char *category_msgid(pk_net_error e) {
 static bool failed(const pk_net_result *r, pk_app_failure *f) {
   memset(f, 0, sizeof *f);
   if (r->err == PK_NET_OK) return false;
-  f->msgid = category_msgid(r->err);
+  f->msgid = pk_net_error_msgid(r->err);
+  /* The window's own explanation, when it sent one. */
   snprintf(f->fa, sizeof f->fa, "%s", r->message_fa);
   snprintf(f->en, sizeof f->en, "%s", r->message_en);
-  pk_warn("window request failed: %s (%s, HTTP %d, %d attempts)", pk_net_error_name(r->err), r->code,
-          r->http_status, r->attempts);
+  pk_warn("window request failed: %s (%s, HTTP %d, %d attempts%s%s)", pk_net_error_name(r->err), r->code,
+          r->http_status, r->attempts, r->detail[0] ? ": " : "", r->detail);
   return true;
 }
 

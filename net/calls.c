@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog_internal.h"
 #include "net_internal.h"
 #include "pishkhan/b64url.h"
 #include "pishkhan/card.h"
@@ -13,31 +14,40 @@
 
 typedef void (*void_cb)(void);
 
-static void fail_later_cb(pk_loop *loop, unsigned id, void *ud);
-
-/* A call refused before it leaves the kiosk still answers through its callback, later. */
-static pk_net_req *fail_later(pk_net_req *r) {
-  if (!r) return NULL;
-  r->retry_timer = pk_loop_timer(r->net->loop, 0, fail_later_cb, r);
-  return r;
-}
-
 static void fail_later_cb(pk_loop *loop, unsigned id, void *ud) {
   pk_net_req *r = ud;
-  r->retry_timer = 0;
-  pk_net_result st = {.err = PK_NET_VALIDATION};
-  snprintf(st.code, sizeof st.code, "invalid_argument");
-  snprintf(st.message_fa, sizeof st.message_fa, "اطلاعات درخواست کامل یا درست نیست.");
-  snprintf(st.message_en, sizeof st.message_en, "The request is incomplete or invalid.");
+  r->later_timer = 0;
+  pk_net_result st = {0};
+  pk_net_fail(&st, r->fail_err, r->fail_code);
   pk_net_finish(r, &st);
+}
+
+/* A call refused before it leaves the kiosk still answers through its callback, later; a
+ * cause known earlier (no curl handle) wins. NULL only when not even the request fitted in
+ * memory, or when no timer could be had (then the callback has already run). */
+static pk_net_req *fail_later(pk_net_req *r, pk_net_error err, const char *code) {
+  if (!r) return NULL;
+  if (!r->fail_code) r->fail_err = err, r->fail_code = code;
+  r->later_timer = pk_loop_timer(r->net->loop, 0, fail_later_cb, r);
+  if (r->later_timer) return r;
+  fail_later_cb(r->net->loop, 0, r);
+  return NULL;
+}
+
+/* Arguments that passed the checks but left no body mean that memory ran out. */
+static pk_net_req *refuse(pk_net_req *r, bool args_ok) {
+  if (args_ok) return fail_later(r, PK_NET_INTERNAL, "out_of_memory");
+  return fail_later(r, PK_NET_VALIDATION, "invalid_argument");
 }
 
 static pk_net_req *go(pk_net_req *r) {
   if (!r) return NULL;
-  if (pk_net_go(r) != 0) return fail_later(r);
+  if (pk_net_go(r) != 0) return fail_later(r, PK_NET_INTERNAL, "cannot_send");
   return r;
 }
 
+/* Request bodies carry personal data: a serialized body lives only in the request, which
+ * wipes it when it ends. */
 static char *dump(json_t *j) {
   char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
   json_decref(j);
@@ -97,7 +107,7 @@ pk_net_req *pk_net_card_auth(pk_net *net, const char *nonce, const uint8_t *cert
   free(s);
   /* The challenge is single-use: never retried. */
   pk_net_req *r = pk_net_start(net, NK_CARD, "POST", "/auth/card", body, false, false, (void_cb)cb, ud);
-  return body ? go(r) : fail_later(r);
+  return body ? go(r) : refuse(r, ok);
 }
 
 pk_net_req *pk_net_otp_request(pk_net *net, const char *national_code, const char *mobile, pk_net_otp_cb cb,
@@ -106,14 +116,14 @@ pk_net_req *pk_net_otp_request(pk_net *net, const char *national_code, const cha
   char *body = ok ? dump(json_pack("{s:s, s:s}", "national_code", national_code, "mobile", mobile)) : NULL;
   /* Each request may send an SMS and counts against the resend limit: not retried. */
   pk_net_req *r = pk_net_start(net, NK_OTP_REQ, "POST", "/auth/otp", body, false, false, (void_cb)cb, ud);
-  return body ? go(r) : fail_later(r);
+  return body ? go(r) : refuse(r, ok);
 }
 
 pk_net_req *pk_net_otp_verify(pk_net *net, const char *otp_id, const char *code, pk_net_session_cb cb, void *ud) {
   bool ok = ok_id(otp_id, 4, 63, IDCH) && ok_id(code, 4, 10, "0123456789");
   char *body = ok ? dump(json_pack("{s:s, s:s}", "otp_id", otp_id, "code", code)) : NULL;
   pk_net_req *r = pk_net_start(net, NK_OTP_VERIFY, "POST", "/auth/otp/verify", body, false, false, (void_cb)cb, ud);
-  return body ? go(r) : fail_later(r);
+  return body ? go(r) : refuse(r, ok);
 }
 
 /* The token goes into this request's header, then leaves memory at once: a session that
@@ -134,18 +144,21 @@ pk_net_req *pk_net_catalog_sync(pk_net *net, struct pk_catalog *cat, pk_net_sync
     snprintf(h, sizeof h, "If-None-Match: %s", etag);
     r->headers = curl_slist_append(r->headers, h);
   }
-  return cat ? go(r) : fail_later(r);
+  return cat ? go(r) : refuse(r, false);
 }
 
 pk_net_req *pk_net_submit(pk_net *net, const char *service_id, const char *fields_json, const char *idem_key,
                           pk_net_submit_cb cb, void *ud) {
   json_t *fields = fields_json ? json_loads(fields_json, JSON_REJECT_DUPLICATES, NULL) : NULL;
-  bool ok = ok_id(service_id, 1, 31, IDCH) && json_is_object(fields) && ok_id(idem_key, 8, 64, IDCH);
-  char *body = ok ? dump(json_pack("{s:s, s:O}", "service_id", service_id, "fields", fields)) : NULL;
+  /* "" is what a failed random generator leaves: refused as such, never sent. */
+  bool keyed = !idem_key || *idem_key;
+  bool ok = ok_id(service_id, 1, 31, IDCH) && json_is_object(fields) && (!keyed || ok_id(idem_key, 8, 64, IDCH));
+  char *body = ok && keyed ? dump(json_pack("{s:s, s:O}", "service_id", service_id, "fields", fields)) : NULL;
   json_decref(fields);
   /* Keyed: the window deduplicates, so a retry after a lost answer is safe. */
   pk_net_req *r = pk_net_start(net, NK_SUBMIT, "POST", "/requests", body, true, true, (void_cb)cb, ud);
-  if (!r || !body) return fail_later(r);
+  if (ok && !keyed) return fail_later(r, PK_NET_INTERNAL, "no_random_key");
+  if (!r || !body) return refuse(r, ok);
   char h[100];
   snprintf(h, sizeof h, "Idempotency-Key: %s", idem_key);
   r->headers = curl_slist_append(r->headers, h);
@@ -157,7 +170,7 @@ pk_net_req *pk_net_track(pk_net *net, const char *tracking_code, pk_net_req_stat
   bool ok = ok_id(tracking_code, 6, 31, "0123456789");
   snprintf(path, sizeof path, "/requests/%s", ok ? tracking_code : "x");
   pk_net_req *r = pk_net_start(net, NK_TRACK, "GET", path, NULL, true, true, (void_cb)cb, ud);
-  return ok ? go(r) : fail_later(r);
+  return ok ? go(r) : refuse(r, false);
 }
 
 pk_net_req *pk_net_inbox_get(pk_net *net, pk_net_inbox_cb cb, void *ud) {
@@ -172,16 +185,11 @@ pk_net_req *pk_net_document(pk_net *net, const char *kind, const char *params_js
   json_decref(params);
   /* An inquiry reads, it changes nothing: retried like a GET. */
   pk_net_req *r = pk_net_start(net, NK_DOC, "POST", "/inquiries", body, true, true, (void_cb)cb, ud);
-  return body ? go(r) : fail_later(r);
+  return body ? go(r) : refuse(r, ok);
 }
 
 /* ---- results ---- */
-static void malformed(pk_net_result *st) {
-  st->err = PK_NET_PROTOCOL;
-  snprintf(st->code, sizeof st->code, "malformed_response");
-  snprintf(st->message_fa, sizeof st->message_fa, "پاسخ پنجره ملی قابل فهم نبود.");
-  snprintf(st->message_en, sizeof st->message_en, "The answer of the national window could not be understood.");
-}
+static void malformed(pk_net_result *st) { pk_net_fail(st, PK_NET_PROTOCOL, "malformed_response"); }
 
 static bool body_ok(pk_net_req *r, pk_net_result *st, int expect) {
   return st->err == PK_NET_OK && (expect ? st->http_status == expect : st->http_status / 100 == 2);
@@ -226,13 +234,12 @@ void pk_net_deliver(pk_net_req *r, pk_net_result *st) {
     if (st->err == PK_NET_OK && st->http_status == 304) {
       y.changed = false;
     } else if (body_ok(r, st, 200)) {
-      char err[256];
-      if (pk_catalog_replace_json(r->cat, r->resp, r->resp_len, r->etag, err, sizeof err) != 0) {
-        malformed(&y.st);
-        snprintf(y.st.code, sizeof y.st.code, "malformed_catalog");
-      } else {
+      int store;
+      if (pk_catalog_replace_json_store(r->cat, r->resp, r->resp_len, r->etag, y.st.detail, sizeof y.st.detail,
+                                        &store) != 0)
+        pk_net_fail(&y.st, store ? PK_NET_STORAGE : PK_NET_PROTOCOL, store ? "store_failed" : "malformed_catalog");
+      else
         y.changed = true;
-      }
     }
     if (y.st.err == PK_NET_OK) {
       y.version = pk_catalog_version(r->cat);

@@ -34,6 +34,11 @@ struct id_key {
 };
 
 int pk_catalog_load(pk_catalog *c);
+void pk_catalog_shrink_wal(pk_catalog *c);
+/* pk_catalog_replace_json; *store = 1 when the store itself failed (full disk, read-only),
+ * and then err holds the store's own message. */
+int pk_catalog_replace_json_store(pk_catalog *c, const char *body, size_t len, const char *etag, char *err,
+                                  size_t errsz, int *store);
 void pk_catalog_unload(pk_catalog *c);
 
 #endif

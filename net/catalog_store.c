@@ -42,6 +42,12 @@ static void set_err(char **err, const char *what, sqlite3 *db) {
   if (err && asprintf(err, "%s: %s", what, db ? sqlite3_errmsg(db) : "out of memory") < 0) *err = NULL;
 }
 
+/* Copies what the WAL holds into the store and empties it: a failed write later then finds
+ * nothing committed in the WAL, and can give its space back even on a full disk. */
+void pk_catalog_shrink_wal(pk_catalog *c) {
+  sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+}
+
 pk_catalog *pk_catalog_open(const char *path, char **err) {
   if (err) *err = NULL;
   pk_catalog *c = calloc(1, sizeof *c);
@@ -53,6 +59,7 @@ pk_catalog *pk_catalog_open(const char *path, char **err) {
     return NULL;
   }
   sqlite3_busy_timeout(c->db, 2000);
+  pk_catalog_shrink_wal(c);
   if (pk_catalog_load(c) != 0) {
     set_err(err, "cannot load the catalog store", c->db);
     pk_catalog_close(c);

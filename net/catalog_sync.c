@@ -157,8 +157,8 @@ static int insert_service(sqlite3_stmt *st, json_t *s, char *err, size_t errsz) 
             sqlite3_bind_text(st, 14, fj, -1, SQLITE_TRANSIENT) || sqlite3_step(st) != SQLITE_DONE)
              ? -1 : 0;
   if (rc) snprintf(err, errsz, "service %s (duplicate id or store error)", id);
-  free(fj);
-  free(dj);
+  pk_net_free_text(fj);
+  pk_net_free_text(dj);
   return rc;
 }
 
@@ -210,11 +210,42 @@ static int write_all(pk_catalog *c, json_t *root, const char *etag, char *err, s
   return rc;
 }
 
-int pk_catalog_replace_json(pk_catalog *c, const char *body, size_t len, const char *etag, char *err,
-                            size_t errsz) {
+/* A failure of the store itself (not of the catalog's content). */
+static bool store_failed(sqlite3 *db) {
+  switch (sqlite3_errcode(db)) {
+  case SQLITE_FULL:
+  case SQLITE_IOERR:
+  case SQLITE_READONLY:
+  case SQLITE_CANTOPEN:
+  case SQLITE_NOMEM:
+  case SQLITE_CORRUPT:
+  case SQLITE_NOTADB:
+  case SQLITE_PERM:
+  case SQLITE_BUSY:
+  case SQLITE_LOCKED: return true;
+  default: return false;
+  }
+}
+
+/* A rolled-back replace leaves the pages it spilled in the WAL: on a full disk they would
+ * keep it full. (Nothing committed waits there, so truncating it needs no space.) */
+static void abandon(pk_catalog *c, int *store, char *err, size_t errsz) {
+  if (store_failed(c->db)) {
+    *store = 1;
+    snprintf(err, errsz, "store: %s", sqlite3_errmsg(c->db));
+  }
+  sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+  pk_catalog_shrink_wal(c);
+}
+
+int pk_catalog_replace_json_store(pk_catalog *c, const char *body, size_t len, const char *etag, char *err,
+                                  size_t errsz, int *store) {
   char dummy[8];
+  int store_dummy;
   if (!err || !errsz) err = dummy, errsz = sizeof dummy;
+  if (!store) store = &store_dummy;
   err[0] = 0;
+  *store = 0;
   if (etag && strlen(etag) >= sizeof c->etag) etag = "";
   json_error_t je;
   json_t *root = body && len ? json_loadb(body, len, JSON_REJECT_DUPLICATES, &je) : NULL;
@@ -227,13 +258,23 @@ int pk_catalog_replace_json(pk_catalog *c, const char *body, size_t len, const c
   if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) {
     rc = write_all(c, root, etag, err, errsz);
     if (rc == 0 && sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) rc = -1;
-    if (rc) sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    if (rc) abandon(c, store, err, errsz);
+    else pk_catalog_shrink_wal(c);
+  } else {
+    *store = 1;
+    snprintf(err, errsz, "store: %s", sqlite3_errmsg(c->db));
   }
   json_decref(root);
   if (rc == 0 && pk_catalog_load(c) != 0) {
-    snprintf(err, errsz, "reload failed");
+    *store = 1;
+    snprintf(err, errsz, "store: reload failed: %s", sqlite3_errmsg(c->db));
     return -1;
   }
   if (rc) pk_catalog_load(c); /* the previous catalog, untouched */
   return rc;
+}
+
+int pk_catalog_replace_json(pk_catalog *c, const char *body, size_t len, const char *etag, char *err,
+                            size_t errsz) {
+  return pk_catalog_replace_json_store(c, body, len, etag, err, errsz, NULL);
 }

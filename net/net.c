@@ -1,7 +1,11 @@
 /* The window client engine: libcurl's multi interface on the main loop's poll()
  * (CURLMOPT_SOCKETFUNCTION/TIMERFUNCTION + curl_multi_socket_action), error classification,
  * and retries with exponential backoff and full jitter for idempotent and keyed calls. */
+#include <errno.h>
+#include <openssl/pem.h>
 #include <openssl/rand.h>
+#include <openssl/ssl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +18,9 @@
 #define RESP_LIMIT_CATALOG (64u << 20)
 
 const char *pk_net_error_name(pk_net_error e) {
-  static const char *const n[] = {"ok", "offline", "timeout", "server", "auth", "validation", "protocol", "cancelled"};
+  static const char *const n[] = {"ok",       "offline",   "timeout", "server",  "auth",    "validation",
+                                  "protocol", "cancelled", "tls",     "storage", "internal"};
+  _Static_assert(sizeof n / sizeof n[0] == PK_NET_ERROR_COUNT, "a name for every cause");
   return (unsigned)e < sizeof n / sizeof n[0] ? n[e] : "?";
 }
 
@@ -67,8 +73,13 @@ static size_t on_write(char *p, size_t sz, size_t n, void *ud) {
   if (r->resp_len + len + 1 > r->resp_cap) {
     size_t cap = r->resp_cap ? r->resp_cap : 16384;
     while (cap < r->resp_len + len + 1) cap *= 2;
-    char *nb = realloc(r->resp, cap);
+    char *nb = malloc(cap); /* not realloc: the old block is wiped before it goes */
     if (!nb) return 0;
+    if (r->resp) {
+      memcpy(nb, r->resp, r->resp_len);
+      pk_wipe(r->resp, r->resp_cap);
+      free(r->resp);
+    }
     r->resp = nb;
     r->resp_cap = cap;
   }
@@ -98,15 +109,15 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud) {
 }
 
 /* ---- requests ---- */
-static void set_msg(pk_net_result *st, const char *code, const char *fa, const char *en) {
+void pk_net_fail(pk_net_result *st, pk_net_error err, const char *code) {
+  st->err = err;
   snprintf(st->code, sizeof st->code, "%s", code);
-  snprintf(st->message_fa, sizeof st->message_fa, "%s", fa);
-  snprintf(st->message_en, sizeof st->message_en, "%s", en);
 }
 
+/* Answers carry personal data: what a retry or the end of a request drops is wiped. */
 static void reset_response(pk_net_req *r) {
+  if (r->resp) pk_wipe(r->resp, r->resp_cap);
   r->resp_len = 0;
-  if (r->resp) r->resp[0] = 0;
   r->etag[0] = 0;
   r->retry_after_s = 0;
 }
@@ -127,15 +138,20 @@ static void unlink_req(pk_net_req *r) {
   r->prev = r->next = NULL;
 }
 
+static void stop_timers(pk_net_req *r) {
+  pk_net *net = r->net;
+  if (r->retry_timer) net->timers.cancel(net->timers.ud, r->retry_timer);
+  if (r->later_timer) pk_loop_timer_cancel(net->loop, r->later_timer);
+  r->retry_timer = r->later_timer = 0;
+}
+
 static void free_req(pk_net_req *r) {
   if (r->in_multi) curl_multi_remove_handle(r->net->multi, r->easy);
-  if (r->retry_timer) pk_loop_timer_cancel(r->net->loop, r->retry_timer);
+  stop_timers(r);
   curl_easy_cleanup(r->easy);
   curl_slist_free_all(r->headers);
-  if (r->body) {
-    pk_wipe(r->body, strlen(r->body)); /* forms carry personal data */
-    free(r->body);
-  }
+  pk_net_free_text(r->body); /* forms carry personal data */
+  if (r->resp) pk_wipe(r->resp, r->resp_cap);
   free(r->resp);
   free(r);
 }
@@ -147,10 +163,7 @@ void pk_net_finish(pk_net_req *r, pk_net_result *st) {
     curl_multi_remove_handle(r->net->multi, r->easy);
     r->in_multi = false;
   }
-  if (r->retry_timer) {
-    pk_loop_timer_cancel(r->net->loop, r->retry_timer);
-    r->retry_timer = 0;
-  }
+  stop_timers(r);
   pk_net_deliver(r, st);
   free_req(r);
 }
@@ -174,32 +187,21 @@ static bool transient_curl(CURLcode c) {
 }
 
 static void classify_curl(CURLcode c, pk_net_result *st) {
+  snprintf(st->detail, sizeof st->detail, "%s", curl_easy_strerror(c));
   switch (c) {
   case CURLE_COULDNT_CONNECT:
   case CURLE_COULDNT_RESOLVE_HOST:
   case CURLE_COULDNT_RESOLVE_PROXY:
   case CURLE_SEND_ERROR:
   case CURLE_RECV_ERROR:
-  case CURLE_GOT_NOTHING:
-    st->err = PK_NET_OFFLINE;
-    set_msg(st, "offline", "ارتباط با پنجره ملی برقرار نشد.", "The national window could not be reached.");
-    break;
-  case CURLE_OPERATION_TIMEDOUT:
-    st->err = PK_NET_TIMEOUT;
-    set_msg(st, "timeout", "پاسخ پنجره ملی به موقع نرسید.", "The national window did not answer in time.");
-    break;
+  case CURLE_GOT_NOTHING: pk_net_fail(st, PK_NET_OFFLINE, "offline"); break;
+  case CURLE_OPERATION_TIMEDOUT: pk_net_fail(st, PK_NET_TIMEOUT, "timeout"); break;
   case CURLE_PARTIAL_FILE:
   case CURLE_BAD_CONTENT_ENCODING:
   case CURLE_HTTP2:
-  case CURLE_HTTP2_STREAM:
-    st->err = PK_NET_PROTOCOL;
-    set_msg(st, "truncated_response", "پاسخ پنجره ملی ناقص رسید.", "The answer of the national window was cut short.");
-    break;
+  case CURLE_HTTP2_STREAM: pk_net_fail(st, PK_NET_PROTOCOL, "truncated_response"); break;
   case CURLE_WRITE_ERROR:
-  case CURLE_FILESIZE_EXCEEDED:
-    st->err = PK_NET_PROTOCOL;
-    set_msg(st, "response_too_large", "پاسخ پنجره ملی بیش از حد بزرگ است.", "The answer was too large.");
-    break;
+  case CURLE_FILESIZE_EXCEEDED: pk_net_fail(st, PK_NET_PROTOCOL, "response_too_large"); break;
   case CURLE_PEER_FAILED_VERIFICATION:
   case CURLE_SSL_CONNECT_ERROR:
   case CURLE_SSL_CERTPROBLEM:
@@ -208,14 +210,9 @@ static void classify_curl(CURLcode c, pk_net_result *st) {
   case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
   case CURLE_SSL_INVALIDCERTSTATUS:
   case CURLE_SSL_ISSUER_ERROR:
-  case CURLE_SSL_CRL_BADFILE:
-    st->err = PK_NET_PROTOCOL;
-    set_msg(st, "tls_failed", "اتصال امن به پنجره ملی تایید نشد.", "The secure connection to the window failed verification.");
-    break;
-  default:
-    st->err = PK_NET_OFFLINE;
-    set_msg(st, "network_error", "ارتباط با پنجره ملی برقرار نشد.", "Network error.");
-    break;
+  case CURLE_SSL_CRL_BADFILE: pk_net_fail(st, PK_NET_TLS, "tls_failed"); break;
+  case CURLE_OUT_OF_MEMORY: pk_net_fail(st, PK_NET_INTERNAL, "out_of_memory"); break;
+  default: pk_net_fail(st, PK_NET_OFFLINE, "network_error"); break;
   }
 }
 
@@ -229,14 +226,9 @@ static void classify_http(pk_net_req *r, long http, pk_net_result *st) {
   else st->err = PK_NET_PROTOCOL;
   st->retry_after_s = r->retry_after_s;
   if (pk_net_parse_problem(r->resp, r->resp_len, st) != 0) {
-    if (st->err == PK_NET_SERVER)
-      set_msg(st, "server_error", "پنجره ملی موقتا پاسخگو نیست.", "The national window is temporarily unavailable.");
-    else if (st->err == PK_NET_AUTH)
-      set_msg(st, "unauthorized", "احراز هویت پذیرفته نشد.", "Authentication was refused.");
-    else if (st->err == PK_NET_VALIDATION)
-      set_msg(st, "rejected", "درخواست پذیرفته نشد.", "The request was refused.");
-    else
-      set_msg(st, "unexpected_status", "پاسخ نامنتظره از پنجره ملی.", "Unexpected answer from the window.");
+    static const char *const bare[PK_NET_ERROR_COUNT] = {
+      [PK_NET_SERVER] = "server_error", [PK_NET_AUTH] = "unauthorized", [PK_NET_VALIDATION] = "rejected"};
+    snprintf(st->code, sizeof st->code, "%s", bare[st->err] ? bare[st->err] : "unexpected_status");
   }
   if (!st->retry_after_s) st->retry_after_s = r->retry_after_s;
 }
@@ -247,7 +239,7 @@ static uint64_t backoff_ms(pk_net_req *r) {
   for (int i = 1; i < r->attempt && d < net->backoff_max_ms; i++) d *= 2;
   if (d > net->backoff_max_ms) d = net->backoff_max_ms;
   uint32_t rnd = 0;
-  RAND_bytes((unsigned char *)&rnd, sizeof rnd);
+  if (RAND_bytes((unsigned char *)&rnd, sizeof rnd) != 1) rnd = 0; /* jitter only spreads the herd */
   uint64_t j = d / 2 + (d / 2 ? rnd % (d / 2 + 1) : 0); /* "equal jitter": never zero, never herd */
   uint64_t ra = (uint64_t)r->retry_after_s * 1000u;
   if (ra > j) j = ra > net->backoff_max_ms * 4 ? net->backoff_max_ms * 4 : ra;
@@ -258,8 +250,8 @@ static void on_retry(pk_loop *loop, unsigned id, void *ud) {
   pk_net_req *r = ud;
   r->retry_timer = 0;
   if (add_to_multi(r) != 0) {
-    pk_net_result st = {.err = PK_NET_OFFLINE};
-    set_msg(&st, "network_error", "ارتباط با پنجره ملی برقرار نشد.", "Network error.");
+    pk_net_result st = {0};
+    pk_net_fail(&st, PK_NET_INTERNAL, "cannot_resend");
     pk_net_finish(r, &st);
   }
   /* curl's timer callback schedules the first socket_action for the re-added handle. */
@@ -283,7 +275,7 @@ static void done_one(pk_net_req *r, CURLcode code) {
     uint64_t ms = backoff_ms(r);
     pk_debug("window: %s attempt %d failed (%s %s), retrying in %llu ms", pk_net_error_name(st.err), r->attempt,
              st.code, curl_easy_strerror(code), (unsigned long long)ms);
-    r->retry_timer = pk_loop_timer(r->net->loop, ms, on_retry, r);
+    r->retry_timer = r->net->timers.start(r->net->timers.ud, ms, on_retry, r);
     if (r->retry_timer) return;
   }
   pk_net_finish(r, &st);
@@ -300,18 +292,73 @@ static void check_done(pk_net *net) {
   }
 }
 
+static char *strdup_wiped(const char *s) {
+  size_t n = strlen(s) + 1;
+  char *d = malloc(n);
+  return d ? memcpy(d, s, n) : NULL;
+}
+
+/* OpenSSL decrypts answers in place and would keep the plaintext in its buffers. */
+static CURLcode cleanse_plaintext(CURL *e, void *ssl_ctx, void *ud) {
+  SSL_CTX_set_options(ssl_ctx, SSL_OP_CLEANSE_PLAINTEXT);
+  return CURLE_OK;
+}
+
+/* ---- start-up checks: a kiosk that cannot present its identity says so at once ---- */
+typedef enum { PEM_CERTS, PEM_KEY } pem_kind;
+
+/* NULL when the file holds what the setting needs, else why not. */
+static const char *pem_problem(const char *path, pem_kind kind) {
+  FILE *f = fopen(path, "r");
+  if (!f) return strerror(errno);
+  bool ok;
+  if (kind == PEM_KEY) {
+    EVP_PKEY *k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+    ok = k;
+    EVP_PKEY_free(k);
+  } else {
+    X509 *x = PEM_read_X509(f, NULL, NULL, NULL);
+    ok = x;
+    X509_free(x);
+  }
+  fclose(f);
+  if (ok) return NULL;
+  return kind == PEM_KEY ? "not a PEM private key (or it needs a passphrase)" : "no PEM certificate in it";
+}
+
+static int check_identity_files(const pk_config *c, char **err) {
+  static const struct {
+    const char *key;
+    size_t off;
+    pem_kind kind;
+  } files[] = {{"ca_bundle", offsetof(pk_config, ca_bundle), PEM_CERTS},
+               {"client_cert", offsetof(pk_config, client_cert), PEM_CERTS},
+               {"client_key", offsetof(pk_config, client_key), PEM_KEY}};
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+    const char *path = (const char *)c + files[i].off;
+    const char *why = path[0] ? pem_problem(path, files[i].kind) : NULL;
+    if (!why) continue;
+    if (err && asprintf(err, "[window] %s = %s: %s", files[i].key, path, why) < 0) *err = NULL;
+    return -1;
+  }
+  return 0;
+}
+
 /* ---- public ---- */
 pk_net *pk_net_new(pk_loop *loop, const pk_config *cfg, char **err) {
   static int inited;
   if (err) *err = NULL;
   if (!inited) {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
+    /* curl keeps each request, body included, in buffers it frees without clearing. */
+    curl_global_init_mem(CURL_GLOBAL_DEFAULT, malloc, pk_net_wipe_free, pk_net_wipe_realloc, strdup_wiped, calloc);
     inited = 1;
   }
   if (strncmp(cfg->url, "https://", 8)) {
     if (err) *err = strdup("the window URL must start with https://");
     return NULL;
   }
+  if (check_identity_files(cfg, err) != 0) return NULL;
+  pk_net_wipe_json_memory();
   pk_net *net = calloc(1, sizeof *net);
   if (!net) return NULL;
   net->loop = loop;
@@ -325,6 +372,7 @@ pk_net *pk_net_new(pk_loop *loop, const pk_config *cfg, char **err) {
   if (net->cfg.max_retries > 10) net->cfg.max_retries = 10;
   net->backoff_base_ms = 250;
   net->backoff_max_ms = 8000;
+  pk_net_set_retry_timers(net, NULL);
   net->multi = curl_multi_init();
   if (!net->multi) {
     free(net);
@@ -352,8 +400,8 @@ void pk_net_free(pk_net *net) {
 
 void pk_net_cancel(pk_net_req *r) {
   if (!r) return;
-  pk_net_result st = {.err = PK_NET_CANCELLED};
-  set_msg(&st, "cancelled", "لغو شد.", "Cancelled.");
+  pk_net_result st = {0};
+  pk_net_fail(&st, PK_NET_CANCELLED, "cancelled");
   pk_net_finish(r, &st);
 }
 
@@ -361,6 +409,16 @@ bool pk_net_has_session(const pk_net *net) { return net && net->token[0]; }
 
 void pk_net_clear_session(pk_net *net) {
   if (net) pk_wipe(net->token, sizeof net->token);
+}
+
+static unsigned loop_timer_start(void *ud, uint64_t ms, pk_timer_cb cb, void *cb_ud) {
+  return pk_loop_timer(ud, ms, cb, cb_ud);
+}
+
+static void loop_timer_cancel(void *ud, unsigned id) { pk_loop_timer_cancel(ud, id); }
+
+void pk_net_set_retry_timers(pk_net *net, const pk_net_timers *t) {
+  net->timers = t ? *t : (pk_net_timers){loop_timer_start, loop_timer_cancel, net->loop};
 }
 
 void pk_net_set_backoff_ms(pk_net *net, unsigned base_ms, unsigned max_ms) {
@@ -372,6 +430,7 @@ static void tls_and_limits(pk_net *net, CURL *e) {
   const pk_config *c = &net->cfg;
   curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, cleanse_plaintext);
   if (c->ca_bundle[0]) curl_easy_setopt(e, CURLOPT_CAINFO, c->ca_bundle);
   if (c->client_cert[0]) curl_easy_setopt(e, CURLOPT_SSLCERT, c->client_cert);
   if (c->client_key[0]) curl_easy_setopt(e, CURLOPT_SSLKEY, c->client_key);
@@ -392,20 +451,27 @@ static void tls_and_limits(pk_net *net, CURL *e) {
 pk_net_req *pk_net_start(pk_net *net, pk_net_kind kind, const char *method, const char *path, char *body,
                          bool retryable, bool auth, void (*cb)(void), void *ud) {
   pk_net_req *r = calloc(1, sizeof *r);
-  CURL *e = r ? curl_easy_init() : NULL;
-  if (!e) {
-    free(r);
+  if (!r) {
     free(body);
     return NULL;
   }
   r->net = net;
   r->kind = kind;
-  r->easy = e;
   r->body = body;
   r->retryable = retryable;
   r->auth = auth;
   r->cb = cb;
   r->ud = ud;
+  r->next = net->reqs;
+  if (net->reqs) net->reqs->prev = r;
+  net->reqs = r;
+  /* Without a handle the request still exists, so that it can fail through its callback. */
+  CURL *e = r->easy = curl_easy_init();
+  if (!e) {
+    r->fail_err = PK_NET_INTERNAL;
+    r->fail_code = "out_of_memory";
+    return r;
+  }
   r->resp_limit = kind == NK_SYNC ? RESP_LIMIT_CATALOG : RESP_LIMIT_SMALL;
   char url[PK_CFG_STR + 256];
   snprintf(url, sizeof url, "%s%s", net->base, path);
@@ -431,23 +497,23 @@ pk_net_req *pk_net_start(pk_net *net, pk_net_kind kind, const char *method, cons
     r->headers = curl_slist_append(r->headers, h);
     pk_wipe(h, sizeof h);
   }
-  r->next = net->reqs;
-  if (net->reqs) net->reqs->prev = r;
-  net->reqs = r;
   return r;
 }
 
 int pk_net_go(pk_net_req *r) {
+  if (!r->easy) return -1;
   curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->headers);
   if (add_to_multi(r) != 0) return -1;
   return 0;
 }
 
-void pk_net_new_idem_key(char out[37]) {
+bool pk_net_new_idem_key(char out[37]) {
   unsigned char b[16];
-  RAND_bytes(b, sizeof b);
+  out[0] = 0;
+  if (RAND_bytes(b, sizeof b) != 1) return false;
   b[6] = (b[6] & 0x0F) | 0x40;
   b[8] = (b[8] & 0x3F) | 0x80;
   snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3],
            b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+  return true;
 }

@@ -21,7 +21,10 @@ struct pk_net_req {
   bool retryable;
   bool auth;             /* sends the bearer token */
   int attempt;
-  unsigned retry_timer;
+  unsigned retry_timer;   /* through net->timers */
+  unsigned later_timer;   /* fail_later, on the loop */
+  pk_net_error fail_err;  /* why a call refused before sending fails */
+  const char *fail_code;
   bool in_multi;
   char *resp;
   size_t resp_len, resp_cap, resp_limit;
@@ -42,6 +45,7 @@ struct pk_net {
   pk_config cfg;         /* copy of the [window] settings (extra list not kept) */
   char token[256];
   unsigned backoff_base_ms, backoff_max_ms;
+  pk_net_timers timers;  /* backoff waits */
   pk_net_req *reqs;
   bool in_free;
 };
@@ -51,6 +55,8 @@ pk_net_req *pk_net_start(pk_net *net, pk_net_kind kind, const char *method, cons
                          bool retryable, bool auth, void (*cb)(void), void *ud);
 /* Sends a started request (after calls.c added its headers). 0 or -1. */
 int pk_net_go(pk_net_req *r);
+/* Sets the cause and machine code of a failure. */
+void pk_net_fail(pk_net_result *st, pk_net_error err, const char *code);
 /* Completes r: unlinks it, runs its callback once, frees it. */
 void pk_net_finish(pk_net_req *r, pk_net_result *st);
 /* calls.c: deliver a finished request to its callback (status already classified). */

@@ -4,14 +4,43 @@
 #include "net_parse.h"
 
 #include <jansson.h>
+#include <limits.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pishkhan/i18n.h"
+#include "pishkhan/secret.h"
 
 #define MAX_BODY_JSON (8u << 20)
+
+void pk_net_free_text(char *s) {
+  if (s) pk_wipe(s, strlen(s));
+  free(s);
+}
+
+/* The size of a block comes from the allocator, so blocks allocated before a library was
+ * switched to these are freed alike. */
+void pk_net_wipe_free(void *p) {
+  if (p) pk_wipe(p, malloc_usable_size(p));
+  free(p);
+}
+
+void *pk_net_wipe_realloc(void *p, size_t n) {
+  if (!p) return malloc(n);
+  size_t old = malloc_usable_size(p);
+  void *q = malloc(n ? n : 1);
+  if (!q) return NULL;
+  memcpy(q, p, old < n ? old : n);
+  pk_net_wipe_free(p);
+  return q;
+}
+
+/* jansson frees its string values, lexer and dump buffers without clearing them, and they
+ * hold the national codes, mobiles and birth dates of requests and answers. */
+void pk_net_wipe_json_memory(void) { json_set_alloc_funcs(malloc, pk_net_wipe_free); }
 
 void *pk_net_pool_add(pk_net_pool *p, void *ptr) {
   if (!ptr) return NULL;
@@ -29,7 +58,7 @@ void *pk_net_pool_add(pk_net_pool *p, void *ptr) {
 }
 
 void pk_net_pool_free(pk_net_pool *p) {
-  for (size_t i = 0; i < p->n; i++) free(p->v[i]);
+  for (size_t i = 0; i < p->n; i++) pk_net_wipe_free(p->v[i]);
   free(p->v);
   memset(p, 0, sizeof *p);
 }
@@ -154,8 +183,10 @@ int pk_net_parse_otp(const char *body, size_t len, pk_net_otp *out) {
   const char *id = str(j, "otp_id", sizeof out->otp_id - 1), *mm = str(j, "mobile_masked", 15);
   long long exp, ra, left;
   int rc = -1;
-  if (charset(id, IDCH, 4, sizeof out->otp_id - 1) && int_in(j, "expires_in", 1, 3600, &exp) &&
-      int_in(j, "resend_after", 0, 3600, &ra) && int_in(j, "resends_left", 0, 100, &left)) {
+  /* Ranges by meaning: a duration is positive, a wait and a count are not negative, and each
+   * fits the int it is kept in; how many resends a window allows is its own policy. */
+  if (charset(id, IDCH, 4, sizeof out->otp_id - 1) && int_in(j, "expires_in", 1, INT_MAX, &exp) &&
+      int_in(j, "resend_after", 0, INT_MAX, &ra) && int_in(j, "resends_left", 0, INT_MAX, &left)) {
     snprintf(out->otp_id, sizeof out->otp_id, "%s", id);
     out->expires_in_s = (int)exp;
     out->resend_after_s = (int)ra;

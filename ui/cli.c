@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "pishkhan/config.h"
+#include "pishkhan/harden.h"
 #include "pishkhan/i18n.h"
 #include "pishkhan/log.h"
 #include "pishkhan/module_opts.h"
@@ -90,6 +91,9 @@ static int parse(int argc, char **argv, pk_config *cfg, ui_run_opts *opts, const
 }
 
 int ui_main(int argc, char **argv, const ui_demo_hooks *demo) {
+  /* Before any thread: no core file or ptrace of a kiosk's memory. The demo keeps both, so
+   * that a test can look at what it leaves behind. */
+  if (pk_harden_process(demo != NULL) != 0) perror("pishkhan: hardening the process");
   /* A UTF-8 locale is needed for wide characters; C.UTF-8 exists on every Debian. */
   if (!setlocale(LC_ALL, "") || !strstr(setlocale(LC_CTYPE, NULL), "UTF-8")) setlocale(LC_ALL, "C.UTF-8");
   pk_i18n_init(NULL);

@@ -190,12 +190,12 @@ static void synced(const pk_net_sync *r, void *ud) {
   ui_runtime *rt = ud;
   rt->sync = NULL;
   pk_chores_done(&rt->chores, PK_CHORE_SYNC);
-  rt->st.online = r->st.err == PK_NET_OK;
+  rt->st.network = pk_net_state_msgid(r->st.err);
   if (r->st.err == PK_NET_OK)
     pk_info("catalog: version %ld, %zu services%s", r->version, pk_catalog_service_count(rt->cat),
             r->changed ? "" : " (unchanged)");
   else
-    pk_warn("catalog sync failed: %s", pk_net_error_name(r->st.err));
+    pk_warn("catalog sync failed: %s: %s", pk_net_error_name(r->st.err), r->st.detail[0] ? r->st.detail : r->st.code);
   rt->redraw = true;
 }
 
@@ -247,7 +247,7 @@ static void stop_sources(ui_runtime *rt) {
 }
 
 int ui_run(pk_config *cfg, const ui_run_opts *opts) {
-  ui_runtime rt = {.cfg = cfg, .opts = *opts, .st.printer = N_("unknown")};
+  ui_runtime rt = {.cfg = cfg, .opts = *opts, .st.printer = N_("unknown"), .st.network = N_("connecting")};
   rt.loop = pk_loop_new();
   char *err = NULL;
   if (!rt.loop || start_sources(&rt, &err) != 0) {

@@ -25,7 +25,7 @@ static void draw_header(void) {
 }
 
 static void draw_status(const ui_status *st) {
-  char *line = ui_fmt("%s: %s   %s: %s   %s: %s%s%s", _("Network"), st->online ? _("online") : _("offline queue"),
+  char *line = ui_fmt("%s: %s   %s: %s   %s: %s%s%s", _("Network"), _(st->network),
                       _("Card reader"), st->reader_ok ? _("ready") : _("not connected"), _("Printer"),
                       _(st->printer ? st->printer : "unknown"), st->demo ? "   " : "", st->demo ? _("[demo]") : "");
   if (line) ui_put_start(1, 1, line);

@@ -8,7 +8,7 @@
 
 typedef struct ui_status {
   bool demo;
-  bool online;          /* the window answered recently */
+  const char *network;  /* msgid: the network's state after the last catalog sync */
   bool reader_ok;       /* a reader is present */
   const char *printer;  /* msgid of the printer state */
   unsigned spinner;     /* advances while something is in flight */

@@ -6,6 +6,7 @@
 
 #include "draw.h"
 #include "input.h"
+#include "pishkhan/backend.h"
 #include "pishkhan/i18n.h"
 #include "view.h"
 
@@ -43,7 +44,10 @@ static const char *refusal_msgid(pk_card_result r) {
   case PK_CARDRES_TAMPERED: return N_("The data on this card failed the issuer's signature check. The card cannot be used.");
   case PK_CARDRES_UNKNOWN_CARD: return N_("This is not a national smart ID card, or it cannot be read.");
   case PK_CARDRES_AUTH_REFUSED: return N_("The national window did not accept this card's signature.");
-  case PK_CARDRES_NET: return N_("The national window cannot be reached. Please try again later or ask the clerk.");
+  case PK_CARDRES_NET: return pk_net_error_msgid(PK_NET_OFFLINE);
+  case PK_CARDRES_WINDOW_DOWN: return pk_net_error_msgid(PK_NET_SERVER);
+  case PK_CARDRES_WINDOW_TLS: return pk_net_error_msgid(PK_NET_TLS);
+  case PK_CARDRES_WINDOW_ANSWER: return pk_net_error_msgid(PK_NET_PROTOCOL);
   default: return N_("The card could not be read. Please take it out and insert it again.");
   }
 }

@@ -90,7 +90,7 @@ static void key_to_screen(pk_catalog *cat, pk_config *cfg) {
       {0x06A9, 0x0627, 0x0631, 0x0646, 0x0627, 0x0645, 0x0647}, /* کارنامه */
       {0x06AF, 0x0648, 0x0627, 0x0647, 0x06CC},                 /* گواهی */
   };
-  ui_status st = {.online = true, .reader_ok = true, .printer = "ready"};
+  ui_status st = {.network = "online", .reader_ok = true, .printer = "ready"};
   enum { N = 1000 };
   static double lat[N];
   size_t results = 0;

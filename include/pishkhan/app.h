@@ -52,6 +52,9 @@ typedef enum {
   PK_CARDRES_PIN_BLOCKED,
   PK_CARDRES_AUTH_REFUSED,  /* the window refused the signature or certificate */
   PK_CARDRES_NET,           /* the window could not be reached for login */
+  PK_CARDRES_WINDOW_DOWN,   /* the window answered login with errors (5xx, overload) */
+  PK_CARDRES_WINDOW_TLS,    /* the window's certificate could not be verified */
+  PK_CARDRES_WINDOW_ANSWER, /* the window's login answer could not be understood */
 } pk_card_result;
 
 typedef struct {

@@ -22,6 +22,13 @@ pk_backend *pk_backend_new(pk_loop *loop, const pk_config *cfg, pk_net *net, pk_
 void pk_backend_free(pk_backend *be);
 extern const pk_backend_ops pk_backend_live_ops;
 
+/* The gettext msgid that tells a citizen this cause of a failed call (never NULL): net/
+ * holds no sentences. */
+const char *pk_net_error_msgid(pk_net_error e);
+/* The network's state in the status line after a catalog sync ended with e: "offline" only
+ * when the window cannot be reached, else the real cause in a few words. */
+const char *pk_net_state_msgid(pk_net_error e);
+
 /* The card result shown to the citizen for a card-layer status. */
 pk_card_result pk_backend_card_result(pk_card_status st);
 

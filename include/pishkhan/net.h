@@ -16,15 +16,21 @@ typedef struct pk_net pk_net;
 typedef struct pk_net_req pk_net_req;
 struct pk_catalog;
 
+/* The cause of a failure. net/ says only which one (and a machine code); the sentence a
+ * citizen reads is core's (pishkhan/backend.h: pk_net_error_msgid). */
 typedef enum {
   PK_NET_OK = 0,
-  PK_NET_OFFLINE,    /* no route, DNS, connection refused/reset, proxy unreachable */
+  PK_NET_OFFLINE,    /* unreachable: no route, DNS, connection refused/reset, proxy unreachable */
   PK_NET_TIMEOUT,    /* connect or total timeout after every retry */
   PK_NET_SERVER,     /* 5xx after every retry, 429 */
   PK_NET_AUTH,       /* 401/403: token missing/expired, card rejected, OTP wrong, TLS peer rejected */
-  PK_NET_VALIDATION, /* 400/404/409/422: the window refused what we sent (see code/field) */
-  PK_NET_PROTOCOL,   /* malformed, truncated, oversized or hostile answer; TLS/pinning failure */
+  PK_NET_VALIDATION, /* 400/404/409/422, or arguments refused before sending (see code/field) */
+  PK_NET_PROTOCOL,   /* bad answer: malformed, truncated, oversized or hostile */
   PK_NET_CANCELLED,
+  PK_NET_TLS,        /* the secure channel failed: CA, pin, our certificate or key */
+  PK_NET_STORAGE,    /* the kiosk's own store failed (full disk, read-only): detail has its error */
+  PK_NET_INTERNAL,   /* the kiosk could not prepare the call: no memory, no randomness */
+  PK_NET_ERROR_COUNT
 } pk_net_error;
 
 const char *pk_net_error_name(pk_net_error e); /* "ok", "offline", ... */
@@ -39,6 +45,7 @@ typedef struct pk_net_result {
   char field[64];         /* first offending form field for validation errors */
   int retry_after_s;      /* from Retry-After or the problem body, 0 if none */
   int attempts;           /* HTTP attempts made (retries + 1) */
+  char detail[256];       /* for the log, never shown: the local cause (curl's or the store's error) */
 } pk_net_result;
 
 /* Bytes the card signs for card authentication (ECDSA P-256 or RSA, SHA-256), the same as
@@ -138,8 +145,13 @@ typedef void (*pk_net_inbox_cb)(const pk_net_inbox *r, void *ud);
 typedef void (*pk_net_document_cb)(const pk_net_doc *r, void *ud);
 
 /* Uses cfg->url, ca_bundle, client_cert/key, pinned_pubkey, proxy, timeouts, max_retries,
- * kiosk_id. Returns NULL with a malloc'd English message in *err. */
+ * kiosk_id. Returns NULL with a malloc'd English message in *err, also when a configured
+ * ca_bundle, client_cert or client_key cannot be read or parsed (the message names the key
+ * and the file). */
 pk_net *pk_net_new(pk_loop *loop, const pk_config *cfg, char **err);
+/* Makes jansson wipe every block it frees (pk_net_new does it too; call it before other
+ * threads use jansson). */
+void pk_net_wipe_json_memory(void);
 /* Cancels everything pending (callbacks run with PK_NET_CANCELLED) and frees. */
 void pk_net_free(pk_net *net);
 
@@ -152,6 +164,14 @@ bool pk_net_has_session(const pk_net *net);
 void pk_net_clear_session(pk_net *net); /* local wipe, e.g. on idle timeout; no request */
 /* For tests and the demo: base delay of the retry backoff (default 250 ms). */
 void pk_net_set_backoff_ms(pk_net *net, unsigned base_ms, unsigned max_ms);
+/* For tests: who schedules the backoff waits (default: timers of the client's loop). A test
+ * can hold a retry and fire it (cb(loop, id, cb_ud)) when it chooses, instead of sleeping. */
+typedef struct pk_net_timers {
+  unsigned (*start)(void *ud, uint64_t ms, pk_timer_cb cb, void *cb_ud); /* id > 0, or 0 */
+  void (*cancel)(void *ud, unsigned id);
+  void *ud;
+} pk_net_timers;
+void pk_net_set_retry_timers(pk_net *net, const pk_net_timers *t); /* NULL: back to the loop's */
 
 /* Authentication. */
 pk_net_req *pk_net_auth_challenge(pk_net *net, pk_net_challenge_cb cb, void *ud);
@@ -179,7 +199,9 @@ pk_net_req *pk_net_inbox_get(pk_net *net, pk_net_inbox_cb cb, void *ud);
 pk_net_req *pk_net_document(pk_net *net, const char *kind, const char *params_json,
                             pk_net_document_cb cb, void *ud);
 
-/* A fresh random idempotency key (UUID v4 text, 37 bytes with NUL). */
-void pk_net_new_idem_key(char out[37]);
+/* A fresh random idempotency key (UUID v4 text, 37 bytes with NUL). false, with out = "",
+ * when the random generator fails: a guessable key must never be sent (pk_net_submit
+ * refuses "" with PK_NET_INTERNAL). */
+bool pk_net_new_idem_key(char out[37]);
 
 #endif

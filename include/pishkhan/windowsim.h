@@ -41,6 +41,8 @@ void pk_window_sim_opts_defaults(pk_window_sim_opts *o);
 pk_window_sim *pk_window_sim_start(const pk_window_sim_opts *o, char **err);
 int pk_window_sim_port(const pk_window_sim *s);
 void pk_window_sim_set_faults(pk_window_sim *s, const pk_window_sim_faults *f);
+/* Tests: moves the window's clock on (session, challenge and OTP expiry) instead of sleeping. */
+void pk_window_sim_advance_clock(pk_window_sim *s, int seconds);
 /* Number of stored service requests (tests: "exactly one request"). */
 long pk_window_sim_request_count(pk_window_sim *s);
 /* Last OTP issued for otp_id (tests), or -1. */

@@ -38,7 +38,7 @@ static int new_session(pk_window_sim *s, const char *nc, const char *fa, const c
   sqlite3_bind_text(st, 3, fa, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 4, en, -1, SQLITE_STATIC);
   sqlite3_bind_int(st, 5, level);
-  sqlite3_bind_int64(st, 6, (sqlite3_int64)time(NULL) + s->opts.token_ttl_s);
+  sqlite3_bind_int64(st, 6, (sqlite3_int64)sim_now(s) + s->opts.token_ttl_s);
   if (sqlite3_step(st) == SQLITE_DONE) rc = 0;
   sqlite3_finalize(st);
   return rc;
@@ -75,7 +75,7 @@ int sim_auth_bearer(pk_window_sim *s, sim_req *r, sim_session *out, enum MHD_Res
       snprintf(out->name_fa, sizeof out->name_fa, "%s", sqlite3_column_text(st, 1));
       snprintf(out->name_en, sizeof out->name_en, "%s", sqlite3_column_text(st, 2));
       out->level = sqlite3_column_int(st, 3);
-      expired = sqlite3_column_int64(st, 4) <= (sqlite3_int64)time(NULL);
+      expired = sqlite3_column_int64(st, 4) <= (sqlite3_int64)sim_now(s);
     }
     sqlite3_finalize(st);
   }
@@ -111,7 +111,7 @@ enum MHD_Result sim_h_challenge(pk_window_sim *s, sim_req *r) {
       SQLITE_OK) {
     sqlite3_bind_text(st, 1, nonce, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, kiosk, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL) + CHALLENGE_TTL);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)sim_now(s) + CHALLENGE_TTL);
     ok = sqlite3_step(st) == SQLITE_DONE;
     sqlite3_finalize(st);
   }
@@ -131,7 +131,7 @@ static const char *take_challenge(pk_window_sim *s, const char *nonce, const cha
     if (sqlite3_step(st) == SQLITE_ROW) {
       if (strcmp((const char *)sqlite3_column_text(st, 0), kiosk)) code = "challenge_kiosk_mismatch";
       else if (sqlite3_column_int(st, 2)) code = "challenge_used";
-      else if (sqlite3_column_int64(st, 1) <= (sqlite3_int64)time(NULL)) code = "challenge_expired";
+      else if (sqlite3_column_int64(st, 1) <= (sqlite3_int64)sim_now(s)) code = "challenge_expired";
       else code = NULL;
     }
     sqlite3_finalize(st);
@@ -214,7 +214,7 @@ enum MHD_Result sim_h_otp_request(pk_window_sim *s, sim_req *r) {
   if (!valid_mobile(mobile))
     return sim_problem(s, r, 422, "validation_failed", "شماره همراه نامعتبر است.", "The mobile number is not valid.",
                        "mobile");
-  time_t now = time(NULL);
+  time_t now = sim_now(s);
   enum { OK, MISMATCH, TOO_SOON, LIMIT, FAIL } verdict = OK;
   sqlite3_int64 wait = 0, sent = 0;
   char otp_id[64], code[8];
@@ -297,7 +297,7 @@ enum MHD_Result sim_h_otp_verify(pk_window_sim *s, sim_req *r) {
       snprintf(nc, sizeof nc, "%s", sqlite3_column_text(st, 0));
       if (sqlite3_column_int(st, 4)) verdict = "otp_used";
       else if (sqlite3_column_int(st, 3) >= OTP_MAX_ATTEMPTS) verdict = "otp_locked";
-      else if (sqlite3_column_int64(st, 2) <= (sqlite3_int64)time(NULL)) verdict = "otp_expired";
+      else if (sqlite3_column_int64(st, 2) <= (sqlite3_int64)sim_now(s)) verdict = "otp_expired";
       else if (strcmp((const char *)sqlite3_column_text(st, 1), code)) verdict = "otp_invalid";
       else verdict = NULL;
     }

@@ -333,6 +333,10 @@ pk_window_sim *pk_window_sim_start(const pk_window_sim_opts *o, char **err) {
 
 int pk_window_sim_port(const pk_window_sim *s) { return s ? s->port : 0; }
 
+time_t sim_now(pk_window_sim *s) { return time(NULL) + atomic_load(&s->clock_offset_s); }
+
+void pk_window_sim_advance_clock(pk_window_sim *s, int seconds) { atomic_fetch_add(&s->clock_offset_s, seconds); }
+
 void pk_window_sim_set_faults(pk_window_sim *s, const pk_window_sim_faults *f) {
   pthread_mutex_lock(&s->lock);
   s->faults = *f;

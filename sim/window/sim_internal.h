@@ -6,6 +6,8 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -79,7 +81,12 @@ struct pk_window_sim {
   char receipt_kid[64];
   char *jwks;                           /* JSON text */
   int mtls;
+  _Atomic long clock_offset_s;          /* tests: how far the window's clock was moved on (no lock:
+                                           read under s->lock too) */
 };
+
+/* The window's clock for sessions, challenges and one-time codes. */
+time_t sim_now(pk_window_sim *s);
 
 /* Random helpers (under s->lock or thread-local use). */
 uint64_t sim_rand(pk_window_sim *s);

@@ -121,11 +121,24 @@ static void test_card_pulled_during_login_goes_home(void **state) {
   assert_false(pk_net_has_session(f->h.net));
 }
 
+/* A window that answers login with errors is "has a problem", not "cannot be reached". */
+static void test_a_window_failing_login_is_not_called_unreachable(void **state) {
+  fixture *f = *state;
+  insert(f);
+  pk_window_sim_faults broken = {.error_ratio = 1.0};
+  pk_window_sim_set_faults(f->h.sim, &broken);
+  type(f, "1234");
+  enter(f);
+  run_until_screen(f, PK_SCREEN_CARD_ERROR);
+  assert_int_equal(pk_app_card_result(f->app), PK_CARDRES_WINDOW_DOWN);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_card_pin_and_signature_open_a_session, setup, teardown),
       cmocka_unit_test_setup_teardown(test_a_pin_too_long_for_the_card_is_refused_where_it_is_typed, setup, teardown),
       cmocka_unit_test_setup_teardown(test_card_pulled_during_login_goes_home, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_a_window_failing_login_is_not_called_unreachable, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

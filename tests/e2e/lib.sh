@@ -61,8 +61,9 @@ wait_gone() {
 
 # The independent reference for how Persian must look in an xterm-like terminal:
 # GNU FriBidi's visual order with Arabic shaping (libfribidi-bin).
-# FriBidi keeps ZWNJ (U+200C) in its output; a terminal must not print it, so it is dropped.
-visual() { printf '%s' "$1" | fribidi --nopad --charset UTF-8 | sed 's/\xe2\x80\x8c//g'; }
+# FriBidi keeps ZWNJ (U+200C) in its output, and puts U+FEFF where it joined lam-alef into one
+# glyph; a terminal prints neither, so both are dropped.
+visual() { printf '%s' "$1" | fribidi --nopad --charset UTF-8 | sed 's/\xe2\x80\x8c//g; s/\xef\xbb\xbf//g'; }
 
 # Persian mode must never show a joining Arabic-block letter in its unshaped form
 # (U+0622..U+064A, U+066E..U+06D3). Hamza (U+0621) never joins, so it has no other form.

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -164,18 +163,71 @@ static void test_keyed_submits_under_faults_exactly_once(void **state) {
   assert_int_equal(pk_window_sim_request_count(h->sim), N);
 }
 
+/* The backoff waits go through a timer the test holds: it sees the retry being scheduled,
+ * with what delay, and fires it (or not) itself. */
+typedef struct {
+  int started, cancelled;
+  uint64_t ms;
+  pk_timer_cb cb;
+  void *cb_ud;
+} held_timer;
+
+static unsigned hold_start(void *ud, uint64_t ms, pk_timer_cb cb, void *cb_ud) {
+  held_timer *t = ud;
+  t->started++;
+  t->ms = ms;
+  t->cb = cb;
+  t->cb_ud = cb_ud;
+  return (unsigned)t->started;
+}
+
+static void hold_cancel(void *ud, unsigned id) {
+  held_timer *t = ud;
+  if (id == (unsigned)t->started) t->cancelled++, t->cb = NULL;
+}
+
 static void test_cancel_during_backoff(void **state) {
   harness *h = *state;
+  held_timer t = {0};
+  pk_net_set_retry_timers(h->net, &(pk_net_timers){hold_start, hold_cancel, &t});
   pk_net_set_backoff_ms(h->net, 2000, 4000);
   faults(h, (pk_window_sim_faults){.error_ratio = 1.0});
   ctx c = {0};
   pk_net_req *r = pk_net_inbox_get(h->net, on_inbox, &c);
-  uint64_t end = pk_now_ms() + 300;
-  while (pk_now_ms() < end) pk_loop_run_once(h->loop, 20);
+  uint64_t end = pk_now_ms() + 10000;
+  while (!t.started && !c.done && pk_now_ms() < end) pk_loop_run_once(h->loop, 20);
+  assert_int_equal(t.started, 1);
   assert_false(c.done); /* waiting for its retry */
+  assert_in_range(t.ms, 1000, 2000); /* equal jitter: half the base delay, up to all of it */
   pk_net_cancel(r);
   assert_true(c.done);
   assert_int_equal(c.st.err, PK_NET_CANCELLED);
+  assert_int_equal(c.st.attempts, 1);
+  assert_int_equal(t.cancelled, 1); /* the held retry will never fire */
+}
+
+/* A held retry fired by the test: the second attempt goes out at once, the third waits longer. */
+static void test_backoff_grows_per_attempt(void **state) {
+  harness *h = *state;
+  held_timer t = {0};
+  pk_net_set_retry_timers(h->net, &(pk_net_timers){hold_start, hold_cancel, &t});
+  pk_net_set_backoff_ms(h->net, 1000, 8000);
+  faults(h, (pk_window_sim_faults){.error_ratio = 1.0});
+  ctx c = {0};
+  pk_net_inbox_get(h->net, on_inbox, &c);
+  uint64_t lo[] = {500, 1000, 2000, 4000}, hi[] = {1000, 2000, 4000, 8000};
+  for (int i = 0; i < h->cfg.max_retries; i++) {
+    uint64_t end = pk_now_ms() + 10000;
+    while (t.started == i && !c.done && pk_now_ms() < end) pk_loop_run_once(h->loop, 20);
+    assert_int_equal(t.started, i + 1);
+    assert_in_range(t.ms, lo[i], hi[i]);
+    pk_timer_cb cb = t.cb;
+    t.cb = NULL;
+    cb(h->loop, (unsigned)t.started, t.cb_ud);
+  }
+  h_run_until(h, &c.done, 10000);
+  assert_int_equal(c.st.err, PK_NET_SERVER);
+  assert_int_equal(c.st.attempts, h->cfg.max_retries + 1);
 }
 
 static pk_net_result with_cfg(harness *h) {
@@ -188,7 +240,7 @@ static void test_tls_identity(void **state) {
   /* Wrong pin. */
   snprintf(h->cfg.pinned_pubkey, sizeof h->cfg.pinned_pubkey, "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
   pk_net_result st = with_cfg(h);
-  assert_int_equal(st.err, PK_NET_PROTOCOL);
+  assert_int_equal(st.err, PK_NET_TLS);
   assert_string_equal(st.code, "tls_failed");
   assert_int_equal(st.attempts, 1);
   /* Right pin: reaches the window (no session in a new client: 401). */
@@ -205,7 +257,8 @@ static void test_tls_identity(void **state) {
   /* A CA that did not sign the server. */
   h_path(h, h->cfg.ca_bundle, sizeof h->cfg.ca_bundle, "card/ca.crt.pem");
   st = with_cfg(h);
-  assert_int_equal(st.err, PK_NET_PROTOCOL);
+  assert_int_equal(st.err, PK_NET_TLS);
+  assert_string_equal(st.code, "tls_failed");
   h_path(h, h->cfg.ca_bundle, sizeof h->cfg.ca_bundle, "tls/ca.pem");
   /* No kiosk certificate, then one from a foreign CA: refused by the window. */
   h->cfg.client_cert[0] = h->cfg.client_key[0] = 0;
@@ -246,7 +299,7 @@ static void test_token_expiry(void **state) {
   h_start(h, &o, true);
   assert_int_equal(h_login_otp(h, "1234567891"), 2);
   assert_int_equal(inbox(h).err, PK_NET_OK);
-  sleep(2);
+  pk_window_sim_advance_clock(h->sim, 2);
   pk_net_result st = inbox(h);
   assert_int_equal(st.err, PK_NET_AUTH);
   assert_string_equal(st.code, "token_expired");
@@ -262,6 +315,7 @@ int main(void) {
     cmocka_unit_test_setup_teardown(test_slow_drip, setup, teardown),
     cmocka_unit_test_setup_teardown(test_keyed_submits_under_faults_exactly_once, setup, teardown),
     cmocka_unit_test_setup_teardown(test_cancel_during_backoff, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_backoff_grows_per_attempt, setup, teardown),
     cmocka_unit_test_setup_teardown(test_tls_identity, setup, teardown),
     cmocka_unit_test_setup_teardown(test_window_gone_offline, setup, teardown),
     cmocka_unit_test_setup_teardown(test_token_expiry, setup, teardown),

@@ -54,6 +54,24 @@ static void test_session(void **state) {
   assert_int_equal(pk_net_parse_session(P(big), &s, tok, sizeof tok), -1);
 }
 
+/* A window that allows many resends (pishkhan-window-sim --otp-max 500) is not malformed. */
+static void test_otp_counts_by_meaning(void **state) {
+  pk_net_otp o = {0};
+  char body[256];
+#define OTP_FMT "{\"otp_id\":\"otp-1234\",\"expires_in\":120,\"resend_after\":%s,\"resends_left\":%s}"
+  snprintf(body, sizeof body, OTP_FMT, "60", "499");
+  assert_int_equal(pk_net_parse_otp(P(body), &o), 0);
+  assert_int_equal(o.resends_left, 499);
+  snprintf(body, sizeof body, OTP_FMT, "7200", "2147483647");
+  assert_int_equal(pk_net_parse_otp(P(body), &o), 0);
+  assert_int_equal(o.resend_after_s, 7200);
+  const char *bad[][2] = {{"60", "-1"}, {"60", "2147483648"}, {"-5", "3"}, {"60", "\"3\""}};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    snprintf(body, sizeof body, OTP_FMT, bad[i][0], bad[i][1]);
+    assert_int_equal(pk_net_parse_otp(P(body), &o), -1);
+  }
+}
+
 static void test_receipt_and_status(void **state) {
   pk_net_pool pool = {0};
   pk_net_receipt r = {0};
@@ -141,6 +159,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_problem),
     cmocka_unit_test(test_session),
+    cmocka_unit_test(test_otp_counts_by_meaning),
     cmocka_unit_test(test_receipt_and_status),
     cmocka_unit_test(test_inbox_and_doc),
     cmocka_unit_test(test_catalog_refuses_bad_and_keeps_old),

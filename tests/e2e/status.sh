@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The status line names the network's real state: the production kiosk against a standalone
+# simulator says "online"; with a CA that did not sign the window's certificate it says the
+# secure connection failed (not "offline"); with nothing listening it says "offline queue".
+source "$(dirname "$0")/lib.sh"
+KIOSK_BIN=$PK_BIN
+pki=${PK_BINARY_DIR:?}/pki
+passed=0; ok() { passed=$((passed + 1)); echo "ok - $*"; }
+
+"$PK_BINARY_DIR/bin/pishkhan-window-sim" --port 0 --cert "$pki/tls/server.pem" --key "$pki/tls/server-key.pem" \
+  --client-ca "$pki/tls/ca.pem" --card-ca "$pki/card/ca.crt.pem" --card-crl "$pki/card/crl.pem" \
+  --receipt-key "$pki/window/receipt-key.pem" --db "$WORK/sim.db" --quiet >"$WORK/sim.out" 2>&1 &
+sim=$!
+trap 'kill $sim 2>/dev/null || true; cleanup' EXIT
+for _ in $(seq 200); do grep -q listening "$WORK/sim.out" && break; sleep 0.05; done
+url=$(grep -o 'https://[^ ]*' "$WORK/sim.out")
+
+# conf NAME URL CA: a kiosk with no reader, its own data folder.
+conf() {
+  mkdir -p "$WORK/$1"
+  cat > "$WORK/$1.conf" <<CONF
+[kiosk]
+id = kiosk-test-01
+data_dir = $WORK/$1
+[card]
+reader = none
+[window]
+url = $2
+ca_bundle = $3
+client_cert = $pki/tls/kiosk.pem
+client_key = $pki/tls/kiosk-key.pem
+connect_timeout_ms = 1000
+total_timeout_ms = 3000
+max_retries = 0
+CONF
+}
+
+conf good "$url" "$pki/tls/ca.pem"
+start_kiosk 100 30 --config "$WORK/good.conf"
+wait_for "$(visual 'برخط')" 15000
+ok "a window that answers: online"
+stop_kiosk
+
+conf tls "$url" "$pki/card/ca.crt.pem"
+start_kiosk 100 30 --config "$WORK/tls.conf"
+wait_for "$(visual 'اتصال امن برقرار نشد')" 15000
+ok "a certificate the kiosk cannot verify: secure connection failed, not offline"
+stop_kiosk
+
+conf down "https://127.0.0.1:9/api/v1" "$pki/tls/ca.pem"
+start_kiosk 100 30 --config "$WORK/down.conf"
+wait_for "$(visual 'صف آفلاین')" 15000
+ok "nothing listening: offline queue"
+echo "$passed passed, 0 failed"
