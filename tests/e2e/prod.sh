@@ -34,12 +34,17 @@ bad=$(strings -n 4 "$PK_BIN" | grep -E "$secrets" || true)
 ok "no demo PIN, national code or name in pishkhan"
 
 # Nothing of the build machine: no build or source folder compiled in (debug info aside).
+# A sanitizer build records its sources' paths for its reports; it is never installed.
+if nm "$PK_BIN" | grep -q ' __asan_init'; then
+  echo "ok - (sanitizer build: its source paths are the sanitizer's own; checked in the dev build)"
+else
 strip -o "stripped.$$" "$PK_BIN"
 tree=$(cd "$(dirname "$0")/../.." && pwd)
 bad=$(strings -n 6 "stripped.$$" | grep -F -e "$tree" -e "${PK_BINARY_DIR:-/nonexistent}" || true)
 rm -f "stripped.$$"
 [ -z "$bad" ] || fail "build paths compiled into pishkhan: $(echo "$bad" | head -3 | tr '\n' ' ')"
 ok "no build or source folder path in pishkhan"
+fi
 
 set +e; "$PK_BIN" --demo > /dev/null 2> err.$$; rc=$?; set -e
 first=$(head -1 err.$$); rm -f err.$$
