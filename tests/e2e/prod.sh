@@ -12,11 +12,13 @@ fail() { echo "FAIL: $*"; exit 1; }
 needed() { readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'; }
 # GnuTLS may still arrive indirectly (Debian's libcurl links it for LDAP, libcups for IPPS);
 # what we check is that the kiosk itself asks for neither library.
+# (Outputs are captured first: with pipefail, grep -q leaving early could fail the pipe.)
+prod_needed=$(needed "$PK_BIN") demo_needed=$(needed "$PK_DEMO_BIN") prod_ldd=$(ldd "$PK_BIN")
 for lib in libmicrohttpd libgnutls; do
-  needed "$PK_BIN" | grep -q "^$lib" && fail "pishkhan links $lib directly"
-  needed "$PK_DEMO_BIN" | grep -q "^$lib" || fail "the check for $lib finds nothing even in pishkhan-demo"
+  grep -q "^$lib" <<<"$prod_needed" && fail "pishkhan links $lib directly"
+  grep -q "^$lib" <<<"$demo_needed" || fail "the check for $lib finds nothing even in pishkhan-demo"
 done
-ldd "$PK_BIN" | grep -q libmicrohttpd && fail "libmicrohttpd is loaded by pishkhan"
+grep -q libmicrohttpd <<<"$prod_ldd" && fail "libmicrohttpd is loaded by pishkhan"
 ok "pishkhan links neither libmicrohttpd nor GnuTLS itself (ldd: no libmicrohttpd at all)"
 
 sim_syms='^(pk_window_sim_|pk_vcard_|pk_demo_|pk_transport_inproc_|sim_)'
@@ -35,7 +37,7 @@ ok "no demo PIN, national code or name in pishkhan"
 
 # Nothing of the build machine: no build or source folder compiled in (debug info aside).
 # A sanitizer build records its sources' paths for its reports; it is never installed.
-if nm "$PK_BIN" | grep -q ' __asan_init'; then
+if [ "$(nm "$PK_BIN" | grep -c ' __asan_init')" -gt 0 ]; then
   echo "ok - (sanitizer build: its source paths are the sanitizer's own; checked in the dev build)"
 else
 strip -o "stripped.$$" "$PK_BIN"
