@@ -19,6 +19,26 @@ void pk_config_printer_opts(const pk_config *cfg, pk_printer_opts *o) {
   o->cups_roll = media && !strcmp(media, "roll");
 }
 
+void pk_config_net_opts(const pk_config *cfg, pk_net_opts *o) {
+  memset(o, 0, sizeof *o);
+  snprintf(o->url, sizeof o->url, "%s", cfg->url);
+  snprintf(o->kiosk_id, sizeof o->kiosk_id, "%s", cfg->kiosk_id);
+  snprintf(o->ca_bundle, sizeof o->ca_bundle, "%s", cfg->ca_bundle);
+  snprintf(o->client_cert, sizeof o->client_cert, "%s", cfg->client_cert);
+  snprintf(o->client_key, sizeof o->client_key, "%s", cfg->client_key);
+  snprintf(o->pinned_pubkey, sizeof o->pinned_pubkey, "%s", cfg->pinned_pubkey);
+  snprintf(o->proxy, sizeof o->proxy, "%s", cfg->proxy);
+  o->connect_timeout_ms = cfg->connect_timeout_ms;
+  o->total_timeout_ms = cfg->total_timeout_ms;
+  o->max_retries = cfg->max_retries;
+}
+
+pk_net *pk_net_new_config(pk_loop *loop, const pk_config *cfg, char **err) {
+  pk_net_opts o;
+  pk_config_net_opts(cfg, &o);
+  return pk_net_new(loop, &o, err);
+}
+
 /* The device's JWKS sits beside its key unless [receipt] device_jwks says otherwise. */
 static char *device_jwks(const pk_config *cfg) {
   const char *v = pk_config_get(cfg, "receipt", "device_jwks");

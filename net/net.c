@@ -326,14 +326,14 @@ static const char *pem_problem(const char *path, pem_kind kind) {
   return kind == PEM_KEY ? "not a PEM private key (or it needs a passphrase)" : "no PEM certificate in it";
 }
 
-static int check_identity_files(const pk_config *c, char **err) {
+static int check_identity_files(const pk_net_opts *c, char **err) {
   static const struct {
     const char *key;
     size_t off;
     pem_kind kind;
-  } files[] = {{"ca_bundle", offsetof(pk_config, ca_bundle), PEM_CERTS},
-               {"client_cert", offsetof(pk_config, client_cert), PEM_CERTS},
-               {"client_key", offsetof(pk_config, client_key), PEM_KEY}};
+  } files[] = {{"ca_bundle", offsetof(pk_net_opts, ca_bundle), PEM_CERTS},
+               {"client_cert", offsetof(pk_net_opts, client_cert), PEM_CERTS},
+               {"client_key", offsetof(pk_net_opts, client_key), PEM_KEY}};
   for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
     const char *path = (const char *)c + files[i].off;
     const char *why = path[0] ? pem_problem(path, files[i].kind) : NULL;
@@ -345,7 +345,7 @@ static int check_identity_files(const pk_config *c, char **err) {
 }
 
 /* ---- public ---- */
-pk_net *pk_net_new(pk_loop *loop, const pk_config *cfg, char **err) {
+pk_net *pk_net_new(pk_loop *loop, const pk_net_opts *cfg, char **err) {
   static int inited;
   if (err) *err = NULL;
   if (!inited) {
@@ -363,7 +363,6 @@ pk_net *pk_net_new(pk_loop *loop, const pk_config *cfg, char **err) {
   if (!net) return NULL;
   net->loop = loop;
   net->cfg = *cfg;
-  net->cfg.extra = NULL;
   snprintf(net->base, sizeof net->base, "%s", cfg->url);
   size_t bl = strlen(net->base);
   while (bl && net->base[bl - 1] == '/') net->base[--bl] = 0;
@@ -427,7 +426,7 @@ void pk_net_set_backoff_ms(pk_net *net, unsigned base_ms, unsigned max_ms) {
 }
 
 static void tls_and_limits(pk_net *net, CURL *e) {
-  const pk_config *c = &net->cfg;
+  const pk_net_opts *c = &net->cfg;
   curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
   curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, cleanse_plaintext);
@@ -473,7 +472,7 @@ pk_net_req *pk_net_start(pk_net *net, pk_net_kind kind, const char *method, cons
     return r;
   }
   r->resp_limit = kind == NK_SYNC ? RESP_LIMIT_CATALOG : RESP_LIMIT_SMALL;
-  char url[PK_CFG_STR + 256];
+  char url[PK_NET_STR + 256];
   snprintf(url, sizeof url, "%s%s", net->base, path);
   curl_easy_setopt(e, CURLOPT_URL, url);
   curl_easy_setopt(e, CURLOPT_PRIVATE, r);

@@ -40,9 +40,9 @@ struct pk_net {
   pk_loop *loop;
   CURLM *multi;
   unsigned timer_id;
-  char base[PK_CFG_STR + 8];
+  char base[PK_NET_STR + 8];
   char kiosk_id[64];
-  pk_config cfg;         /* copy of the [window] settings (extra list not kept) */
+  pk_net_opts cfg;       /* copy of the options it was made with */
   char token[256];
   unsigned backoff_base_ms, backoff_max_ms;
   pk_net_timers timers;  /* backoff waits */

@@ -226,7 +226,7 @@ static int start_sources(ui_runtime *rt, char **err) {
   } else {
     rt->monitor = pk_card_monitor_start(pk_loop_sink, rt->loop, rt->cfg->reader_pattern);
   }
-  rt->net = pk_net_new(rt->loop, rt->cfg, err);
+  rt->net = pk_net_new_config(rt->loop, rt->cfg, err);
   if (!rt->net) return -1;
   if (open_catalog(rt, err) != 0) return -1;
   pk_transport_opener open = rt->demo ? rt->opts.demo->open_transport : pk_backend_pcsc_opener;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../../net/net_internal.h"
+#include "pishkhan/module_opts.h"
 #include "pishkhan/catalog.h"
 #include "pishkhan/windowsim.h"
 
@@ -75,7 +76,7 @@ int main(void) {
   snprintf(cfg.ca_bundle, sizeof cfg.ca_bundle, "%s", ca);
   snprintf(cfg.client_cert, sizeof cfg.client_cert, "%s", kc);
   snprintf(cfg.client_key, sizeof cfg.client_key, "%s", kk);
-  pk_net *net = pk_net_new(loop, &cfg, &err);
+  pk_net *net = pk_net_new_config(loop, &cfg, &err);
 
   char dir[] = "/tmp/pk-bench-net-XXXXXX", db[64];
   if (!mkdtemp(dir)) return 1;

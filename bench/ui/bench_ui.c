@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pishkhan/module_opts.h"
 #include "pishkhan/app.h"
 #include "pishkhan/catalog.h"
 #include "pishkhan/demo.h"
@@ -50,7 +51,7 @@ static pk_catalog *full_catalog(const char *path, pk_config *cfg) {
   pk_loop *loop = pk_loop_new();
   char *err = NULL;
   pk_demo *demo = pk_demo_start(loop, cfg, PK_BINARY_DIR "/pki", &err);
-  pk_net *net = demo ? pk_net_new(loop, cfg, &err) : NULL;
+  pk_net *net = demo ? pk_net_new_config(loop, cfg, &err) : NULL;
   pk_catalog *cat = net ? pk_catalog_open(path, &err) : NULL;
   if (!cat) {
     fprintf(stderr, "bench_ui: %s\n", err ? err : "set-up failed");

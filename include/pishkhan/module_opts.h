@@ -3,9 +3,13 @@
 #ifndef PISHKHAN_MODULE_OPTS_H
 #define PISHKHAN_MODULE_OPTS_H
 #include "pishkhan/config.h"
+#include "pishkhan/net.h"
 #include "pishkhan/receipt.h"
 
 void pk_config_printer_opts(const pk_config *cfg, pk_printer_opts *out);
+void pk_config_net_opts(const pk_config *cfg, pk_net_opts *out);
+/* pk_net_new with the [window] settings. */
+pk_net *pk_net_new_config(pk_loop *loop, const pk_config *cfg, char **err);
 /* pk_receipt_keys_fn for the receipt verifier's command line. */
 int pk_config_receipt_keys(const char *config_path, char **jwks, char **device_jwks, char *err, size_t errsz);
 

@@ -9,7 +9,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pishkhan/config.h"
 #include "pishkhan/loop.h"
 
 typedef struct pk_net pk_net;
@@ -148,7 +147,20 @@ typedef void (*pk_net_document_cb)(const pk_net_doc *r, void *ud);
  * kiosk_id. Returns NULL with a malloc'd English message in *err, also when a configured
  * ca_bundle, client_cert or client_key cannot be read or parsed (the message names the key
  * and the file). */
-pk_net *pk_net_new(pk_loop *loop, const pk_config *cfg, char **err);
+/* The window and how to reach it: what the client needs of the settings, and nothing more. */
+#define PK_NET_STR 256
+typedef struct pk_net_opts {
+  char url[PK_NET_STR];            /* https://host:port/api/v1 */
+  char kiosk_id[64];               /* bound into every card challenge */
+  char ca_bundle[PK_NET_STR];      /* CAs of the window's certificate; verification is never off */
+  char client_cert[PK_NET_STR];    /* this kiosk's mutual-TLS identity */
+  char client_key[PK_NET_STR];
+  char pinned_pubkey[PK_NET_STR];  /* curl's "sha256//..." form, "" = no pinning */
+  char proxy[PK_NET_STR];          /* "" = none (never taken from the environment) */
+  int connect_timeout_ms, total_timeout_ms, max_retries;
+} pk_net_opts;
+
+pk_net *pk_net_new(pk_loop *loop, const pk_net_opts *o, char **err);
 /* Makes jansson wipe every block it frees (pk_net_new does it too; call it before other
  * threads use jansson). */
 void pk_net_wipe_json_memory(void);

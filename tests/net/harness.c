@@ -1,4 +1,5 @@
 #include "harness.h"
+#include "pishkhan/module_opts.h"
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -50,7 +51,7 @@ void h_start(harness *h, const pk_window_sim_opts *extra, bool mtls) {
   h->cfg.connect_timeout_ms = 2000;
   h->cfg.total_timeout_ms = 5000;
   h->cfg.max_retries = 4;
-  h->net = pk_net_new(h->loop, &h->cfg, &err);
+  h->net = pk_net_new_config(h->loop, &h->cfg, &err);
   free(err);
   assert_non_null(h->net);
   pk_net_set_backoff_ms(h->net, 10, 80);
@@ -138,7 +139,7 @@ int h_login_otp(harness *h, const char *nc) {
 void h_renet(harness *h) {
   pk_net_free(h->net);
   char *err = NULL;
-  h->net = pk_net_new(h->loop, &h->cfg, &err);
+  h->net = pk_net_new_config(h->loop, &h->cfg, &err);
   free(err);
   assert_non_null(h->net);
   pk_net_set_backoff_ms(h->net, 10, 80);

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "pishkhan/i18n.h"
+#include "pishkhan/module_opts.h"
 #include "pishkhan/backend.h"
 #include "pishkhan/loop.h"
 #include "pishkhan/net.h"
@@ -56,7 +57,7 @@ static int setup(void **state) {
   snprintf(f->cfg.url, sizeof f->cfg.url, "https://127.0.0.1:9/api/v1");
   snprintf(f->cfg.kiosk_id, sizeof f->cfg.kiosk_id, "kiosk-test-01");
   char *err = NULL;
-  f->net = pk_net_new(f->loop, &f->cfg, &err);
+  f->net = pk_net_new_config(f->loop, &f->cfg, &err);
   if (!f->net) fail_msg("pk_net_new: %s", err ? err : "?");
   *state = f;
   return 0;

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "pishkhan/module_opts.h"
 #include "pishkhan/loop.h"
 #include "pishkhan/net.h"
 #include "pishkhan/windowsim.h"
@@ -179,7 +180,7 @@ static void test_no_personal_data_left_after_the_session(void **state) {
   pki(cfg.client_cert, sizeof cfg.client_cert, "tls/kiosk.pem");
   pki(cfg.client_key, sizeof cfg.client_key, "tls/kiosk-key.pem");
   char *err = NULL;
-  pk_net *net = pk_net_new(loop, &cfg, &err);
+  pk_net *net = pk_net_new_config(loop, &cfg, &err);
   assert_non_null(net);
 
   /* The citizen's data from read-only literals; the OTP through a buffer wiped after use. */

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "pishkhan/module_opts.h"
 #include "pishkhan/harden.h"
 #include "pishkhan/loop.h"
 #include "pishkhan/net.h"
@@ -31,7 +32,7 @@ static void kiosk_cfg(pk_config *c) {
 static void refused(const pk_config *c, const char *key, const char *path) {
   pk_loop *loop = pk_loop_new();
   char *err = NULL;
-  pk_net *net = pk_net_new(loop, c, &err);
+  pk_net *net = pk_net_new_config(loop, c, &err);
   if (net) fail_msg("%s = %s was accepted", key, path);
   assert_non_null(err);
   if (!strstr(err, key) || !strstr(err, path)) fail_msg("message does not name %s and %s: %s", key, path, err);
@@ -44,7 +45,7 @@ static void test_identity_files_checked_at_start(void **state) {
   kiosk_cfg(&c);
   pk_loop *loop = pk_loop_new();
   char *err = NULL;
-  pk_net *net = pk_net_new(loop, &c, &err);
+  pk_net *net = pk_net_new_config(loop, &c, &err);
   if (!net) fail_msg("a good configuration was refused: %s", err);
   pk_net_free(net);
   pk_loop_free(loop);
