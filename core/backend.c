@@ -138,6 +138,8 @@ static void open_run(void *p) {
   be->card = pk_card_open(be->tr, &be->trust, &j->st);
   if (!be->card) return;
   be->pinpad = j->pinpad = pk_card_has_pinpad(be->card);
+  const char *used = pk_transport_pcsc_reader(be->tr); /* the reader a pattern matched */
+  if (used) snprintf(j->reader, sizeof j->reader, "%s", used);
   j->st = pk_card_read_identity(be->card, &j->id);
   if (j->st == PK_CARD_OK) {
     pk_card_status t = pk_card_pin_tries(be->card, &j->tries);
@@ -166,7 +168,8 @@ static void open_done(void *p) {
     who.clerk = j->id.role == PK_ROLE_CLERK;
     char masked[16];
     pk_mask_national_code(j->id.national_code, masked, sizeof masked);
-    pk_info("card read: %s (%s)%s", pk_card_status_name(j->st), masked, j->pinpad ? ", PIN pad reader" : "");
+    pk_info("card read: %s (%s) in \"%s\"%s", pk_card_status_name(j->st), masked, j->reader,
+            j->pinpad ? ", PIN pad reader" : "");
     if (j->pinpad) pk_app_card_pinpad(j->be->app, j->gen);
     pk_app_card_open_done(j->be->app, j->gen, pk_backend_card_result(j->st), &who, j->tries);
     pk_wipe(&who, sizeof who);

@@ -125,9 +125,12 @@ static void printer_run(void *ud) {
   rt->printer = pk_printer_state(&rt->printer_opts, NULL, 0);
 }
 
+/* A change of the printer's state goes to the log, where a fleet sees it. */
 static void printer_done(void *ud) {
   ui_runtime *rt = ud;
-  rt->st.printer = printer_msgid(rt->printer);
+  const char *was = rt->st.printer, *now = printer_msgid(rt->printer);
+  if (was != now) pk_info("printer: %s", pk_printer_state_name(rt->printer));
+  rt->st.printer = now;
   pk_chores_done(&rt->chores, PK_CHORE_PRINTER);
   rt->redraw = true;
 }

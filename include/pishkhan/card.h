@@ -119,8 +119,6 @@ typedef enum pk_card_status {
   PK_CARD_STATUS_COUNT
 } pk_card_status;
 
-/* English msgid for the status (the UI translates it). */
-const char *pk_card_status_msgid(pk_card_status st);
 /* Short stable name for logs ("tampered"). */
 const char *pk_card_status_name(pk_card_status st);
 

@@ -2,8 +2,7 @@
  * rendering (PNG, ESC/POS raster, PDF) and printing. See docs/receipt.md.
  *
  * The token is what proves the receipt: a printed receipt carries it in its QR.
- * A failed print never loses a receipt: callers keep the jws string (or put it in a
- * pk_receipt_book) and reprint from it. */
+ * A failed print never loses a receipt: callers keep the jws string and reprint from it. */
 #ifndef PISHKHAN_RECEIPT_H
 #define PISHKHAN_RECEIPT_H
 #include <stdbool.h>
@@ -135,16 +134,6 @@ pk_printer_state_t pk_printer_state(const pk_printer_opts *o, char *detail, size
 /* Renders and sends the receipt to the printer. The receipt is not lost on failure: the
  * caller still holds jws and can call again (reprint). */
 int pk_print_receipt(const pk_printer_opts *o, const pk_receipt *r, const char *jws, char *err, size_t errsz);
-
-/* ---- session book: reprint by tracking code during the session ------------------- */
-
-typedef struct pk_receipt_book pk_receipt_book;
-pk_receipt_book *pk_receipt_book_new(void);
-int pk_receipt_book_add(pk_receipt_book *b, const char *jws);          /* copies; 0 or -errno-ish */
-const char *pk_receipt_book_find(const pk_receipt_book *b, const char *tracking_code);
-size_t pk_receipt_book_count(const pk_receipt_book *b);
-void pk_receipt_book_clear(pk_receipt_book *b);                        /* end of session: wipes */
-void pk_receipt_book_free(pk_receipt_book *b);
 
 /* ---- verification tool ------------------------------------------------------------ */
 

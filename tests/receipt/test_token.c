@@ -262,27 +262,6 @@ static void test_full_national_code_never_leaves_the_kiosk(void **st) {
   }
 }
 
-static void test_book_reprint_by_tracking_code(void **st) {
-  pk_receipt r;
-  sample_receipt(&r);
-  char *a = NULL, *b = NULL;
-  assert_int_equal(pk_receipt_sign_device(&r, dev_key, dev_kid, &a), 0);
-  snprintf(r.tracking_code, sizeof r.tracking_code, "1403-9999-0001");
-  assert_int_equal(pk_receipt_sign_device(&r, dev_key, dev_kid, &b), 0);
-  pk_receipt_book *bk = pk_receipt_book_new();
-  assert_int_equal(pk_receipt_book_add(bk, a), 0);
-  assert_int_equal(pk_receipt_book_add(bk, b), 0);
-  assert_int_equal(pk_receipt_book_add(bk, a), 0);
-  assert_int_not_equal(pk_receipt_book_add(bk, "garbage"), 0);
-  assert_int_equal(pk_receipt_book_count(bk), 2);
-  assert_string_equal(pk_receipt_book_find(bk, "1403-9999-0001"), b);
-  assert_string_equal(pk_receipt_book_find(bk, "1403-0215-4823"), a);
-  pk_receipt_book_clear(bk);
-  assert_null(pk_receipt_book_find(bk, "1403-0215-4823"));
-  pk_receipt_book_free(bk);
-  free(a), free(b);
-}
-
 /* The window simulator's receipt key (scripts/gen-tls-pki): window receipts verify against
  * the window JWKS, and a kiosk key claiming to be the window does not. */
 static void test_window_key_and_role_separation(void **st) {
@@ -342,7 +321,6 @@ int main(void) {
       cmocka_unit_test(test_long_texts_are_shortened_to_fit_v15),
       cmocka_unit_test(test_national_code_masking_any_digits),
       cmocka_unit_test(test_full_national_code_never_leaves_the_kiosk),
-      cmocka_unit_test(test_book_reprint_by_tracking_code),
       cmocka_unit_test(test_window_key_and_role_separation),
       cmocka_unit_test(test_qr_limits),
   };
