@@ -3,6 +3,7 @@
  * only this table decides what follows (the Belgian eID viewer's state table, htop's
  * reactions). Every screen but home belongs to the parent state "session": its exits (card
  * removed, idle timeout, sign out, cancel, take the card) lead home, and entering home wipes. */
+#include <pthread.h>
 #include <stdio.h>
 
 #include "app_private.h"
@@ -87,24 +88,33 @@ static const pk_screen_ops *const screen_ops[] = {PK_SCREENS(X_OPS)};
 static const char *const event_ids[] = {PK_APP_EVENTS(X_EVENT_ID)};
 static const char *const event_causes[] = {PK_APP_EVENTS(X_CAUSE)};
 
-static const char *dashed(char *buf, size_t n, const char *id) {
-  if (!buf[0]) {
-    size_t i = 0;
-    for (; id[i] && i + 1 < n; i++) buf[i] = id[i] == '_' ? '-' : (char)(id[i] | 0x20);
-    buf[i] = 0;
-  }
-  return buf;
+static char screen_names[PK_SCREEN_COUNT][32], event_names[PK_EV_APP_COUNT][32];
+
+static void dashed(char *buf, size_t n, const char *id) {
+  size_t i = 0;
+  for (; id[i] && i + 1 < n; i++) buf[i] = id[i] == '_' ? '-' : (char)(id[i] | 0x20);
+  buf[i] = 0;
 }
 
-/* Filled on first use from the main thread, which owns the state machine. */
+static void make_names(void) {
+  for (int i = 0; i < PK_SCREEN_COUNT; i++) dashed(screen_names[i], sizeof screen_names[i], screen_ids[i]);
+  for (int i = 0; i < PK_EV_APP_COUNT; i++) dashed(event_names[i], sizeof event_names[i], event_ids[i]);
+}
+
+/* Made once, from any thread (a log line may name a screen). */
+static void names_once(void) {
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, make_names);
+}
+
 const char *pk_screen_name(pk_screen_id id) {
-  static char names[PK_SCREEN_COUNT][32];
-  return id < PK_SCREEN_COUNT ? dashed(names[id], sizeof names[id], screen_ids[id]) : "?";
+  names_once();
+  return id < PK_SCREEN_COUNT ? screen_names[id] : "?";
 }
 
 const char *pk_app_event_name(pk_app_event ev) {
-  static char names[PK_EV_APP_COUNT][32];
-  return ev < PK_EV_APP_COUNT ? dashed(names[ev], sizeof names[ev], event_ids[ev]) : "?";
+  names_once();
+  return ev < PK_EV_APP_COUNT ? event_names[ev] : "?";
 }
 
 const char *pk_screen_what(pk_screen_id id) { return id < PK_SCREEN_COUNT ? screen_whats[id] : "?"; }
