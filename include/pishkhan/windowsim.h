@@ -1,5 +1,5 @@
 /* The national window simulator: HTTPS (libmicrohttpd, its own threads) + SQLite state.
- * Hosted by `pishkhan-window-sim` and in-process by `pishkhan --demo` and the tests. */
+ * Hosted by `pishkhan-window-sim` and in-process by `pishkhan-demo` and the tests. */
 #ifndef PISHKHAN_WINDOWSIM_H
 #define PISHKHAN_WINDOWSIM_H
 #include <stdbool.h>
