@@ -55,7 +55,9 @@ typedef struct pk_config {
 } pk_config;
 
 void pk_config_defaults(pk_config *cfg);
-/* Returns 0, or -1 with a message (English msgid + line) in err. */
+/* Returns 0, or -1 with a message in err (English; the CLI puts a Persian sentence first):
+ * the key, its line and what the key allows. A directory, an unreadable file, a line too long
+ * for inih or a value outside a key's allowed set is refused; values before it stay set. */
 int pk_config_load(pk_config *cfg, const char *path, char *err, size_t errsz);
 /* The same from text in memory (tests, fuzzing). */
 int pk_config_load_string(pk_config *cfg, const char *text, char *err, size_t errsz);

@@ -5,10 +5,7 @@ set -euo pipefail
 bin=${PK_BINARY_DIR:?}/bin
 pki=$PK_BINARY_DIR/pki
 src=${PK_SOURCE_DIR:?}
-if [ ! -d "$src/tools/node_modules/ajv" ]; then
-  echo "openapi_conformance: tools/node_modules missing; run scripts/install-deps" >&2
-  exit 1
-fi
+"$src/scripts/node-tools" || exit
 work=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 "$bin/pishkhan-window-sim" --port 0 --cert "$pki/tls/server.pem" --key "$pki/tls/server-key.pem" \
