@@ -47,7 +47,6 @@ bool pk_atr_is_profile(const uint8_t *atr, size_t n, bool *extended);
 pk_card_status pk_efid_parse(const uint8_t *buf, size_t n, pk_identity *out);
 /* Encodes an identity (dates given as "YYYY/MM/DD"). Returns the length, or 0. */
 size_t pk_efid_encode(const pk_identity *id, uint8_t *out, size_t cap);
-bool pk_efid_code_valid(const char *code);
 
 /* ---- Jalali (ICU persian calendar) */
 /* Today's Jalali date as YYYYMMDD (integer), for t seconds since the epoch (0 = now). */

@@ -5,20 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pishkhan/i18n.h"
 #include "pishkhan/secret.h"
 
 enum { T_VERSION = 0x80, T_CODE, T_GIVEN_FA, T_FAMILY_FA, T_GIVEN_EN, T_FAMILY_EN, T_FATHER_FA,
        T_BIRTH, T_SERIAL, T_ISSUED, T_EXPIRES, T_ROLE };
-
-bool pk_efid_code_valid(const char *code) {
-  if (!code || strlen(code) != 10) return false;
-  int sum = 0;
-  for (int i = 0; i < 10; i++)
-    if (code[i] < '0' || code[i] > '9') return false;
-  for (int i = 0; i < 9; i++) sum += (code[i] - '0') * (10 - i);
-  int r = sum % 11, check = r < 2 ? r : 11 - r;
-  return code[9] - '0' == check;
-}
 
 /* Well-formed UTF-8 (no overlongs, no surrogates) without C0/C1 controls or DEL.
  * Hand-written: 20 lines, and it must run on untrusted bytes before any string exists. */
@@ -83,7 +74,7 @@ static bool field(const pk_tlv *t, pk_identity *id) {
   case T_VERSION: return t->len == 1 && t->val[0] == 1;
   case T_CODE:
     return copy_str(id->national_code, sizeof id->national_code, t, 10) &&
-           pk_efid_code_valid(id->national_code);
+           pk_national_code_digits_valid(id->national_code);
   case T_GIVEN_FA: return utf8_name_ok(t->val, t->len) && copy_str(id->given_fa, PK_NAME_MAX, t, 127);
   case T_FAMILY_FA: return utf8_name_ok(t->val, t->len) && copy_str(id->family_fa, PK_NAME_MAX, t, 127);
   case T_FATHER_FA: return utf8_name_ok(t->val, t->len) && copy_str(id->father_fa, PK_NAME_MAX, t, 127);

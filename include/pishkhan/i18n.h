@@ -135,6 +135,10 @@ size_t pk_search_query(const pk_search *s, const char *query, size_t *out, size_
  * message in the UI language saying what to fix. ---- */
 bool pk_national_code_valid(const char *utf8);
 const char *pk_validate_national_code(const char *utf8);
+/* The check itself, for codes already in their stored form (the card's EF.ID): exactly
+ * 10 ASCII digits, check digit right, not all the same digit (such codes are not issued,
+ * though 1111111111 passes the check digit). */
+bool pk_national_code_digits_valid(const char *ascii);
 /* 09xxxxxxxxx, +989xxxxxxxxx, 00989xxxxxxxxx (spaces/hyphens allowed) -> "09xxxxxxxxx",
  * or NULL when not a mobile number. */
 char *pk_mobile_canonical(const char *utf8);

@@ -83,6 +83,29 @@ static void validates_national_code(void **st) {
                       "این کد ملی درست نیست. لطفاً رقم‌ها را بررسی کنید.");
 }
 
+/* A sign is not part of a code; the dashes printed on the card are, in any digit script. */
+static void national_code_refuses_a_sign_keeps_card_dashes(void **st) {
+  (void)st;
+  assert_true(pk_national_code_valid("3250106488"));
+  assert_true(pk_national_code_valid("325-010648-8"));
+  assert_true(pk_national_code_valid("۳۲۵-۰۱۰۶۴۸-۸"));
+  assert_true(pk_national_code_valid("٣٢٥-٠١٠٦٤٨-٨"));
+  assert_true(pk_national_code_valid(" 325 010648 8 "));
+  const char *bad[] = {"-3250106488", "+3250106488", "-۳۲۵۰۱۰۶۴۸۸", "+٣٢٥٠١٠٦٤٨٨", "- 3250106488",
+                       "3250106488-", "325--0106488", "۱۱۱۱۱۱۱۱۱۱", "٠٠٠-٠٠٠٠٠٠-٠"};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) assert_false(pk_national_code_valid(bad[i]));
+  assert_string_equal(pk_validate_national_code("-3250106488"), "کد ملی ده رقم دارد.");
+}
+
+static void national_code_stored_form_is_ascii_only(void **st) {
+  (void)st;
+  assert_true(pk_national_code_digits_valid("3250106488"));
+  assert_false(pk_national_code_digits_valid("325-010648-8"));
+  assert_false(pk_national_code_digits_valid("۳۲۵۰۱۰۶۴۸۸"));
+  assert_false(pk_national_code_digits_valid("2222222222"));
+  assert_false(pk_national_code_digits_valid(NULL));
+}
+
 static void validates_mobile_postal_sheba(void **st) {
   (void)st;
   const char *ok[] = {"09121234567", "+989121234567", "00989121234567", "۰۹۱۲ ۱۲۳ ۴۵۶۷", "0912-123-4567"};
@@ -134,6 +157,8 @@ int main(void) {
   const struct CMUnitTest t[] = {
       cmocka_unit_test(normalizes_how_people_type), cmocka_unit_test(sorts_in_persian_order),
       cmocka_unit_test(searches_a_catalog),         cmocka_unit_test(validates_national_code),
+      cmocka_unit_test(national_code_refuses_a_sign_keeps_card_dashes),
+      cmocka_unit_test(national_code_stored_form_is_ascii_only),
       cmocka_unit_test(validates_mobile_postal_sheba), cmocka_unit_test(formats_amounts),
   };
   return cmocka_run_group_tests(t, setup, NULL);
