@@ -74,7 +74,4 @@ unsigned long pk_pinpad_verify_code(pk_transport *t);
  * reader's: 6400 timeout, 6401 cancelled) status word. Returns PK_TR_*. */
 int pk_pinpad_verify(pk_transport *t, unsigned long code, uint16_t *sw);
 
-/* ECDSA r||s (64 bytes) <-> DER */
-size_t pk_ecdsa_raw_to_der(const uint8_t *raw, size_t n, uint8_t *der, size_t cap);
-
 #endif
