@@ -113,7 +113,7 @@ typedef enum {
 pk_date_err pk_jalali_parse(const char *utf8, int *jy, int *jm, int *jd);
 const char *pk_date_error_message(pk_date_err err);
 
-/* ---- Search normalization, collation, search ---- */
+/* ---- Search normalization (pk_catalog_search folds with it), collation ---- */
 /* Search key: NFKD (folds presentation forms), marks/tatweel/format chars removed,
  * Arabic yeh/alef maksura -> ی, Arabic kaf -> ک, teh marbuta/heh with hamza/ae -> ه,
  * alef with hamza/madda -> ا, every digit set -> ASCII, ZWNJ and runs of spaces -> one
@@ -122,14 +122,6 @@ char *pk_normalize_fa(const char *utf8);
 /* Persian alphabetical order (ICU collator "fa"): <0, 0, >0 like strcmp. */
 int pk_collate_fa(const char *a, const char *b);
 void pk_sort_fa(const char **v, size_t n);
-
-/* A catalog normalized once; each keystroke normalizes only the query. */
-typedef struct pk_search pk_search;
-pk_search *pk_search_new(const char *const *entries, size_t n);
-void pk_search_free(pk_search *s);
-/* Indices of entries containing every word of query (normalized), in catalog order;
- * returns how many matched (at most max are written to out). */
-size_t pk_search_query(const pk_search *s, const char *query, size_t *out, size_t max);
 
 /* ---- Validators: accept any digit set; pk_validate_* return NULL when valid, else a
  * message in the UI language saying what to fix. ---- */

@@ -4,8 +4,10 @@
 #include <stddef.h>
 #include <cmocka.h>
 #include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "pishkhan/catalog.h"
 #include "pishkhan/i18n.h"
 
 static int setup(void **st) {
@@ -52,19 +54,39 @@ static void sorts_in_persian_order(void **st) {
   assert_true(pk_collate_fa("ک", "گ") < 0);
 }
 
+/* The kiosk's service search (pk_catalog_search) folds Persian the way citizens type it. */
+static pk_catalog *catalog_of(const char *const titles[][2], size_t n) {
+  char body[4096];
+  int at = snprintf(body, sizeof body, "{\"version\": 1, \"agencies\": [{\"id\": \"a\", \"name_fa\": \"الف\", "
+                    "\"name_en\": \"A\", \"service_count\": %zu}], \"services\": [", n);
+  for (size_t i = 0; i < n; i++)
+    at += snprintf(body + at, sizeof body - (size_t)at,
+                   "%s{\"id\": \"a-%04zu\", \"agency_id\": \"a\", \"title_fa\": \"%s\", \"title_en\": \"%s\", "
+                   "\"description_fa\": \"\", \"description_en\": \"\", \"auth_level\": 1, \"smart\": false, "
+                   "\"proactive\": false, \"offline_capable\": false, \"channels\": [\"kiosk\"], "
+                   "\"fee_rials\": 0, \"documents\": [], \"rev\": 1, \"form\": {\"fields\": []}}",
+                   i ? ", " : "", i + 1, titles[i][0], titles[i][1]);
+  snprintf(body + at, sizeof body - (size_t)at, "]}");
+  pk_catalog *c = pk_catalog_open(":memory:", NULL);
+  char err[256] = "";
+  assert_non_null(c);
+  assert_int_equal(pk_catalog_replace_json(c, body, strlen(body), "\"e1\"", err, sizeof err), 0);
+  return c;
+}
+
 static void searches_a_catalog(void **st) {
   (void)st;
-  const char *cat[] = {"صدور کارت ملی", "تمديد گواهينامه", "استعلام مالیات", "Tax refund"};
-  pk_search *s = pk_search_new(cat, 4);
-  size_t hits[4];
-  assert_int_equal(pk_search_query(s, "گواهی", hits, 4), 1); /* Persian yeh finds Arabic yeh */
-  assert_int_equal(hits[0], 1);
-  assert_int_equal(pk_search_query(s, "كارت ملي", hits, 4), 1);
-  assert_int_equal(hits[0], 0);
-  assert_int_equal(pk_search_query(s, "TAX", hits, 4), 1);
-  assert_int_equal(pk_search_query(s, "", hits, 4), 4);
-  assert_int_equal(pk_search_query(s, "گذرنامه", hits, 4), 0);
-  pk_search_free(s);
+  const char *const titles[][2] = {{"صدور کارت ملی", "National card"}, {"تمديد گواهينامه", "Licence renewal"},
+                                   {"استعلام مالیات", "Tax inquiry"}, {"بازپرداخت", "Tax refund"}};
+  pk_catalog *c = catalog_of(titles, 4);
+  const pk_service *hits[4];
+  assert_int_equal(pk_catalog_search(c, "گواهی", hits, 4), 1); /* Persian yeh finds Arabic yeh */
+  assert_string_equal(hits[0]->id, "a-0002");
+  assert_int_equal(pk_catalog_search(c, "كارت ملي", hits, 4), 1); /* Arabic kaf/yeh typed */
+  assert_string_equal(hits[0]->id, "a-0001");
+  assert_int_equal(pk_catalog_search(c, "TAX", hits, 4), 2);
+  assert_int_equal(pk_catalog_search(c, "گذرنامه", hits, 4), 0);
+  pk_catalog_close(c);
 }
 
 static void validates_national_code(void **st) {
