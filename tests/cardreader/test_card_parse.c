@@ -118,6 +118,18 @@ static void efid_refuses(void **state) {
   strcpy(id.given_fa, "\xD8"); /* cut UTF-8 */
   n = pk_efid_encode(&id, buf, sizeof buf);
   assert_int_equal(pk_efid_parse(buf, n, &out), PK_CARD_BAD_DATA);
+  /* overlong '/', an encoded surrogate, C1 NEL, past U+10FFFF, a lone continuation byte */
+  const char *bad_utf8[] = {"\xC0\xAF", "\xED\xA0\x80", "a\xC2\x85", "\xF4\x90\x80\x80", "\x80"};
+  for (size_t i = 0; i < sizeof bad_utf8 / sizeof *bad_utf8; i++) {
+    id = sample();
+    strcpy(id.father_fa, bad_utf8[i]);
+    n = pk_efid_encode(&id, buf, sizeof buf);
+    assert_int_equal(pk_efid_parse(buf, n, &out), PK_CARD_BAD_DATA);
+  }
+  id = sample();
+  strcpy(id.father_fa, "\xF0\x9F\x98\x80\xC2\xA0"); /* 4-byte sequence and NBSP are fine */
+  n = pk_efid_encode(&id, buf, sizeof buf);
+  assert_int_equal(pk_efid_parse(buf, n, &out), PK_CARD_OK);
   id = sample();
   strcpy(id.family_fa, "a\x1b[2Jb"); /* terminal escape */
   n = pk_efid_encode(&id, buf, sizeof buf);
