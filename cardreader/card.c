@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "pishkhan/ecdsa_sig.h"
 #include "pishkhan/log.h"
 #include "pishkhan/secret.h"
 
@@ -265,7 +266,7 @@ pk_card_status pk_card_sign_challenge(pk_card *c, const uint8_t *nonce, size_t n
   if (sw == 0x6982) return PK_CARD_PIN_REQUIRED;
   if (sw == 0x6983) return PK_CARD_PIN_BLOCKED;
   if (sw != 0x9000) return PK_CARD_COMM;
-  size_t dl = pk_ecdsa_raw_to_der(raw, rl, sig, *siglen);
+  size_t dl = pk_ecdsa_sig_to_der(raw, rl, sig, *siglen);
   if (!dl) return PK_CARD_BAD_SIGNATURE;
   if (!sig_matches_cert(c->cert.buf, c->cert.len, tbs, tl, sig, dl)) return PK_CARD_BAD_SIGNATURE;
   *siglen = dl;

@@ -47,7 +47,6 @@ bool pk_atr_is_profile(const uint8_t *atr, size_t n, bool *extended);
 pk_card_status pk_efid_parse(const uint8_t *buf, size_t n, pk_identity *out);
 /* Encodes an identity (dates given as "YYYY/MM/DD"). Returns the length, or 0. */
 size_t pk_efid_encode(const pk_identity *id, uint8_t *out, size_t cap);
-bool pk_efid_code_valid(const char *code);
 
 /* ---- Jalali (ICU persian calendar) */
 /* Today's Jalali date as YYYYMMDD (integer), for t seconds since the epoch (0 = now). */
@@ -74,8 +73,5 @@ unsigned long pk_pinpad_verify_code(pk_transport *t);
 /* VERIFY through the pinpad with the profile's PIN format; *sw is the card's (or the
  * reader's: 6400 timeout, 6401 cancelled) status word. Returns PK_TR_*. */
 int pk_pinpad_verify(pk_transport *t, unsigned long code, uint16_t *sw);
-
-/* ECDSA r||s (64 bytes) <-> DER */
-size_t pk_ecdsa_raw_to_der(const uint8_t *raw, size_t n, uint8_t *der, size_t cap);
 
 #endif

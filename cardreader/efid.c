@@ -2,43 +2,25 @@
  * returns, and the encoder the virtual card uses. */
 #include "card_internal.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unicode/utf8.h>
 
+#include "pishkhan/i18n.h"
 #include "pishkhan/secret.h"
 
 enum { T_VERSION = 0x80, T_CODE, T_GIVEN_FA, T_FAMILY_FA, T_GIVEN_EN, T_FAMILY_EN, T_FATHER_FA,
        T_BIRTH, T_SERIAL, T_ISSUED, T_EXPIRES, T_ROLE };
 
-bool pk_efid_code_valid(const char *code) {
-  if (!code || strlen(code) != 10) return false;
-  int sum = 0;
-  for (int i = 0; i < 10; i++)
-    if (code[i] < '0' || code[i] > '9') return false;
-  for (int i = 0; i < 9; i++) sum += (code[i] - '0') * (10 - i);
-  int r = sum % 11, check = r < 2 ? r : 11 - r;
-  return code[9] - '0' == check;
-}
-
-/* Well-formed UTF-8 (no overlongs, no surrogates) without C0/C1 controls or DEL.
- * Hand-written: 20 lines, and it must run on untrusted bytes before any string exists. */
+/* Well-formed UTF-8 (ICU's U8_NEXT refuses overlongs, surrogates and cut sequences: c < 0)
+ * without C0/C1 controls or DEL; runs on untrusted card bytes before any string exists. */
 static bool utf8_name_ok(const uint8_t *s, size_t n) {
-  size_t i = 0;
-  while (i < n) {
-    uint8_t c = s[i];
-    if (c < 0x20 || c == 0x7F) return false;
-    if (c < 0x80) { i++; continue; }
-    size_t k = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 ? 1 : 0;
-    if (k == 0 || c > 0xF4 || n - i <= k) return false;
-    uint32_t cp = c & (0x3F >> k);
-    for (size_t j = 1; j <= k; j++) {
-      if ((s[i + j] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (s[i + j] & 0x3F);
-    }
-    if ((k == 2 && cp < 0x800) || (k == 3 && (cp < 0x10000 || cp > 0x10FFFF))) return false;
-    if (cp >= 0xD800 && cp <= 0xDFFF) return false;
-    if (cp >= 0x80 && cp <= 0x9F) return false;
-    i += k + 1;
+  if (n > INT32_MAX) return false;
+  for (int32_t i = 0; i < (int32_t)n;) {
+    UChar32 c;
+    U8_NEXT(s, i, (int32_t)n, c);
+    if (c < 0x20 || (c >= 0x7F && c < 0xA0)) return false;
   }
   return true;
 }
@@ -83,7 +65,7 @@ static bool field(const pk_tlv *t, pk_identity *id) {
   case T_VERSION: return t->len == 1 && t->val[0] == 1;
   case T_CODE:
     return copy_str(id->national_code, sizeof id->national_code, t, 10) &&
-           pk_efid_code_valid(id->national_code);
+           pk_national_code_digits_valid(id->national_code);
   case T_GIVEN_FA: return utf8_name_ok(t->val, t->len) && copy_str(id->given_fa, PK_NAME_MAX, t, 127);
   case T_FAMILY_FA: return utf8_name_ok(t->val, t->len) && copy_str(id->family_fa, PK_NAME_MAX, t, 127);
   case T_FATHER_FA: return utf8_name_ok(t->val, t->len) && copy_str(id->father_fa, PK_NAME_MAX, t, 127);

@@ -11,7 +11,6 @@
 
 #include <openssl/cms.h>
 #include <openssl/crypto.h>
-#include <openssl/ecdsa.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -234,23 +233,4 @@ pk_card_status pk_cert_verify(const uint8_t *der, size_t len, const char *nation
   X509_free(x);
   X509_STORE_free(st);
   return rc;
-}
-
-size_t pk_ecdsa_raw_to_der(const uint8_t *raw, size_t n, uint8_t *der, size_t cap) {
-  if (n != 64) return 0;
-  ECDSA_SIG *sig = ECDSA_SIG_new();
-  BIGNUM *r = BN_bin2bn(raw, 32, NULL), *s = BN_bin2bn(raw + 32, 32, NULL);
-  size_t out = 0;
-  if (sig && r && s && ECDSA_SIG_set0(sig, r, s) == 1) {
-    r = s = NULL; /* owned by sig now */
-    int len = i2d_ECDSA_SIG(sig, NULL);
-    if (len > 0 && (size_t)len <= cap) {
-      uint8_t *q = der;
-      out = (size_t)i2d_ECDSA_SIG(sig, &q);
-    }
-  }
-  BN_free(r);
-  BN_free(s);
-  ECDSA_SIG_free(sig);
-  return out;
 }

@@ -1,8 +1,12 @@
 /* The sanitizer's promises hold for any bytes: valid UTF-8 out, no C0/C1 control, no ESC,
- * no bidi control, never longer than the cap; pk_visual then lays it out without crashing. */
+ * no bidi control, no invisible character (Default_Ignorable_Code_Point, which the bidi
+ * controls belong to) but the ZWNJ/ZWJ Persian needs, never longer than the cap; pk_visual
+ * then lays it out without crashing. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/uchar.h>
 #include <unicode/utf8.h>
 #include "pishkhan/i18n.h"
 
@@ -12,8 +16,9 @@ static void check(const char *o, size_t cap) {
   for (int32_t i = 0; i < (int32_t)n;) {
     UChar32 c;
     U8_NEXT((const uint8_t *)o, i, (int32_t)n, c);
-    if (c < 0x20 || (c >= 0x7F && c < 0xA0) || (c >= 0x202A && c <= 0x202E) ||
-        (c >= 0x2066 && c <= 0x2069) || c == 0x200E || c == 0x200F || c == 0x061C)
+    bool joiner = c == 0x200C || c == 0x200D;
+    if (c < 0x20 || (c >= 0x7F && c < 0xA0) ||
+        (!joiner && u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)))
       abort();
   }
 }

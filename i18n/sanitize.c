@@ -1,18 +1,26 @@
 /* The display sanitizer: what comes from the server, the card or a file can neither drive
- * the terminal (controls, escape sequences) nor reorder what a citizen reads (bidi
- * controls). Decoding uses ICU's U8_NEXT; the escape-sequence skipper follows ECMA-48
- * (a dozen states; no library offers it for filtering). */
+ * the terminal (controls, escape sequences), nor reorder what a citizen reads (bidi
+ * controls), nor hide text from them (invisible characters: two service titles or names
+ * that look the same must be the same). Decoding uses ICU's U8_NEXT; the escape-sequence
+ * skipper follows ECMA-48 (a dozen states; no library offers it for filtering). */
 #include "pishkhan/i18n.h"
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
 enum st { NORMAL, ESC, ESC_INTER, CSI, STR, STR_ESC };
 
-static bool is_bidi_control(UChar32 c) {
-  return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x200E ||
-         c == 0x200F || c == 0x061C;
+/* Default_Ignorable_Code_Point covers the bidi controls, zero-width spaces, BOM, soft
+ * hyphen, tag characters, fillers and variation selectors; the format characters it leaves
+ * out draw nothing either (interlinear annotation, hieroglyph joiners), except the
+ * prepended concatenation marks (Arabic number sign...), which are visible. ZWNJ and ZWJ
+ * stay: Persian spelling needs them (می‌خواهم). */
+static bool is_invisible(UChar32 c) {
+  if (c == 0x200C || c == 0x200D) return false;
+  return u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) ||
+         (u_charType(c) == U_FORMAT_CHAR && !u_hasBinaryProperty(c, UCHAR_PREPENDED_CONCATENATION_MARK));
 }
 
 static bool is_space_control(UChar32 c) {
@@ -80,7 +88,7 @@ char *pk_sanitize(const char *utf8, size_t max_bytes) {
     U8_NEXT(s, i, n, c);
     if (c < 0) c = 0xFFFD;
     st = step(st, c, &emit);
-    if (!emit || is_bidi_control(c)) continue;
+    if (!emit || is_invisible(c)) continue;
     if (is_space_control(c)) c = ' ';
     else if (c < 0x20 || (c >= 0x7F && c < 0xA0)) continue;
     if (!put(o, &len, cap, c)) break;

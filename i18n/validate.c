@@ -6,17 +6,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ASCII digits (and letters, upper-cased) with spaces and hyphens dropped. */
+/* ASCII digits (and letters, upper-cased) with the blanks and hyphens people write between
+ * groups ("325-010648-8") dropped. NULL when a hyphen is not between two of them: a
+ * leading one would let "-3250106488" pass as a code with a sign. */
 static char *compact(const char *utf8) {
   char *s = pk_digits_to_ascii(utf8);
   if (!s) return NULL;
   size_t o = 0;
-  for (size_t i = 0; s[i]; i++) {
-    if (s[i] == ' ' || s[i] == '-' || s[i] == '\t') continue;
-    s[o++] = (char)toupper((unsigned char)s[i]);
+  bool ok = true, hyphen = false; /* hyphen: one is waiting for the character after it */
+  for (size_t i = 0; ok && s[i]; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == ' ' || c == '\t') continue;
+    if (c == '-') ok = !hyphen && o > 0, hyphen = true;
+    else s[o++] = (char)toupper(c), hyphen = false;
   }
   s[o] = 0;
-  return s;
+  if (ok && !hyphen) return s;
+  free(s);
+  return NULL;
 }
 
 static bool all_digits(const char *s, size_t n) {
@@ -32,10 +39,11 @@ static bool all_same(const char *s) {
   return true;
 }
 
-static bool national_check(const char *d) {
+bool pk_national_code_digits_valid(const char *ascii) {
+  if (!ascii || !all_digits(ascii, 10) || all_same(ascii)) return false;
   int sum = 0;
-  for (int i = 0; i < 9; i++) sum += (d[i] - '0') * (10 - i);
-  int r = sum % 11, check = d[9] - '0';
+  for (int i = 0; i < 9; i++) sum += (ascii[i] - '0') * (10 - i);
+  int r = sum % 11, check = ascii[9] - '0';
   return r < 2 ? check == r : check == 11 - r;
 }
 
@@ -43,7 +51,7 @@ const char *pk_validate_national_code(const char *utf8) {
   char *d = compact(utf8);
   const char *err = NULL;
   if (!d || !all_digits(d, 10)) err = pk_tr("The national code has 10 digits.");
-  else if (all_same(d) || !national_check(d))
+  else if (!pk_national_code_digits_valid(d))
     err = pk_tr("This national code is not valid. Please check the digits.");
   free(d);
   return err;

@@ -86,15 +86,15 @@ static int32_t shape_fit(const UChar *s, int32_t n, int width, bool shape, UChar
   return m;
 }
 
-/* Reorders one shaped line; isolates, ZWNJ and other format characters are dropped. */
+/* Reorders one shaped line; the caller drops isolates, ZWNJ and other format characters.
+ * Not UBIDI_REMOVE_BIDI_CONTROLS: with UBIDI_KEEP_BASE_COMBINING, ICU 72 counts a control
+ * followed by a mark (ZWNJ + hamza) as written without writing it, leaving a cell of
+ * uninitialized memory on screen. */
 static int32_t reorder(const UChar *sh, int32_t m, bool rtl, UChar *dst) {
   UErrorCode e = U_ZERO_ERROR;
   UBiDi *bidi = ubidi_openSized(m, 0, &e);
   ubidi_setPara(bidi, sh, m, rtl ? 1 : 0, NULL, &e);
-  int32_t v = ubidi_writeReordered(bidi, dst, m + 1,
-                                   UBIDI_DO_MIRRORING | UBIDI_KEEP_BASE_COMBINING |
-                                       UBIDI_REMOVE_BIDI_CONTROLS,
-                                   &e);
+  int32_t v = ubidi_writeReordered(bidi, dst, m + 1, UBIDI_DO_MIRRORING | UBIDI_KEEP_BASE_COMBINING, &e);
   ubidi_close(bidi);
   return U_FAILURE(e) ? -1 : v;
 }

@@ -1,5 +1,4 @@
 /* ES256 (RFC 7518 §3.4) with OpenSSL 3 EVP: JOSE carries r||s (64 bytes), OpenSSL wants DER. */
-#include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <openssl/pem.h>
 #include <stdio.h>
@@ -7,32 +6,7 @@
 #include <string.h>
 
 #include "internal.h"
-
-int rc_sig_raw_to_der(const unsigned char raw[64], unsigned char **der, size_t *derlen) {
-  ECDSA_SIG *s = ECDSA_SIG_new();
-  BIGNUM *r = BN_bin2bn(raw, 32, NULL), *ss = BN_bin2bn(raw + 32, 32, NULL);
-  if (!s || !r || !ss || !ECDSA_SIG_set0(s, r, ss)) {
-    ECDSA_SIG_free(s), BN_free(r), BN_free(ss);
-    return -1;
-  }
-  *der = NULL;
-  int n = i2d_ECDSA_SIG(s, der);
-  ECDSA_SIG_free(s);
-  if (n <= 0) return -1;
-  *derlen = (size_t)n;
-  return 0;
-}
-
-int rc_sig_der_to_raw(const unsigned char *der, size_t derlen, unsigned char raw[64]) {
-  const unsigned char *p = der;
-  ECDSA_SIG *s = d2i_ECDSA_SIG(NULL, &p, (long)derlen);
-  if (!s) return -1;
-  const BIGNUM *r, *ss;
-  ECDSA_SIG_get0(s, &r, &ss);
-  int ok = BN_bn2binpad(r, raw, 32) == 32 && BN_bn2binpad(ss, raw + 32, 32) == 32;
-  ECDSA_SIG_free(s);
-  return ok ? 0 : -1;
-}
+#include "pishkhan/ecdsa_sig.h"
 
 static int is_p256(EVP_PKEY *key) {
   char name[64];
@@ -50,19 +24,18 @@ int rc_es256_sign(EVP_PKEY *key, const unsigned char *data, size_t len, unsigned
   int ok = ctx && EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, key) == 1 &&
            EVP_DigestSign(ctx, der, &derlen, data, len) == 1;
   EVP_MD_CTX_free(ctx);
-  return ok ? rc_sig_der_to_raw(der, derlen, sig) : -1;
+  return ok && pk_ecdsa_sig_from_der(der, derlen, sig, 64) ? 0 : -1;
 }
 
 int rc_es256_verify(EVP_PKEY *key, const unsigned char *data, size_t len, const unsigned char sig[64]) {
   if (!is_p256(key)) return -1;
-  unsigned char *der = NULL;
-  size_t derlen = 0;
-  if (rc_sig_raw_to_der(sig, &der, &derlen)) return -1;
+  unsigned char der[PK_ECDSA_SIG_DER_MAX];
+  size_t derlen = pk_ecdsa_sig_to_der(sig, 64, der, sizeof der);
+  if (!derlen) return -1;
   EVP_MD_CTX *ctx = EVP_MD_CTX_new();
   int ok = ctx && EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, key) == 1 &&
            EVP_DigestVerify(ctx, der, derlen, data, len) == 1;
   EVP_MD_CTX_free(ctx);
-  OPENSSL_free(der);
   return ok ? 0 : -1;
 }
 

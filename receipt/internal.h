@@ -13,8 +13,6 @@
 /* ES256 over data with a P-256 key; sig is the 64-byte JOSE form r||s. */
 int rc_es256_sign(EVP_PKEY *key, const unsigned char *data, size_t len, unsigned char sig[64]);
 int rc_es256_verify(EVP_PKEY *key, const unsigned char *data, size_t len, const unsigned char sig[64]);
-int rc_sig_raw_to_der(const unsigned char raw[64], unsigned char **der, size_t *derlen);
-int rc_sig_der_to_raw(const unsigned char *der, size_t derlen, unsigned char raw[64]);
 
 /* The P-256 public key with this kid in a JWKS, or NULL (why says which rule failed). */
 EVP_PKEY *rc_jwks_find(const char *jwks_json, const char *kid, char *why, size_t whysz);

@@ -110,7 +110,7 @@ typedef enum {
 pk_date_err pk_jalali_parse(const char *utf8, int *jy, int *jm, int *jd);
 const char *pk_date_error_message(pk_date_err err);
 
-/* ---- Search normalization, collation, search ---- */
+/* ---- Search normalization (pk_catalog_search folds with it), collation ---- */
 /* Search key: NFKD (folds presentation forms), marks/tatweel/format chars removed,
  * Arabic yeh/alef maksura -> ی, Arabic kaf -> ک, teh marbuta/heh with hamza/ae -> ه,
  * alef with hamza/madda -> ا, every digit set -> ASCII, ZWNJ and runs of spaces -> one
@@ -119,18 +119,14 @@ char *pk_normalize_fa(const char *utf8);
 /* Persian alphabetical order (ICU collator "fa"): <0, 0, >0 like strcmp. */
 int pk_collate_fa(const char *a, const char *b);
 
-/* A catalog normalized once; each keystroke normalizes only the query. */
-typedef struct pk_search pk_search;
-pk_search *pk_search_new(const char *const *entries, size_t n);
-void pk_search_free(pk_search *s);
-/* Indices of entries containing every word of query (normalized), in catalog order;
- * returns how many matched (at most max are written to out). */
-size_t pk_search_query(const pk_search *s, const char *query, size_t *out, size_t max);
-
 /* ---- Validators: accept any digit set; pk_validate_* return NULL when valid, else a
  * message in the UI language saying what to fix. ---- */
 bool pk_national_code_valid(const char *utf8);
 const char *pk_validate_national_code(const char *utf8);
+/* The check itself, for codes already in their stored form (the card's EF.ID): exactly
+ * 10 ASCII digits, check digit right, not all the same digit (such codes are not issued,
+ * though 1111111111 passes the check digit). */
+bool pk_national_code_digits_valid(const char *ascii);
 /* 09xxxxxxxxx, +989xxxxxxxxx, 00989xxxxxxxxx (spaces/hyphens allowed) -> "09xxxxxxxxx",
  * or NULL when not a mobile number. */
 char *pk_mobile_canonical(const char *utf8);

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include <openssl/crypto.h>
-#include <openssl/ecdsa.h>
 
+#include "pishkhan/ecdsa_sig.h"
 #include "pishkhan/secret.h"
 
 typedef struct {
@@ -186,14 +186,8 @@ static int sign_raw(pk_vcard *v, const uint8_t *d, size_t n, uint8_t raw[64]) {
   size_t dl = sizeof der;
   int rc = -1;
   if (md && EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, v->files.key) == 1 &&
-      EVP_DigestSign(md, der, &dl, d, n) == 1) {
-    const uint8_t *p = der;
-    ECDSA_SIG *sig = d2i_ECDSA_SIG(NULL, &p, (long)dl);
-    if (sig && BN_bn2binpad(ECDSA_SIG_get0_r(sig), raw, 32) == 32 &&
-        BN_bn2binpad(ECDSA_SIG_get0_s(sig), raw + 32, 32) == 32)
-      rc = 0;
-    ECDSA_SIG_free(sig);
-  }
+      EVP_DigestSign(md, der, &dl, d, n) == 1 && pk_ecdsa_sig_from_der(der, dl, raw, 64))
+    rc = 0;
   EVP_MD_CTX_free(md);
   return rc;
 }

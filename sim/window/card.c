@@ -1,12 +1,12 @@
 /* Card authentication checks in the simulator: the card's certificate must chain to the
  * issuer CA and not be on its CRL; its key must have signed the to-be-signed bytes. */
-#include <openssl/ecdsa.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "pishkhan/ecdsa_sig.h"
 #include "sim_internal.h"
 
 int sim_card_init(pk_window_sim *s, const char *ca, const char *crl, char **err) {
@@ -60,25 +60,6 @@ static const char *persian_name(const char *nc, const char *fallback) {
   return fallback;
 }
 
-/* Cards that sign with ECDSA often give r||s; OpenSSL verifies DER. */
-static unsigned char *raw_to_der(const unsigned char *sig, size_t len, size_t *outlen) {
-  ECDSA_SIG *es = ECDSA_SIG_new();
-  if (!es) return NULL;
-  BIGNUM *r = BN_bin2bn(sig, (int)len / 2, NULL), *s = BN_bin2bn(sig + len / 2, (int)len / 2, NULL);
-  if (!r || !s || ECDSA_SIG_set0(es, r, s) != 1) {
-    BN_free(r);
-    BN_free(s);
-    ECDSA_SIG_free(es);
-    return NULL;
-  }
-  unsigned char *der = NULL;
-  int dl = i2d_ECDSA_SIG(es, &der);
-  ECDSA_SIG_free(es);
-  if (dl <= 0) return NULL;
-  *outlen = (size_t)dl;
-  return der;
-}
-
 int sim_card_verify(pk_window_sim *s, const unsigned char *der, size_t der_len, const unsigned char *sig,
                     size_t sig_len, const unsigned char *tbs, size_t tbs_len, char nc[16], char name_fa[128],
                     char name_en[128], const char **code) {
@@ -100,18 +81,17 @@ int sim_card_verify(pk_window_sim *s, const unsigned char *der, size_t der_len, 
     rc = -1;
     *code = "card_signature_invalid";
     EVP_PKEY *k = X509_get0_pubkey(x);
-    unsigned char *conv = NULL;
-    size_t conv_len = 0;
+    /* Cards that sign with ECDSA often give r||s; OpenSSL verifies DER. */
+    unsigned char conv[PK_ECDSA_SIG_DER_MAX];
     if (k && EVP_PKEY_is_a(k, "EC") && (sig_len == 64 || sig_len == 96 || sig_len == 132) && sig[0] != 0x30) {
-      conv = raw_to_der(sig, sig_len, &conv_len);
-      if (conv) sig = conv, sig_len = conv_len;
+      size_t conv_len = pk_ecdsa_sig_to_der(sig, sig_len, conv, sizeof conv);
+      if (conv_len) sig = conv, sig_len = conv_len;
     }
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     if (k && md && EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, k) == 1 &&
         EVP_DigestVerify(md, sig, sig_len, tbs, tbs_len) == 1)
       rc = 0;
     EVP_MD_CTX_free(md);
-    OPENSSL_free(conv);
   }
   if (rc == 0) {
     subject_field(x, NID_serialNumber, nc, 16);

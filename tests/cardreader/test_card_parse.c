@@ -74,11 +74,11 @@ static pk_identity sample(void) {
 
 static void national_code(void **state) {
   (void)state;
-  assert_true(pk_efid_code_valid("0071234561"));
-  assert_true(pk_efid_code_valid("1122334451"));
-  assert_false(pk_efid_code_valid("0071234562"));
-  assert_false(pk_efid_code_valid("007123456"));
-  assert_false(pk_efid_code_valid("00712345a1"));
+  assert_true(pk_national_code_digits_valid("0071234561"));
+  assert_true(pk_national_code_digits_valid("1122334451"));
+  assert_false(pk_national_code_digits_valid("0071234562"));
+  assert_false(pk_national_code_digits_valid("007123456"));
+  assert_false(pk_national_code_digits_valid("00712345a1"));
 }
 
 static void efid_roundtrip(void **state) {
@@ -106,10 +106,30 @@ static void efid_refuses(void **state) {
   strcpy(id.national_code, "0071234562");
   size_t n = pk_efid_encode(&id, buf, sizeof buf);
   assert_int_equal(pk_efid_parse(buf, n, &out), PK_CARD_BAD_DATA); /* check digit */
+  /* all the same digit passes the check digit but is never issued: the typed form refuses
+   * it too, so a card carrying it is not genuine */
+  const char *same[] = {"1111111111", "0000000000", "9999999999"};
+  for (size_t i = 0; i < sizeof same / sizeof *same; i++) {
+    strcpy(id.national_code, same[i]);
+    n = pk_efid_encode(&id, buf, sizeof buf);
+    assert_int_equal(pk_efid_parse(buf, n, &out), PK_CARD_BAD_DATA);
+  }
   id = sample();
   strcpy(id.given_fa, "\xD8"); /* cut UTF-8 */
   n = pk_efid_encode(&id, buf, sizeof buf);
   assert_int_equal(pk_efid_parse(buf, n, &out), PK_CARD_BAD_DATA);
+  /* overlong '/', an encoded surrogate, C1 NEL, past U+10FFFF, a lone continuation byte */
+  const char *bad_utf8[] = {"\xC0\xAF", "\xED\xA0\x80", "a\xC2\x85", "\xF4\x90\x80\x80", "\x80"};
+  for (size_t i = 0; i < sizeof bad_utf8 / sizeof *bad_utf8; i++) {
+    id = sample();
+    strcpy(id.father_fa, bad_utf8[i]);
+    n = pk_efid_encode(&id, buf, sizeof buf);
+    assert_int_equal(pk_efid_parse(buf, n, &out), PK_CARD_BAD_DATA);
+  }
+  id = sample();
+  strcpy(id.father_fa, "\xF0\x9F\x98\x80\xC2\xA0"); /* 4-byte sequence and NBSP are fine */
+  n = pk_efid_encode(&id, buf, sizeof buf);
+  assert_int_equal(pk_efid_parse(buf, n, &out), PK_CARD_OK);
   id = sample();
   strcpy(id.family_fa, "a\x1b[2Jb"); /* terminal escape */
   n = pk_efid_encode(&id, buf, sizeof buf);

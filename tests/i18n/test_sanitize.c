@@ -47,6 +47,19 @@ static void removes_bidi_controls(void **st) {
   expect("a\u2028b\u2029c", 0, "a b c");
 }
 
+/* Hidden characters would let two titles that look the same differ, or hide a word from
+ * the citizen; only the joiners Persian spelling uses survive. */
+static void removes_invisible_characters(void **st) {
+  (void)st;
+  expect("a\u200Bb\uFEFFc\u2060d\u00ADe", 0, "abcde");
+  expect("a\U000E0000\U000E0001\U000E0041\U000E007Fb", 0, "ab"); /* tag characters */
+  expect("a\u206A\u206B\u206C\u206D\u206E\u206Fb", 0, "ab");
+  expect("a\u034Fb\u180Ec\u3164d", 0, "abcd");
+  expect("a\uFFF9b\uFFFAc\uFFFBd", 0, "abcd"); /* interlinear annotation */
+  expect("\u0600\u06F1\u06F2", 0, "\u0600\u06F1\u06F2"); /* Arabic number sign is visible */
+  expect("می\u200Cخواهم \u0644\u200D", 0, "می\u200Cخواهم \u0644\u200D");
+}
+
 static void replaces_invalid_utf8(void **st) {
   (void)st;
   expect("a\xff" "b", 0, "a\uFFFD" "b");
@@ -68,7 +81,8 @@ int main(void) {
   const struct CMUnitTest t[] = {
       cmocka_unit_test(keeps_persian_text_and_zwnj), cmocka_unit_test(removes_escape_sequences),
       cmocka_unit_test(removes_controls),            cmocka_unit_test(removes_bidi_controls),
-      cmocka_unit_test(replaces_invalid_utf8),       cmocka_unit_test(caps_at_character_boundary),
+      cmocka_unit_test(removes_invisible_characters), cmocka_unit_test(replaces_invalid_utf8),
+      cmocka_unit_test(caps_at_character_boundary),
   };
   return cmocka_run_group_tests(t, NULL, NULL);
 }

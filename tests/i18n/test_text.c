@@ -4,8 +4,10 @@
 #include <stddef.h>
 #include <cmocka.h>
 #include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "pishkhan/catalog.h"
 #include "pishkhan/i18n.h"
 
 static int setup(void **st) {
@@ -56,19 +58,39 @@ static void sorts_in_persian_order(void **st) {
   assert_true(pk_collate_fa("ک", "گ") < 0);
 }
 
+/* The kiosk's service search (pk_catalog_search) folds Persian the way citizens type it. */
+static pk_catalog *catalog_of(const char *const titles[][2], size_t n) {
+  char body[4096];
+  int at = snprintf(body, sizeof body, "{\"version\": 1, \"agencies\": [{\"id\": \"a\", \"name_fa\": \"الف\", "
+                    "\"name_en\": \"A\", \"service_count\": %zu}], \"services\": [", n);
+  for (size_t i = 0; i < n; i++)
+    at += snprintf(body + at, sizeof body - (size_t)at,
+                   "%s{\"id\": \"a-%04zu\", \"agency_id\": \"a\", \"title_fa\": \"%s\", \"title_en\": \"%s\", "
+                   "\"description_fa\": \"\", \"description_en\": \"\", \"auth_level\": 1, \"smart\": false, "
+                   "\"proactive\": false, \"offline_capable\": false, \"channels\": [\"kiosk\"], "
+                   "\"fee_rials\": 0, \"documents\": [], \"rev\": 1, \"form\": {\"fields\": []}}",
+                   i ? ", " : "", i + 1, titles[i][0], titles[i][1]);
+  snprintf(body + at, sizeof body - (size_t)at, "]}");
+  pk_catalog *c = pk_catalog_open(":memory:", NULL);
+  char err[256] = "";
+  assert_non_null(c);
+  assert_int_equal(pk_catalog_replace_json(c, body, strlen(body), "\"e1\"", err, sizeof err), 0);
+  return c;
+}
+
 static void searches_a_catalog(void **st) {
   (void)st;
-  const char *cat[] = {"صدور کارت ملی", "تمديد گواهينامه", "استعلام مالیات", "Tax refund"};
-  pk_search *s = pk_search_new(cat, 4);
-  size_t hits[4];
-  assert_int_equal(pk_search_query(s, "گواهی", hits, 4), 1); /* Persian yeh finds Arabic yeh */
-  assert_int_equal(hits[0], 1);
-  assert_int_equal(pk_search_query(s, "كارت ملي", hits, 4), 1);
-  assert_int_equal(hits[0], 0);
-  assert_int_equal(pk_search_query(s, "TAX", hits, 4), 1);
-  assert_int_equal(pk_search_query(s, "", hits, 4), 4);
-  assert_int_equal(pk_search_query(s, "گذرنامه", hits, 4), 0);
-  pk_search_free(s);
+  const char *const titles[][2] = {{"صدور کارت ملی", "National card"}, {"تمديد گواهينامه", "Licence renewal"},
+                                   {"استعلام مالیات", "Tax inquiry"}, {"بازپرداخت", "Tax refund"}};
+  pk_catalog *c = catalog_of(titles, 4);
+  const pk_service *hits[4];
+  assert_int_equal(pk_catalog_search(c, "گواهی", hits, 4), 1); /* Persian yeh finds Arabic yeh */
+  assert_string_equal(hits[0]->id, "a-0002");
+  assert_int_equal(pk_catalog_search(c, "كارت ملي", hits, 4), 1); /* Arabic kaf/yeh typed */
+  assert_string_equal(hits[0]->id, "a-0001");
+  assert_int_equal(pk_catalog_search(c, "TAX", hits, 4), 2);
+  assert_int_equal(pk_catalog_search(c, "گذرنامه", hits, 4), 0);
+  pk_catalog_close(c);
 }
 
 static void validates_national_code(void **st) {
@@ -85,6 +107,29 @@ static void validates_national_code(void **st) {
   assert_string_equal(pk_validate_national_code("123"), "کد ملی ده رقم دارد.");
   assert_string_equal(pk_validate_national_code("1234567890"),
                       "این کد ملی درست نیست. لطفاً رقم‌ها را بررسی کنید.");
+}
+
+/* A sign is not part of a code; the dashes printed on the card are, in any digit script. */
+static void national_code_refuses_a_sign_keeps_card_dashes(void **st) {
+  (void)st;
+  assert_true(pk_national_code_valid("3250106488"));
+  assert_true(pk_national_code_valid("325-010648-8"));
+  assert_true(pk_national_code_valid("۳۲۵-۰۱۰۶۴۸-۸"));
+  assert_true(pk_national_code_valid("٣٢٥-٠١٠٦٤٨-٨"));
+  assert_true(pk_national_code_valid(" 325 010648 8 "));
+  const char *bad[] = {"-3250106488", "+3250106488", "-۳۲۵۰۱۰۶۴۸۸", "+٣٢٥٠١٠٦٤٨٨", "- 3250106488",
+                       "3250106488-", "325--0106488", "۱۱۱۱۱۱۱۱۱۱", "٠٠٠-٠٠٠٠٠٠-٠"};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) assert_false(pk_national_code_valid(bad[i]));
+  assert_string_equal(pk_validate_national_code("-3250106488"), "کد ملی ده رقم دارد.");
+}
+
+static void national_code_stored_form_is_ascii_only(void **st) {
+  (void)st;
+  assert_true(pk_national_code_digits_valid("3250106488"));
+  assert_false(pk_national_code_digits_valid("325-010648-8"));
+  assert_false(pk_national_code_digits_valid("۳۲۵۰۱۰۶۴۸۸"));
+  assert_false(pk_national_code_digits_valid("2222222222"));
+  assert_false(pk_national_code_digits_valid(NULL));
 }
 
 static void validates_mobile_postal_sheba(void **st) {
@@ -135,6 +180,8 @@ int main(void) {
   const struct CMUnitTest t[] = {
       cmocka_unit_test(normalizes_how_people_type), cmocka_unit_test(sorts_in_persian_order),
       cmocka_unit_test(searches_a_catalog),         cmocka_unit_test(validates_national_code),
+      cmocka_unit_test(national_code_refuses_a_sign_keeps_card_dashes),
+      cmocka_unit_test(national_code_stored_form_is_ascii_only),
       cmocka_unit_test(validates_mobile_postal_sheba), cmocka_unit_test(formats_amounts),
   };
   return cmocka_run_group_tests(t, setup, NULL);

@@ -42,6 +42,18 @@ static void harakat_stay_combining_after_base(void **st) {
   RTL("لَا", 0, "\uFEFB\u064E");
 }
 
+/* A mark after ZWNJ, RLM or an embedding (hostile or mistyped text) used to come out as
+ * a random wide character read from uninitialized memory. */
+static void mark_after_a_control_prints_only_the_mark(void **st) {
+  (void)st;
+  RTL("\u200C\u0655", 3, "   \u0655");
+  LTR("\u200F\u0655", 3, "\u0655   ");
+  RTL("\u202B\u0655", 2, "  \u0655");
+  char *got = pk_visual_dir("\u0627\u200C\u064Ex", 3, PK_DIR_RTL);
+  assert_int_equal(pk_text_width(got), 3);
+  free(got);
+}
+
 static void mirrors_brackets_and_keeps_ltr_runs(void **st) {
   (void)st;
   RTL("(سلام)", 0, "(\uFEE1\uFEFC\uFEB3)");
@@ -134,6 +146,7 @@ int main(void) {
       cmocka_unit_test(shapes_and_reverses_persian),
       cmocka_unit_test(zwnj_breaks_joining_but_is_not_printed),
       cmocka_unit_test(harakat_stay_combining_after_base),
+      cmocka_unit_test(mark_after_a_control_prints_only_the_mark),
       cmocka_unit_test(mirrors_brackets_and_keeps_ltr_runs),
       cmocka_unit_test(isolates_keep_codes_in_reading_order),
       cmocka_unit_test(aligns_and_truncates_by_direction),
