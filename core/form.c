@@ -9,12 +9,6 @@
 #include "app_input.h"
 #include "pishkhan/i18n.h"
 
-static size_t utf8_chars(const char *s) {
-  size_t n = 0;
-  for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
-  return n;
-}
-
 static bool all_digits(const char *s) {
   for (; *s; s++)
     if (*s < '0' || *s > '9') return false;
@@ -22,7 +16,7 @@ static bool all_digits(const char *s) {
 }
 
 static const char *check_length(const pk_form_field *f, const char *v) {
-  size_t n = utf8_chars(v);
+  size_t n = pk_utf8_count(v);
   if (f->min_len > 0 && n < (size_t)f->min_len) return N_("This is too short.");
   if (f->max_len > 0 && n > (size_t)f->max_len) return N_("This is too long.");
   return NULL;

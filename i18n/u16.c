@@ -59,3 +59,9 @@ bool pk__ubuf_cat(pk_ubuf *b, const UChar *s, int32_t n) {
   b->n += n;
   return true;
 }
+
+size_t pk_utf8_count(const char *s) {
+  size_t n = 0;
+  for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
+  return n;
+}

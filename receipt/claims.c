@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "pishkhan/i18n.h"
 
 #define SIG_B64 86 /* 64-byte r||s in base64url */
 
@@ -57,12 +58,6 @@ static void cut_utf8(const char *s, size_t n, char *out, size_t outsz) {
   strcpy(out + i, s[i] ? "…" : "");
 }
 
-static size_t cps(const char *s) {
-  size_t n = 0;
-  for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
-  return n;
-}
-
 static size_t token_len(const char *json, size_t header_b64_len) {
   return header_b64_len + 1 + pk_b64url_encoded_len(strlen(json)) + 1 + SIG_B64;
 }
@@ -76,7 +71,7 @@ char *rc_claims_json_fit(const pk_receipt *r, size_t hlen) {
   s = dump(claims_obj(r, r->service_title, r->agency, NULL));
   if (!s || token_len(s, hlen) <= PK_RECEIPT_QR_MAX_BYTES) return s;
   cut_utf8(r->agency, 24, agency, sizeof agency);
-  for (size_t n = cps(r->service_title); n >= 8; n--) {
+  for (size_t n = pk_utf8_count(r->service_title); n >= 8; n--) {
     free(s);
     cut_utf8(r->service_title, n, title, sizeof title);
     s = dump(claims_obj(r, title, agency, NULL));

@@ -57,9 +57,12 @@ static int tcp_connect(const char *hostport, int timeout_ms, char *err, size_t e
   return fd;
 }
 
+/* A printer that drops the connection must not end the kiosk with SIGPIPE: sockets are
+ * written with MSG_NOSIGNAL (a device node is not a socket and never raises it). */
 static int write_all(int fd, const unsigned char *p, size_t n, char *err, size_t errsz) {
   while (n) {
-    ssize_t k = write(fd, p, n);
+    ssize_t k = send(fd, p, n, MSG_NOSIGNAL);
+    if (k < 0 && errno == ENOTSOCK) k = write(fd, p, n);
     if (k < 0 && (errno == EAGAIN || errno == EINTR)) {
       struct pollfd pf = {.fd = fd, .events = POLLOUT};
       if (poll(&pf, 1, IO_TIMEOUT_MS) <= 0) {

@@ -49,6 +49,8 @@ void pk_i18n_set_bidi_terminal(bool terminal);
  * width 0: neither. Isolates, marks and ZWNJ never reach the result. */
 char *pk_visual(const char *utf8, int width);
 char *pk_visual_dir(const char *utf8, int width, pk_dir dir);
+/* Code points in UTF-8 text (what a length limit of a form field or a claim counts). */
+size_t pk_utf8_count(const char *utf8);
 /* Width in terminal cells of the text once shaped (lam-alef counts one cell). */
 int pk_text_width(const char *utf8);
 /* Cells of one code point: 0 for marks/format chars, 2 for wide, else 1. */
