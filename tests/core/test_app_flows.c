@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "app_fixture.h"
+#include "failing_calloc.h"
 #include "pishkhan/app.h"
 #include "pishkhan/catalog.h"
 #include "pishkhan/i18n.h"
@@ -158,6 +159,25 @@ static void test_status_by_tracking_code(void **state) {
   assert_string_equal(pk_app_track_result(f->app)->status_fa, "در حال بررسی");
 }
 
+/* No memory for the form: the citizen stays on the service card with a message, nothing
+ * half-made is kept, and the next try works. */
+static void test_form_without_memory_says_so_and_keeps_nothing(void **state) {
+  fixture *f = *state;
+  login(f);
+  fx_type(f, "2");
+  fx_type(f, "1"); /* edu: its one service, the report card */
+  fx_type(f, "1");
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_SERVICE);
+  fail_calloc_after(1); /* the values succeed, the error slots do not */
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(calloc_failures(), 1);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_SERVICE);
+  assert_string_equal(pk_app_message(f->app), "The kiosk could not open this form. Please try again.");
+  assert_int_equal(pk_app_form(f->app, NULL), 0);
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_FORM);
+}
+
 int main(void) {
   pk_i18n_init(NULL);
   const struct CMUnitTest tests[] = {
@@ -166,6 +186,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_failed_submit_keeps_the_form, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_removal_mid_form_and_timeout_from_every_flow_screen, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_status_by_tracking_code, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_form_without_memory_says_so_and_keeps_nothing, fx_setup, fx_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

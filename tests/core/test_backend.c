@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "../net/harness.h"
+#include "failing_calloc.h"
 #include "pishkhan/app.h"
 #include "pishkhan/backend.h"
 #include "pishkhan/vcard.h"
@@ -133,12 +134,25 @@ static void test_a_window_failing_login_is_not_called_unreachable(void **state) 
   assert_int_equal(pk_app_card_result(f->app), PK_CARDRES_WINDOW_DOWN);
 }
 
+/* The card worker cannot take the job (no memory): the citizen is told the card could not be
+ * read, instead of a spinner that never ends. */
+static void test_a_refused_card_job_still_answers(void **state) {
+  fixture *f = *state;
+  pk_vcard_set_present(f->card, true);
+  fail_calloc_after(1); /* the backend's job is made; the worker's queue entry is not */
+  pk_app_card_inserted(f->app, "Reader 0", pk_now_ms());
+  assert_int_equal(calloc_failures(), 1);
+  run_until_screen(f, PK_SCREEN_CARD_ERROR);
+  assert_int_equal(pk_app_card_result(f->app), PK_CARDRES_COMM);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_card_pin_and_signature_open_a_session, setup, teardown),
       cmocka_unit_test_setup_teardown(test_a_pin_too_long_for_the_card_is_refused_where_it_is_typed, setup, teardown),
       cmocka_unit_test_setup_teardown(test_card_pulled_during_login_goes_home, setup, teardown),
       cmocka_unit_test_setup_teardown(test_a_window_failing_login_is_not_called_unreachable, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_a_refused_card_job_still_answers, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
