@@ -79,3 +79,57 @@ passed=0
 HOME_TEXT='کارت هوشمند ملی خود را در کارت‌خوان قرار دهید'
 ok() { passed=$((passed + 1)); echo "ok - $*"; }
 summary() { echo "$passed passed, 0 failed"; }
+
+# wait_log TEXT [TIMEOUT_MS]: until the kiosk's log (stderr) says TEXT.
+wait_log() {
+  local text=$1 limit=${2:-8000} start
+  start=$(now_ms)
+  while (( $(now_ms) - start < limit )); do
+    if grep -qF -- "$text" "$WORK/stderr.log" 2>/dev/null; then return 0; fi
+    sleep 0.05
+  done
+  echo "FAIL: '$text' not in the kiosk's log after ${limit} ms:" >&2
+  tail -20 "$WORK/stderr.log" >&2 || true
+  return 1
+}
+
+# The kiosk's own process (tmux's pane runs it under a shell).
+kiosk_pid() { pgrep -P "$(tm list-panes -t k -F '#{pane_pid}')" -x "$(basename "$KIOSK_BIN" | cut -c1-15)"; }
+
+# start_window_sim: the standalone window simulator on an ephemeral port; sets SIM_PID, SIM_URL.
+start_window_sim() {
+  local pki=${PK_BINARY_DIR:?}/pki
+  "$PK_BINARY_DIR/bin/pishkhan-window-sim" --port 0 --cert "$pki/tls/server.pem" --key "$pki/tls/server-key.pem" \
+    --client-ca "$pki/tls/ca.pem" --card-ca "$pki/card/ca.crt.pem" --card-crl "$pki/card/crl.pem" \
+    --receipt-key "$pki/window/receipt-key.pem" --db "$WORK/sim.db" --quiet >"$WORK/sim.out" 2>&1 &
+  SIM_PID=$!
+  for _ in $(seq 200); do grep -q listening "$WORK/sim.out" && break; sleep 0.05; done
+  SIM_URL=$(grep -o 'https://[^ ]*' "$WORK/sim.out") || { cat "$WORK/sim.out" >&2; return 1; }
+}
+
+# start_card_reader [PERSONA]: inside pcsc-ns.sh, a private pcscd with vpcd's reader
+# "Pishkhan Test Reader" and pishkhan-vcard inserted in it; sets PCSCD_PID, VCARD_PID.
+start_card_reader() {
+  printf 'FRIENDLYNAME "Pishkhan Test Reader"\nDEVICENAME /dev/null:35963\nLIBPATH %s\nCHANNELID 35963\n' \
+    /usr/lib/pcsc/drivers/serial/libifdvpcd.so > "$WORK/reader.conf"
+  pcscd -f -c "$WORK/reader.conf" > "$WORK/pcscd.log" 2>&1 &
+  PCSCD_PID=$!
+  "$PK_BINARY_DIR/bin/pishkhan-vcard" --persona "${1:-citizen}" --control "$WORK/card-control" \
+    > "$WORK/vcard.out" 2>&1 &
+  VCARD_PID=$!
+  local start
+  start=$(now_ms)
+  until grep -q '^ready' "$WORK/vcard.out"; do   # vpcd took the card's connection
+    (( $(now_ms) - start < 10000 )) || { echo "FAIL: vpcd never took the card" >&2; cat "$WORK/pcscd.log" >&2; return 1; }
+    sleep 0.05
+  done
+}
+card_remove() { echo remove > "$WORK/card-control"; }
+
+# start_peers: the window simulator and the card reader; stop_peers ends them.
+start_peers() { start_window_sim; start_card_reader "$@"; }
+stop_peers() {
+  local p
+  for p in ${VCARD_PID:-} ${PCSCD_PID:-} ${SIM_PID:-}; do kill "$p" 2>/dev/null || true; done
+  for p in ${VCARD_PID:-} ${PCSCD_PID:-} ${SIM_PID:-}; do wait "$p" 2>/dev/null || true; done
+}
