@@ -39,7 +39,7 @@ client_cert = $pki/tls/kiosk.pem
 client_key = $pki/tls/kiosk-key.pem
 CONF
 
-start_kiosk 100 30 --config "$WORK/pishkhan.conf"
+start_kiosk 80 24 --config "$WORK/pishkhan.conf"
 wait_for "$(visual 'برخط')" 15000
 wait_for "$(visual 'رمز کارت خود را وارد کنید')" 10000
 keys "${PIN:0:1}" "${PIN:1:1}" "${PIN:2:1}" "${PIN:3:1}" Enter
@@ -80,16 +80,22 @@ echo "# core: $(( $(stat -c %s "$core") / 1024 / 1024 )) MiB"
 # layer builds (the PIN padded with 0xFF to 8 bytes) and the same after the APDU header
 # (00 20 00 81 08). 8 bytes and more cannot match by chance. The PIN's own buffer is kept out
 # of cores (MADV_DONTDUMP), so finding nothing there proves nothing, and it is not searched.
-found=$(python3 - "$core" "$NATIONAL_CODE" "$MOBILE" "$BIRTH" "$PIN" <<'PY'
+found=$(python3 - "$core" "$NATIONAL_CODE" "$MOBILE" "$BIRTH" "$PIN" "$pki/card/citizen.crt.pem" <<'PY'
 import sys
+from base64 import b64decode
 core = open(sys.argv[1], 'rb').read()
-code, mobile, birth, pin = sys.argv[2:6]
+code, mobile, birth, pin, pem = sys.argv[2:7]
 fa = lambda s: ''.join(chr(0x6F0 + int(c)) if c.isdigit() else c for c in s).encode()
 needles = {}
 for name, v in (('national code', code), ('mobile', mobile), ('date of birth', birth)):
     needles[name + ' (ASCII)'] = v.encode()
     needles[name + ' (Persian digits)'] = fa(v)
 needles['date of birth (digits only)'] = birth.replace('/', '').encode()
+# The sign-in body carries the national code inside the card certificate, in base64: the
+# 24 characters that encode the 18 bytes around it.
+b64 = ''.join(l for l in open(pem).read().splitlines() if not l.startswith('-----'))
+at = b64decode(b64).find(code.encode()) // 3 * 4
+needles['national code (base64 certificate)'] = b64[at:at + 24].encode()
 block = pin.encode() + b'\xff' * (8 - len(pin))
 needles['PIN block'] = block
 needles['PIN VERIFY APDU'] = bytes([0, 0x20, 0, 0x81, 8]) + block
