@@ -4,6 +4,7 @@
 #include "net_parse.h"
 
 #include <jansson.h>
+#include <openssl/crypto.h>
 #include <limits.h>
 #include <malloc.h>
 #include <stdint.h>
@@ -41,6 +42,27 @@ void *pk_net_wipe_realloc(void *p, size_t n) {
 /* jansson frees its string values, lexer and dump buffers without clearing them, and they
  * hold the national codes, mobiles and birth dates of requests and answers. */
 void pk_net_wipe_json_memory(void) { json_set_alloc_funcs(malloc, pk_net_wipe_free); }
+
+static void *crypto_malloc(size_t n, const char *file, int line) {
+  (void)file, (void)line;
+  return malloc(n);
+}
+static void *crypto_realloc(void *p, size_t n, const char *file, int line) {
+  (void)file, (void)line;
+  if (n == 0) { /* OpenSSL's own: free, and no block */
+    pk_net_wipe_free(p);
+    return NULL;
+  }
+  return pk_net_wipe_realloc(p, n);
+}
+static void crypto_free(void *p, const char *file, int line) {
+  (void)file, (void)line;
+  pk_net_wipe_free(p);
+}
+
+/* OpenSSL frees what it parsed without clearing: a card certificate verified at sign-in
+ * (national code and name in its subject, twice: as read and canonicalised) stays behind. */
+bool pk_net_wipe_crypto_memory(void) { return CRYPTO_set_mem_functions(crypto_malloc, crypto_realloc, crypto_free); }
 
 void *pk_net_pool_add(pk_net_pool *p, void *ptr) {
   if (!ptr) return NULL;

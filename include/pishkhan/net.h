@@ -164,6 +164,9 @@ pk_net *pk_net_new(pk_loop *loop, const pk_net_opts *o, char **err);
 /* Makes jansson wipe every block it frees (pk_net_new does it too; call it before other
  * threads use jansson). */
 void pk_net_wipe_json_memory(void);
+/* Makes OpenSSL wipe every block it frees. Only possible before OpenSSL's first allocation
+ * (false after it): pk_harden_process does it first thing in main. */
+bool pk_net_wipe_crypto_memory(void);
 /* Cancels everything pending (callbacks run with PK_NET_CANCELLED) and frees. */
 void pk_net_free(pk_net *net);
 
