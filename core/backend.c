@@ -118,6 +118,7 @@ static card_job *job_new(pk_backend *be, pk_app *app, unsigned gen) {
 static void job_free(card_job *j) {
   pk_identity_wipe(&j->id);
   pk_secret_free(j->pin);
+  if (j->cert) pk_wipe(j->cert, j->cert_len); /* its subject: the national code and name */
   free(j->cert);
   pk_wipe(j, sizeof *j);
   free(j);
