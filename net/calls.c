@@ -103,7 +103,7 @@ pk_net_req *pk_net_card_auth(pk_net *net, const char *nonce, const uint8_t *cert
   char *body = c && s ? dump(json_pack("{s:s, s:s, s:s, s:s}", "kiosk_id", net->kiosk_id, "nonce", nonce,
                                        "certificate", c, "signature", s))
                       : NULL;
-  free(c);
+  pk_net_free_text(c); /* the certificate: the citizen's national code and name */
   free(s);
   /* The challenge is single-use: never retried. */
   pk_net_req *r = pk_net_start(net, NK_CARD, "POST", "/auth/card", body, false, false, (void_cb)cb, ud);
