@@ -7,6 +7,7 @@
 #include "draw.h"
 #include "pishkhan/i18n.h"
 #include "pishkhan/receipt.h"
+#include "pishkhan/secret.h"
 #include "view.h"
 #include "view_list.h"
 
@@ -22,6 +23,7 @@ static char *shown_value(const pk_form_field *f, const char *v) {
   if (f->type == PK_FIELD_TEXT) return strdup(v);
   char *digits = f->type == PK_FIELD_AMOUNT && v[0] ? pk_amount_format(atoll(v)) : ui_digits(v);
   char *iso = pk_isolate_ltr(digits ? digits : v);
+  if (digits) pk_wipe(digits, strlen(digits));
   free(digits);
   return iso;
 }
@@ -33,6 +35,8 @@ static void draw_field(const pk_form_field *f, const char *v, bool current, int 
   if (current) ui_bar(y, UI_PAIR_SELECT, true);
   if (line) ui_put_start(y, 3, line);
   if (current) ui_bar(y, UI_PAIR_SELECT, false);
+  if (line) pk_wipe(line, strlen(line));
+  if (val) pk_wipe(val, strlen(val));
   free(line);
   free(val);
 }
