@@ -71,6 +71,8 @@ wait_for "$(visual "$HOME_TEXT")" 10000
 ok "signed out and the card taken: the home screen"
 
 pid=$(kiosk_pid)
+# The kiosk hardened itself (no core files, not dumpable): root's gcore attaches all the same.
+grep -qE '^Max core file size +0 +0 ' "/proc/$pid/limits" || { echo "FAIL: the kiosk did not harden itself"; exit 1; }
 gcore -o "$WORK/core" "$pid" > "$WORK/gcore.log" 2>&1 || { cat "$WORK/gcore.log" >&2; exit 1; }
 core="$WORK/core.$pid"
 echo "# core: $(( $(stat -c %s "$core") / 1024 / 1024 )) MiB"
