@@ -81,7 +81,18 @@ done
 jwks=$("$root/fs/usr/bin/pishkhan-window-sim" --receipt-key "$root/fs$pki/window/receipt-key.pem" --print-jwks)
 [ "$(echo "$jwks" | tr -d ' \n')" = "$(tr -d ' \n' <"$root/fs$pki/window/jwks.json")" ] ||
   fail "the packaged receipt key does not match the packaged JWKS"
-ok "unpacked: pishkhan --version and Persian from the packaged catalogs, the demo and the virtual card find $pki, the PKI is consistent"
+# The packaged demo starts, as an ordinary user, on the packaged test PKI and catalogs: the
+# keys are readable by all (a build's own are its owner's only).
+as_user=(); [ "$(id -u)" -ne 0 ] || as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+chmod 755 "$root"
+demo_rc=0
+TERM=xterm PK_EXIT_AFTER_FIRST_FRAME=1 PK_DEMO_PKI="$root/fs$pki" PK_LOCALEDIR="$root/fs/usr/share/pishkhan/locale" \
+  timeout 30 "${as_user[@]}" script -qec "$root/fs/usr/bin/pishkhan-demo --log-stderr" /dev/null >"$root/demo.txt" 2>&1 ||
+  demo_rc=$?
+[ $demo_rc -eq 0 ] && grep -q 'demo: window simulator on port' "$root/demo.txt" || {
+  cat "$root/demo.txt"; fail "the packaged pishkhan-demo does not start on the packaged PKI (exit $demo_rc)"; }
+grep -qP '[\x{FE70}-\x{FEFF}]' "$root/demo.txt" || fail "the packaged pishkhan-demo draws no shaped Persian"
+ok "unpacked: pishkhan --version and Persian from the packaged catalogs, the demo and the virtual card find $pki, the PKI is consistent, the demo starts on it as a user"
 
 # The packaged sysusers.d and tmpfiles.d files make the user and its private data folder.
 if command -v systemd-sysusers >/dev/null && command -v systemd-tmpfiles >/dev/null; then
