@@ -241,7 +241,7 @@ static void usage(FILE *f) {
 }
 
 int main(int argc, char **argv) {
-  opts o = {.persona = "citizen", .pki = PK_BINARY_DIR "/pki/card", .host = "127.0.0.1", .port = "35963",
+  opts o = {.persona = "citizen", .pki = PK_TEST_PKI_DIR "/card", .host = "127.0.0.1", .port = "35963",
             .reinsert_after_ms = -1};
   static const struct option lo[] = {
     {"persona", 1, 0, 'p'}, {"pki", 1, 0, 'k'}, {"host", 1, 0, 'H'}, {"port", 1, 0, 'P'},
