@@ -7,13 +7,9 @@ KIOSK_BIN=$PK_BIN
 pki=${PK_BINARY_DIR:?}/pki
 passed=0; ok() { passed=$((passed + 1)); echo "ok - $*"; }
 
-"$PK_BINARY_DIR/bin/pishkhan-window-sim" --port 0 --cert "$pki/tls/server.pem" --key "$pki/tls/server-key.pem" \
-  --client-ca "$pki/tls/ca.pem" --card-ca "$pki/card/ca.crt.pem" --card-crl "$pki/card/crl.pem" \
-  --receipt-key "$pki/window/receipt-key.pem" --db "$WORK/sim.db" --quiet >"$WORK/sim.out" 2>&1 &
-sim=$!
-trap 'kill $sim 2>/dev/null || true; cleanup' EXIT
-for _ in $(seq 200); do grep -q listening "$WORK/sim.out" && break; sleep 0.05; done
-url=$(grep -o 'https://[^ ]*' "$WORK/sim.out")
+start_window_sim
+trap 'stop_peers; cleanup' EXIT
+url=$SIM_URL
 
 # conf NAME URL CA: a kiosk with no reader, its own data folder.
 conf() {
