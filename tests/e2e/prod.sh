@@ -21,6 +21,20 @@ done
 grep -q libmicrohttpd <<<"$prod_ldd" && fail "libmicrohttpd is loaded by pishkhan"
 ok "pishkhan links neither libmicrohttpd nor GnuTLS itself (ldd: no libmicrohttpd at all)"
 
+# Who maps GnuTLS into the kiosk's process: Debian's libcurl through its LDAP and RTMP
+# libraries (every libcurl flavour of Debian 12 depends on libldap, which links GnuTLS), and
+# libcups. Nothing of the simulator, and nothing of ours: a new path fails here.
+brings=$(awk '$3 ~ /^\// {print $3}' <<<"$prod_ldd" | while read -r lib; do
+  if needed "$lib" | grep -q '^libgnutls'; then basename "$lib"; fi
+done | sort -u | tr '\n' ' ')
+for lib in $brings; do
+  case $lib in
+    libldap-*.so.*|librtmp.so.*|libcups.so.*) ;;
+    *) fail "$lib brings GnuTLS into pishkhan" ;;
+  esac
+done
+ok "GnuTLS reaches pishkhan only through Debian's libraries: ${brings:-none}"
+
 sim_syms='^(pk_window_sim_|pk_vcard_|pk_demo_|pk_transport_inproc_|sim_)'
 syms() { nm --defined-only "$1" | awk '{print $3}'; }
 bad=$(syms "$PK_BIN" | grep -E "$sim_syms" || true)
