@@ -2,6 +2,7 @@
  * exactly it, and nothing else shares its fate in a core dump. */
 #include "pishkhan/secret.h"
 
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -16,6 +17,32 @@ struct pk_secret {
 void pk_wipe(void *p, size_t n) {
   if (p && n) explicit_bzero(p, n);
 }
+
+void pk_wipe_block(void *p) {
+  if (p) pk_wipe(p, malloc_usable_size(p));
+}
+
+void *pk_realloc_moving(void *p, size_t n, void *(*alloc)(size_t), void (*release)(void *)) {
+  if (!p) return alloc(n);
+  if (n == 0) {
+    release(p);
+    return NULL;
+  }
+  size_t have = malloc_usable_size(p);
+  if (n <= have) return p;
+  void *q = alloc(n);
+  if (!q) return NULL;
+  memcpy(q, p, have);
+  release(p);
+  return q;
+}
+
+void pk_free_wiped(void *p) {
+  pk_wipe_block(p);
+  free(p);
+}
+
+void *pk_realloc_wiped(void *p, size_t n) { return pk_realloc_moving(p, n, malloc, pk_free_wiped); }
 
 pk_secret *pk_secret_new(size_t capacity) {
   pk_secret *s = calloc(1, sizeof *s);

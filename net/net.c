@@ -350,7 +350,7 @@ pk_net *pk_net_new(pk_loop *loop, const pk_net_opts *cfg, char **err) {
   if (err) *err = NULL;
   if (!inited) {
     /* curl keeps each request, body included, in buffers it frees without clearing. */
-    curl_global_init_mem(CURL_GLOBAL_DEFAULT, malloc, pk_net_wipe_free, pk_net_wipe_realloc, strdup_wiped, calloc);
+    curl_global_init_mem(CURL_GLOBAL_DEFAULT, malloc, pk_free_wiped, pk_realloc_wiped, strdup_wiped, calloc);
     inited = 1;
   }
   if (strncmp(cfg->url, "https://", 8)) {

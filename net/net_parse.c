@@ -22,26 +22,9 @@ void pk_net_free_text(char *s) {
   free(s);
 }
 
-/* The size of a block comes from the allocator, so blocks allocated before a library was
- * switched to these are freed alike. */
-void pk_net_wipe_free(void *p) {
-  if (p) pk_wipe(p, malloc_usable_size(p));
-  free(p);
-}
-
-void *pk_net_wipe_realloc(void *p, size_t n) {
-  if (!p) return malloc(n);
-  size_t old = malloc_usable_size(p);
-  void *q = malloc(n ? n : 1);
-  if (!q) return NULL;
-  memcpy(q, p, old < n ? old : n);
-  pk_net_wipe_free(p);
-  return q;
-}
-
 /* jansson frees its string values, lexer and dump buffers without clearing them, and they
  * hold the national codes, mobiles and birth dates of requests and answers. */
-void pk_net_wipe_json_memory(void) { json_set_alloc_funcs(malloc, pk_net_wipe_free); }
+void pk_net_wipe_json_memory(void) { json_set_alloc_funcs(malloc, pk_free_wiped); }
 
 static void *crypto_malloc(size_t n, const char *file, int line) {
   (void)file, (void)line;
@@ -49,15 +32,11 @@ static void *crypto_malloc(size_t n, const char *file, int line) {
 }
 static void *crypto_realloc(void *p, size_t n, const char *file, int line) {
   (void)file, (void)line;
-  if (n == 0) { /* OpenSSL's own: free, and no block */
-    pk_net_wipe_free(p);
-    return NULL;
-  }
-  return pk_net_wipe_realloc(p, n);
+  return pk_realloc_wiped(p, n);
 }
 static void crypto_free(void *p, const char *file, int line) {
   (void)file, (void)line;
-  pk_net_wipe_free(p);
+  pk_free_wiped(p);
 }
 
 /* OpenSSL frees what it parsed without clearing: a card certificate verified at sign-in
@@ -80,7 +59,7 @@ void *pk_net_pool_add(pk_net_pool *p, void *ptr) {
 }
 
 void pk_net_pool_free(pk_net_pool *p) {
-  for (size_t i = 0; i < p->n; i++) pk_net_wipe_free(p->v[i]);
+  for (size_t i = 0; i < p->n; i++) pk_free_wiped(p->v[i]);
   free(p->v);
   memset(p, 0, sizeof *p);
 }

@@ -28,8 +28,6 @@ int pk_net_parse_doc(const char *body, size_t len, pk_net_doc *out, pk_net_pool 
 
 /* free and realloc that wipe what they give back (for libraries that keep personal data in
  * buffers they free as they are). */
-void pk_net_wipe_free(void *p);
-void *pk_net_wipe_realloc(void *p, size_t n);
 
 /* Wipes a heap string (a json_dumps result: bodies carry personal data) and frees it. */
 void pk_net_free_text(char *s);

@@ -19,4 +19,14 @@ const uint8_t *pk_secret_data(const pk_secret *s);
 /* Wipe any buffer (a thin wrapper so every wipe is greppable). */
 void pk_wipe(void *p, size_t n);
 
+/* Memory that may have held personal data, given back wiped. The block's size comes from the
+ * allocator, so blocks allocated before a library was switched to these are freed alike. */
+void pk_free_wiped(void *p);
+void *pk_realloc_wiped(void *p, size_t n);
+/* The same over any underlying allocator (the kiosk's process-wide free/realloc wrap libc's
+ * own): growing moves the data and frees the old block through release, which must wipe it;
+ * shrinking keeps the block, so no tail is handed back unwiped. */
+void pk_wipe_block(void *p);
+void *pk_realloc_moving(void *p, size_t n, void *(*alloc)(size_t), void (*release)(void *));
+
 #endif
