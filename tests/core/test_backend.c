@@ -1,6 +1,7 @@
 /* The state machine with the live backend: the real card profile on the backend's worker
  * against the virtual card in process, and the window client against the simulator over
  * HTTPS with mutual TLS. What the citizen types reaches the card and the window for real. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,7 +23,32 @@ typedef struct {
   pk_app *app;
 } fixture;
 
+/* A gate in the card opener, which runs on the backend's worker: closed, it holds the worker
+ * busy, so the jobs asked meanwhile wait in its queue. */
+static pthread_mutex_t gate_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gate_cv = PTHREAD_COND_INITIALIZER;
+static bool gate_closed, worker_waiting;
+
+static void gate_set(bool closed) {
+  pthread_mutex_lock(&gate_mu);
+  gate_closed = closed;
+  pthread_cond_broadcast(&gate_cv);
+  pthread_mutex_unlock(&gate_mu);
+}
+
+static void gate_wait_for_worker(void) {
+  pthread_mutex_lock(&gate_mu);
+  while (!worker_waiting) pthread_cond_wait(&gate_cv, &gate_mu);
+  pthread_mutex_unlock(&gate_mu);
+}
+
 static pk_transport *open_card(void *ud, const char *reader, pk_card_status *st) {
+  pthread_mutex_lock(&gate_mu);
+  worker_waiting = gate_closed;
+  pthread_cond_broadcast(&gate_cv);
+  while (gate_closed) pthread_cond_wait(&gate_cv, &gate_mu);
+  worker_waiting = false;
+  pthread_mutex_unlock(&gate_mu);
   pk_transport *t = pk_vcard_present(ud) ? pk_transport_inproc_new(ud) : NULL;
   if (!t) *st = PK_CARD_REMOVED;
   return t;
@@ -146,6 +172,27 @@ static void test_a_refused_card_job_still_answers(void **state) {
   assert_int_equal(pk_app_card_result(f->app), PK_CARDRES_COMM);
 }
 
+/* Two logins queued behind a busy worker, each with its own PIN: the first is checked with
+ * the PIN typed for it (wrong: 2 tries left), never with the one asked after it. */
+static void test_each_login_keeps_its_own_pin(void **state) {
+  fixture *f = *state;
+  insert(f);
+  gate_set(true);
+  pk_backend_live_ops.card_open(f->be, f->app, pk_app_generation(f->app)); /* busies the worker */
+  gate_wait_for_worker();
+  type(f, "9999");
+  enter(f);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_AUTH);
+  pk_secret *later = pk_secret_new(PK_CARD_PIN_MAX);
+  for (const char *d = "1234"; *d; d++) pk_secret_push(later, (uint8_t)*d);
+  pk_backend_live_ops.card_login(f->be, f->app, pk_app_generation(f->app), later);
+  pk_secret_free(later);
+  gate_set(false);
+  run_until_screen(f, PK_SCREEN_PIN);
+  assert_string_equal(pk_app_message(f->app), "Wrong PIN.");
+  assert_int_equal(pk_app_pin_tries(f->app), 2);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_card_pin_and_signature_open_a_session, setup, teardown),
@@ -153,6 +200,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_card_pulled_during_login_goes_home, setup, teardown),
       cmocka_unit_test_setup_teardown(test_a_window_failing_login_is_not_called_unreachable, setup, teardown),
       cmocka_unit_test_setup_teardown(test_a_refused_card_job_still_answers, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_each_login_keeps_its_own_pin, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
