@@ -22,6 +22,7 @@ typedef struct {
 typedef struct {
   unsigned id;
   uint64_t due;
+  uint64_t every;   /* 0: once */
   pk_timer_cb cb;
   void *ud;
 } pk_timer;
@@ -108,7 +109,7 @@ void pk_loop_unwatch(pk_loop *l, int fd) {
   if (w) *w = l->watches[--l->nwatches];
 }
 
-unsigned pk_loop_timer(pk_loop *l, uint64_t ms, pk_timer_cb cb, void *ud) {
+static unsigned add_timer(pk_loop *l, uint64_t ms, uint64_t every, pk_timer_cb cb, void *ud) {
   if (l->ntimers == l->captimers) {
     size_t cap = l->captimers ? l->captimers * 2 : 8;
     pk_timer *nt = realloc(l->timers, cap * sizeof *nt);
@@ -118,8 +119,14 @@ unsigned pk_loop_timer(pk_loop *l, uint64_t ms, pk_timer_cb cb, void *ud) {
   }
   unsigned id = l->next_timer_id++;
   if (l->next_timer_id == 0) l->next_timer_id = 1;
-  l->timers[l->ntimers++] = (pk_timer){id, pk_now_ms() + ms, cb, ud};
+  l->timers[l->ntimers++] = (pk_timer){id, pk_now_ms() + ms, every, cb, ud};
   return id;
+}
+
+unsigned pk_loop_timer(pk_loop *l, uint64_t ms, pk_timer_cb cb, void *ud) { return add_timer(l, ms, 0, cb, ud); }
+
+unsigned pk_loop_every(pk_loop *l, uint64_t ms, pk_timer_cb cb, void *ud) {
+  return ms ? add_timer(l, ms, ms, cb, ud) : 0;
 }
 
 void pk_loop_timer_cancel(pk_loop *l, unsigned id) {
@@ -209,7 +216,10 @@ static void fire_timers(pk_loop *l) {
       if (l->timers[i].due <= now) break;
     if (i == l->ntimers) return;
     pk_timer t = l->timers[i];
-    l->timers[i] = l->timers[--l->ntimers];
+    /* A periodic timer keeps its slot (nothing to allocate, nothing to re-arm); the callback
+     * may still cancel it by id. */
+    if (t.every) l->timers[i].due = now + t.every;
+    else l->timers[i] = l->timers[--l->ntimers];
     t.cb(l, t.id, t.ud);
   }
 }

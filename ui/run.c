@@ -161,7 +161,7 @@ static void run_chores(ui_runtime *rt, uint64_t now) {
 }
 
 /* The tick drives the idle wipe: without it a citizen who walked away would stay logged in.
- * If it cannot be re-armed the kiosk wipes now and exits, for its supervisor to restart it. */
+ * It is a periodic timer, so nothing re-arms it and nothing can stop it once started. */
 static void on_tick(pk_loop *loop, unsigned id, void *ud) {
   ui_runtime *rt = ud;
   uint64_t now = pk_now_ms();
@@ -171,11 +171,6 @@ static void on_tick(pk_loop *loop, unsigned id, void *ud) {
     rt->st.spinner++;
     rt->redraw = true;
   }
-  if (pk_loop_timer(loop, TICK_MS, on_tick, rt)) return;
-  pk_err("the clock cannot be re-armed: ending the session and the program");
-  pk_app_card_removed(rt->app, NULL, now);
-  rt->exit_code = 1;
-  pk_loop_stop(loop);
 }
 
 /* Redraw after every turn of the loop in which anything changed. */
@@ -249,19 +244,25 @@ static void stop_sources(ui_runtime *rt) {
   if (rt->demo) rt->opts.demo->stop(rt->demo);
 }
 
+/* The app and its clock. Without the clock the idle wipe would never come: then nobody is served. */
+static int start_app(ui_runtime *rt) {
+  rt->app = pk_app_new(rt->cfg, &pk_backend_live_ops, rt->be);
+  if (!rt->app) return -1;
+  pk_app_set_catalog(rt->app, rt->cat);
+  return pk_loop_every(rt->loop, TICK_MS, on_tick, rt) ? 0 : -1;
+}
+
 int ui_run(pk_config *cfg, const ui_run_opts *opts) {
   ui_runtime rt = {.cfg = cfg, .opts = *opts, .st.printer = N_("unknown"), .st.network = N_("connecting")};
   rt.loop = pk_loop_new();
   char *err = NULL;
-  if (!rt.loop || start_sources(&rt, &err) != 0) {
+  if (!rt.loop || start_sources(&rt, &err) != 0 || start_app(&rt) != 0) {
     fprintf(stderr, "%s: %s\n", pk_tr("Pishkhan cannot start"), err ? err : "out of memory");
     free(err);
     stop_sources(&rt);
     pk_loop_free(rt.loop);
     return 1;
   }
-  rt.app = pk_app_new(cfg, &pk_backend_live_ops, rt.be);
-  pk_app_set_catalog(rt.app, rt.cat);
   if (ui_term_open(opts->kiosk || cfg->kiosk_mode, cfg->theme == PK_THEME_MONO,
                    cfg->theme == PK_THEME_HIGH_CONTRAST) != 0) {
     stop_sources(&rt);

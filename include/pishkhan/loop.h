@@ -24,6 +24,9 @@ void pk_loop_unwatch(pk_loop *loop, int fd);
 
 /* One-shot timer after ms milliseconds; returns an id > 0, or 0 on failure. */
 unsigned pk_loop_timer(pk_loop *loop, uint64_t ms, pk_timer_cb cb, void *ud);
+/* Every ms milliseconds until cancelled: once made it cannot fail, so what depends on it (the
+ * idle wipe) cannot stop. Returns an id > 0, or 0 on failure. */
+unsigned pk_loop_every(pk_loop *loop, uint64_t ms, pk_timer_cb cb, void *ud);
 void pk_loop_timer_cancel(pk_loop *loop, unsigned id);
 
 /* Thread-safe: queue an event for the main thread's handler. Both posts return 0 when

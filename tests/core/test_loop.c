@@ -80,6 +80,24 @@ static void io_cb(pk_loop *l, int fd, unsigned rev, void *ud) {
   pk_loop_stop(l);
 }
 
+static int ticks;
+static void tick_cb(pk_loop *l, unsigned id, void *ud) {
+  if (++ticks == 3) pk_loop_timer_cancel(l, id);
+}
+
+/* One periodic timer fires again and again without being re-armed, until cancelled. */
+static void test_periodic_timer_fires_until_cancelled(void **state) {
+  pk_loop *l = pk_loop_new();
+  ticks = 0;
+  assert_true(pk_loop_every(l, 5, tick_cb, NULL) > 0);
+  uint64_t end = pk_now_ms() + 2000;
+  while (ticks < 3 && pk_now_ms() < end) pk_loop_run_once(l, 50);
+  assert_int_equal(ticks, 3);
+  for (int i = 0; i < 5; i++) pk_loop_run_once(l, 10); /* cancelled: no fourth */
+  assert_int_equal(ticks, 3);
+  pk_loop_free(l);
+}
+
 static void test_fd_watch(void **state) {
   (void)state;
   int p[2];
@@ -226,6 +244,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_post_from_thread_wakes_loop),
       cmocka_unit_test(test_timers_fire_in_order_and_cancel),
+      cmocka_unit_test(test_periodic_timer_fires_until_cancelled),
       cmocka_unit_test(test_fd_watch),
       cmocka_unit_test(test_post_call_runs_on_loop),
       cmocka_unit_test(test_failed_post_is_never_delivered),
