@@ -17,6 +17,7 @@ pkg_check_modules(INIH     REQUIRED IMPORTED_TARGET inih)
 pkg_check_modules(PANGOCAIRO REQUIRED IMPORTED_TARGET pangocairo pangoft2 fontconfig)
 pkg_check_modules(CAIRO    REQUIRED IMPORTED_TARGET cairo cairo-pdf cairo-png)
 pkg_check_modules(ZBAR     REQUIRED IMPORTED_TARGET zbar)
+pkg_check_modules(JOSE     REQUIRED IMPORTED_TARGET jose)
 
 find_program(TMUX_EXE tmux)
 find_program(MSGFMT_EXE msgfmt REQUIRED)
