@@ -238,16 +238,34 @@ size_t pk_card_challenge_tbs(const uint8_t *nonce, size_t n, const char *kiosk_i
   return b ? a + b : 0;
 }
 
-static bool sig_matches_cert(const uint8_t *cert, size_t cert_len, const uint8_t *tbs, size_t tbs_len,
-                             const uint8_t *sig, size_t sig_len) {
+/* Both signatures the card makes are ECDSA over a SHA-256 digest: one check for both. */
+static bool sig_matches_digest(const uint8_t *cert, size_t cert_len, const uint8_t digest[32], const uint8_t *sig,
+                               size_t sig_len) {
   const uint8_t *p = cert;
   X509 *x = d2i_X509(NULL, &p, (long)cert_len);
-  EVP_MD_CTX *md = EVP_MD_CTX_new();
-  bool ok = x && md && EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, X509_get0_pubkey(x)) == 1 &&
-            EVP_DigestVerify(md, sig, sig_len, tbs, tbs_len) == 1;
-  EVP_MD_CTX_free(md);
+  EVP_PKEY_CTX *ctx = x ? EVP_PKEY_CTX_new(X509_get0_pubkey(x), NULL) : NULL;
+  bool ok = ctx && EVP_PKEY_verify_init(ctx) == 1 && EVP_PKEY_verify(ctx, sig, sig_len, digest, 32) == 1;
+  EVP_PKEY_CTX_free(ctx);
   X509_free(x);
   return ok;
+}
+
+/* Sends a signing command, turns the card's r||s into DER and checks it against EF.CERT
+ * before anyone sees it: a card that signs with another key is caught here. */
+static pk_card_status card_sign(pk_card *c, pk_apdu *cmd, const uint8_t digest[32], uint8_t *sig, size_t *siglen) {
+  uint8_t raw[80];
+  size_t rl = 0;
+  uint16_t sw;
+  int rc = pk_apdu_exchange(c->t, cmd, raw, sizeof raw, &rl, &sw);
+  if (rc != PK_TR_OK) return from_tr(rc);
+  if (sw == 0x6982) return PK_CARD_PIN_REQUIRED;
+  if (sw == 0x6983) return PK_CARD_PIN_BLOCKED;
+  if (sw != 0x9000) return PK_CARD_COMM;
+  size_t dl = pk_ecdsa_sig_to_der(raw, rl, sig, *siglen);
+  if (!dl) return PK_CARD_BAD_SIGNATURE;
+  if (!sig_matches_digest(c->cert.buf, c->cert.len, digest, sig, dl)) return PK_CARD_BAD_SIGNATURE;
+  *siglen = dl;
+  return PK_CARD_OK;
 }
 
 pk_card_status pk_card_sign_challenge(pk_card *c, const uint8_t *nonce, size_t n, const char *kiosk_id,
@@ -256,21 +274,19 @@ pk_card_status pk_card_sign_challenge(pk_card *c, const uint8_t *nonce, size_t n
   /* Never sign for a card whose identity was not verified in this session. */
   pk_card_status st = pk_card_read_identity(c, NULL);
   if (st != PK_CARD_OK) return st;
-  uint8_t tbs[2 * (2 + 64)], raw[80];
-  size_t tl = pk_card_challenge_tbs(nonce, n, kiosk_id, tbs, sizeof tbs), rl = 0;
-  if (!tl) return PK_CARD_ARG;
+  uint8_t tbs[2 * (2 + 64)], digest[32];
+  size_t tl = pk_card_challenge_tbs(nonce, n, kiosk_id, tbs, sizeof tbs);
+  if (!tl || !EVP_Digest(tbs, tl, digest, NULL, EVP_sha256(), NULL)) return PK_CARD_ARG;
   pk_apdu cmd = {.ins = 0x88, .data = tbs, .lc = tl, .le = 256};
-  uint16_t sw;
-  int rc = pk_apdu_exchange(c->t, &cmd, raw, sizeof raw, &rl, &sw);
-  if (rc != PK_TR_OK) return from_tr(rc);
-  if (sw == 0x6982) return PK_CARD_PIN_REQUIRED;
-  if (sw == 0x6983) return PK_CARD_PIN_BLOCKED;
-  if (sw != 0x9000) return PK_CARD_COMM;
-  size_t dl = pk_ecdsa_sig_to_der(raw, rl, sig, *siglen);
-  if (!dl) return PK_CARD_BAD_SIGNATURE;
-  if (!sig_matches_cert(c->cert.buf, c->cert.len, tbs, tl, sig, dl)) return PK_CARD_BAD_SIGNATURE;
-  *siglen = dl;
-  return PK_CARD_OK;
+  return card_sign(c, &cmd, digest, sig, siglen);
+}
+
+pk_card_status pk_card_sign_digest(pk_card *c, const uint8_t digest[32], uint8_t *sig, size_t *siglen) {
+  if (!c || !digest || !sig || !siglen || *siglen < 72) return PK_CARD_ARG;
+  pk_card_status st = pk_card_read_identity(c, NULL);
+  if (st != PK_CARD_OK) return st;
+  pk_apdu cmd = {.ins = 0x2A, .p1 = 0x9E, .p2 = 0x9A, .data = digest, .lc = 32, .le = 256};
+  return card_sign(c, &cmd, digest, sig, siglen);
 }
 
 pk_card_status pk_card_certificate(pk_card *c, const uint8_t **der, size_t *len) {

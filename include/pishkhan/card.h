@@ -171,6 +171,11 @@ pk_card_status pk_card_verify_pin_pinpad(pk_card *c, int *tries_left);
  * The signature is checked against the card's certificate before it is returned. */
 pk_card_status pk_card_sign_challenge(pk_card *c, const uint8_t *nonce, size_t n, const char *kiosk_id,
                                       uint8_t *sig, size_t *siglen);
+/* The citizen's consent to a request queued offline: PSO: COMPUTE DIGITAL SIGNATURE over a
+ * SHA-256 digest the host made (of the request's canonical JSON). The card signs the digest as
+ * given, so the signature is an ordinary ES256 signature over the request. Needs the PIN
+ * verified in this session; sig as for pk_card_sign_challenge, checked against EF.CERT. */
+pk_card_status pk_card_sign_digest(pk_card *c, const uint8_t digest[32], uint8_t *sig, size_t *siglen);
 /* The to-be-signed bytes for a challenge (for the verifier side). Returns length or 0. */
 size_t pk_card_challenge_tbs(const uint8_t *nonce, size_t n, const char *kiosk_id, uint8_t *out,
                              size_t outsz);

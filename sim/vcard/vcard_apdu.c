@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #include "pishkhan/ecdsa_sig.h"
 #include "pishkhan/secret.h"
@@ -219,6 +220,23 @@ static int do_internal_auth(pk_vcard *v, const cmd_t *c, reply_t *r) {
   return data_reply(v, r, raw, sizeof raw, 0x9000);
 }
 
+/* PSO: COMPUTE DIGITAL SIGNATURE: the host sends the SHA-256 digest, the card signs it as
+ * given (no second hash), so the result verifies as ES256 over the host's document. */
+static int do_pso_cds(pk_vcard *v, const cmd_t *c, reply_t *r) {
+  if (c->p1 != 0x9E || c->p2 != 0x9A) return sw_only(r, 0x6A86);
+  if (!v->app_selected) return sw_only(r, 0x6986);
+  if (!c->has_le || c->lc != 32) return sw_only(r, 0x6700);
+  if (!v->verified) return sw_only(r, v->tries == 0 ? 0x6983 : 0x6982);
+  EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new(v->files.key, NULL);
+  uint8_t der[80], raw[64];
+  size_t dl = sizeof der;
+  bool ok = ctx && EVP_PKEY_sign_init(ctx) == 1 && EVP_PKEY_sign(ctx, der, &dl, c->data, 32) == 1 &&
+            pk_ecdsa_sig_from_der(der, dl, raw, 64);
+  EVP_PKEY_CTX_free(ctx);
+  if (!ok) return sw_only(r, 0x6F00);
+  return data_reply(v, r, raw, sizeof raw, 0x9000);
+}
+
 int pk_vcard_process(pk_vcard *v, const uint8_t *b, size_t n, uint8_t *out, size_t cap, size_t *out_len) {
   reply_t r = {.out = out, .cap = cap};
   cmd_t c;
@@ -239,6 +257,7 @@ int pk_vcard_process(pk_vcard *v, const uint8_t *b, size_t n, uint8_t *out, size
     case 0xB0: rc = do_read(v, &c, &r); break;
     case 0x20: rc = do_verify(v, &c, &r); break;
     case 0x88: rc = do_internal_auth(v, &c, &r); break;
+    case 0x2A: rc = do_pso_cds(v, &c, &r); break;
     case 0xC0: rc = get_response(v, &c, &r); break;
     default: rc = sw_only(&r, 0x6D00); break;
     }

@@ -220,6 +220,40 @@ static void sign_challenge(void **state) {
   close_session(&s);
 }
 
+/* The consent to an offline request: an ordinary ES256 signature over the document whose
+ * digest the host sent, refused before the PIN, and bound to that document. */
+static void sign_consent(void **state) {
+  (void)state;
+  session s = open_persona("citizen", 0, NULL);
+  static const char doc[] = "{\"idempotency_key\":\"k\",\"service_id\":\"S1\"}";
+  uint8_t digest[32], sig[80];
+  size_t sl = sizeof sig;
+  assert_int_equal(EVP_Digest(doc, strlen(doc), digest, NULL, EVP_sha256(), NULL), 1);
+  assert_int_equal(pk_card_sign_digest(s.c, digest, sig, &sl), PK_CARD_PIN_REQUIRED);
+  pk_secret *good = pin_of("1234");
+  int tries;
+  assert_int_equal(pk_card_verify_pin(s.c, good, &tries), PK_CARD_OK);
+  sl = sizeof sig;
+  assert_int_equal(pk_card_sign_digest(s.c, digest, sig, &sl), PK_CARD_OK);
+  const uint8_t *der;
+  size_t dl;
+  assert_int_equal(pk_card_certificate(s.c, &der, &dl), PK_CARD_OK);
+  X509 *x = d2i_X509(NULL, &der, (long)dl);
+  assert_non_null(x);
+  EVP_MD_CTX *md = EVP_MD_CTX_new();
+  assert_int_equal(EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, X509_get0_pubkey(x)), 1);
+  assert_int_equal(EVP_DigestVerify(md, sig, sl, (const uint8_t *)doc, strlen(doc)), 1);
+  EVP_MD_CTX_reset(md);
+  assert_int_equal(EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, X509_get0_pubkey(x)), 1);
+  assert_int_not_equal(EVP_DigestVerify(md, sig, sl, (const uint8_t *)doc, strlen(doc) - 1), 1);
+  EVP_MD_CTX_free(md);
+  X509_free(x);
+  sl = 16;
+  assert_int_equal(pk_card_sign_digest(s.c, digest, sig, &sl), PK_CARD_ARG);
+  pk_secret_free(good);
+  close_session(&s);
+}
+
 static void removal(void **state) {
   (void)state;
   session s = open_persona("citizen", 0, NULL);
@@ -360,7 +394,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(read_citizen), cmocka_unit_test(read_other_personas), cmocka_unit_test(quirky_cards_read_the_same),
     cmocka_unit_test(refusals),     cmocka_unit_test(trust_config),        cmocka_unit_test(pin_flow),
-    cmocka_unit_test(sign_challenge), cmocka_unit_test(removal),           cmocka_unit_test(not_our_card),
+    cmocka_unit_test(sign_challenge), cmocka_unit_test(sign_consent), cmocka_unit_test(removal),           cmocka_unit_test(not_our_card),
     cmocka_unit_test(pinpad_reader),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
