@@ -101,8 +101,8 @@ bool pk_outbox_ref_valid(const char *ref);
 void pk_outbox_ref_group(const char *ref, char *out, size_t outsz);
 
 /* RFC 8785 canonical JSON of a JSON text (objects, arrays, strings, integers, true/false/null;
- * a non-integer number, an integer beyond ±(2^53-1), a duplicate key or invalid UTF-8 is
- * refused): malloc'd, NULL on error. */
+ * a non-integer number, an integer beyond ±(2^53-1), a duplicate key, a NUL in a key (jansson
+ * cannot hold one) or invalid UTF-8 is refused): malloc'd, NULL on error. */
 char *pk_jcs(const char *json, size_t len);
 
 /* JWE compact, ECDH-ES+A256KW / A256GCM, to the key with "use":"enc" in the window's JWKS text
