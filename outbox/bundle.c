@@ -73,7 +73,7 @@ static bool envelope_ok(const json_t *e) {
          sealed && ob_split_compact(sealed, strlen(sealed), 5, &parts);
 }
 
-static const char *payload_problem(const json_t *pl, int64_t now) {
+const char *ob_bundle_payload_problem(const json_t *pl, int64_t now) {
   const json_t *v = json_object_get(pl, "v"), *envs = json_object_get(pl, "envelopes");
   if (!json_is_integer(v) || json_integer_value(v) != 1) return "unknown bundle version";
   if (!ob_id_valid(json_string_value(json_object_get(pl, "kiosk_id")), 63) || !int_at_least(pl, "seq", 1) ||
@@ -104,7 +104,7 @@ json_t *ob_bundle_verify(const char *text, size_t len, const char *device_jwks, 
     return NULL;
   }
   json_t *pl = ob_b64_json(p.p[1], p.n[1]);
-  const char *why = pl ? payload_problem(pl, now) : "malformed bundle";
+  const char *why = pl ? ob_bundle_payload_problem(pl, now) : "malformed bundle";
   if (why) {
     ob_set_err(err, errsz, "%s", why);
     json_decref(pl);

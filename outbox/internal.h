@@ -55,6 +55,8 @@ struct json_t *ob_b64_json(const char *b64, size_t len);
 
 /* Bundle payload check (fuzzed): JWS verified against the JWKS, claims parsed, expiry checked.
  * Returns the payload object (caller decrefs) or NULL with err. */
+/* Why a (verified) bundle payload is refused, or NULL when it is acceptable at now. */
+const char *ob_bundle_payload_problem(const struct json_t *pl, int64_t now);
 struct json_t *ob_bundle_verify(const char *text, size_t len, const char *device_jwks, int64_t now, char *err,
                                 size_t errsz);
 
