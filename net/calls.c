@@ -165,6 +165,14 @@ pk_net_req *pk_net_submit(pk_net *net, const char *service_id, const char *field
   return go(r);
 }
 
+pk_net_req *pk_net_request_lookup(pk_net *net, const char *idem_key, pk_net_submit_cb cb, void *ud) {
+  char path[128];
+  bool ok = ok_id(idem_key, 8, 64, IDCH);
+  snprintf(path, sizeof path, "/requests?idempotency_key=%s", ok ? idem_key : "x");
+  pk_net_req *r = pk_net_start(net, NK_LOOKUP, "GET", path, NULL, true, true, (void_cb)cb, ud);
+  return ok ? go(r) : refuse(r, false);
+}
+
 pk_net_req *pk_net_track(pk_net *net, const char *tracking_code, pk_net_req_status_cb cb, void *ud) {
   char path[64];
   bool ok = ok_id(tracking_code, 6, 31, "0123456789");
@@ -250,7 +258,8 @@ void pk_net_deliver(pk_net_req *r, pk_net_result *st) {
     ((pk_net_sync_cb)r->cb)(&y, r->ud);
     break;
   }
-  case NK_SUBMIT: {
+  case NK_SUBMIT:
+  case NK_LOOKUP: {
     pk_net_receipt x = {.st = *st};
     if (body_ok(r, st, 0) && pk_net_parse_receipt(r->resp, r->resp_len, &x, &pool)) malformed(&x.st);
     ((pk_net_submit_cb)r->cb)(&x, r->ud);

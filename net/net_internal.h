@@ -9,7 +9,7 @@
 #include "pishkhan/net.h"
 
 typedef enum {
-  NK_CHALLENGE, NK_CARD, NK_OTP_REQ, NK_OTP_VERIFY, NK_LOGOUT, NK_SYNC, NK_SUBMIT, NK_TRACK, NK_INBOX, NK_DOC,
+  NK_CHALLENGE, NK_CARD, NK_OTP_REQ, NK_OTP_VERIFY, NK_LOGOUT, NK_SYNC, NK_SUBMIT, NK_TRACK, NK_INBOX, NK_DOC, NK_LOOKUP,
 } pk_net_kind;
 
 struct pk_net_req {

@@ -45,6 +45,8 @@ void pk_window_sim_set_faults(pk_window_sim *s, const pk_window_sim_faults *f);
 void pk_window_sim_advance_clock(pk_window_sim *s, int seconds);
 /* Number of stored service requests (tests: "exactly one request"). */
 long pk_window_sim_request_count(pk_window_sim *s);
+/* Tests: whether a submit with this Idempotency-Key is being handled right now. */
+bool pk_window_sim_in_flight(pk_window_sim *s, const char *key);
 /* Last OTP issued for otp_id (tests), or -1. */
 int pk_window_sim_last_otp(pk_window_sim *s, const char *otp_id, char out[8]);
 void pk_window_sim_stop(pk_window_sim *s);

@@ -81,6 +81,8 @@ struct pk_window_sim {
   char receipt_kid[64];
   char *jwks;                           /* JSON text */
   int mtls;
+  char **inflight;                      /* idempotency keys of submits being handled (under lock) */
+  size_t ninflight, capinflight;
   _Atomic long clock_offset_s;          /* tests: how far the window's clock was moved on (no lock:
                                            read under s->lock too) */
 };
@@ -125,6 +127,7 @@ enum MHD_Result sim_h_otp_verify(pk_window_sim *s, sim_req *r);
 enum MHD_Result sim_h_logout(pk_window_sim *s, sim_req *r);
 enum MHD_Result sim_h_test_otp(pk_window_sim *s, sim_req *r);
 enum MHD_Result sim_h_submit(pk_window_sim *s, sim_req *r);
+enum MHD_Result sim_h_lookup(pk_window_sim *s, sim_req *r);
 enum MHD_Result sim_h_status(pk_window_sim *s, sim_req *r, const char *code);
 enum MHD_Result sim_h_inbox(pk_window_sim *s, sim_req *r);
 enum MHD_Result sim_h_inquiry(pk_window_sim *s, sim_req *r);
@@ -138,6 +141,24 @@ typedef struct sim_session {
   int level;
 } sim_session;
 int sim_auth_bearer(pk_window_sim *s, sim_req *r, sim_session *out, enum MHD_Result *ret);
+
+/* ---- requests.c: storing a request once per idempotency key ---- */
+typedef struct sim_new_request {
+  const char *key, *nc, *sid, *kiosk_id, *channel; /* channel: "online" | "offline" */
+  json_t *svc, *fields;
+  int level;
+  long long created_at;                          /* when the citizen made it (0: now) */
+} sim_new_request;
+int sim_idem_key_valid(const char *k);
+/* Refuses an unknown service, a level below the service's, or invalid fields (sends the
+ * problem, *svc = NULL); else *svc is the service. */
+enum MHD_Result sim_check_service(pk_window_sim *s, sim_req *r, const char *sid, json_t *fields, int level,
+                                  json_t **svc);
+/* Stores q unless its key is known, and answers: 201 new, 200 replay, 422 key reused. */
+enum MHD_Result sim_store_and_answer(pk_window_sim *s, sim_req *r, const sim_new_request *q);
+
+/* ---- http.c: keys of submits in flight (under s->lock) ---- */
+int sim_inflight_has(pk_window_sim *s, const char *key);
 
 /* ---- jws.c ---- */
 int sim_jws_init(pk_window_sim *s, const char *key_path, char **err);
