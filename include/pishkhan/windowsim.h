@@ -25,6 +25,7 @@ typedef struct pk_window_sim_opts {
   const char *card_issuer_ca;  /* PEM: card certificates must chain here (NULL: card auth answers 503) */
   const char *card_crl;        /* PEM CRL of the issuer, optional */
   const char *receipt_key;     /* PEM EC P-256 private key for receipts; NULL = ephemeral key */
+  const char *enc_key;         /* PEM EC P-256 key sealed requests are encrypted to; NULL = ephemeral */
   unsigned seed;               /* catalog generator seed (default 1404) */
   int services;                /* catalog size (default 5240) */
   int token_ttl_s;             /* default 900 */
@@ -50,7 +51,8 @@ bool pk_window_sim_in_flight(pk_window_sim *s, const char *key);
 /* Last OTP issued for otp_id (tests), or -1. */
 int pk_window_sim_last_otp(pk_window_sim *s, const char *otp_id, char out[8]);
 void pk_window_sim_stop(pk_window_sim *s);
-/* The JWKS (JSON text, malloc'd) of an EC P-256 receipt key file, or NULL. */
-char *pk_window_sim_jwks(const char *receipt_key_path);
+/* The JWKS (JSON text, malloc'd) of an EC P-256 receipt key file and, when enc_key_path is
+ * not NULL, of the request encryption key too; NULL when a key cannot be read. */
+char *pk_window_sim_jwks(const char *receipt_key_path, const char *enc_key_path);
 
 #endif

@@ -349,7 +349,7 @@ pk_window_sim *pk_window_sim_start(const pk_window_sim_opts *o, char **err) {
   }
   if (sim_catalog_build(&s->cat, o->seed, o->services, 1) != 0) return fail(s, err, "catalog generation failed");
   char *e = NULL;
-  if (sim_db_open(s, o->db_path ? o->db_path : ":memory:", &e) != 0 || sim_jws_init(s, o->receipt_key, &e) != 0 ||
+  if (sim_db_open(s, o->db_path ? o->db_path : ":memory:", &e) != 0 || sim_jws_init(s, o->receipt_key, o->enc_key, &e) != 0 ||
       sim_card_init(s, o->card_issuer_ca, o->card_crl, &e) != 0) {
     pk_window_sim_stop(s);
     if (err) *err = e; else free(e);

@@ -79,6 +79,8 @@ struct pk_window_sim {
   X509_STORE *card_store;               /* issuer CA + CRL */
   EVP_PKEY *receipt_key;
   char receipt_kid[64];
+  EVP_PKEY *enc_key;                    /* sealed requests are encrypted to it (ECDH-ES+A256KW) */
+  char enc_kid[16];
   char *jwks;                           /* JSON text */
   int mtls;
   char **inflight;                      /* idempotency keys of submits being handled (under lock) */
@@ -161,7 +163,8 @@ enum MHD_Result sim_store_and_answer(pk_window_sim *s, sim_req *r, const sim_new
 int sim_inflight_has(pk_window_sim *s, const char *key);
 
 /* ---- jws.c ---- */
-int sim_jws_init(pk_window_sim *s, const char *key_path, char **err);
+/* Loads (NULL: makes) the receipt and encryption keys and builds the JWKS. */
+int sim_jws_init(pk_window_sim *s, const char *key_path, const char *enc_path, char **err);
 void sim_jws_free(pk_window_sim *s);
 char *sim_jws_sign(pk_window_sim *s, json_t *payload); /* compact JWS, malloc'd */
 

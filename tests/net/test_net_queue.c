@@ -1,5 +1,6 @@
 /* The window's side of the offline queue, against the simulator over HTTPS + mTLS on
- * loopback: lookup by idempotency key (200 / 404 / 409 while a submit is in flight). */
+ * loopback: lookup by idempotency key (200 / 404 / 409 while a submit is in flight), the
+ * window's encryption key in its JWKS. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +10,11 @@
 
 #include <cmocka.h>
 
+#include <jansson.h>
+#include <openssl/pem.h>
+
 #include "harness.h"
+#include "pishkhan/receipt.h"
 
 #define FIELDS "{\"national_code\":\"1234567891\",\"mobile\":\"09121234567\",\"birth_date\":\"1365/04/12\"}"
 
@@ -178,6 +183,74 @@ static void test_lookup_refuses_bad_key(void **state) {
   assert_int_equal(c.st.attempts, 0);
 }
 
+static char *slurp(const harness *h, const char *rel) {
+  char p[600];
+  h_path(h, p, sizeof p, rel);
+  FILE *f = fopen(p, "r");
+  assert_non_null(f);
+  char *buf = calloc(1, 65536);
+  size_t n = fread(buf, 1, 65535, f);
+  fclose(f);
+  buf[n] = 0;
+  return buf;
+}
+
+/* The JWKS has the receipt key for signatures and the fixed test key for sealing. */
+static void test_jwks_has_signing_and_encryption_keys(void **state) {
+  harness *h = *state;
+  char rk[600], ek[600];
+  h_path(h, rk, sizeof rk, "window/receipt-key.pem");
+  h_path(h, ek, sizeof ek, "window/enc-key.pem");
+  char *jwks = pk_window_sim_jwks(rk, ek), *sig_only = pk_window_sim_jwks(rk, NULL);
+  char *pub_sig = slurp(h, "window/jwks.json"), *pub_enc = slurp(h, "window/enc-jwks.json");
+  json_t *all = json_loads(jwks, 0, NULL), *s1 = json_loads(pub_sig, 0, NULL), *e1 = json_loads(pub_enc, 0, NULL);
+  json_t *keys = json_object_get(all, "keys");
+  assert_int_equal(json_array_size(keys), 2);
+  assert_true(json_equal(json_array_get(keys, 0), json_array_get(json_object_get(s1, "keys"), 0)));
+  assert_true(json_equal(json_array_get(keys, 1), json_array_get(json_object_get(e1, "keys"), 0)));
+  json_t *enc = json_array_get(keys, 1);
+  assert_string_equal(json_string_value(json_object_get(enc, "use")), "enc");
+  assert_string_equal(json_string_value(json_object_get(enc, "alg")), "ECDH-ES+A256KW");
+  assert_string_equal(json_string_value(json_object_get(json_array_get(keys, 0), "use")), "sig");
+  /* --print-jwks of the receipt key alone stays what the shipped jwks.json holds. */
+  json_t *so = json_loads(sig_only, 0, NULL);
+  assert_true(json_equal(so, s1));
+  json_decref(so);
+  json_decref(all), json_decref(s1), json_decref(e1);
+  free(jwks), free(sig_only), free(pub_sig), free(pub_enc);
+}
+
+/* A receipt checked against the whole JWKS: the window's verifies; one signed with the
+ * encryption key under its own kid does not, for that key is not a signing key. */
+static void test_receipt_verifier_ignores_encryption_key(void **state) {
+  harness *h = *state;
+  assert_int_equal(h_login_otp(h, "1234567891"), 2);
+  char key[37];
+  assert_true(pk_net_new_idem_key(key));
+  ctx s = submit(h, key);
+  assert_int_equal(s.st.err, PK_NET_OK);
+  char rk[600], ek[600];
+  h_path(h, rk, sizeof rk, "window/receipt-key.pem");
+  h_path(h, ek, sizeof ek, "window/enc-key.pem");
+  char *jwks = pk_window_sim_jwks(rk, ek);
+  pk_receipt rc;
+  char why[256];
+  assert_int_equal(pk_receipt_verify(s.jws, jwks, &rc, why, sizeof why), 0);
+  json_t *all = json_loads(jwks, 0, NULL);
+  const char *enc_kid = json_string_value(json_object_get(json_array_get(json_object_get(all, "keys"), 1), "kid"));
+  FILE *f = fopen(ek, "r");
+  EVP_PKEY *k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+  fclose(f);
+  char *forged = NULL;
+  assert_int_equal(pk_receipt_sign_key(&rc, k, enc_kid, &forged), 0);
+  assert_int_not_equal(pk_receipt_verify(forged, jwks, &rc, why, sizeof why), 0);
+  assert_non_null(strstr(why, "not a usable EC P-256 signing key"));
+  free(forged);
+  EVP_PKEY_free(k);
+  json_decref(all);
+  free(jwks);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_lookup_stored_and_unknown, setup, teardown),
@@ -187,6 +260,8 @@ int main(void) {
     cmocka_unit_test_setup_teardown(test_lookup_after_failed_submit, setup, teardown),
     cmocka_unit_test_setup_teardown(test_lookup_after_lost_answer, setup, teardown),
     cmocka_unit_test_setup_teardown(test_lookup_refuses_bad_key, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_jwks_has_signing_and_encryption_keys, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_receipt_verifier_ignores_encryption_key, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
