@@ -485,7 +485,8 @@ pk_net_req *pk_net_start(pk_net *net, pk_net_kind kind, const char *method, cons
   tls_and_limits(net, e);
   r->headers = curl_slist_append(NULL, "Accept: application/json, application/problem+json");
   if (body) {
-    r->headers = curl_slist_append(r->headers, "Content-Type: application/json");
+    r->headers = curl_slist_append(r->headers, kind == NK_SEALED ? "Content-Type: application/jose"
+                                                                 : "Content-Type: application/json");
     curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
   } else if (!strcmp(method, "POST")) {

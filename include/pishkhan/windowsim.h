@@ -32,6 +32,7 @@ typedef struct pk_window_sim_opts {
   int otp_ttl_s;               /* default 120 */
   int otp_resend_interval_s;   /* default 60 */
   int otp_max_sends;           /* per national code per hour, default 3 */
+  int max_queue_age_days;      /* sealed requests older than this (+ 10 min) are refused; default 7 */
   bool test_endpoints;         /* /api/v1/test/otp and /api/v1/admin/... */
   bool quiet;                  /* no request log on stderr */
   pk_window_sim_faults faults;

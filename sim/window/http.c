@@ -323,6 +323,7 @@ void pk_window_sim_opts_defaults(pk_window_sim_opts *o) {
   o->otp_ttl_s = 120;
   o->otp_resend_interval_s = 60;
   o->otp_max_sends = 3;
+  o->max_queue_age_days = 7;
 }
 
 static pk_window_sim *fail(pk_window_sim *s, char **err, const char *msg) {
@@ -350,6 +351,7 @@ pk_window_sim *pk_window_sim_start(const pk_window_sim_opts *o, char **err) {
   if (sim_catalog_build(&s->cat, o->seed, o->services, 1) != 0) return fail(s, err, "catalog generation failed");
   char *e = NULL;
   if (sim_db_open(s, o->db_path ? o->db_path : ":memory:", &e) != 0 || sim_jws_init(s, o->receipt_key, o->enc_key, &e) != 0 ||
+      (sim_seal_init(s) != 0 && (e = strdup("cannot use the request encryption key"))) ||
       sim_card_init(s, o->card_issuer_ca, o->card_crl, &e) != 0) {
     pk_window_sim_stop(s);
     if (err) *err = e; else free(e);
@@ -400,6 +402,7 @@ void pk_window_sim_stop(pk_window_sim *s) {
   if (!s) return;
   if (s->daemon) MHD_stop_daemon(s->daemon);
   sim_card_free(s);
+  sim_seal_free(s);
   sim_jws_free(s);
   sim_db_close(s);
   sim_catalog_free(&s->cat);

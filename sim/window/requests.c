@@ -133,6 +133,7 @@ static int store_once(pk_window_sim *s, const sim_new_request *q, char **answer)
   if (request_hash(q->nc, q->sid, q->fields, hash) != 0) return -1;
   pthread_mutex_lock(&s->lock);
   int found = lookup_key(s, q->key, hash, answer);
+  if (!found && q->stale) found = 3;
   if (!found) {
     char tc[20];
     uint64_t v;
@@ -173,6 +174,9 @@ enum MHD_Result sim_store_and_answer(pk_window_sim *s, sim_req *r, const sim_new
                        "The Idempotency-Key was already used with a different request.", NULL);
   }
   if (found == 1) return send_replay(s, r, answer);
+  if (found == 3)
+    return sim_problem(s, r, 422, "request_too_old", "این درخواست بیش از حد مجاز در صف مانده است.",
+                       "The request waited in the queue longer than the window accepts.", "created_at");
   if (found < 0 || !answer) return sim_problem(s, r, 500, "internal", "خطای داخلی سامانه.", "Internal error.", NULL);
   return sim_send_raw(s, r, 201, "application/json", answer, strlen(answer), 0, NULL);
 }
