@@ -60,6 +60,7 @@ static bool ok_id(const char *s, size_t min, size_t max, const char *allowed) {
 }
 
 #define IDCH "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."
+#define B64URL "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 int pk_net_nonce_decode(const char *nonce_b64url, uint8_t *out, size_t cap, size_t *len) {
   unsigned char *raw = NULL;
@@ -165,6 +166,34 @@ pk_net_req *pk_net_submit(pk_net *net, const char *service_id, const char *field
   return go(r);
 }
 
+/* A compact JWE: five base64url parts. */
+static bool compact_jwe(const char *s) {
+  size_t dots = 0;
+  for (const char *p = s; p && *p; p++) dots += *p == '.';
+  return ok_id(s, 20, PK_NET_SEALED_MAX, B64URL ".") && dots == 4;
+}
+
+pk_net_req *pk_net_submit_sealed(pk_net *net, const char *jwe, const char *idem_key, pk_net_submit_cb cb,
+                                 void *ud) {
+  bool ok = compact_jwe(jwe) && ok_id(idem_key, 8, 64, IDCH);
+  char *body = ok ? strdup(jwe) : NULL;
+  /* Keyed like a submit, and needing no session: the card's consent inside is the citizen's. */
+  pk_net_req *r = pk_net_start(net, NK_SEALED, "POST", "/requests/sealed", body, true, false, (void_cb)cb, ud);
+  if (!r || !body) return refuse(r, ok);
+  char h[100];
+  snprintf(h, sizeof h, "Idempotency-Key: %s", idem_key);
+  r->headers = curl_slist_append(r->headers, h);
+  return go(r);
+}
+
+pk_net_req *pk_net_request_lookup(pk_net *net, const char *idem_key, pk_net_submit_cb cb, void *ud) {
+  char path[128];
+  bool ok = ok_id(idem_key, 8, 64, IDCH);
+  snprintf(path, sizeof path, "/requests?idempotency_key=%s", ok ? idem_key : "x");
+  pk_net_req *r = pk_net_start(net, NK_LOOKUP, "GET", path, NULL, true, true, (void_cb)cb, ud);
+  return ok ? go(r) : refuse(r, false);
+}
+
 pk_net_req *pk_net_track(pk_net *net, const char *tracking_code, pk_net_req_status_cb cb, void *ud) {
   char path[64];
   bool ok = ok_id(tracking_code, 6, 31, "0123456789");
@@ -250,7 +279,9 @@ void pk_net_deliver(pk_net_req *r, pk_net_result *st) {
     ((pk_net_sync_cb)r->cb)(&y, r->ud);
     break;
   }
-  case NK_SUBMIT: {
+  case NK_SUBMIT:
+  case NK_SEALED:
+  case NK_LOOKUP: {
     pk_net_receipt x = {.st = *st};
     if (body_ok(r, st, 0) && pk_net_parse_receipt(r->resp, r->resp_len, &x, &pool)) malformed(&x.st);
     ((pk_net_submit_cb)r->cb)(&x, r->ud);

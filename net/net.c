@@ -221,6 +221,7 @@ static void classify_http(pk_net_req *r, long http, pk_net_result *st) {
   if (http >= 200 && http < 300) return;
   if (http == 304) return;
   if (http == 401 || http == 403) st->err = PK_NET_AUTH;
+  else if (http == 409 && r->kind == NK_LOOKUP) st->err = PK_NET_SERVER; /* a submit still in progress */
   else if (http == 429 || http >= 500) st->err = PK_NET_SERVER;
   else if (http >= 400) st->err = PK_NET_VALIDATION;
   else st->err = PK_NET_PROTOCOL;
@@ -269,7 +270,8 @@ static void done_one(pk_net_req *r, CURLcode code) {
     transient = transient_curl(code);
   } else {
     classify_http(r, http, &st);
-    transient = http == 429 || http == 502 || http == 503 || http == 504 || http == 500;
+    transient = http == 429 || http == 502 || http == 503 || http == 504 || http == 500 ||
+                (http == 409 && r->kind == NK_LOOKUP);
   }
   if (transient && r->retryable && r->attempt <= r->net->cfg.max_retries && !r->net->in_free) {
     uint64_t ms = backoff_ms(r);
@@ -483,7 +485,8 @@ pk_net_req *pk_net_start(pk_net *net, pk_net_kind kind, const char *method, cons
   tls_and_limits(net, e);
   r->headers = curl_slist_append(NULL, "Accept: application/json, application/problem+json");
   if (body) {
-    r->headers = curl_slist_append(r->headers, "Content-Type: application/json");
+    r->headers = curl_slist_append(r->headers, kind == NK_SEALED ? "Content-Type: application/jose"
+                                                                 : "Content-Type: application/json");
     curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
   } else if (!strcmp(method, "POST")) {

@@ -208,6 +208,21 @@ pk_net_req *pk_net_catalog_sync(pk_net *net, struct pk_catalog *cat, pk_net_sync
  * idempotency key (keep it with the offline queue entry); the client resends it on every retry. */
 pk_net_req *pk_net_submit(pk_net *net, const char *service_id, const char *fields_json,
                           const char *idem_key, pk_net_submit_cb cb, void *ud);
+/* A queued request, sealed to the window's encryption key (a JWE compact of at most
+ * PK_NET_SEALED_MAX bytes), delivered under its idempotency key. Needs no session; retried
+ * like pk_net_submit, with the same key on every attempt. The window's refusals are
+ * PK_NET_VALIDATION with code seal_invalid, consent_invalid, card_revoked, card_untrusted,
+ * request_too_old, clock_skew, idempotency_key_reused or validation_failed (permanent). */
+#define PK_NET_SEALED_MAX (192 * 1024)
+pk_net_req *pk_net_submit_sealed(pk_net *net, const char *jwe, const char *idem_key, pk_net_submit_cb cb,
+                                 void *ud);
+/* What the window stored under an idempotency key this kiosk (its certificate; without
+ * mutual TLS, the session's citizen) sent: the submit's answer again, replayed = true.
+ * Asks, never sends the request. Not stored: PK_NET_VALIDATION, code "request_unknown"
+ * (404) -- and then it never will be, for the window answers 409 while a submit with the key
+ * is still being handled: that is PK_NET_SERVER, code "request_in_progress", retried with
+ * the usual backoff and reported only when it outlasts every retry (ask again later). */
+pk_net_req *pk_net_request_lookup(pk_net *net, const char *idem_key, pk_net_submit_cb cb, void *ud);
 pk_net_req *pk_net_track(pk_net *net, const char *tracking_code, pk_net_req_status_cb cb, void *ud);
 pk_net_req *pk_net_inbox_get(pk_net *net, pk_net_inbox_cb cb, void *ud);
 /* kind: report_card | insurance_record | tax_clearance; params_json: {"student_national_code":..,"year":..} or NULL */

@@ -25,12 +25,14 @@ typedef struct pk_window_sim_opts {
   const char *card_issuer_ca;  /* PEM: card certificates must chain here (NULL: card auth answers 503) */
   const char *card_crl;        /* PEM CRL of the issuer, optional */
   const char *receipt_key;     /* PEM EC P-256 private key for receipts; NULL = ephemeral key */
+  const char *enc_key;         /* PEM EC P-256 key sealed requests are encrypted to; NULL = ephemeral */
   unsigned seed;               /* catalog generator seed (default 1404) */
   int services;                /* catalog size (default 5240) */
   int token_ttl_s;             /* default 900 */
   int otp_ttl_s;               /* default 120 */
   int otp_resend_interval_s;   /* default 60 */
   int otp_max_sends;           /* per national code per hour, default 3 */
+  int max_queue_age_days;      /* sealed requests older than this (+ 10 min) are refused; default 7 */
   bool test_endpoints;         /* /api/v1/test/otp and /api/v1/admin/... */
   bool quiet;                  /* no request log on stderr */
   pk_window_sim_faults faults;
@@ -45,10 +47,13 @@ void pk_window_sim_set_faults(pk_window_sim *s, const pk_window_sim_faults *f);
 void pk_window_sim_advance_clock(pk_window_sim *s, int seconds);
 /* Number of stored service requests (tests: "exactly one request"). */
 long pk_window_sim_request_count(pk_window_sim *s);
+/* Tests: whether a submit with this Idempotency-Key is being handled right now. */
+bool pk_window_sim_in_flight(pk_window_sim *s, const char *key);
 /* Last OTP issued for otp_id (tests), or -1. */
 int pk_window_sim_last_otp(pk_window_sim *s, const char *otp_id, char out[8]);
 void pk_window_sim_stop(pk_window_sim *s);
-/* The JWKS (JSON text, malloc'd) of an EC P-256 receipt key file, or NULL. */
-char *pk_window_sim_jwks(const char *receipt_key_path);
+/* The JWKS (JSON text, malloc'd) of an EC P-256 receipt key file and, when enc_key_path is
+ * not NULL, of the request encryption key too; NULL when a key cannot be read. */
+char *pk_window_sim_jwks(const char *receipt_key_path, const char *enc_key_path);
 
 #endif

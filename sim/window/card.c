@@ -18,22 +18,58 @@ int sim_card_init(pk_window_sim *s, const char *ca, const char *crl, char **err)
   }
   if (crl) {
     FILE *f = fopen(crl, "r");
-    X509_CRL *c = f ? PEM_read_X509_CRL(f, NULL, NULL, NULL) : NULL;
+    s->card_crl = f ? PEM_read_X509_CRL(f, NULL, NULL, NULL) : NULL;
     if (f) fclose(f);
-    if (!c || X509_STORE_add_crl(s->card_store, c) != 1) {
-      X509_CRL_free(c);
+    if (!s->card_crl) {
       if (err && asprintf(err, "cannot load the card CRL %s", crl) < 0) *err = NULL;
       return -1;
     }
-    X509_CRL_free(c);
-    X509_STORE_set_flags(s->card_store, X509_V_FLAG_CRL_CHECK);
   }
   return 0;
 }
 
 void sim_card_free(pk_window_sim *s) {
   X509_STORE_free(s->card_store);
+  X509_CRL_free(s->card_crl);
   s->card_store = NULL;
+  s->card_crl = NULL;
+}
+
+/* The chain to the issuer CA as it stood at `at`: a consent signed while the card was valid
+ * stays valid after the card expires. Revocation is judged apart, by date (revoked_by). */
+static int chain_ok(pk_window_sim *s, X509 *x, time_t at) {
+  X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+  int ok = ctx && X509_STORE_CTX_init(ctx, s->card_store, x, NULL) == 1;
+  if (ok) {
+    X509_STORE_CTX_set_time(ctx, 0, at);
+    ok = X509_verify_cert(ctx) == 1;
+  }
+  X509_STORE_CTX_free(ctx);
+  return ok;
+}
+
+/* Whether the CRL revokes x from `at` or earlier. A revocation dated after a consent was
+ * signed does not void it: the card was good when the citizen used it. */
+static int revoked_by(pk_window_sim *s, X509 *x, time_t at) {
+  X509_REVOKED *rev = NULL;
+  if (!s->card_crl || X509_CRL_get0_by_cert(s->card_crl, &rev, x) != 1 || !rev) return 0;
+  return X509_cmp_time(X509_REVOKED_get0_revocationDate(rev), &at) <= 0;
+}
+
+static int signature_ok(X509 *x, const unsigned char *sig, size_t sig_len, const unsigned char *tbs,
+                        size_t tbs_len) {
+  EVP_PKEY *k = X509_get0_pubkey(x);
+  /* Cards that sign with ECDSA often give r||s; OpenSSL verifies DER. */
+  unsigned char conv[PK_ECDSA_SIG_DER_MAX];
+  if (k && EVP_PKEY_is_a(k, "EC") && (sig_len == 64 || sig_len == 96 || sig_len == 132) && sig[0] != 0x30) {
+    size_t conv_len = pk_ecdsa_sig_to_der(sig, sig_len, conv, sizeof conv);
+    if (conv_len) sig = conv, sig_len = conv_len;
+  }
+  EVP_MD_CTX *md = EVP_MD_CTX_new();
+  int ok = k && md && EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, k) == 1 &&
+           EVP_DigestVerify(md, sig, sig_len, tbs, tbs_len) == 1;
+  EVP_MD_CTX_free(md);
+  return ok;
 }
 
 static void subject_field(X509 *x, int nid, char *out, size_t n) {
@@ -49,7 +85,7 @@ static void subject_field(X509 *x, int nid, char *out, size_t n) {
 }
 
 /* The test cards carry Latin names; the window's registry knows them in Persian. */
-static const char *persian_name(const char *nc, const char *fallback) {
+static const char *persona_name(const char *nc, const char *fallback) {
   static const char *const names[][2] = {
     {"0071234561", "زهرا محمدی"}, {"1234567891", "رضا حسینی"}, {"0512345678", "مریم کریمی"},
     {"2276543213", "امیر رضایی"}, {"4701122335", "فاطمه احمدی"}, {"2938475616", "حسین موسوی"},
@@ -60,59 +96,43 @@ static const char *persian_name(const char *nc, const char *fallback) {
   return fallback;
 }
 
+/* The holder's national code (serialNumber, else the first 10-digit run in the CN) and
+ * names. 0, or -1 when the certificate names no valid national code. */
+static int holder(X509 *x, char nc[16], char name_fa[128], char name_en[128]) {
+  subject_field(x, NID_serialNumber, nc, 16);
+  if (!sim_national_code_valid(nc)) {
+    char cn[128];
+    subject_field(x, NID_commonName, cn, sizeof cn);
+    nc[0] = 0;
+    for (char *c = cn; *c; c++)
+      if (strspn(c, "0123456789") >= 10) {
+        snprintf(nc, 16, "%.10s", c);
+        break;
+      }
+  }
+  subject_field(x, NID_commonName, name_en, 128);
+  snprintf(name_fa, 128, "%s", persona_name(nc, name_en));
+  return sim_national_code_valid(nc) ? 0 : -1;
+}
+
+int sim_card_verify_at(pk_window_sim *s, const unsigned char *der, size_t der_len, const unsigned char *sig,
+                       size_t sig_len, const unsigned char *tbs, size_t tbs_len, time_t at, char nc[16],
+                       char name_fa[128], char name_en[128], const char **code) {
+  const unsigned char *p = der;
+  X509 *x = d2i_X509(NULL, &p, (long)der_len);
+  *code = "card_certificate_invalid";
+  int rc = -1;
+  if (!x || !chain_ok(s, x, at)) *code = "card_certificate_invalid";
+  else if (revoked_by(s, x, at)) *code = "card_revoked";
+  else if (!signature_ok(x, sig, sig_len, tbs, tbs_len)) *code = "card_signature_invalid";
+  else if (holder(x, nc, name_fa, name_en) != 0) *code = "card_certificate_invalid";
+  else rc = 0;
+  X509_free(x);
+  return rc;
+}
+
 int sim_card_verify(pk_window_sim *s, const unsigned char *der, size_t der_len, const unsigned char *sig,
                     size_t sig_len, const unsigned char *tbs, size_t tbs_len, char nc[16], char name_fa[128],
                     char name_en[128], const char **code) {
-  *code = "card_certificate_invalid";
-  const unsigned char *p = der;
-  X509 *x = d2i_X509(NULL, &p, (long)der_len);
-  if (!x) return -1;
-  int rc = -1;
-  X509_STORE_CTX *ctx = X509_STORE_CTX_new();
-  if (ctx && X509_STORE_CTX_init(ctx, s->card_store, x, NULL) == 1) {
-    if (X509_verify_cert(ctx) == 1) {
-      rc = 0;
-    } else if (X509_STORE_CTX_get_error(ctx) == X509_V_ERR_CERT_REVOKED) {
-      *code = "card_revoked";
-    }
-  }
-  X509_STORE_CTX_free(ctx);
-  if (rc == 0) {
-    rc = -1;
-    *code = "card_signature_invalid";
-    EVP_PKEY *k = X509_get0_pubkey(x);
-    /* Cards that sign with ECDSA often give r||s; OpenSSL verifies DER. */
-    unsigned char conv[PK_ECDSA_SIG_DER_MAX];
-    if (k && EVP_PKEY_is_a(k, "EC") && (sig_len == 64 || sig_len == 96 || sig_len == 132) && sig[0] != 0x30) {
-      size_t conv_len = pk_ecdsa_sig_to_der(sig, sig_len, conv, sizeof conv);
-      if (conv_len) sig = conv, sig_len = conv_len;
-    }
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    if (k && md && EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, k) == 1 &&
-        EVP_DigestVerify(md, sig, sig_len, tbs, tbs_len) == 1)
-      rc = 0;
-    EVP_MD_CTX_free(md);
-  }
-  if (rc == 0) {
-    subject_field(x, NID_serialNumber, nc, 16);
-    if (!sim_national_code_valid(nc)) {
-      /* Fall back to the first 10-digit run in the CN. */
-      char cn[128];
-      subject_field(x, NID_commonName, cn, sizeof cn);
-      nc[0] = 0;
-      for (char *c = cn; *c; c++)
-        if (strspn(c, "0123456789") >= 10) {
-          snprintf(nc, 16, "%.10s", c);
-          break;
-        }
-    }
-    subject_field(x, NID_commonName, name_en, 128);
-    snprintf(name_fa, 128, "%s", persian_name(nc, name_en));
-    if (!sim_national_code_valid(nc)) {
-      rc = -1;
-      *code = "card_certificate_invalid";
-    }
-  }
-  X509_free(x);
-  return rc;
+  return sim_card_verify_at(s, der, der_len, sig, sig_len, tbs, tbs_len, sim_now(s), nc, name_fa, name_en, code);
 }

@@ -21,11 +21,25 @@ static const char *schema =
   "CREATE INDEX IF NOT EXISTS otps_nc ON otps(national_code, created_at);"
   "CREATE TABLE IF NOT EXISTS requests(tracking_code TEXT PRIMARY KEY, idem_key TEXT UNIQUE NOT NULL,"
   "  body_hash TEXT NOT NULL, national_code TEXT NOT NULL, service_id TEXT NOT NULL, fields TEXT NOT NULL,"
-  "  submitted_at INTEGER NOT NULL, response TEXT NOT NULL);"
+  "  submitted_at INTEGER NOT NULL, response TEXT NOT NULL, kiosk_id TEXT NOT NULL DEFAULT '',"
+  "  channel TEXT NOT NULL DEFAULT 'online', level INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL DEFAULT 0);"
   "CREATE TABLE IF NOT EXISTS inbox(id TEXT PRIMARY KEY, national_code TEXT NOT NULL, kind TEXT NOT NULL,"
   "  title_fa TEXT NOT NULL, title_en TEXT NOT NULL, body_fa TEXT NOT NULL, body_en TEXT NOT NULL,"
   "  tracking_code TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL, read INTEGER NOT NULL DEFAULT 0);"
   "CREATE INDEX IF NOT EXISTS inbox_nc ON inbox(national_code, created_at);";
+
+/* Columns added after the first release: a state file made by an older simulator gains them
+ * (the ALTER fails harmlessly where the column is already there). */
+static void upgrade(sqlite3 *db) {
+  static const char *const cols[] = {"kiosk_id TEXT NOT NULL DEFAULT ''", "channel TEXT NOT NULL DEFAULT 'online'",
+                                     "level INTEGER NOT NULL DEFAULT 0", "created_at INTEGER NOT NULL DEFAULT 0"};
+  for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
+    char *sql = sqlite3_mprintf("ALTER TABLE requests ADD COLUMN %s", cols[i]);
+    sqlite3_exec(db, sql, NULL, NULL, NULL);
+    sqlite3_free(sql);
+  }
+}
 
 int sim_db_open(pk_window_sim *s, const char *path, char **err) {
   if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL) !=
@@ -41,6 +55,7 @@ int sim_db_open(pk_window_sim *s, const char *path, char **err) {
     sqlite3_free(e);
     return -1;
   }
+  upgrade(s->db);
   return 0;
 }
 

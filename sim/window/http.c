@@ -21,6 +21,7 @@ typedef struct {
   size_t cap;
   int fault;
   int exempt;
+  char inflight[72];  /* the Idempotency-Key this submit holds in the in-flight set, or "" */
 } sim_conn_req;
 
 static char *slurp(const char *path) {
@@ -194,6 +195,50 @@ static int decide_fault(pk_window_sim *s, sim_conn_req *cr, int *latency) {
   return f.after_commit;
 }
 
+/* ---- submits in flight: a key is in the set from the moment its request's headers are in
+ * (before any injected latency or fault) until the request has ended, committed or not ---- */
+int sim_inflight_has(pk_window_sim *s, const char *key) {
+  for (size_t i = 0; i < s->ninflight; i++)
+    if (!strcmp(s->inflight[i], key)) return 1;
+  return 0;
+}
+
+static int is_submit(const char *method, const char *url) {
+  return !strcmp(method, "POST") && (!strcmp(url, "/api/v1/requests") || !strcmp(url, "/api/v1/requests/sealed"));
+}
+
+static void inflight_add(pk_window_sim *s, sim_conn_req *cr) {
+  const char *key = MHD_lookup_connection_value(cr->r.conn, MHD_HEADER_KIND, "Idempotency-Key");
+  if (!sim_idem_key_valid(key)) return;
+  char *copy = strdup(key);
+  pthread_mutex_lock(&s->lock);
+  if (copy && s->ninflight == s->capinflight) {
+    size_t cap = s->capinflight ? s->capinflight * 2 : 16;
+    char **n = realloc(s->inflight, cap * sizeof *n);
+    if (n) s->inflight = n, s->capinflight = cap;
+  }
+  if (copy && s->ninflight < s->capinflight) {
+    s->inflight[s->ninflight++] = copy;
+    snprintf(cr->inflight, sizeof cr->inflight, "%s", key);
+    copy = NULL;
+  }
+  pthread_mutex_unlock(&s->lock);
+  free(copy);
+}
+
+static void inflight_del(pk_window_sim *s, sim_conn_req *cr) {
+  if (!cr->inflight[0]) return;
+  pthread_mutex_lock(&s->lock);
+  for (size_t i = 0; i < s->ninflight; i++)
+    if (!strcmp(s->inflight[i], cr->inflight)) {
+      free(s->inflight[i]);
+      s->inflight[i] = s->inflight[--s->ninflight];
+      break;
+    }
+  pthread_mutex_unlock(&s->lock);
+  cr->inflight[0] = 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                                   const char *version, const char *upload, size_t *upload_size, void **con_cls) {
   pk_window_sim *s = cls;
@@ -205,6 +250,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     cr->r.method = method;
     cr->r.url = url;
     *con_cls = cr;
+    if (is_submit(method, url)) inflight_add(s, cr);
     return MHD_YES;
   }
   if (*upload_size) {
@@ -235,8 +281,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     int latency = 0;
     int after = decide_fault(s, cr, &latency);
     if (latency > 0) usleep((useconds_t)latency * 1000);
-    int is_submit = !strcmp(method, "POST") && !strcmp(url, "/api/v1/requests");
-    if (!(after && is_submit)) {
+    if (!(after && is_submit(method, url))) {
       if (cr->fault == FAULT_DROP) {
         log_line(s, r, 0, " (fault: dropped)");
         return MHD_NO;
@@ -261,6 +306,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe) {
   sim_conn_req *cr = *con_cls;
   if (!cr) return;
+  inflight_del(cls, cr);
   free(cr->r.body);
   json_decref(cr->r.json);
   free(cr);
@@ -277,6 +323,7 @@ void pk_window_sim_opts_defaults(pk_window_sim_opts *o) {
   o->otp_ttl_s = 120;
   o->otp_resend_interval_s = 60;
   o->otp_max_sends = 3;
+  o->max_queue_age_days = 7;
 }
 
 static pk_window_sim *fail(pk_window_sim *s, char **err, const char *msg) {
@@ -303,7 +350,8 @@ pk_window_sim *pk_window_sim_start(const pk_window_sim_opts *o, char **err) {
   }
   if (sim_catalog_build(&s->cat, o->seed, o->services, 1) != 0) return fail(s, err, "catalog generation failed");
   char *e = NULL;
-  if (sim_db_open(s, o->db_path ? o->db_path : ":memory:", &e) != 0 || sim_jws_init(s, o->receipt_key, &e) != 0 ||
+  if (sim_db_open(s, o->db_path ? o->db_path : ":memory:", &e) != 0 || sim_jws_init(s, o->receipt_key, o->enc_key, &e) != 0 ||
+      (sim_seal_init(s) != 0 && (e = strdup("cannot use the request encryption key"))) ||
       sim_card_init(s, o->card_issuer_ca, o->card_crl, &e) != 0) {
     pk_window_sim_stop(s);
     if (err) *err = e; else free(e);
@@ -337,6 +385,13 @@ time_t sim_now(pk_window_sim *s) { return time(NULL) + atomic_load(&s->clock_off
 
 void pk_window_sim_advance_clock(pk_window_sim *s, int seconds) { atomic_fetch_add(&s->clock_offset_s, seconds); }
 
+bool pk_window_sim_in_flight(pk_window_sim *s, const char *key) {
+  pthread_mutex_lock(&s->lock);
+  bool busy = sim_inflight_has(s, key);
+  pthread_mutex_unlock(&s->lock);
+  return busy;
+}
+
 void pk_window_sim_set_faults(pk_window_sim *s, const pk_window_sim_faults *f) {
   pthread_mutex_lock(&s->lock);
   s->faults = *f;
@@ -347,9 +402,12 @@ void pk_window_sim_stop(pk_window_sim *s) {
   if (!s) return;
   if (s->daemon) MHD_stop_daemon(s->daemon);
   sim_card_free(s);
+  sim_seal_free(s);
   sim_jws_free(s);
   sim_db_close(s);
   sim_catalog_free(&s->cat);
+  for (size_t i = 0; i < s->ninflight; i++) free(s->inflight[i]);
+  free(s->inflight);
   free(s->tls_cert);
   free(s->tls_key);
   free(s->client_ca);

@@ -28,7 +28,10 @@ static void usage(FILE *f) {
         "  --card-ca FILE         card issuer CA bundle (PEM) for card authentication\n"
         "  --card-crl FILE        card issuer CRL (PEM)\n"
         "  --receipt-key FILE     EC P-256 key that signs receipts (default: a fresh key)\n"
-        "  --print-jwks           print the JWKS of --receipt-key and exit\n"
+        "  --enc-key FILE         EC P-256 key that queued (sealed) requests are encrypted to\n"
+        "                         (default: a fresh key); published in the JWKS with \"use\":\"enc\"\n"
+        "  --print-jwks           print the JWKS of --receipt-key (and --enc-key if given) and exit\n"
+        "  --max-queue-age-days N refuse sealed (queued) requests made more than N days ago (default 7)\n"
         "Authentication:\n"
         "  --token-ttl S          session lifetime in seconds (default 900)\n"
         "  --otp-ttl S            one-time code lifetime (default 120)\n"
@@ -53,12 +56,13 @@ int main(int argc, char **argv) {
   pk_window_sim_opts_defaults(&o);
   o.port = 8443;
   int print_jwks = 0;
-  enum { O_BIND = 256, O_PORT, O_CERT, O_KEY, O_CCA, O_DB, O_SEED, O_SVC, O_CARDCA, O_CRL, O_RKEY, O_JWKS,
+  enum { O_BIND = 256, O_PORT, O_CERT, O_KEY, O_CCA, O_DB, O_SEED, O_SVC, O_CARDCA, O_CRL, O_RKEY, O_EKEY, O_QAGE, O_JWKS,
          O_TTL, O_OTTL, O_OINT, O_OMAX, O_TEST, O_LAT, O_ERR, O_DROP, O_TRUNC, O_DRIP, O_AFTER, O_QUIET };
   static const struct option lo[] = {
     {"bind", 1, 0, O_BIND}, {"port", 1, 0, O_PORT}, {"cert", 1, 0, O_CERT}, {"key", 1, 0, O_KEY},
     {"client-ca", 1, 0, O_CCA}, {"db", 1, 0, O_DB}, {"seed", 1, 0, O_SEED}, {"services", 1, 0, O_SVC},
-    {"card-ca", 1, 0, O_CARDCA}, {"card-crl", 1, 0, O_CRL}, {"receipt-key", 1, 0, O_RKEY},
+    {"card-ca", 1, 0, O_CARDCA}, {"card-crl", 1, 0, O_CRL}, {"receipt-key", 1, 0, O_RKEY}, {"enc-key", 1, 0, O_EKEY},
+    {"max-queue-age-days", 1, 0, O_QAGE},
     {"print-jwks", 0, 0, O_JWKS}, {"token-ttl", 1, 0, O_TTL}, {"otp-ttl", 1, 0, O_OTTL},
     {"otp-interval", 1, 0, O_OINT}, {"otp-max", 1, 0, O_OMAX}, {"test-endpoints", 0, 0, O_TEST},
     {"latency", 1, 0, O_LAT}, {"error-ratio", 1, 0, O_ERR}, {"drop-ratio", 1, 0, O_DROP},
@@ -78,6 +82,8 @@ int main(int argc, char **argv) {
     case O_CARDCA: o.card_issuer_ca = optarg; break;
     case O_CRL: o.card_crl = optarg; break;
     case O_RKEY: o.receipt_key = optarg; break;
+    case O_EKEY: o.enc_key = optarg; break;
+    case O_QAGE: o.max_queue_age_days = atoi(optarg); break;
     case O_JWKS: print_jwks = 1; break;
     case O_TTL: o.token_ttl_s = atoi(optarg); break;
     case O_OTTL: o.otp_ttl_s = atoi(optarg); break;
@@ -96,9 +102,9 @@ int main(int argc, char **argv) {
     }
   }
   if (print_jwks) {
-    char *jwks = pk_window_sim_jwks(o.receipt_key);
+    char *jwks = pk_window_sim_jwks(o.receipt_key, o.enc_key);
     if (!jwks) {
-      fprintf(stderr, "pishkhan-window-sim: cannot read --receipt-key\n");
+      fprintf(stderr, "pishkhan-window-sim: cannot read --receipt-key or --enc-key\n");
       return 1;
     }
     puts(jwks);

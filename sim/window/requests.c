@@ -10,7 +10,7 @@
 #include "pishkhan/receipt.h"
 #include "sim_internal.h"
 
-static int valid_key(const char *k) {
+int sim_idem_key_valid(const char *k) {
   size_t n = k ? strlen(k) : 0;
   if (n < 8 || n > 64) return 0;
   for (size_t i = 0; i < n; i++) {
@@ -26,6 +26,21 @@ static void sha256_hex(const char *data, size_t len, char out[65]) {
   unsigned int ml = 0;
   EVP_Digest(data, len, md, &ml, EVP_sha256(), NULL);
   for (int i = 0; i < 32; i++) snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+/* What "the same request" means for a key: the citizen, the service and the values; so a
+ * request first sent online and then, its outcome unknown, sealed with the same key is a
+ * replay, not a reuse. */
+static int request_hash(const char *nc, const char *sid, json_t *fields, char out[65]) {
+  json_t *o = json_pack("{s:s, s:O}", "service_id", sid, "fields", fields);
+  char *canon = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+  json_decref(o);
+  char *in = canon ? sqlite3_mprintf("%s|%s", nc, canon) : NULL;
+  free(canon);
+  if (!in) return -1;
+  sha256_hex(in, strlen(in), out);
+  sqlite3_free(in);
+  return 0;
 }
 
 static const char *agency_fa(const char *id) {
@@ -61,23 +76,119 @@ static void add_inbox(pk_window_sim *s, const char *nc, const char *kind, const 
   sqlite3_free(sql);
 }
 
-enum MHD_Result sim_h_submit(pk_window_sim *s, sim_req *r) {
-  sim_session ses;
-  enum MHD_Result ret;
-  if (sim_auth_bearer(s, r, &ses, &ret)) return ret;
-  const char *key = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Idempotency-Key");
-  if (!valid_key(key))
-    return sim_problem(s, r, 400, "idempotency_key_required", "شناسه یکتای درخواست ارسال نشده است.",
-                       "An Idempotency-Key header (8-64 characters [A-Za-z0-9_-]) is required.", NULL);
-  if (!r->json)
-    return sim_problem(s, r, 400, "bad_request", "درخواست نامعتبر است.", "The request body is not valid JSON.", NULL);
-  const char *sid = json_string_value(json_object_get(r->json, "service_id"));
-  json_t *fields = json_object_get(r->json, "fields");
+/* The window's answer to a new request, with its receipt: the kiosk's receipt format
+ * (receipt/), signed with the window's key. malloc'd JSON text or NULL. */
+static char *new_answer(pk_window_sim *s, const sim_new_request *q, const char *tc, long long now) {
+  const char *agency = json_string_value(json_object_get(q->svc, "agency_id"));
+  pk_receipt rc = {.issued_at = now, .status = PK_RECEIPT_SUBMITTED, .signer = PK_SIGNER_WINDOW};
+  snprintf(rc.tracking_code, sizeof rc.tracking_code, "%s", tc);
+  snprintf(rc.service_id, sizeof rc.service_id, "%s", q->sid);
+  snprintf(rc.service_title, sizeof rc.service_title, "%s", json_string_value(json_object_get(q->svc, "title_fa")));
+  snprintf(rc.agency, sizeof rc.agency, "%s", agency_fa(agency));
+  snprintf(rc.kiosk_id, sizeof rc.kiosk_id, "%s", q->kiosk_id[0] ? q->kiosk_id : "unknown");
+  rc.amount_rials = json_integer_value(json_object_get(q->svc, "fee_rials"));
+  pk_receipt_set_national_code(&rc, q->nc);
+  char *jws = NULL;
+  if (pk_receipt_sign_key(&rc, s->receipt_key, s->receipt_kid, &jws) != 0) jws = NULL;
+  json_t *resp = json_pack("{s:s, s:s, s:s, s:I, s:s}", "tracking_code", tc, "service_id", q->sid, "status",
+                           "received", "submitted_at", (json_int_t)now, "receipt", jws ? jws : "");
+  free(jws);
+  char *answer = json_dumps(resp, JSON_COMPACT);
+  json_decref(resp);
+  return answer;
+}
+
+static int insert_request(pk_window_sim *s, const sim_new_request *q, const char *tc, const char *hash,
+                          long long now, const char *answer) {
+  char *fj = json_dumps(q->fields, JSON_COMPACT);
+  sqlite3_stmt *st;
+  int ok = 0;
+  if (fj && sqlite3_prepare_v2(s->db, "INSERT INTO requests(tracking_code,idem_key,body_hash,national_code,"
+                                      "service_id,fields,submitted_at,response,kiosk_id,channel,level,created_at)"
+                                      " VALUES(?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL) == SQLITE_OK) {
+    sqlite3_bind_text(st, 1, tc, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, q->key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, q->nc, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, q->sid, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, fj, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, now);
+    sqlite3_bind_text(st, 8, answer, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 9, q->kiosk_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 10, q->channel, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 11, q->level);
+    sqlite3_bind_int64(st, 12, q->created_at ? q->created_at : now);
+    ok = sqlite3_step(st) == SQLITE_DONE;
+    sqlite3_finalize(st);
+  }
+  free(fj);
+  return ok ? 0 : -1;
+}
+
+/* Stores q once per key, under s->lock. 0 new (*answer the new answer), 1 replay (*answer
+ * the stored one), 2 key reused with another request, -1 failure. */
+static int store_once(pk_window_sim *s, const sim_new_request *q, char **answer) {
+  char hash[65];
+  *answer = NULL;
+  if (request_hash(q->nc, q->sid, q->fields, hash) != 0) return -1;
+  pthread_mutex_lock(&s->lock);
+  int found = lookup_key(s, q->key, hash, answer);
+  if (!found && q->stale) found = 3;
+  if (!found) {
+    char tc[20];
+    uint64_t v;
+    RAND_bytes((unsigned char *)&v, sizeof v);
+    snprintf(tc, sizeof tc, "14%014llu", (unsigned long long)(v % 100000000000000ull));
+    long long now = time(NULL);
+    *answer = new_answer(s, q, tc, now);
+    if (*answer && insert_request(s, q, tc, hash, now, *answer) == 0) {
+      char bfa[512];
+      snprintf(bfa, sizeof bfa, "درخواست شما با کد رهگیری %s ثبت شد.", tc);
+      add_inbox(s, q->nc, "status", json_string_value(json_object_get(q->svc, "title_fa")),
+                json_string_value(json_object_get(q->svc, "title_en")), bfa, "Your request was received.", tc, now);
+    } else {
+      free(*answer);
+      *answer = NULL;
+      found = -1;
+    }
+  }
+  pthread_mutex_unlock(&s->lock);
+  return found;
+}
+
+/* A stored answer sent again: the original, marked as a replay. */
+static enum MHD_Result send_replay(pk_window_sim *s, sim_req *r, char *stored) {
+  json_t *o = json_loads(stored, 0, NULL);
+  free(stored);
+  if (!o) return sim_problem(s, r, 500, "internal", "خطای داخلی سامانه.", "Internal error.", NULL);
+  json_object_set_new(o, "replayed", json_true());
+  return sim_send_json(s, r, 200, o, 0);
+}
+
+enum MHD_Result sim_store_and_answer(pk_window_sim *s, sim_req *r, const sim_new_request *q) {
+  char *answer = NULL;
+  int found = store_once(s, q, &answer);
+  if (found == 2) {
+    free(answer);
+    return sim_problem(s, r, 422, "idempotency_key_reused", "این شناسه یکتا قبلا برای درخواست دیگری به کار رفته است.",
+                       "The Idempotency-Key was already used with a different request.", NULL);
+  }
+  if (found == 1) return send_replay(s, r, answer);
+  if (found == 3)
+    return sim_problem(s, r, 422, "request_too_old", "این درخواست بیش از حد مجاز در صف مانده است.",
+                       "The request waited in the queue longer than the window accepts.", "created_at");
+  if (found < 0 || !answer) return sim_problem(s, r, 500, "internal", "خطای داخلی سامانه.", "Internal error.", NULL);
+  return sim_send_raw(s, r, 201, "application/json", answer, strlen(answer), 0, NULL);
+}
+
+enum MHD_Result sim_check_service(pk_window_sim *s, sim_req *r, const char *sid, json_t *fields, int level,
+                                  json_t **svc_out) {
   json_t *svc = sid ? json_object_get(s->cat.by_id, sid) : NULL;
+  *svc_out = NULL;
   if (!svc)
     return sim_problem(s, r, 404, "service_not_found", "این خدمت در پنجره ملی یافت نشد.", "No such service.",
                        "service_id");
-  if (ses.level < json_integer_value(json_object_get(svc, "auth_level")))
+  if (level < json_integer_value(json_object_get(svc, "auth_level")))
     return sim_problem(s, r, 403, "insufficient_level", "این خدمت به سطح بالاتری از احراز هویت نیاز دارد.",
                        "This service needs a higher authentication level.", NULL);
   const char *bad = NULL, *why = NULL;
@@ -86,88 +197,61 @@ enum MHD_Result sim_h_submit(pk_window_sim *s, sim_req *r) {
     snprintf(en, sizeof en, "The field %s is not valid (%s).", bad, why);
     return sim_problem(s, r, 422, "validation_failed", "اطلاعات فرم کامل یا درست نیست.", en, bad);
   }
-  char *canon = json_dumps(r->json, JSON_COMPACT | JSON_SORT_KEYS);
-  char hash[65];
-  char hkey[160];
-  snprintf(hkey, sizeof hkey, "%s|", ses.national_code);
-  size_t cl = canon ? strlen(canon) : 0;
-  char *hin = malloc(strlen(hkey) + cl + 1);
-  if (!hin) { free(canon); return MHD_NO; }
-  strcpy(hin, hkey);
-  if (canon) strcat(hin, canon);
-  sha256_hex(hin, strlen(hin), hash);
-  free(hin);
-  char *prev = NULL;
+  *svc_out = svc;
+  return MHD_YES;
+}
+
+enum MHD_Result sim_h_submit(pk_window_sim *s, sim_req *r) {
+  sim_session ses;
+  enum MHD_Result ret;
+  if (sim_auth_bearer(s, r, &ses, &ret)) return ret;
+  const char *key = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Idempotency-Key");
+  if (!sim_idem_key_valid(key))
+    return sim_problem(s, r, 400, "idempotency_key_required", "شناسه یکتای درخواست ارسال نشده است.",
+                       "An Idempotency-Key header (8-64 characters [A-Za-z0-9_-]) is required.", NULL);
+  if (!r->json)
+    return sim_problem(s, r, 400, "bad_request", "درخواست نامعتبر است.", "The request body is not valid JSON.", NULL);
+  const char *sid = json_string_value(json_object_get(r->json, "service_id"));
+  json_t *fields = json_object_get(r->json, "fields"), *svc;
+  ret = sim_check_service(s, r, sid, fields, ses.level, &svc);
+  if (!svc) return ret;
+  sim_new_request q = {.key = key, .nc = ses.national_code, .sid = sid, .kiosk_id = r->kiosk_id,
+                       .channel = "online", .svc = svc, .fields = fields, .level = ses.level};
+  return sim_store_and_answer(s, r, &q);
+}
+
+/* The caller's own request by idempotency key: a kiosk (its certificate) sees what it sent,
+ * a session without mTLS what its citizen sent. 409 while a submit with the key is being
+ * handled, so that a 404 means "not stored, and it will not be". */
+enum MHD_Result sim_h_lookup(pk_window_sim *s, sim_req *r) {
+  sim_session ses = {0};
+  enum MHD_Result ret;
+  if (!r->kiosk_id[0] && sim_auth_bearer(s, r, &ses, &ret)) return ret;
+  const char *key = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "idempotency_key");
+  if (!sim_idem_key_valid(key))
+    return sim_problem(s, r, 400, "idempotency_key_required", "شناسه یکتای درخواست نامعتبر است.",
+                       "The idempotency_key parameter (8-64 characters [A-Za-z0-9_-]) is required.",
+                       "idempotency_key");
+  sqlite3_stmt *st;
+  char *stored = NULL;
   pthread_mutex_lock(&s->lock);
-  int found = lookup_key(s, key, hash, &prev);
-  char *answer = NULL;
-  if (!found) {
-    char tc[20];
-    uint64_t v;
-    RAND_bytes((unsigned char *)&v, sizeof v);
-    snprintf(tc, sizeof tc, "14%014llu", (unsigned long long)(v % 100000000000000ull));
-    long long now = time(NULL);
-    const char *agency = json_string_value(json_object_get(svc, "agency_id"));
-    /* The window's receipt is the kiosk's receipt format (receipt/), signed with the window's key. */
-    pk_receipt rc = {.issued_at = now, .status = PK_RECEIPT_SUBMITTED, .signer = PK_SIGNER_WINDOW};
-    snprintf(rc.tracking_code, sizeof rc.tracking_code, "%s", tc);
-    snprintf(rc.service_id, sizeof rc.service_id, "%s", sid);
-    snprintf(rc.service_title, sizeof rc.service_title, "%s", json_string_value(json_object_get(svc, "title_fa")));
-    snprintf(rc.agency, sizeof rc.agency, "%s", agency_fa(agency));
-    snprintf(rc.kiosk_id, sizeof rc.kiosk_id, "%s", r->kiosk_id[0] ? r->kiosk_id : "unknown");
-    rc.amount_rials = json_integer_value(json_object_get(svc, "fee_rials"));
-    pk_receipt_set_national_code(&rc, ses.national_code);
-    char *jws = NULL;
-    if (pk_receipt_sign_key(&rc, s->receipt_key, s->receipt_kid, &jws) != 0) jws = NULL;
-    json_t *resp = json_pack("{s:s, s:s, s:s, s:I, s:s}", "tracking_code", tc, "service_id", sid, "status",
-                             "received", "submitted_at", (json_int_t)now, "receipt", jws ? jws : "");
-    free(jws);
-    answer = json_dumps(resp, JSON_COMPACT);
-    json_decref(resp);
-    char *fj = json_dumps(fields, JSON_COMPACT);
-    sqlite3_stmt *st;
-    int ok = 0;
-    if (answer && fj &&
-        sqlite3_prepare_v2(s->db, "INSERT INTO requests(tracking_code,idem_key,body_hash,national_code,service_id,"
-                                  "fields,submitted_at,response) VALUES(?,?,?,?,?,?,?,?)", -1, &st, NULL) == SQLITE_OK) {
-      sqlite3_bind_text(st, 1, tc, -1, SQLITE_STATIC);
-      sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-      sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
-      sqlite3_bind_text(st, 4, ses.national_code, -1, SQLITE_STATIC);
-      sqlite3_bind_text(st, 5, sid, -1, SQLITE_STATIC);
-      sqlite3_bind_text(st, 6, fj, -1, SQLITE_STATIC);
-      sqlite3_bind_int64(st, 7, now);
-      sqlite3_bind_text(st, 8, answer, -1, SQLITE_STATIC);
-      ok = sqlite3_step(st) == SQLITE_DONE;
-      sqlite3_finalize(st);
-    }
-    free(fj);
-    if (ok) {
-      char bfa[512];
-      snprintf(bfa, sizeof bfa, "درخواست شما با کد رهگیری %s ثبت شد.", tc);
-      add_inbox(s, ses.national_code, "status", json_string_value(json_object_get(svc, "title_fa")),
-                json_string_value(json_object_get(svc, "title_en")), bfa, "Your request was received.", tc, now);
-    } else {
-      free(answer);
-      answer = NULL;
-    }
+  if (sqlite3_prepare_v2(s->db, r->kiosk_id[0] ? "SELECT response FROM requests WHERE idem_key=? AND kiosk_id=?"
+                                               : "SELECT response FROM requests WHERE idem_key=? AND national_code=?",
+                         -1, &st, NULL) == SQLITE_OK) {
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, r->kiosk_id[0] ? r->kiosk_id : ses.national_code, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) stored = strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
   }
+  /* Under the same lock as the commit, which comes before the key leaves the in-flight set. */
+  int busy = !stored && sim_inflight_has(s, key);
   pthread_mutex_unlock(&s->lock);
-  free(canon);
-  if (found == 2) {
-    free(prev);
-    return sim_problem(s, r, 422, "idempotency_key_reused", "این شناسه یکتا قبلا برای درخواست دیگری به کار رفته است.",
-                       "The Idempotency-Key was already used with a different request.", NULL);
-  }
-  if (found == 1) {
-    json_t *o = json_loads(prev, 0, NULL);
-    free(prev);
-    if (!o) return sim_problem(s, r, 500, "internal", "خطای داخلی سامانه.", "Internal error.", NULL);
-    json_object_set_new(o, "replayed", json_true());
-    return sim_send_json(s, r, 200, o, 0);
-  }
-  if (!answer) return sim_problem(s, r, 500, "internal", "خطای داخلی سامانه.", "Internal error.", NULL);
-  return sim_send_raw(s, r, 201, "application/json", answer, strlen(answer), 0, NULL);
+  if (stored) return send_replay(s, r, stored);
+  if (busy)
+    return sim_problem(s, r, 409, "request_in_progress", "این درخواست در حال ثبت است؛ کمی بعد دوباره بپرسید.",
+                       "A request with this key is being processed; ask again shortly.", NULL);
+  return sim_problem(s, r, 404, "request_unknown", "درخواستی با این شناسه یکتا ثبت نشده است.",
+                     "No request with this idempotency key was stored.", "idempotency_key");
 }
 
 enum MHD_Result sim_h_status(pk_window_sim *s, sim_req *r, const char *code) {

@@ -70,6 +70,8 @@ enum MHD_Result sim_route(pk_window_sim *s, sim_req *r) {
   if (is(r, "POST", API "/auth/otp/verify")) return sim_h_otp_verify(s, r);
   if (is(r, "POST", API "/auth/logout")) return sim_h_logout(s, r);
   if (is(r, "POST", API "/requests")) return sim_h_submit(s, r);
+  if (is(r, "GET", API "/requests")) return sim_h_lookup(s, r);
+  if (is(r, "POST", API "/requests/sealed")) return sim_h_sealed(s, r);
   if (!strcmp(r->method, "GET") && !strncmp(u, API "/requests/", 17) && u[17]) return sim_h_status(s, r, u + 17);
   if (is(r, "GET", API "/inbox")) return sim_h_inbox(s, r);
   if (is(r, "POST", API "/inquiries")) return sim_h_inquiry(s, r);

@@ -76,11 +76,17 @@ struct pk_window_sim {
   sim_catalog cat;
   pk_window_sim_faults faults;
   uint64_t rng;
-  X509_STORE *card_store;               /* issuer CA + CRL */
+  X509_STORE *card_store;               /* issuer CA */
+  X509_CRL *card_crl;                   /* its revocations, judged by date (card.c) */
   EVP_PKEY *receipt_key;
   char receipt_kid[64];
+  EVP_PKEY *enc_key;                    /* sealed requests are encrypted to it (ECDH-ES+A256KW) */
+  char enc_kid[16];
+  json_t *enc_jwk;                      /* the same as a private JWK, for libjose */
   char *jwks;                           /* JSON text */
   int mtls;
+  char **inflight;                      /* idempotency keys of submits being handled (under lock) */
+  size_t ninflight, capinflight;
   _Atomic long clock_offset_s;          /* tests: how far the window's clock was moved on (no lock:
                                            read under s->lock too) */
 };
@@ -125,6 +131,8 @@ enum MHD_Result sim_h_otp_verify(pk_window_sim *s, sim_req *r);
 enum MHD_Result sim_h_logout(pk_window_sim *s, sim_req *r);
 enum MHD_Result sim_h_test_otp(pk_window_sim *s, sim_req *r);
 enum MHD_Result sim_h_submit(pk_window_sim *s, sim_req *r);
+enum MHD_Result sim_h_lookup(pk_window_sim *s, sim_req *r);
+enum MHD_Result sim_h_sealed(pk_window_sim *s, sim_req *r);
 enum MHD_Result sim_h_status(pk_window_sim *s, sim_req *r, const char *code);
 enum MHD_Result sim_h_inbox(pk_window_sim *s, sim_req *r);
 enum MHD_Result sim_h_inquiry(pk_window_sim *s, sim_req *r);
@@ -139,10 +147,35 @@ typedef struct sim_session {
 } sim_session;
 int sim_auth_bearer(pk_window_sim *s, sim_req *r, sim_session *out, enum MHD_Result *ret);
 
+/* ---- requests.c: storing a request once per idempotency key ---- */
+typedef struct sim_new_request {
+  const char *key, *nc, *sid, *kiosk_id, *channel; /* channel: "online" | "offline" */
+  json_t *svc, *fields;
+  int level;
+  long long created_at;                          /* when the citizen made it (0: now) */
+  bool stale;                                    /* too old to be taken now: only a replay is answered */
+} sim_new_request;
+int sim_idem_key_valid(const char *k);
+/* Refuses an unknown service, a level below the service's, or invalid fields (sends the
+ * problem, *svc = NULL); else *svc is the service. */
+enum MHD_Result sim_check_service(pk_window_sim *s, sim_req *r, const char *sid, json_t *fields, int level,
+                                  json_t **svc);
+/* Stores q unless its key is known, and answers: 201 new, 200 replay, 422 key reused (or
+ * request_too_old for a stale request never stored). */
+enum MHD_Result sim_store_and_answer(pk_window_sim *s, sim_req *r, const sim_new_request *q);
+
+/* ---- http.c: keys of submits in flight (under s->lock) ---- */
+int sim_inflight_has(pk_window_sim *s, const char *key);
+
 /* ---- jws.c ---- */
-int sim_jws_init(pk_window_sim *s, const char *key_path, char **err);
+/* Loads (NULL: makes) the receipt and encryption keys and builds the JWKS. */
+int sim_jws_init(pk_window_sim *s, const char *key_path, const char *enc_path, char **err);
 void sim_jws_free(pk_window_sim *s);
 char *sim_jws_sign(pk_window_sim *s, json_t *payload); /* compact JWS, malloc'd */
+
+/* ---- seal.c ---- */
+int sim_seal_init(pk_window_sim *s);
+void sim_seal_free(pk_window_sim *s);
 
 /* ---- card.c ---- */
 int sim_card_init(pk_window_sim *s, const char *ca, const char *crl, char **err);
@@ -151,6 +184,12 @@ void sim_card_free(pk_window_sim *s);
 int sim_card_verify(pk_window_sim *s, const unsigned char *der, size_t der_len, const unsigned char *sig,
                     size_t sig_len, const unsigned char *tbs, size_t tbs_len, char nc[16], char name_fa[128],
                     char name_en[128], const char **code);
+
+/* The same as of `at`: chain valid then, not revoked at or before it (a consent signed before
+ * a revocation stands). */
+int sim_card_verify_at(pk_window_sim *s, const unsigned char *der, size_t der_len, const unsigned char *sig,
+                       size_t sig_len, const unsigned char *tbs, size_t tbs_len, time_t at, char nc[16],
+                       char name_fa[128], char name_en[128], const char **code);
 
 /* base64 helpers (OpenSSL EVP); return malloc'd buffers or NULL. */
 unsigned char *sim_b64_decode(const char *in, size_t *outlen); /* standard or url alphabet */

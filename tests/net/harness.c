@@ -18,13 +18,15 @@ void h_start(harness *h, const pk_window_sim_opts *extra, bool mtls) {
   memset(h, 0, sizeof *h);
   const char *bin = getenv("PK_BINARY_DIR") ? getenv("PK_BINARY_DIR") : PK_BINARY_DIR;
   snprintf(h->pki, sizeof h->pki, "%s/pki", bin);
-  static char cert[PK_CFG_STR], key[PK_CFG_STR], ca[PK_CFG_STR], cardca[PK_CFG_STR], crl[PK_CFG_STR], rkey[PK_CFG_STR];
+  static char cert[PK_CFG_STR], key[PK_CFG_STR], ca[PK_CFG_STR], cardca[PK_CFG_STR], crl[PK_CFG_STR], rkey[PK_CFG_STR],
+      ekey[PK_CFG_STR];
   h_path(h, cert, sizeof cert, "tls/server.pem");
   h_path(h, key, sizeof key, "tls/server-key.pem");
   h_path(h, ca, sizeof ca, "tls/ca.pem");
   h_path(h, cardca, sizeof cardca, "card/ca.crt.pem");
   h_path(h, crl, sizeof crl, "card/crl.pem");
   h_path(h, rkey, sizeof rkey, "window/receipt-key.pem");
+  h_path(h, ekey, sizeof ekey, "window/enc-key.pem");
   pk_window_sim_opts o;
   if (extra) o = *extra;
   else pk_window_sim_opts_defaults(&o);
@@ -32,8 +34,9 @@ void h_start(harness *h, const pk_window_sim_opts *extra, bool mtls) {
   o.tls_key = key;
   o.client_ca = mtls ? ca : NULL;
   o.card_issuer_ca = cardca;
-  o.card_crl = crl;
+  if (!extra || !extra->card_crl) o.card_crl = crl; /* a test may bring its own */
   o.receipt_key = rkey;
+  o.enc_key = ekey;
   o.test_endpoints = true;
   o.quiet = true;
   char *err = NULL;

@@ -2,7 +2,7 @@
 # pishkhan-window-sim --help documents every flag, the fault switches included.
 set -eu
 out=$("$1" --help)
-for f in --bind --port --cert --key --client-ca --db --seed --services --card-ca --card-crl --receipt-key \
+for f in --bind --port --cert --key --client-ca --db --seed --services --card-ca --card-crl --receipt-key --enc-key \
   --token-ttl --otp-ttl --otp-interval --otp-max --test-endpoints --latency --error-ratio --drop-ratio \
   --truncate-ratio --drip --after-commit --quiet; do
   echo "$out" | grep -q -- "$f " || { echo "--help does not document $f"; exit 1; }
