@@ -129,6 +129,11 @@ pk_net_req *pk_net_otp_verify(pk_net *net, const char *otp_id, const char *code,
 
 /* The token goes into this request's header, then leaves memory at once: a session that
  * starts before the answer arrives must not be cleared by it. */
+/* One try, no session: the link's own backoff paces the probes. */
+pk_net_req *pk_net_health(pk_net *net, pk_net_done_cb cb, void *ud) {
+  return go(pk_net_start(net, NK_HEALTH, "GET", "/health", NULL, false, false, (void_cb)cb, ud));
+}
+
 pk_net_req *pk_net_logout(pk_net *net, pk_net_done_cb cb, void *ud) {
   pk_net_req *r = pk_net_start(net, NK_LOGOUT, "POST", "/auth/logout", NULL, true, true, (void_cb)cb, ud);
   pk_net_clear_session(net);
@@ -256,6 +261,7 @@ void pk_net_deliver(pk_net_req *r, pk_net_result *st) {
     break;
   }
   case NK_LOGOUT:
+  case NK_HEALTH:
     ((pk_net_done_cb)r->cb)(st, r->ud);
     break;
   case NK_SYNC: {

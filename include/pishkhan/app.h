@@ -55,6 +55,7 @@ typedef enum {
   PK_CARDRES_WINDOW_DOWN,   /* the window answered login with errors (5xx, overload) */
   PK_CARDRES_WINDOW_TLS,    /* the window's certificate could not be verified */
   PK_CARDRES_WINDOW_ANSWER, /* the window's login answer could not be understood */
+  PK_CARDRES_CRL_STALE,     /* offline sign-in refused: the kiosk's revocation list is too old */
 } pk_card_result;
 
 typedef struct {
@@ -72,12 +73,42 @@ typedef struct pk_app_failure {
   char fa[512], en[512];
 } pk_app_failure;
 
+/* What became of a request, as the citizen must hear it. */
+typedef enum {
+  PK_SUBMIT_REGISTERED,     /* the window stored it: tracking code and its receipt */
+  PK_SUBMIT_QUEUED,         /* sealed and queued here: delivered when the link returns */
+  PK_SUBMIT_IN_DOUBT,       /* sent, answer not seen: the kiosk keeps resolving it (same key) */
+  PK_SUBMIT_REFUSED,        /* the window (or the kiosk's rules) said no: nothing registered */
+  PK_SUBMIT_NOT_REGISTERED, /* resolved: the window never received it */
+  PK_SUBMIT_NOT_RECORDED,   /* the kiosk could not record it: nothing was sent */
+} pk_submit_outcome;
+
+typedef struct pk_app_submit_result {
+  pk_submit_outcome outcome;
+  char ref[16];           /* queue reference ("" when nothing was recorded) */
+  char tracking[32];      /* REGISTERED */
+  const char *jws;        /* REGISTERED: the window's receipt; QUEUED: the kiosk's */
+  pk_app_failure fail;    /* the others */
+} pk_app_submit_result;
+
 typedef struct pk_app_receipt {
+  char ref[16];           /* queue reference: the citizen can ask by it later */
+  bool queued;            /* signed by this kiosk: the window has not seen it yet */
   char tracking[32];
   char service_id[32];
   char *jws;              /* the signed receipt token, also the QR payload */
   long long at;           /* unix seconds */
 } pk_app_receipt;
+
+/* The citizen's latest request at this kiosk (last 24 h), told after sign-in: after a crash or
+ * a walk-away the citizen learns what became of it instead of sending it twice. */
+typedef struct pk_app_recent {
+  char ref[16];
+  char service_id[32];
+  char tracking[32];       /* when registered */
+  const char *state_msgid;
+  long long at;
+} pk_app_recent;
 
 typedef struct pk_app_status {
   char tracking[32];
@@ -114,10 +145,11 @@ typedef struct pk_backend_ops {
   void (*card_login)(void *be, pk_app *app, unsigned gen, pk_secret *pin);
   void (*card_close)(void *be);  /* session wipe: forget the card and the token */
   void (*cancel)(void *be);      /* abandon what is in flight */
-  /* The window: fields_json is {"name":"value",...}; idem_key stays the same for every
-   * retry of one request, so a request is never created twice. */
+  /* The window: fields_json is {"name":"value",...}. ref: "" for a new request, or the queue
+   * reference of this same request sent before (unchanged): it is then resolved with its own
+   * key, never made twice. */
   void (*submit)(void *be, pk_app *app, unsigned gen, const char *service_id, const char *fields_json,
-                 const char *idem_key);
+                 const char *ref);
   void (*track)(void *be, pk_app *app, unsigned gen, const char *tracking);
   void (*inbox)(void *be, pk_app *app, unsigned gen);
   void (*document)(void *be, pk_app *app, unsigned gen, const char *kind);
@@ -144,8 +176,12 @@ void pk_app_card_login_done(pk_app *app, unsigned gen, pk_card_result res, int p
 void pk_app_card_pinpad(pk_app *app, unsigned gen);
 bool pk_app_pinpad(const pk_app *app);
 
-void pk_app_submit_done(pk_app *app, unsigned gen, const pk_app_failure *fail, const char *tracking,
-                        const char *jws);
+/* The request was written to the outbox under ref, before anything was sent: a resend of the
+ * same form is that request. */
+void pk_app_submit_recorded(pk_app *app, unsigned gen, const char *ref);
+void pk_app_submit_done(pk_app *app, unsigned gen, const pk_app_submit_result *r);
+void pk_app_recent_request(pk_app *app, unsigned gen, const pk_app_recent *r);
+const pk_app_recent *pk_app_recent_shown(const pk_app *app); /* NULL when none */
 void pk_app_track_done(pk_app *app, unsigned gen, const pk_app_failure *fail, const pk_app_status *st);
 void pk_app_inbox_done(pk_app *app, unsigned gen, const pk_app_failure *fail, const pk_app_inbox_item *items,
                        size_t n);
@@ -183,6 +219,8 @@ size_t pk_app_form_current(const pk_app *app);
 const char *pk_app_form_value(const pk_app *app, size_t i);
 const char *pk_app_form_error(const pk_app *app, size_t i); /* msgid or NULL */
 const pk_app_receipt *pk_app_last_receipt(const pk_app *app);
+/* The queue reference of a request on the review whose outcome is still being resolved. */
+const char *pk_app_pending_ref(const pk_app *app);
 const pk_app_status *pk_app_track_result(const pk_app *app);
 const pk_app_document *pk_app_document_shown(const pk_app *app);
 size_t pk_app_document_page(const pk_app *app);

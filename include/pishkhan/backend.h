@@ -5,6 +5,7 @@
 #define PISHKHAN_BACKEND_H
 #include "pishkhan/app.h"
 #include "pishkhan/card.h"
+#include "pishkhan/link.h"
 #include "pishkhan/loop.h"
 #include "pishkhan/net.h"
 
@@ -17,8 +18,16 @@ typedef pk_transport *(*pk_transport_opener)(void *ud, const char *reader, pk_ca
 /* The PC/SC opener (ud unused). */
 pk_transport *pk_backend_pcsc_opener(void *ud, const char *reader, pk_card_status *st);
 
+/* Opens the outbox in [kiosk] data_dir: NULL with a malloc'd English *err when it cannot. */
 pk_backend *pk_backend_new(pk_loop *loop, const pk_config *cfg, pk_net *net, pk_transport_opener open,
-                           void *open_ud);
+                           void *open_ud, char **err);
+/* The link's state in words for the home screen and dashboard (msgid), and who hears of its changes. */
+const char *pk_backend_link_msgid(const pk_backend *be);
+/* The same in a few words for the status line: online, or the cause of its absence. */
+const char *pk_backend_network_msgid(const pk_backend *be);
+void pk_backend_on_link(pk_backend *be, void (*cb)(void *ud, pk_link_state now), void *ud);
+/* Requests written but not yet resolved (sending) and queued. */
+void pk_backend_queue_counts(const pk_backend *be, size_t *in_doubt, size_t *queued);
 void pk_backend_free(pk_backend *be);
 extern const pk_backend_ops pk_backend_live_ops;
 

@@ -184,6 +184,10 @@ pk_card_status pk_card_certificate(pk_card *c, const uint8_t **der, size_t *len)
 /* Wipes every cached file and the session state. Does not free the transport. */
 void pk_card_close(pk_card *c);
 
+/* When the (first) CRL in a PEM file was issued (thisUpdate, unix seconds), or -1: how far
+ * the kiosk can trust its revocation knowledge offline. */
+long long pk_card_crl_issued(const char *crl_path);
+
 /* ---- Monitor ----------------------------------------------------------------------- */
 
 typedef struct pk_card_monitor pk_card_monitor;

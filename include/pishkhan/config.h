@@ -10,6 +10,8 @@
 
 typedef enum { PK_BIDI_APP = 0, PK_BIDI_TERMINAL = 1 } pk_bidi_mode;
 typedef enum { PK_THEME_DEFAULT = 0, PK_THEME_HIGH_CONTRAST, PK_THEME_MONO } pk_theme;
+/* auto: queue when the window cannot be reached; always: a field office with no link; never: online only. */
+typedef enum { PK_OFFLINE_AUTO = 0, PK_OFFLINE_ALWAYS, PK_OFFLINE_NEVER } pk_offline_mode;
 
 typedef struct pk_config_extra {
   char *section, *key, *value;
@@ -47,6 +49,13 @@ typedef struct pk_config {
   char printer[32];                /* none | png | escpos-tcp | escpos-dev | cups */
   char printer_dest[PK_CFG_STR];   /* host:port, /dev/usb/lp0, CUPS queue name, or a directory for png */
   int paper_mm;                    /* 58 or 80 */
+  /* [offline] */
+  pk_offline_mode offline_mode;
+  int crl_max_age_h;               /* 72: older, the clerk is warned */
+  int crl_hard_limit_h;            /* 168: older, offline card sign-in is refused */
+  int queue_max_rows;              /* 500 */
+  int queue_max_age_days;          /* 7 */
+  int queue_parallel;              /* 2 deliveries at once */
   /* [log] */
   int log_level;                   /* syslog level */
   bool log_stderr;

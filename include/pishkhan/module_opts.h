@@ -11,6 +11,8 @@ void pk_config_net_opts(const pk_config *cfg, pk_net_opts *out);
 /* pk_net_new with the [window] settings. */
 pk_net *pk_net_new_config(pk_loop *loop, const pk_config *cfg, char **err);
 /* pk_receipt_keys_fn for the receipt verifier's command line. */
+/* Where the device key's public JWKS is: [receipt] device_jwks, else jwks.json beside the key. */
+char *pk_config_device_jwks_path(const pk_config *cfg);
 int pk_config_receipt_keys(const char *config_path, char **jwks, char **device_jwks, char *err, size_t errsz);
 
 #endif

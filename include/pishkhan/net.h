@@ -199,6 +199,8 @@ pk_net_req *pk_net_otp_request(pk_net *net, const char *national_code, const cha
 pk_net_req *pk_net_otp_verify(pk_net *net, const char *otp_id, const char *code,
                               pk_net_session_cb cb, void *ud);
 pk_net_req *pk_net_logout(pk_net *net, pk_net_done_cb cb, void *ud);
+/* GET /health, one attempt (the caller paces probes): OK when the window answers 2xx. */
+pk_net_req *pk_net_health(pk_net *net, pk_net_done_cb cb, void *ud);
 
 /* Catalog: GET with If-None-Match from the store; a changed catalog is written in one
  * transaction and reloaded into memory. */

@@ -24,14 +24,18 @@ static void fb_close(void *be) { ((fake_backend *)be)->closes++; }
 static void fb_cancel(void *be) { ((fake_backend *)be)->cancels++; }
 
 static void fb_submit(void *be, pk_app *app, unsigned gen, const char *service_id, const char *fields_json,
-                      const char *idem_key) {
+                      const char *ref) {
   fake_backend *f = be;
-  (void)app;
   f->submits++;
   f->last_gen = gen;
   snprintf(f->last_service, sizeof f->last_service, "%s", service_id);
   snprintf(f->last_fields, sizeof f->last_fields, "%s", fields_json);
-  snprintf(f->last_idem, sizeof f->last_idem, "%s", idem_key);
+  snprintf(f->last_ref, sizeof f->last_ref, "%s", ref);
+  /* As the live backend: a new request is recorded, and its reference told, before it is sent. */
+  if (!ref[0]) {
+    snprintf(f->recorded_ref, sizeof f->recorded_ref, "Q%04d", f->submits);
+    pk_app_submit_recorded(app, gen, f->recorded_ref);
+  }
 }
 
 static void fb_track(void *be, pk_app *app, unsigned gen, const char *code) {

@@ -5,7 +5,7 @@
 
 typedef struct {
   int opens, logins, closes, cancels, submits, tracks, inboxes, documents, prints;
-  char last_service[64], last_fields[1024], last_idem[64], last_tracking[64];
+  char last_service[64], last_fields[1024], last_ref[64], recorded_ref[16], last_tracking[64];
   unsigned last_gen;
   char last_pin[16];
 } fake_backend;

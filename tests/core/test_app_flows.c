@@ -78,17 +78,20 @@ static void test_search_with_arabic_yeh_then_form_and_submit(void **state) {
   assert_string_equal(f->fb.last_service, "tax-0001");
   assert_string_equal(f->fb.last_fields,
                       "{\"birth_date\":\"1370/05/12\",\"national_code\":\"0071234561\",\"reason\":\"gift\"}");
-  char first_key[64];
-  strcpy(first_key, f->fb.last_idem);
-  assert_int_equal(strlen(first_key), 36);
+  assert_string_equal(f->fb.last_ref, ""); /* a new request */
+  assert_string_equal(f->fb.recorded_ref, "Q0001");
 
   fx_key(f, PK_KEY_CANCEL, 0); /* the citizen gives up waiting, then tries again */
   assert_int_equal(pk_app_screen(f->app), PK_SCREEN_REVIEW);
+  assert_int_equal(f->fb.cancels, 0); /* stop waiting is not unsend */
+  assert_string_equal(pk_app_pending_ref(f->app), "Q0001");
   fx_key(f, PK_KEY_ENTER, 0);
   assert_int_equal(f->fb.submits, 2);
-  assert_string_equal(f->fb.last_idem, first_key); /* the same request, never a second one */
+  assert_string_equal(f->fb.last_ref, "Q0001"); /* the same request, never a second one */
 
-  pk_app_submit_done(f->app, f->fb.last_gen, NULL, "1404-07-000123", "e30.e30.sig");
+  pk_app_submit_done(f->app, f->fb.last_gen,
+                     &(pk_app_submit_result){.outcome = PK_SUBMIT_REGISTERED, .ref = "Q0001",
+                                             .tracking = "1404-07-000123", .jws = "e30.e30.sig"});
   assert_int_equal(pk_app_screen(f->app), PK_SCREEN_RECEIPT);
   assert_string_equal(pk_app_last_receipt(f->app)->tracking, "1404-07-000123");
   fx_type(f, "1");
@@ -115,9 +118,10 @@ static void test_failed_submit_keeps_the_form(void **state) {
   fx_key(f, PK_KEY_ENTER, 0);
   pk_app_failure fail = {.msgid = "The national window has a problem right now. Please try again in a few minutes."};
   strcpy(fail.fa, "خطای موقت");
-  pk_app_submit_done(f->app, f->fb.last_gen, &fail, NULL, NULL);
+  pk_app_submit_done(f->app, f->fb.last_gen, &(pk_app_submit_result){.outcome = PK_SUBMIT_REFUSED, .ref = "Q0001", .fail = fail});
   assert_int_equal(pk_app_screen(f->app), PK_SCREEN_REVIEW);
   assert_string_equal(pk_app_failure_shown(f->app)->fa, "خطای موقت");
+  assert_null(pk_app_pending_ref(f->app)); /* refused: sending again is a new request */
   assert_string_equal(pk_app_current_service(f->app)->id, "tax-0002");
 }
 

@@ -116,8 +116,19 @@ static void cause(fixture *f, pk_screen_id from, pk_app_event ev) {
     break;
   case PK_EV_APP_BACK:
   case PK_EV_APP_BACK_TO_SEARCH: fx_key(f, PK_KEY_BACK, 0); break;
-  case PK_EV_APP_SUBMITTED: pk_app_submit_done(a, g, NULL, "T-0001", "e30.e30.sig"); break;
-  case PK_EV_APP_SUBMIT_FAILED: pk_app_submit_done(a, g, &refused, NULL, NULL); break;
+  case PK_EV_APP_SUBMITTED: {
+    pk_app_submit_result r = {.outcome = PK_SUBMIT_REGISTERED, .tracking = "T-0001", .jws = "e30.e30.sig"};
+    if (from == PK_SCREEN_REVIEW) { /* a request in doubt, found registered while the citizen reviews */
+      fx_key(f, PK_KEY_ENTER, 0);
+      pk_app_submit_done(a, g, &(pk_app_submit_result){.outcome = PK_SUBMIT_IN_DOUBT, .ref = "Q1"});
+      snprintf(r.ref, sizeof r.ref, "Q1");
+    }
+    pk_app_submit_done(a, g, &r);
+    break;
+  }
+  case PK_EV_APP_SUBMIT_FAILED:
+    pk_app_submit_done(a, g, &(pk_app_submit_result){.outcome = PK_SUBMIT_REFUSED, .fail = refused});
+    break;
   case PK_EV_APP_STOP_WAITING: fx_key(f, PK_KEY_CANCEL, 0); break;
   case PK_EV_APP_PINPAD: /* a property of the reader, told while the card is read */
   default: fail_msg("no cause for %s on %s", pk_app_event_name(ev), pk_screen_name(from));

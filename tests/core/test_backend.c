@@ -21,6 +21,7 @@ typedef struct {
   pk_vcard *card;
   pk_backend *be;
   pk_app *app;
+  char data_dir[64];
 } fixture;
 
 /* A gate in the card opener, which runs on the backend's worker: closed, it holds the worker
@@ -59,12 +60,17 @@ static int setup(void **state) {
   h_start(&f->h, NULL, true);
   h_path(&f->h, f->h.cfg.issuer_ca, sizeof f->h.cfg.issuer_ca, "card/ca.crt.pem");
   h_path(&f->h, f->h.cfg.crl, sizeof f->h.cfg.crl, "card/crl.pem");
+  h_path(&f->h, f->h.cfg.jwks, sizeof f->h.cfg.jwks, "window/window-jwks.json");
+  h_path(&f->h, f->h.cfg.device_key, sizeof f->h.cfg.device_key, "device/key.pem");
+  snprintf(f->data_dir, sizeof f->data_dir, "/tmp/pk-backend-XXXXXX");
+  assert_non_null(mkdtemp(f->data_dir));
+  snprintf(f->h.cfg.data_dir, sizeof f->h.cfg.data_dir, "%s", f->data_dir);
   char dir[256], *err = NULL;
   h_path(&f->h, dir, sizeof dir, "card");
   f->card = pk_vcard_new("citizen", dir, &err);
   assert_non_null(f->card);
-  f->be = pk_backend_new(f->h.loop, &f->h.cfg, f->h.net, open_card, f->card);
-  assert_non_null(f->be);
+  f->be = pk_backend_new(f->h.loop, &f->h.cfg, f->h.net, open_card, f->card, &err);
+  if (!f->be) fail_msg("backend: %s", err ? err : "?");
   f->app = pk_app_new(&f->h.cfg, &pk_backend_live_ops, f->be);
   *state = f;
   return 0;
@@ -76,6 +82,9 @@ static int teardown(void **state) {
   pk_backend_free(f->be);
   pk_vcard_free(f->card);
   h_stop(&f->h);
+  char cmd[300];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->data_dir);
+  if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", f->data_dir);
   free(f);
   return 0;
 }

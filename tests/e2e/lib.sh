@@ -97,9 +97,10 @@ wait_log() {
 kiosk_pid() { pgrep -P "$(tm list-panes -t k -F '#{pane_pid}')" -x "$(basename "$KIOSK_BIN" | cut -c1-15)"; }
 
 # start_window_sim: the standalone window simulator on an ephemeral port; sets SIM_PID, SIM_URL.
+# SIM_ARGS (an array) adds options, e.g. (--latency 1500 --test-endpoints).
 start_window_sim() {
   local pki=${PK_BINARY_DIR:?}/pki
-  "$PK_BINARY_DIR/bin/pishkhan-window-sim" --port 0 --cert "$pki/tls/server.pem" --key "$pki/tls/server-key.pem" \
+  "$PK_BINARY_DIR/bin/pishkhan-window-sim" ${SIM_ARGS[@]+"${SIM_ARGS[@]}"} --port 0 --cert "$pki/tls/server.pem" --key "$pki/tls/server-key.pem" \
     --client-ca "$pki/tls/ca.pem" --card-ca "$pki/card/ca.crt.pem" --card-crl "$pki/card/crl.pem" \
     --receipt-key "$pki/window/receipt-key.pem" --db "$WORK/sim.db" --quiet >"$WORK/sim.out" 2>&1 &
   SIM_PID=$!

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Issue 11, a field office without a link: the citizen signs in with the card (offline, level 3),
+# sends a request, and takes a printed receipt whose QR verifies offline with the kiosk's device
+# key and says "queued". The store holds nothing of the citizen in clear. When the link returns
+# the request reaches the window once, and the status by queue reference shows the window's
+# tracking code. All real: pcscd + vpcd, the production kiosk, the standalone simulator made
+# unreachable (connection refused) and reachable again by signal.
+if [ "${PK_IN_PCSC_NS:-}" != 1 ]; then
+  exec "$(dirname "$0")/../cardreader/pcsc-ns.sh" bash "$0" "$@"
+fi
+source "$(dirname "$0")/lib.sh"
+KIOSK_BIN=$PK_BIN
+pki=${PK_BINARY_DIR:?}/pki
+passed=0
+PIN=1234
+MOBILE=09121118899
+SIM_ARGS=(--test-endpoints)
+trap 'stop_peers; cleanup' EXIT
+start_peers
+mkdir -p "$WORK/data" "$WORK/receipts"
+cat > "$WORK/pishkhan.conf" <<CONF
+[kiosk]
+id = kiosk-test-01
+data_dir = $WORK/data
+[card]
+reader = Pishkhan Test Reader
+issuer_ca = $pki/card/ca.crt.pem
+crl = $pki/card/crl.pem
+[window]
+url = $SIM_URL
+ca_bundle = $pki/tls/ca.pem
+client_cert = $pki/tls/kiosk.pem
+client_key = $pki/tls/kiosk-key.pem
+connect_timeout_ms = 1000
+total_timeout_ms = 3000
+max_retries = 0
+[receipt]
+jwks = $pki/window/jwks.json
+device_key = $pki/device/key.pem
+printer = png
+printer_dest = $WORK/receipts
+[offline]
+mode = auto
+CONF
+admin() { curl -sf --cacert "$pki/tls/ca.pem" --cert "$pki/tls/kiosk.pem" --key "$pki/tls/kiosk-key.pem" "$SIM_URL/admin/$1"; }
+fa_digits_to_ascii() { sed 'y/۰۱۲۳۴۵۶۷۸۹/0123456789/'; }
+
+kill -USR1 "$SIM_PID"
+wait_log_file() { local f=$1 pat=$2 end=$(( $(now_ms) + 10000 )); until grep -q "$pat" "$f"; do (( $(now_ms) < end )) || return 1; sleep 0.05; done; }
+wait_log_file "$WORK/sim.out" '^unreachable' || { echo "FAIL: the simulator did not go unreachable"; exit 1; }
+
+start_kiosk 100 30 --config "$WORK/pishkhan.conf"
+wait_for "$(visual 'بدون اتصال — درخواست شما ذخیره و بعداً ارسال می‌شود')" 20000
+ok "no link: the home screen says requests are kept and sent later"
+
+wait_for "$(visual 'رمز کارت خود را وارد کنید')" 15000
+keys "${PIN:0:1}" "${PIN:1:1}" "${PIN:2:1}" "${PIN:3:1}" Enter
+wait_for "$(visual 'زهرا محمدی')" 20000
+ok "signed in offline: card, PIN, the kiosk's own challenge signed by the card"
+
+keys 1
+wait_for "$(visual 'جستجو:')"
+keys -l "$SERVICE_QUERY"
+wait_for "$(visual "$SERVICE_TITLE")" 10000
+keys Enter; wait_for "$(visual 'هزینه:')"; keys Enter
+wait_for "$(visual 'کد ملی متقاضی:')"
+keys -l 0071234561; keys Enter; keys -l "$MOBILE"; keys Enter; keys -l 1366/08/23; keys Enter
+wait_for "$(visual 'لطفاً پیش از ارسال، درخواست خود را بررسی کنید.')"
+keys Enter
+wait_for "$(visual 'درخواست شما در این پیشخوان ثبت شد.')" 15000
+ref=$(screen | grep -F "$(visual 'شماره صف:')" | fa_digits_to_ascii | grep -oE '[0-9]{10}' | head -1)
+[ -n "$ref" ] || { echo "FAIL: no queue reference on the receipt screen"; screen; exit 1; }
+ok "queued: the receipt screen shows queue reference $ref"
+
+keys 1
+wait_for "$(visual 'چاپ شد. لطفاً رسید خود را بردارید.')" 10000
+png=$(ls "$WORK"/receipts/*.png | head -1)
+"$PK_BIN" receipt verify --device-jwks "$pki/device/jwks.json" --jwks "$pki/window/jwks.json" "$png" > "$WORK/verify.txt" \
+  || { echo "FAIL: the queued receipt does not verify"; cat "$WORK/verify.txt"; exit 1; }
+grep -qi queued "$WORK/verify.txt" || { echo "FAIL: the receipt does not say queued"; cat "$WORK/verify.txt"; exit 1; }
+ok "printed queued receipt: QR decodes, verifies with the device JWKS and says queued"
+
+for f in "$WORK"/data/outbox.db*; do
+  for needle in 0071234561 "$MOBILE" 1366/08/23 "زهرا" "محمدی"; do
+    if grep -qaF "$needle" "$f"; then echo "FAIL: $(basename "$f") holds '$needle' in clear"; exit 1; fi
+  done
+done
+ok "the outbox files hold no national code, mobile, date of birth or name in clear"
+[ "$(admin requests | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["requests"]))')" = 0 ] || { echo "FAIL: unreachable, yet stored"; exit 1; }
+
+kill -USR2 "$SIM_PID"
+wait_log_file "$WORK/sim.out" '^reachable' || { echo "FAIL: the simulator did not come back"; exit 1; }
+end=$(( $(now_ms) + 60000 ))
+until [ "$(admin requests | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["requests"]))')" = 1 ]; do
+  (( $(now_ms) < end )) || { echo "FAIL: not delivered within 60 s of the link's return"; exit 1; }
+  sleep 0.3
+done
+ok "the link returned: the window stored the request"
+tracking=$(admin requests | python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"][0]["tracking_code"])')
+
+keys Enter; wait_for "$(visual 'جستجوی خدمت')"
+keys 3
+for d in $(echo "$ref" | grep -o .); do keys "$d"; done
+keys Enter
+tr_fa=$(echo "$tracking" | sed 'y/0123456789/۰۱۲۳۴۵۶۷۸۹/')
+wait_for "$tr_fa" 10000
+ok "status by queue reference shows the window's tracking code $tracking"
+sleep 2
+[ "$(admin requests | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["requests"]))')" = 1 ] || { echo "FAIL: delivered twice"; exit 1; }
+ok "delivered exactly once"
+echo "$passed passed, 0 failed"
