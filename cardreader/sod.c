@@ -8,10 +8,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <openssl/cms.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -233,4 +235,15 @@ pk_card_status pk_cert_verify(const uint8_t *der, size_t len, const char *nation
   X509_free(x);
   X509_STORE_free(st);
   return rc;
+}
+
+long long pk_card_crl_issued(const char *crl_path) {
+  FILE *f = crl_path && *crl_path ? fopen(crl_path, "r") : NULL;
+  X509_CRL *crl = f ? PEM_read_X509_CRL(f, NULL, NULL, NULL) : NULL;
+  if (f) fclose(f);
+  const ASN1_TIME *t = crl ? X509_CRL_get0_lastUpdate(crl) : NULL;
+  struct tm tm;
+  long long at = t && ASN1_TIME_to_tm(t, &tm) == 1 ? (long long)timegm(&tm) : -1;
+  X509_CRL_free(crl);
+  return at;
 }

@@ -18,7 +18,13 @@ void pk_app_forget_form(pk_app *app) {
   app->errors = NULL;
   app->fields = NULL;
   app->nfields = app->field = 0;
-  app->idem_key[0] = 0;
+  pk_app_forget_sent(app);
+}
+
+void pk_app_forget_sent(pk_app *app) {
+  if (app->sent_json) pk_free_wiped(app->sent_json);
+  app->sent_json = NULL;
+  app->ref[0] = 0;
 }
 
 /* Out of memory for the form: the service card says so, and nothing half-made is kept. */
@@ -140,47 +146,78 @@ static pk_app_event review_key(pk_app *app, pk_key key) {
 
 const pk_screen_ops pk_screen_review = {NULL, review_key, NULL};
 
-/* One key per request: a resend after a cancel or a lost answer is the same request. */
+/* One request per intent: a resend of the same fields after a Cancel or an answer nobody saw
+ * is resolved as that request (its queue reference); changed fields are a new request. */
 static pk_app_event submit_enter(pk_app *app) {
   char *json = fields_json(app);
   if (!json) {
     pk_app_set_message(app, N_("The kiosk could not prepare this request. Please try again."));
     return PK_EV_APP_SUBMIT_FAILED;
   }
-  if (!app->idem_key[0]) pk_net_new_idem_key(app->idem_key);
+  if (app->sent_json && strcmp(app->sent_json, json)) pk_app_forget_sent(app);
+  if (!app->sent_json) app->sent_json = strdup(json);
   app->message = NULL;
-  app->ops->submit(app->be, app, app->gen, app->service->id, json, app->idem_key);
-  pk_wipe(json, strlen(json));
-  free(json);
+  app->ops->submit(app->be, app, app->gen, app->service->id, json, app->ref);
+  pk_free_wiped(json);
   return PK_EV_APP_NONE;
 }
 
+/* Esc stops waiting; it cannot unsend. The answer still comes, and is told on the review. */
 static pk_app_event submit_key(pk_app *app, pk_key key) {
   if (key.code != PK_KEY_CANCEL && key.code != PK_KEY_BACK) return PK_EV_APP_NONE;
-  app->ops->cancel(app->be);
-  pk_app_set_message(app, N_("Cancelled. If you send it again, the window will not register it twice."));
+  pk_app_set_message(app, N_("You stopped waiting. The request may still reach the window: this screen will say "
+                             "what became of it. Sending it again unchanged will not register it twice."));
   return PK_EV_APP_STOP_WAITING;
 }
 
 const pk_screen_ops pk_screen_submit = {submit_enter, submit_key, NULL};
 
-void pk_app_submit_done(pk_app *app, unsigned gen, const pk_app_failure *fail, const char *tracking,
-                        const char *jws) {
-  if (gen != app->gen || app->screen != PK_SCREEN_SUBMIT) return;
-  if (fail) {
-    pk_app_fail(app, fail);
-    pk_app_dispatch(app, PK_EV_APP_SUBMIT_FAILED);
-    return;
-  }
+static void take_receipt(pk_app *app, const pk_app_submit_result *r) {
   free(app->receipt.jws);
   memset(&app->receipt, 0, sizeof app->receipt);
-  snprintf(app->receipt.tracking, sizeof app->receipt.tracking, "%s", tracking);
+  snprintf(app->receipt.ref, sizeof app->receipt.ref, "%s", r->ref);
+  app->receipt.queued = r->outcome == PK_SUBMIT_QUEUED;
+  snprintf(app->receipt.tracking, sizeof app->receipt.tracking, "%s", r->tracking);
   snprintf(app->receipt.service_id, sizeof app->receipt.service_id, "%s", app->service->id);
-  app->receipt.jws = jws ? strdup(jws) : NULL;
+  app->receipt.jws = r->jws ? strdup(r->jws) : NULL;
   app->receipt.at = (long long)time(NULL);
   app->print_state = NULL;
   pk_app_forget_form(app);
-  pk_app_dispatch(app, PK_EV_APP_SUBMITTED);
+}
+
+static const char *outcome_msgid(pk_submit_outcome o) {
+  switch (o) {
+  case PK_SUBMIT_IN_DOUBT:
+    return N_("The national window's answer did not arrive, so it is not yet known whether your request was "
+              "registered. The kiosk keeps checking with the same request and will not register it twice. If "
+              "you change the form, it becomes a new request.");
+  case PK_SUBMIT_NOT_REGISTERED:
+    return N_("The national window did not receive this request: nothing was registered. You can send it again.");
+  default: return NULL;
+  }
+}
+
+void pk_app_submit_recorded(pk_app *app, unsigned gen, const char *ref) {
+  if (gen == app->gen && app->sent_json) snprintf(app->ref, sizeof app->ref, "%s", ref);
+}
+
+/* Answers for the request on screen: on the submit screen, or on the review after Esc. */
+void pk_app_submit_done(pk_app *app, unsigned gen, const pk_app_submit_result *r) {
+  bool waiting = app->screen == PK_SCREEN_SUBMIT,
+       ours = app->screen == PK_SCREEN_REVIEW && app->ref[0] && !strcmp(app->ref, r->ref);
+  if (gen != app->gen || (!waiting && !ours)) return;
+  if (r->outcome == PK_SUBMIT_REGISTERED || r->outcome == PK_SUBMIT_QUEUED) {
+    take_receipt(app, r);
+    pk_app_dispatch(app, PK_EV_APP_SUBMITTED);
+    return;
+  }
+  if (r->outcome == PK_SUBMIT_IN_DOUBT) snprintf(app->ref, sizeof app->ref, "%s", r->ref);
+  else pk_app_forget_sent(app);
+  pk_app_failure f = r->fail;
+  if (outcome_msgid(r->outcome)) f.msgid = outcome_msgid(r->outcome);
+  if (!f.msgid) f.msgid = N_("The national window did not accept this request.");
+  pk_app_fail(app, &f);
+  if (waiting) pk_app_dispatch(app, PK_EV_APP_SUBMIT_FAILED);
 }
 
 static pk_app_event receipt_key(pk_app *app, pk_key key) {
@@ -210,5 +247,15 @@ size_t pk_app_form(const pk_app *app, const pk_form_field **fields) {
 size_t pk_app_form_current(const pk_app *app) { return app->field; }
 const char *pk_app_form_value(const pk_app *app, size_t i) { return i < app->nfields ? app->values[i] : NULL; }
 const char *pk_app_form_error(const pk_app *app, size_t i) { return i < app->nfields ? app->errors[i] : NULL; }
-const pk_app_receipt *pk_app_last_receipt(const pk_app *app) { return app->receipt.tracking[0] ? &app->receipt : NULL; }
+const pk_app_receipt *pk_app_last_receipt(const pk_app *app) {
+  return app->receipt.tracking[0] || app->receipt.ref[0] ? &app->receipt : NULL;
+}
+const char *pk_app_pending_ref(const pk_app *app) { return app->ref[0] ? app->ref : NULL; }
 const char *pk_app_print_state(const pk_app *app) { return app->print_state; }
+
+void pk_app_recent_request(pk_app *app, unsigned gen, const pk_app_recent *r) {
+  if (gen != app->gen || !app->has_session) return;
+  app->recent = *r;
+  app->dirty = true;
+}
+const pk_app_recent *pk_app_recent_shown(const pk_app *app) { return app->recent.ref[0] ? &app->recent : NULL; }

@@ -47,6 +47,7 @@ static const pk_transition table[] = {
     {S(FORM), E(BACK), S(SERVICE)},
     {S(REVIEW), E(SEND), S(SUBMIT)},
     {S(REVIEW), E(BACK), S(FORM)},
+    {S(REVIEW), E(SUBMITTED), S(RECEIPT)}, /* a request in doubt turned out registered */
     {S(SUBMIT), E(SUBMITTED), S(RECEIPT)},
     {S(SUBMIT), E(SUBMIT_FAILED), S(REVIEW)},
     {S(SUBMIT), E(STOP_WAITING), S(REVIEW)},
@@ -129,6 +130,7 @@ void pk_app_wipe(pk_app *app, const char *why) {
   if (app->ops && app->ops->card_close) app->ops->card_close(app->be);
   pk_secret_clear(app->pin);
   pk_wipe(&app->who, sizeof app->who);
+  pk_wipe(&app->recent, sizeof app->recent);
   pk_app_forget_form(app);
   pk_app_forget_results(app);
   app->nitems = app->sel = 0;

@@ -49,7 +49,9 @@ struct pk_app {
   size_t nfields, field;
   char (*values)[256];
   const char **errors;
-  char idem_key[40];
+  pk_app_recent recent;  /* the citizen's latest request here, if any */
+  char ref[16];          /* queue reference of this form's request once sent: a resend is the same request */
+  char *sent_json;       /* what was sent under ref (wiped): a change makes a new request */
   /* Results the window sent. */
   pk_app_receipt receipt;
   pk_app_status status;
@@ -68,6 +70,7 @@ pk_list_action pk_app_list_key(pk_app *app, pk_key key, size_t count, bool digit
 int pk_app_items_reserve(pk_app *app, size_t n);
 void pk_app_fail(pk_app *app, const pk_app_failure *fail);
 void pk_app_forget_form(pk_app *app);
+void pk_app_forget_sent(pk_app *app); /* the form's request is over: a send makes a new one */
 void pk_app_forget_results(pk_app *app);
 /* Appends the UTF-8 of cp to buf (of size n); -1 when it does not fit. */
 int pk_utf8_append(char *buf, size_t n, uint32_t cp);

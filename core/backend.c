@@ -14,6 +14,8 @@
 #include "pishkhan/worker.h"
 #include "backend_private.h"
 
+#include <openssl/rand.h>
+
 typedef struct {
   pk_backend *be;
   unsigned gen;
@@ -58,7 +60,7 @@ pk_transport *pk_backend_pcsc_opener(void *ud, const char *reader, pk_card_statu
 }
 
 pk_backend *pk_backend_new(pk_loop *loop, const pk_config *cfg, pk_net *net, pk_transport_opener open,
-                           void *open_ud) {
+                           void *open_ud, char **err) {
   pk_backend *be = calloc(1, sizeof *be);
   if (!be) return NULL;
   be->loop = loop;
@@ -70,7 +72,8 @@ pk_backend *pk_backend_new(pk_loop *loop, const pk_config *cfg, pk_net *net, pk_
   be->trust.crl = cfg->crl;
   pk_config_printer_opts(cfg, &be->printer);
   be->worker = pk_worker_new(loop);
-  if (!be->worker) {
+  if (!be->worker) *err = strdup("out of memory");
+  if (!be->worker || pk_be_open_outbox(be, err) != 0) {
     pk_backend_free(be);
     return NULL;
   }
@@ -88,6 +91,7 @@ void pk_backend_free(pk_backend *be) {
   if (!be) return;
   be->app = NULL; /* the app is gone: completions still queued are dropped, not delivered */
   pk_net_cancel(be->inflight);
+  pk_be_close_outbox(be); /* rows in flight stay "sending": resolved at the next start */
   pk_worker_free(be->worker); /* joins: no job touches the card after this */
   pk_loop_run_once(be->loop, 0); /* deliver completions already posted, so they are freed */
   release_card(be);
@@ -209,8 +213,11 @@ static pk_card_result login_result(pk_net_error e) {
 static void session_done(const pk_net_session *s, void *ud) {
   card_job *j = ud;
   j->be->inflight = NULL;
+  pk_link_report(j->be->link, s->st.err);
   if (s->st.err == PK_NET_OK) {
+    j->be->card_session = true;
     if (job_current(j)) pk_app_card_login_done(j->be->app, j->gen, PK_CARDRES_OK, j->tries);
+    if (job_current(j)) pk_be_tell_recent(j->be, j->gen);
   } else if (s->st.err != PK_NET_CANCELLED) {
     pk_warn("card login refused by the window: %s %s", pk_net_error_name(s->st.err), s->st.code);
     login_fail(j, login_result(s->st.err));
@@ -245,13 +252,29 @@ static void sign_done(void *p) {
     job_free(j);
     return;
   }
+  if (!j->nonce_b64[0]) { /* the kiosk's own challenge: the card proved its key; chain and CRL were checked */
+    pk_info("card login without the window: offline session, level 3");
+    j->be->card_session = j->be->offline_session = true;
+    pk_app_card_login_done(j->be->app, j->gen, PK_CARDRES_OK, j->tries);
+    pk_be_tell_recent(j->be, j->gen);
+    job_free(j);
+    return;
+  }
   j->be->inflight = pk_net_card_auth(j->be->net, j->nonce_b64, j->cert, j->cert_len, j->sig, j->sig_len,
                                      session_done, j);
 }
 
+static void sign_offline(card_job *j);
+
 static void challenge_done(const pk_net_challenge *c, void *ud) {
   card_job *j = ud;
   j->be->inflight = NULL;
+  pk_link_report(j->be->link, c->st.err);
+  bool unreachable = c->st.err == PK_NET_OFFLINE || c->st.err == PK_NET_TIMEOUT;
+  if (unreachable && j->be->offline_ok && job_current(j)) { /* the window is gone: sign in without it */
+    sign_offline(j);
+    return;
+  }
   if (c->st.err != PK_NET_OK || !job_current(j) ||
       pk_net_nonce_decode(c->nonce, j->nonce, sizeof j->nonce, &j->nonce_len) != 0) {
     if (c->st.err != PK_NET_CANCELLED)
@@ -275,6 +298,27 @@ static void verify_run(void *p) {
   pk_secret_clear(j->pin);
 }
 
+/* Without the window the kiosk makes the challenge itself, if its revocation list is recent
+ * enough to trust the card's chain offline. */
+static void sign_offline(card_job *j) {
+  pk_backend *be = j->be;
+  pk_card_result why;
+  if (!pk_be_offline_login_allowed(be, &why)) {
+    login_fail(j, why);
+    job_free(j);
+    return;
+  }
+  j->nonce_len = 32;
+  j->nonce_b64[0] = 0;
+  if (RAND_bytes(j->nonce, (int)j->nonce_len) != 1) {
+    login_fail(j, PK_CARDRES_COMM);
+    job_free(j);
+    return;
+  }
+  j->st = PK_CARD_COMM;
+  pk_be_run(be, sign_run, sign_done, j);
+}
+
 static void verify_done(void *p) {
   card_job *j = p;
   if (!job_current(j) || j->st != PK_CARD_OK) {
@@ -282,7 +326,8 @@ static void verify_done(void *p) {
     job_free(j);
     return;
   }
-  j->be->inflight = pk_net_auth_challenge(j->be->net, challenge_done, j);
+  if (j->be->offline_ok && pk_link_known_down(j->be->link)) sign_offline(j);
+  else j->be->inflight = pk_net_auth_challenge(j->be->net, challenge_done, j);
 }
 
 /* The PIN is copied into the job's own locked page before the worker sees the job, so no
@@ -317,6 +362,9 @@ static void logged_out(const pk_net_result *r, void *ud) {
 /* The window's session ends with the citizen's: revoked there, wiped here. */
 static void be_card_close(void *bep) {
   pk_backend *be = bep;
+  be->card_session = be->offline_session = false;
+  be->cur_ref[0] = 0;
+  pk_delivery_forget_session(be->dl);
   if (be->net && pk_net_has_session(be->net)) pk_net_logout(be->net, logged_out, NULL);
   if (be->net) pk_net_clear_session(be->net);
   /* Refused, the card stays open until the next card's job releases it first (open_run). */

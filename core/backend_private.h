@@ -5,6 +5,9 @@
 #include <stdbool.h>
 
 #include "pishkhan/backend.h"
+#include "pishkhan/delivery.h"
+#include "pishkhan/link.h"
+#include "pishkhan/outbox.h"
 #include "pishkhan/receipt.h"
 #include "pishkhan/worker.h"
 
@@ -24,13 +27,36 @@ struct pk_backend {
   /* Main thread only. */
   pk_app *app;
   pk_net_req *inflight;
+  pk_outbox *ob;          /* every request, durable before it is sent */
+  pk_link *link;
+  pk_delivery *dl;
+  char *window_jwks;      /* the window's published keys: its "enc" key seals requests */
+  char device_kid[64];    /* kid of the device key that signs queued receipts */
+  bool offline_ok;        /* [offline] mode is not "never" */
+  bool card_session;      /* the session was opened with the card (it can sign consents) */
+  bool offline_session;   /* ... without the window: its requests are sealed and queued */
+  /* The request a citizen is waiting for (or stopped waiting for). */
+  char cur_ref[16];
+  unsigned cur_gen;
+  bool cur_answered;
+  void (*link_changed)(void *ud, pk_link_state now);
+  void *link_ud;
 };
+
+/* The delivery's word on a row (pk_delivery_cb): told to the citizen waiting for it. */
+void pk_be_delivered(void *be, const pk_outbox_row *row, const pk_net_result *st);
+/* Opens the outbox, the link watch and the delivery (backend_submit.c's half of new/free). */
+int pk_be_open_outbox(pk_backend *be, char **err);
+/* Offline card sign-in: refused (why) when the kiosk's CRL is past [offline] crl_hard_limit_h. */
+bool pk_be_offline_login_allowed(pk_backend *be, pk_card_result *why);
+void pk_be_close_outbox(pk_backend *be);
 
 /* pk_worker_submit that never loses a job: refused, done still runs on the loop. */
 int pk_be_run(pk_backend *be, pk_job_fn run, pk_job_fn done, void *job);
 
 void pk_be_submit(void *be, pk_app *app, unsigned gen, const char *service_id, const char *fields_json,
-                  const char *idem_key);
+                  const char *ref);
+void pk_be_tell_recent(pk_backend *be, unsigned gen); /* after sign-in */
 void pk_be_track(void *be, pk_app *app, unsigned gen, const char *tracking);
 void pk_be_inbox(void *be, pk_app *app, unsigned gen);
 void pk_be_document(void *be, pk_app *app, unsigned gen, const char *kind);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "backend_private.h"
 #include "pishkhan/i18n.h"
@@ -84,23 +85,6 @@ static bool settle(req_ctx *c, const pk_net_result *r) {
   return r->err != PK_NET_CANCELLED && current(c);
 }
 
-static void submit_done(const pk_net_receipt *r, void *ud) {
-  req_ctx *c = ud;
-  if (settle(c, &r->st)) {
-    pk_app_failure f;
-    if (failed(&r->st, &f)) pk_app_submit_done(c->app, c->gen, &f, NULL, NULL);
-    else pk_app_submit_done(c->app, c->gen, NULL, r->tracking_code, r->receipt_jws);
-  }
-  free(c);
-}
-
-void pk_be_submit(void *bep, pk_app *app, unsigned gen, const char *service_id, const char *fields_json,
-                  const char *idem_key) {
-  pk_backend *be = bep;
-  req_ctx *c = ctx_new(be, app, gen);
-  if (c) be->inflight = pk_net_submit(be->net, service_id, fields_json, idem_key, submit_done, c);
-}
-
 static void track_done(const pk_net_req_status *r, void *ud) {
   req_ctx *c = ud;
   if (settle(c, &r->st)) {
@@ -117,8 +101,65 @@ static void track_done(const pk_net_req_status *r, void *ud) {
   free(c);
 }
 
+/* A queue reference is answered from this kiosk's own store: queued, delivered (with the
+ * window's tracking code), refused (with its reason) or still being resolved. */
+static const char *row_state_msgid(const pk_outbox_row *row) {
+  switch (row->state) {
+  case PK_OB_DELIVERED: return N_("Delivered to the national window. Its tracking code is shown above.");
+  case PK_OB_QUEUED: return N_("Queued at this kiosk: it will be delivered when the connection returns.");
+  case PK_OB_FAILED: return N_("The national window refused this request. Please ask the clerk.");
+  case PK_OB_NOT_REGISTERED: return N_("The national window never received this request: nothing was registered.");
+  default: return N_("Being delivered: the kiosk is confirming it with the national window.");
+  }
+}
+
+/* After sign-in: the citizen's newest request here in the last day (matched by the masked
+ * national code, the only form of it the store keeps). */
+void pk_be_tell_recent(pk_backend *be, unsigned gen) {
+  const pk_citizen *who = be->app ? pk_app_citizen(be->app) : NULL;
+  if (!who || !be->ob) return;
+  char masked[16];
+  pk_mask_national_code(who->national_code, masked, sizeof masked);
+  enum { N = 32 };
+  pk_outbox_row rows[N];
+  size_t n = pk_outbox_list(be->ob, rows, N, 0);
+  int64_t since = (int64_t)time(NULL) - 24 * 3600;
+  bool told = false;
+  for (size_t i = 0; i < n; i++) {
+    if (!told && rows[i].created_at >= since && !strcmp(rows[i].national_masked, masked)) {
+      pk_app_recent r = {.state_msgid = row_state_msgid(&rows[i]), .at = rows[i].created_at};
+      snprintf(r.ref, sizeof r.ref, "%.15s", rows[i].ref);
+      snprintf(r.service_id, sizeof r.service_id, "%.31s", rows[i].service_id);
+      snprintf(r.tracking, sizeof r.tracking, "%.31s", rows[i].tracking_code);
+      pk_app_recent_request(be->app, gen, &r);
+      told = true;
+    }
+    pk_outbox_row_clear(&rows[i]);
+  }
+}
+
+static bool track_local(pk_backend *be, pk_app *app, unsigned gen, const char *ref) {
+  pk_outbox_row row;
+  if (!be->ob || pk_outbox_get(be->ob, ref, false, &row) != 0) return false;
+  pk_app_status st = {0};
+  snprintf(st.tracking, sizeof st.tracking, "%s", row.tracking_code[0] ? row.tracking_code : row.ref);
+  snprintf(st.service_id, sizeof st.service_id, "%s", row.service_id);
+  const char *msgid = row_state_msgid(&row);
+  snprintf(st.status_fa, sizeof st.status_fa, "%s", pk_tr_fa(msgid));
+  snprintf(st.status_en, sizeof st.status_en, "%s", msgid);
+  if (row.state == PK_OB_FAILED && row.last_error[0])
+    snprintf(st.status_en + strlen(st.status_en), sizeof st.status_en - strlen(st.status_en), " (%s)", row.last_error);
+  st.submitted_at = row.created_at;
+  st.updated_at = row.updated_at;
+  pk_outbox_row_clear(&row);
+  pk_app_track_done(app, gen, NULL, &st);
+  return true;
+}
+
 void pk_be_track(void *bep, pk_app *app, unsigned gen, const char *tracking) {
   pk_backend *be = bep;
+  be->app = app;
+  if (track_local(be, app, gen, tracking)) return;
   req_ctx *c = ctx_new(be, app, gen);
   if (c) be->inflight = pk_net_track(be->net, tracking, track_done, c);
 }

@@ -26,6 +26,11 @@ void pk_config_defaults(pk_config *c) {
   c->total_timeout_ms = 20000;
   c->max_retries = 4;
   snprintf(c->printer, sizeof c->printer, "none");
+  c->crl_max_age_h = 72;
+  c->crl_hard_limit_h = 168;
+  c->queue_max_rows = 500;
+  c->queue_max_age_days = 7;
+  c->queue_parallel = 2;
   c->paper_mm = 80;
   c->log_level = 6;
 }
@@ -47,7 +52,9 @@ static const char *const themes[] = {"default", "high-contrast", "mono", NULL};
 static const char *const langs[] = {"fa", "en", NULL};
 static const char *const printers[] = {"none", "png", "escpos-tcp", "escpos-dev", "cups", NULL};
 static const char *const paper_widths[] = {"58", "80", NULL};
-_Static_assert(sizeof(pk_bidi_mode) == sizeof(int) && sizeof(pk_theme) == sizeof(int), "K_ENUM stores an int");
+static const char *const offline_modes[] = {"auto", "always", "never", NULL};
+_Static_assert(sizeof(pk_bidi_mode) == sizeof(int) && sizeof(pk_theme) == sizeof(int) && sizeof(pk_offline_mode) == sizeof(int),
+               "K_ENUM stores an int");
 
 #define F(field) offsetof(pk_config, field), sizeof(((pk_config *)0)->field)
 static const key_spec keys[] = {
@@ -77,6 +84,12 @@ static const key_spec keys[] = {
     {"receipt", "printer", K_WORD, F(printer), 0, 0, NULL, printers},
     {"receipt", "printer_dest", K_STR, F(printer_dest), 0, 0, NULL, NULL},
     {"receipt", "paper_mm", K_INT, F(paper_mm), 58, 80, "mm", paper_widths},
+    {"offline", "mode", K_ENUM, F(offline_mode), 0, 0, NULL, offline_modes},
+    {"offline", "crl_max_age_h", K_INT, F(crl_max_age_h), 1, 8760, "hours", NULL},
+    {"offline", "crl_hard_limit_h", K_INT, F(crl_hard_limit_h), 1, 8760, "hours", NULL},
+    {"offline", "max_rows", K_INT, F(queue_max_rows), 1, 100000, "requests", NULL},
+    {"offline", "max_age_days", K_INT, F(queue_max_age_days), 1, 90, "days", NULL},
+    {"offline", "parallel", K_INT, F(queue_parallel), 1, 8, "deliveries", NULL},
     {"log", "level", K_INT, F(log_level), 0, 7, "(syslog: 3 errors, 4 warnings, 6 info, 7 debug)", NULL},
     {"log", "stderr", K_BOOL, F(log_stderr), 0, 0, NULL, NULL},
 };
@@ -290,6 +303,7 @@ static int parse_text(pk_config *c, const char *text, size_t len, char *err, siz
   else if (ctx.err_line == 0) {
     check_pair(&ctx, "kiosk", "idle_warning", "idle_timeout", true);
     check_pair(&ctx, "window", "connect_timeout_ms", "total_timeout_ms", false);
+    check_pair(&ctx, "offline", "crl_max_age_h", "crl_hard_limit_h", false);
   }
   return (r != 0 || ctx.err_line) ? -1 : 0;
 }

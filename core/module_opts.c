@@ -40,7 +40,7 @@ pk_net *pk_net_new_config(pk_loop *loop, const pk_config *cfg, char **err) {
 }
 
 /* The device's JWKS sits beside its key unless [receipt] device_jwks says otherwise. */
-static char *device_jwks(const pk_config *cfg) {
+char *pk_config_device_jwks_path(const pk_config *cfg) {
   const char *v = pk_config_get(cfg, "receipt", "device_jwks");
   if (v) return strdup(v);
   if (!cfg->device_key[0]) return NULL;
@@ -59,7 +59,7 @@ int pk_config_receipt_keys(const char *path, char **jwks, char **djwks, char *er
     return -1;
   }
   *jwks = cfg.jwks[0] ? strdup(cfg.jwks) : NULL;
-  *djwks = device_jwks(&cfg);
+  *djwks = pk_config_device_jwks_path(&cfg);
   pk_config_free(&cfg);
   return 0;
 }

@@ -10,6 +10,7 @@
 #include "pishkhan/i18n.h"
 #include "pishkhan/log.h"
 #include "pishkhan/module_opts.h"
+#include "pishkhan/queue_cli.h"
 #include "pishkhan/receipt.h"
 #include "run.h"
 
@@ -17,6 +18,7 @@ static void usage(FILE *out, bool demo) {
   fprintf(out,
           "Usage: %s [OPTIONS]\n"
           "       %s receipt verify [--jwks FILE] (TOKEN | FILE.png | FILE.pdf)\n"
+          "       pishkhan queue [--config FILE] [--json] list|show|sync|retry|export|import|purge\n"
           "\n"
           "Persian-first kiosk and counter client for the national smart government services window.\n"
           "%s"
@@ -106,6 +108,13 @@ int ui_main(int argc, char **argv, const ui_demo_hooks *demo) {
     }
     fprintf(stderr, "Usage: pishkhan receipt verify [--jwks FILE] (TOKEN | FILE.png | FILE.pdf)\n");
     return 2;
+  }
+  if (argc >= 2 && !strcmp(argv[1], "queue")) {
+    pk_log_open("pishkhan", true, PK_LOG_WARN);
+    int rc = pk_queue_cli(argc - 1, argv + 1);
+    pk_log_close();
+    pk_i18n_shutdown();
+    return rc;
   }
   pk_config cfg;
   pk_config_defaults(&cfg);

@@ -197,6 +197,15 @@ static void synced(const pk_net_sync *r, void *ud) {
   rt->redraw = true;
 }
 
+/* The link's word wins over the last sync's: it is the newer evidence. */
+static void link_changed(void *ud, pk_link_state now) {
+  ui_runtime *rt = ud;
+  rt->st.link = pk_backend_link_msgid(rt->be);
+  rt->st.network = pk_backend_network_msgid(rt->be);
+  (void)now;
+  rt->redraw = true;
+}
+
 /* The catalog is refreshed (one 304 when unchanged) and the network state follows. */
 static void start_sync(ui_runtime *rt) {
   rt->sync = pk_net_catalog_sync(rt->net, rt->cat, synced, rt);
@@ -228,8 +237,11 @@ static int start_sources(ui_runtime *rt, char **err) {
   if (!rt->net) return -1;
   if (open_catalog(rt, err) != 0) return -1;
   pk_transport_opener open = rt->demo ? rt->opts.demo->open_transport : pk_backend_pcsc_opener;
-  rt->be = pk_backend_new(rt->loop, rt->cfg, rt->net, open, rt->demo);
-  return rt->be ? 0 : -1;
+  rt->be = pk_backend_new(rt->loop, rt->cfg, rt->net, open, rt->demo, err);
+  if (!rt->be) return -1;
+  pk_backend_on_link(rt->be, link_changed, rt);
+  rt->st.link = pk_backend_link_msgid(rt->be);
+  return 0;
 }
 
 static void stop_sources(ui_runtime *rt) {

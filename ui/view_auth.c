@@ -18,6 +18,7 @@ static void draw_home(const pk_app *app, const ui_status *st, int top, int rows)
   attroff(A_BOLD);
   ui_put_center(top + rows / 2 - 1, _("Please insert your national smart ID card into the reader."));
   ui_put_center(top + rows / 2 + 1, _("Your card and PIN keep your requests safe."));
+  if (st->link) ui_put_center(top + rows / 2 + 3, _(st->link));
   if (st->demo) {
     char *who = ui_fmt("%s %s", _("Demo card:"), st->demo_persona ? st->demo_persona : "");
     ui_put_center(top + rows - 2, _("Demo: F5 inserts or removes the card, F6 switches the demo card."));
@@ -48,6 +49,8 @@ static const char *refusal_msgid(pk_card_result r) {
   case PK_CARDRES_WINDOW_DOWN: return pk_net_error_msgid(PK_NET_SERVER);
   case PK_CARDRES_WINDOW_TLS: return pk_net_error_msgid(PK_NET_TLS);
   case PK_CARDRES_WINDOW_ANSWER: return pk_net_error_msgid(PK_NET_PROTOCOL);
+  case PK_CARDRES_CRL_STALE:
+    return N_("Without a connection this kiosk cannot check cards: its revocation list is too old. Please ask the clerk.");
   default: return N_("The card could not be read. Please take it out and insert it again.");
   }
 }
@@ -104,6 +107,19 @@ static void draw_auth(const pk_app *app, const ui_status *st, int top, int rows)
   draw_busy(st, top + rows / 2 + 2, N_("Checking your PIN and signing in to the national window."));
 }
 
+/* The citizen's latest request here: what became of it, so nobody sends it twice. */
+static void draw_recent(const pk_app *app, int y) {
+  const pk_app_recent *r = pk_app_recent_shown(app);
+  if (!r) return;
+  char *code = pk_isolate_ltr(r->tracking[0] ? r->tracking : r->ref);
+  char *digits = code ? ui_digits(code) : NULL;
+  char *line = ui_fmt("%s %s  %s", _("Your last request here:"), digits ? digits : "", _(r->state_msgid));
+  if (line) ui_paragraph(y, 2, 2, line);
+  free(line);
+  free(digits);
+  free(code);
+}
+
 static void draw_dashboard(const pk_app *app, const ui_status *st, int top, int rows) {
   const pk_citizen *who = pk_app_citizen(app);
   if (!who) return;
@@ -113,6 +129,8 @@ static void draw_dashboard(const pk_app *app, const ui_status *st, int top, int 
   if (hello) ui_put_start(top, 2, hello);
   attroff(A_BOLD);
   free(hello);
+  if (st->link) ui_put_start(top + rows - 1, 2, _(st->link));
+  draw_recent(app, top + rows - 3);
   static const char *items[] = {
       N_("1  Find a service"), N_("2  Services by agency"), N_("3  Follow a request (tracking code)"),
       N_("4  My inbox"), N_("5  My documents (report card)"), N_("0  Sign out"),

@@ -92,6 +92,17 @@ static void draw_form(const pk_app *app, const ui_status *st, int top, int rows)
     draw_choices(&fields[cur], y + 1);
 }
 
+/* A code the citizen may type later: left to right, in the digits of the interface. */
+static void draw_code(int y, const char *label, const char *code) {
+  char *iso = pk_isolate_ltr(code);
+  char *digits = iso ? ui_digits(iso) : NULL;
+  char *line = ui_fmt("%s %s", label, digits ? digits : code);
+  if (line) ui_put_start(y, 3, line);
+  free(line);
+  free(digits);
+  free(iso);
+}
+
 static void draw_review(const pk_app *app, const ui_status *st, int top, int rows) {
   const pk_form_field *fields;
   size_t n = pk_app_form(app, &fields);
@@ -101,6 +112,8 @@ static void draw_review(const pk_app *app, const ui_status *st, int top, int row
   for (size_t i = 0; i < n && (int)i < rows - 4; i++) draw_field(&fields[i], pk_app_form_value(app, i), false, top + 2 + (int)i);
   const pk_app_failure *f = pk_app_failure_shown(app);
   if (f && (f->fa[0] || f->en[0])) ui_put_start(top + rows - 1, 3, ui_pick(f->fa, f->en));
+  const char *ref = pk_app_pending_ref(app);
+  if (ref) draw_code(top + rows - 2, _("Queue reference:"), ref);
 }
 
 static void draw_submit(const pk_app *app, const ui_status *st, int top, int rows) {
@@ -134,18 +147,19 @@ static void draw_receipt(const pk_app *app, const ui_status *st, int top, int ro
   const pk_app_receipt *r = pk_app_last_receipt(app);
   if (!r) return;
   attron(A_BOLD);
-  ui_put_start(top, 2, _("Your request was registered."));
-  char *code = pk_isolate_ltr(r->tracking);
-  char *digits = code ? ui_digits(code) : NULL;
-  char *line = ui_fmt("%s %s", _("Tracking code:"), digits ? digits : r->tracking);
-  if (line) ui_put_start(top + 2, 3, line);
+  if (r->queued) {
+    ui_put_start(top, 2, _("Your request was recorded at this kiosk."));
+    draw_code(top + 2, _("Queue reference:"), r->ref);
+  } else {
+    ui_put_start(top, 2, _("Your request was registered."));
+    draw_code(top + 2, _("Tracking code:"), r->tracking);
+  }
   attroff(A_BOLD);
-  free(line);
-  free(digits);
-  free(code);
   const pk_service *s = pk_app_current_service(app);
   if (s) ui_put_start(top + 3, 3, ui_pick(s->title_fa, s->title_en));
-  ui_put_start(top + 5, 3, _("Keep this code to follow your request."));
+  ui_put_start(top + 5, 3, r->queued ? _("It will be delivered to the national window when the connection returns. "
+                                         "Keep this reference to follow it.")
+                                     : _("Keep this code to follow your request."));
   const char *ps = pk_app_print_state(app);
   if (ps) ui_put_start(top + 7, 3, _(ps));
   if (!draw_qr(r->jws, top, ui_rtl() ? COLS / 2 : COLS - 1, rows))

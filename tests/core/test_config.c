@@ -93,6 +93,13 @@ static const char every_key[] =
     "printer = escpos-tcp\n"
     "printer_dest = 10.0.0.9:9100\n"
     "paper_mm = 58\n"
+    "[offline]\n"
+    "mode = always\n"
+    "crl_max_age_h = 24\n"
+    "crl_hard_limit_h = 48\n"
+    "max_rows = 50\n"
+    "max_age_days = 3\n"
+    "parallel = 4\n"
     "[log]\n"
     "level = 7\n"
     "stderr = yes\n";
@@ -129,6 +136,12 @@ static void test_every_key_is_read(void **state) {
   assert_string_equal(c.printer, "escpos-tcp");
   assert_string_equal(c.printer_dest, "10.0.0.9:9100");
   assert_int_equal(c.paper_mm, 58);
+  assert_int_equal(c.offline_mode, PK_OFFLINE_ALWAYS);
+  assert_int_equal(c.crl_max_age_h, 24);
+  assert_int_equal(c.crl_hard_limit_h, 48);
+  assert_int_equal(c.queue_max_rows, 50);
+  assert_int_equal(c.queue_max_age_days, 3);
+  assert_int_equal(c.queue_parallel, 4);
   assert_int_equal(c.log_level, 7);
   assert_true(c.log_stderr);
   assert_null(c.extra); /* every key above is a known one */

@@ -35,7 +35,7 @@ connect_timeout_ms = 1000
 total_timeout_ms = 3000
 max_retries = 0
 [receipt]
-jwks = $pki/window/jwks.json
+jwks = $pki/window/window-jwks.json
 device_key = $pki/device/key.pem
 printer = png
 printer_dest = $WORK/receipts

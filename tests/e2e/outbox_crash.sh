@@ -10,6 +10,7 @@ if [ "${PK_IN_PCSC_NS:-}" != 1 ]; then
   exec "$(dirname "$0")/../cardreader/pcsc-ns.sh" bash "$0" "$@"
 fi
 source "$(dirname "$0")/lib.sh"
+[ -n "${PK_TRACE:-}" ] && set -x
 KIOSK_BIN=$PK_BIN
 pki=${PK_BINARY_DIR:?}/pki
 CYCLES=${PK_CRASH_CYCLES:-8}
@@ -33,7 +34,7 @@ client_cert = $pki/tls/kiosk.pem
 client_key = $pki/tls/kiosk-key.pem
 total_timeout_ms = 6000
 [receipt]
-jwks = $pki/window/jwks.json
+jwks = $pki/window/window-jwks.json
 device_key = $pki/device/key.pem
 CONF
 admin() { curl -sf --cacert "$pki/tls/ca.pem" --cert "$pki/tls/kiosk.pem" --key "$pki/tls/kiosk-key.pem" "$SIM_URL/admin/$1"; }
@@ -69,7 +70,9 @@ for i in $(seq 1 "$CYCLES"); do
   sleep "$(python3 -c 'import random; print(random.uniform(0.05, 2.5))')"
   case $((i % 4)) in
     1) kill -TERM "$(kiosk_pid)"; how="SIGTERM" ;;
-    2) keys Escape; wait_for "$(visual 'شماره صف')" 5000; how="Esc" ;;
+    2) keys Escape   # stop waiting: the review keeps the reference, or the answer came first
+       if ! wait_for "$(visual 'شماره صف')" 5000 2>/dev/null; then wait_for "$(visual 'درخواست شما ثبت شد.')" 500; fi
+       how="Esc" ;;
     *) kill -9 "$(kiosk_pid)"; how="kill -9" ;;
   esac
   echo "# cycle $i: $how"
