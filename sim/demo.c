@@ -36,11 +36,12 @@ static int set_path(char *dst, size_t n, const char *root, const char *rel) {
 }
 
 static int start_sim(pk_demo *d, pk_config *cfg, char **err) {
-  char cert[512], key[512], ca[512], rkey[512], card_ca[512], crl[512];
+  char cert[512], key[512], ca[512], rkey[512], ekey[512], card_ca[512], crl[512];
   set_path(cert, sizeof cert, d->pki_root, "tls/server.pem");
   set_path(key, sizeof key, d->pki_root, "tls/server-key.pem");
   set_path(ca, sizeof ca, d->pki_root, "tls/ca.pem");
   set_path(rkey, sizeof rkey, d->pki_root, "window/receipt-key.pem");
+  set_path(ekey, sizeof ekey, d->pki_root, "window/enc-key.pem");
   set_path(card_ca, sizeof card_ca, d->pki_root, "card/ca.crt.pem");
   set_path(crl, sizeof crl, d->pki_root, "card/crl.pem");
   pk_window_sim_opts o;
@@ -54,6 +55,7 @@ static int start_sim(pk_demo *d, pk_config *cfg, char **err) {
   o.card_issuer_ca = card_ca;
   o.card_crl = crl;
   o.receipt_key = rkey;
+  o.enc_key = ekey; /* the key window-jwks.json publishes: the kiosk seals its requests to it */
   o.quiet = true;
   /* [demo] latency_ms: a slow window, to show the spinner, Cancel, and removal mid-call. */
   const char *lat = pk_config_get(cfg, "demo", "latency_ms");
@@ -66,7 +68,7 @@ static int start_sim(pk_demo *d, pk_config *cfg, char **err) {
   set_path(cfg->client_key, sizeof cfg->client_key, d->pki_root, "tls/kiosk-key.pem");
   set_path(cfg->issuer_ca, sizeof cfg->issuer_ca, d->pki_root, "card/ca.crt.pem");
   set_path(cfg->crl, sizeof cfg->crl, d->pki_root, "card/crl.pem");
-  set_path(cfg->jwks, sizeof cfg->jwks, d->pki_root, "window/jwks.json");
+  set_path(cfg->jwks, sizeof cfg->jwks, d->pki_root, "window/window-jwks.json");
   set_path(cfg->device_key, sizeof cfg->device_key, d->pki_root, "device/key.pem");
   return 0;
 }

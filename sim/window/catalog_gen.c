@@ -189,10 +189,13 @@ static void add_service(gen_ctx *g, const char *agency, const char *fa, const ch
   if ((r >> 20) & 1) json_array_append_new(ch, json_string("counter"));
   if ((r >> 21) & 1) json_array_append_new(ch, json_string("app"));
   json_int_t fee = ((r >> 24) % 4 == 0) ? (json_int_t)(((r >> 28) % 40) + 1) * 50000 : 0;
+  /* A request can wait in a queue; an inquiry, a view or a payment needs the window's answer now. */
+  bool live = fee || form == SIM_FORM_PAYMENT || !strncmp(fa, "استعلام", strlen("استعلام")) ||
+              !strncmp(fa, "مشاهده", strlen("مشاهده")) || !strncmp(fa, "پیگیری", strlen("پیگیری"));
   json_t *svc = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:b, s:b, s:b, s:o, s:I, s:o, s:{s:o}, s:i}",
                           "id", id, "agency_id", agency, "title_fa", fa, "title_en", en,
                           "description_fa", dfa, "description_en", den, "auth_level", level,
-                          "smart", smart, "proactive", proactive, "offline_capable", level <= 2 && !((r >> 22) & 3),
+                          "smart", smart, "proactive", proactive, "offline_capable", !live,
                           "channels", ch, "fee_rials", fee, "documents", docs, "form", "fields", make_form(form),
                           "rev", 1);
   json_array_append_new(g->services, svc);

@@ -42,6 +42,8 @@ url = $SIM_URL
 ca_bundle = $pki/tls/ca.pem
 client_cert = $pki/tls/kiosk.pem
 client_key = $pki/tls/kiosk-key.pem
+[receipt]
+jwks = $pki/window/window-jwks.json
 CONF
 
 start_kiosk 80 24 --config "$WORK/pishkhan.conf"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# A slow national window: the spinner turns, Esc cancels a submit (and a resend is the same
-# request), and a card removal in the middle of a network call still wipes at once.
+# A slow national window: the spinner turns, Esc stops waiting for a submit without unsending
+# it (the review shows its queue reference, then what became of it), and a card removal in the
+# middle of a network call still wipes at once.
 source "$(dirname "$0")/lib.sh"
 printf '[demo]\nlatency_ms = 4000\n' > "$WORK/pishkhan.conf"
 start_kiosk 80 24 --demo --config "$WORK/pishkhan.conf"
@@ -23,13 +24,17 @@ wait_for "$(visual 'لطفاً پیش از ارسال، درخواست خود ر
 keys Enter
 wait_for "$(visual 'در حال ارسال درخواست شما به پنجره ملی...')"
 keys Escape
-wait_for "$(visual 'لغو شد.')" 1000
-ok "Esc cancels the submit at once"
+wait_for "$(visual 'انتظار را متوقف کردید.')" 1000
+wait_for "$(visual 'شماره صف:')" 1000
+ok "Esc stops waiting at once; the review shows the request's queue reference"
+wait_for "$(visual 'درخواست شما ثبت شد.')" 15000
+ok "the answer that came after Esc is told: the request was registered"
 keys Enter
-wait_for "$(visual 'در حال ارسال درخواست شما به پنجره ملی...')"
+wait_for "$(visual 'جستجوی خدمت')"
+keys 4
 start=$(now_ms)
 keys F5
 wait_for "$(visual "$HOME_TEXT")" 1000
-ok "card removed during the network call: home in $(( $(now_ms) - start )) ms"
+ok "card removed during the inbox call: home in $(( $(now_ms) - start )) ms"
 if screen | grep -qF -- "$(visual 'زهرا محمدی')"; then echo "FAIL: name on screen"; exit 1; fi
 summary
