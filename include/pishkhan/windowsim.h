@@ -35,6 +35,7 @@ typedef struct pk_window_sim_opts {
   int max_queue_age_days;      /* sealed requests older than this (+ 10 min) are refused; default 7 */
   bool test_endpoints;         /* /api/v1/test/otp and /api/v1/admin/... */
   bool quiet;                  /* no request log on stderr */
+  bool offline;                /* start unreachable (pk_window_sim_set_reachable) */
   pk_window_sim_faults faults;
 } pk_window_sim_opts;
 
@@ -42,6 +43,11 @@ void pk_window_sim_opts_defaults(pk_window_sim_opts *o);
 /* Returns NULL with a malloc'd message in *err. */
 pk_window_sim *pk_window_sim_start(const pk_window_sim_opts *o, char **err);
 int pk_window_sim_port(const pk_window_sim *s);
+/* Cuts the link (false: the port refuses connections and open ones are closed, as a cut
+ * link would) or restores it on the same port. Not from inside a request. 0, or -1 when the
+ * port cannot be had again. */
+int pk_window_sim_set_reachable(pk_window_sim *s, bool reachable);
+bool pk_window_sim_reachable(pk_window_sim *s);
 void pk_window_sim_set_faults(pk_window_sim *s, const pk_window_sim_faults *f);
 /* Tests: moves the window's clock on (session, challenge and OTP expiry) instead of sleeping. */
 void pk_window_sim_advance_clock(pk_window_sim *s, int seconds);

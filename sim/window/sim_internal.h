@@ -67,7 +67,8 @@ int sim_national_code_valid(const char *s);
 typedef struct sim_sessions sim_sessions;
 
 struct pk_window_sim {
-  struct MHD_Daemon *daemon;
+  struct MHD_Daemon *daemon;           /* NULL while unreachable */
+  pthread_mutex_t daemon_lock;          /* guards daemon (pk_window_sim_set_reachable) */
   int port;
   pk_window_sim_opts opts;
   char *tls_cert, *tls_key, *client_ca; /* PEM contents (MHD keeps pointers) */

@@ -1,6 +1,6 @@
 /* The window's side of the offline queue, against the simulator over HTTPS + mTLS on
- * loopback: lookup by idempotency key (200 / 404 / 409 while a submit is in flight), the
- * window's encryption key in its JWKS. */
+ * loopback: lookup by idempotency key (200 / 404 / 409 while a submit is in flight), a link
+ * cut and restored, the window's encryption key in its JWKS. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -183,6 +183,42 @@ static void test_lookup_refuses_bad_key(void **state) {
   assert_int_equal(c.st.attempts, 0);
 }
 
+/* A cut link is refused connections (offline), also for a kept-alive connection; restored,
+ * the same port answers again. */
+static void test_unreachable_then_reachable(void **state) {
+  harness *h = *state;
+  char key[37];
+  assert_true(pk_net_new_idem_key(key));
+  assert_string_equal(lookup(h, key).st.code, "request_unknown");
+  assert_int_equal(pk_window_sim_set_reachable(h->sim, false), 0);
+  assert_false(pk_window_sim_reachable(h->sim));
+  ctx c = lookup(h, key);
+  assert_int_equal(c.st.err, PK_NET_OFFLINE);
+  assert_int_equal(c.st.http_status, 0);
+  assert_int_equal(c.st.attempts, h->cfg.max_retries + 1);
+  int port = pk_window_sim_port(h->sim);
+  assert_int_equal(pk_window_sim_set_reachable(h->sim, true), 0);
+  assert_int_equal(pk_window_sim_port(h->sim), port);
+  c = lookup(h, key);
+  assert_int_equal(c.st.http_status, 404);
+  assert_string_equal(c.st.code, "request_unknown");
+}
+
+/* Started offline: nothing answers until the link is restored. */
+static void test_starts_offline(void **state) {
+  harness *h = *state;
+  h_stop(h);
+  pk_window_sim_opts o;
+  pk_window_sim_opts_defaults(&o);
+  o.offline = true;
+  h_start(h, &o, true);
+  char key[37];
+  assert_true(pk_net_new_idem_key(key));
+  assert_int_equal(lookup(h, key).st.err, PK_NET_OFFLINE);
+  assert_int_equal(pk_window_sim_set_reachable(h->sim, true), 0);
+  assert_string_equal(lookup(h, key).st.code, "request_unknown");
+}
+
 static char *slurp(const harness *h, const char *rel) {
   char p[600];
   h_path(h, p, sizeof p, rel);
@@ -260,6 +296,8 @@ int main(void) {
     cmocka_unit_test_setup_teardown(test_lookup_after_failed_submit, setup, teardown),
     cmocka_unit_test_setup_teardown(test_lookup_after_lost_answer, setup, teardown),
     cmocka_unit_test_setup_teardown(test_lookup_refuses_bad_key, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_unreachable_then_reachable, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_starts_offline, setup, teardown),
     cmocka_unit_test_setup_teardown(test_jwks_has_signing_and_encryption_keys, setup, teardown),
     cmocka_unit_test_setup_teardown(test_receipt_verifier_ignores_encryption_key, setup, teardown),
   };
