@@ -53,6 +53,10 @@ void pk_window_sim_set_faults(pk_window_sim *s, const pk_window_sim_faults *f);
 void pk_window_sim_advance_clock(pk_window_sim *s, int seconds);
 /* Number of stored service requests (tests: "exactly one request"). */
 long pk_window_sim_request_count(pk_window_sim *s);
+/* Every stored request, as GET /api/v1/admin/requests answers it (JSON text, malloc'd):
+ * {"requests":[{idempotency_key, tracking_code, service_id, channel, kiosk_id,
+ * national_code_masked, created_at}]} -- tests count duplicates from it. */
+char *pk_window_sim_requests(pk_window_sim *s);
 /* Tests: whether a submit with this Idempotency-Key is being handled right now. */
 bool pk_window_sim_in_flight(pk_window_sim *s, const char *key);
 /* Last OTP issued for otp_id (tests), or -1. */

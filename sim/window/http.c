@@ -24,7 +24,7 @@ typedef struct {
   char inflight[72];  /* the Idempotency-Key this submit holds in the in-flight set, or "" */
 } sim_conn_req;
 
-static char *slurp(const char *path) {
+char *sim_slurp(const char *path) {
   FILE *f = path ? fopen(path, "rb") : NULL;
   if (!f) return NULL;
   char *buf = NULL;
@@ -389,11 +389,11 @@ pk_window_sim *pk_window_sim_start(const pk_window_sim_opts *o, char **err) {
   pthread_mutex_init(&s->lock, NULL);
   pthread_mutex_init(&s->daemon_lock, NULL);
   if (RAND_bytes((unsigned char *)&s->rng, sizeof s->rng) != 1 || !s->rng) s->rng = 0x1404;
-  s->tls_cert = slurp(o->tls_cert);
-  s->tls_key = slurp(o->tls_key);
+  s->tls_cert = sim_slurp(o->tls_cert);
+  s->tls_key = sim_slurp(o->tls_key);
   if (!s->tls_cert || !s->tls_key) return fail(s, err, "cannot read the TLS certificate or key");
   if (o->client_ca) {
-    s->client_ca = slurp(o->client_ca);
+    s->client_ca = sim_slurp(o->client_ca);
     if (!s->client_ca) return fail(s, err, "cannot read the client CA");
     s->mtls = 1;
   }

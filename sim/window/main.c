@@ -69,7 +69,7 @@ static void usage(FILE *f) {
         "  --otp-ttl S            one-time code lifetime (default 120)\n"
         "  --otp-interval S       minimum seconds between two codes (default 60)\n"
         "  --otp-max N            codes per national code per hour (default 3)\n"
-        "  --test-endpoints       enable /api/v1/test/otp and /api/v1/admin/{faults,stats}\n"
+        "  --test-endpoints       enable /api/v1/test/otp and /api/v1/admin/{faults,stats,requests}\n"
         "Fault injection (also PUT /api/v1/admin/faults with the same names in JSON):\n"
         "  --latency MS           add MS milliseconds before every answer\n"
         "  --error-ratio R        answer 503 to a share R (0..1) of requests\n"
