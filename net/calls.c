@@ -129,11 +129,6 @@ pk_net_req *pk_net_otp_verify(pk_net *net, const char *otp_id, const char *code,
 
 /* The token goes into this request's header, then leaves memory at once: a session that
  * starts before the answer arrives must not be cleared by it. */
-/* One try, no session: the link's own backoff paces the probes. */
-pk_net_req *pk_net_health(pk_net *net, pk_net_done_cb cb, void *ud) {
-  return go(pk_net_start(net, NK_HEALTH, "GET", "/health", NULL, false, false, (void_cb)cb, ud));
-}
-
 pk_net_req *pk_net_logout(pk_net *net, pk_net_done_cb cb, void *ud) {
   pk_net_req *r = pk_net_start(net, NK_LOGOUT, "POST", "/auth/logout", NULL, true, true, (void_cb)cb, ud);
   pk_net_clear_session(net);
@@ -189,6 +184,18 @@ pk_net_req *pk_net_submit_sealed(pk_net *net, const char *jwe, const char *idem_
   snprintf(h, sizeof h, "Idempotency-Key: %s", idem_key);
   r->headers = curl_slist_append(r->headers, h);
   return go(r);
+}
+
+pk_net_req *pk_net_fetch_pki(pk_net *net, const char *what, pk_net_blob_cb cb, void *ud) {
+  bool ca = what && !strcmp(what, "card-ca"), crl = what && !strcmp(what, "crl");
+  pk_net_req *r = pk_net_start(net, ca ? NK_PKI_CA : NK_PKI_CRL, "GET", ca ? "/pki/card-ca" : "/pki/crl", NULL, true,
+                               false, (void_cb)cb, ud);
+  return ca || crl ? go(r) : refuse(r, false);
+}
+
+/* One probe, one answer: whoever watches the link does its own backoff. */
+pk_net_req *pk_net_health(pk_net *net, pk_net_done_cb cb, void *ud) {
+  return go(pk_net_start(net, NK_HEALTH, "GET", "/health", NULL, false, false, (void_cb)cb, ud));
 }
 
 pk_net_req *pk_net_request_lookup(pk_net *net, const char *idem_key, pk_net_submit_cb cb, void *ud) {
@@ -261,9 +268,26 @@ void pk_net_deliver(pk_net_req *r, pk_net_result *st) {
     break;
   }
   case NK_LOGOUT:
-  case NK_HEALTH:
     ((pk_net_done_cb)r->cb)(st, r->ud);
     break;
+  case NK_HEALTH:
+    if (body_ok(r, st, 200) && pk_net_parse_health(r->resp, r->resp_len)) malformed(st);
+    ((pk_net_done_cb)r->cb)(st, r->ud);
+    break;
+  case NK_PKI_CA:
+  case NK_PKI_CRL: {
+    pk_net_blob b = {.st = *st};
+    if (body_ok(r, st, 200)) {
+      if (pk_net_parse_pem(r->resp, r->resp_len, r->kind == NK_PKI_CA ? "CERTIFICATE" : "X509 CRL")) {
+        malformed(&b.st);
+      } else {
+        b.data = (const uint8_t *)r->resp;
+        b.len = r->resp_len;
+      }
+    }
+    ((pk_net_blob_cb)r->cb)(&b, r->ud);
+    break;
+  }
   case NK_SYNC: {
     pk_net_sync y = {.st = *st};
     if (st->err == PK_NET_OK && st->http_status == 304) {

@@ -325,3 +325,25 @@ done:
   json_decref(j);
   return rc;
 }
+
+int pk_net_parse_health(const char *body, size_t len) {
+  json_t *j = load(body, len);
+  const char *st = j ? str(j, "status", 15) : NULL;
+  int rc = st && !strcmp(st, "ok") ? 0 : -1;
+  json_decref(j);
+  return rc;
+}
+
+int pk_net_parse_pem(const char *body, size_t len, const char *label) {
+  if (!body || !len || len > PK_NET_PKI_MAX) return -1;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)body[i];
+    if (!(c >= 0x20 && c < 0x7f) && c != '\n' && c != '\r' && c != '\t') return -1;
+  }
+  char begin[64];
+  snprintf(begin, sizeof begin, "-----BEGIN %s-----", label);
+  size_t bl = strlen(begin);
+  for (size_t i = 0; i + bl <= len; i++)
+    if (!memcmp(body + i, begin, bl)) return 0;
+  return -1;
+}

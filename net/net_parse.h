@@ -26,6 +26,12 @@ int pk_net_parse_req_status(const char *body, size_t len, pk_net_req_status *out
 int pk_net_parse_inbox(const char *body, size_t len, pk_net_inbox *out, pk_net_pool *pool);
 int pk_net_parse_doc(const char *body, size_t len, pk_net_doc *out, pk_net_pool *pool);
 
+/* {"status":"ok",...}: 0, else -1. */
+int pk_net_parse_health(const char *body, size_t len);
+/* Printable-ASCII PEM text holding at least one "-----BEGIN <label>-----" block: 0, else -1.
+ * Only the shape: the caller parses and verifies what is inside. */
+int pk_net_parse_pem(const char *body, size_t len, const char *label);
+
 /* free and realloc that wipe what they give back (for libraries that keep personal data in
  * buffers they free as they are). */
 

@@ -2,7 +2,8 @@
  * Every call is asynchronous; its callback runs on the loop thread exactly once
  * (also after pk_net_cancel, with PK_NET_CANCELLED, and at pk_net_free).
  * Result structs and their strings are valid only during the callback: copy what you keep.
- * Every string from the server has passed through the display sanitizer. */
+ * Every string from the server has passed through the display sanitizer (pk_net_blob's
+ * bytes excepted: they are data, not text to show). */
 #ifndef PISHKHAN_NET_H
 #define PISHKHAN_NET_H
 #include <stdbool.h>
@@ -133,6 +134,15 @@ typedef struct pk_net_doc {
   const char *jws;                 /* the document signed by the window (ES256) */
 } pk_net_doc;
 
+/* Bytes as the window sent them (not display text: not sanitized), for the caller to parse,
+ * verify and store. */
+typedef struct pk_net_blob {
+  pk_net_result st;
+  const uint8_t *data;
+  size_t len;
+} pk_net_blob;
+
+typedef void (*pk_net_blob_cb)(const pk_net_blob *r, void *ud);
 typedef void (*pk_net_challenge_cb)(const pk_net_challenge *r, void *ud);
 typedef void (*pk_net_session_cb)(const pk_net_session *r, void *ud);
 typedef void (*pk_net_otp_cb)(const pk_net_otp *r, void *ud);
@@ -199,8 +209,6 @@ pk_net_req *pk_net_otp_request(pk_net *net, const char *national_code, const cha
 pk_net_req *pk_net_otp_verify(pk_net *net, const char *otp_id, const char *code,
                               pk_net_session_cb cb, void *ud);
 pk_net_req *pk_net_logout(pk_net *net, pk_net_done_cb cb, void *ud);
-/* GET /health, one attempt (the caller paces probes): OK when the window answers 2xx. */
-pk_net_req *pk_net_health(pk_net *net, pk_net_done_cb cb, void *ud);
 
 /* Catalog: GET with If-None-Match from the store; a changed catalog is written in one
  * transaction and reloaded into memory. */
@@ -214,7 +222,9 @@ pk_net_req *pk_net_submit(pk_net *net, const char *service_id, const char *field
  * PK_NET_SEALED_MAX bytes), delivered under its idempotency key. Needs no session; retried
  * like pk_net_submit, with the same key on every attempt. The window's refusals are
  * PK_NET_VALIDATION with code seal_invalid, consent_invalid, card_revoked, card_untrusted,
- * request_too_old, clock_skew, idempotency_key_reused or validation_failed (permanent). */
+ * request_too_old, clock_skew, idempotency_key_reused, service_not_found or
+ * validation_failed, and PK_NET_AUTH kiosk_mismatch (the request names another kiosk than
+ * this one's certificate): all permanent, never retried. */
 #define PK_NET_SEALED_MAX (192 * 1024)
 pk_net_req *pk_net_submit_sealed(pk_net *net, const char *jwe, const char *idem_key, pk_net_submit_cb cb,
                                  void *ud);
@@ -230,6 +240,16 @@ pk_net_req *pk_net_inbox_get(pk_net *net, pk_net_inbox_cb cb, void *ud);
 /* kind: report_card | insurance_record | tax_clearance; params_json: {"student_national_code":..,"year":..} or NULL */
 pk_net_req *pk_net_document(pk_net *net, const char *kind, const char *params_json,
                             pk_net_document_cb cb, void *ud);
+
+/* What offline card authentication needs, refreshed while the link is up: what = "card-ca"
+ * (the card issuers' CA bundle) or "crl" (their CRL), PEM of at most PK_NET_PKI_MAX bytes.
+ * The client checks only that the answer is PEM of the expected kind (PK_NET_PROTOCOL
+ * otherwise); certificates, signatures and dates are the caller's to verify. Retried. */
+#define PK_NET_PKI_MAX (1u << 20)
+pk_net_req *pk_net_fetch_pki(pk_net *net, const char *what, pk_net_blob_cb cb, void *ud);
+/* GET /health once, never retried (the connectivity watcher backs off itself): PK_NET_OK
+ * when the window answers {"status":"ok"}. */
+pk_net_req *pk_net_health(pk_net *net, pk_net_done_cb cb, void *ud);
 
 /* A fresh random idempotency key (UUID v4 text, 37 bytes with NUL). false, with out = "",
  * when the random generator fails: a guessable key must never be sent (pk_net_submit

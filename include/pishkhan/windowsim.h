@@ -35,6 +35,7 @@ typedef struct pk_window_sim_opts {
   int max_queue_age_days;      /* sealed requests older than this (+ 10 min) are refused; default 7 */
   bool test_endpoints;         /* /api/v1/test/otp and /api/v1/admin/... */
   bool quiet;                  /* no request log on stderr */
+  bool offline;                /* start unreachable (pk_window_sim_set_reachable) */
   pk_window_sim_faults faults;
 } pk_window_sim_opts;
 
@@ -42,11 +43,20 @@ void pk_window_sim_opts_defaults(pk_window_sim_opts *o);
 /* Returns NULL with a malloc'd message in *err. */
 pk_window_sim *pk_window_sim_start(const pk_window_sim_opts *o, char **err);
 int pk_window_sim_port(const pk_window_sim *s);
+/* Cuts the link (false: the port refuses connections and open ones are closed, as a cut
+ * link would) or restores it on the same port. Not from inside a request. 0, or -1 when the
+ * port cannot be had again. */
+int pk_window_sim_set_reachable(pk_window_sim *s, bool reachable);
+bool pk_window_sim_reachable(pk_window_sim *s);
 void pk_window_sim_set_faults(pk_window_sim *s, const pk_window_sim_faults *f);
 /* Tests: moves the window's clock on (session, challenge and OTP expiry) instead of sleeping. */
 void pk_window_sim_advance_clock(pk_window_sim *s, int seconds);
 /* Number of stored service requests (tests: "exactly one request"). */
 long pk_window_sim_request_count(pk_window_sim *s);
+/* Every stored request, as GET /api/v1/admin/requests answers it (JSON text, malloc'd):
+ * {"requests":[{idempotency_key, tracking_code, service_id, channel, kiosk_id,
+ * national_code_masked, created_at}]} -- tests count duplicates from it. */
+char *pk_window_sim_requests(pk_window_sim *s);
 /* Tests: whether a submit with this Idempotency-Key is being handled right now. */
 bool pk_window_sim_in_flight(pk_window_sim *s, const char *key);
 /* Last OTP issued for otp_id (tests), or -1. */

@@ -21,7 +21,7 @@ static enum MHD_Result bad_json(pk_window_sim *s, sim_req *r) {
   return sim_problem(s, r, 400, "bad_request", "درخواست نامعتبر است.", "The request body is not valid JSON.", NULL);
 }
 
-static void mask(const char *nc, char out[16]) {
+void sim_mask_nc(const char *nc, char out[16]) {
   size_t n = strlen(nc);
   snprintf(out, 16, "******%s", n >= 4 ? nc + n - 4 : "");
 }
@@ -47,7 +47,7 @@ static int new_session(pk_window_sim *s, const char *nc, const char *fa, const c
 static enum MHD_Result session_answer(pk_window_sim *s, sim_req *r, const char *tok, const char *nc, int level,
                                       const char *fa, const char *en) {
   char m[16];
-  mask(nc, m);
+  sim_mask_nc(nc, m);
   return sim_send_json(s, r, 200,
                        json_pack("{s:s, s:s, s:i, s:i, s:{s:s, s:s, s:s}}", "token", tok, "token_type", "Bearer",
                                  "level", level, "expires_in", s->opts.token_ttl_s, "citizen",
@@ -253,7 +253,7 @@ enum MHD_Result sim_h_otp_request(pk_window_sim *s, sim_req *r) {
   }
   pthread_mutex_unlock(&s->lock);
   char m[16];
-  mask(nc, m);
+  sim_mask_nc(nc, m);
   switch (verdict) {
   case MISMATCH:
     return sim_problem(s, r, 403, "mobile_not_registered", "این شماره همراه به نام دارنده این کد ملی ثبت نشده است.",

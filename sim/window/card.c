@@ -12,7 +12,8 @@
 int sim_card_init(pk_window_sim *s, const char *ca, const char *crl, char **err) {
   if (!ca) return 0; /* card auth answers 503 */
   s->card_store = X509_STORE_new();
-  if (!s->card_store || X509_STORE_load_file(s->card_store, ca) != 1) {
+  s->card_ca_pem = sim_slurp(ca);
+  if (!s->card_store || !s->card_ca_pem || X509_STORE_load_file(s->card_store, ca) != 1) {
     if (err && asprintf(err, "cannot load the card issuer CA %s", ca) < 0) *err = NULL;
     return -1;
   }
@@ -20,7 +21,8 @@ int sim_card_init(pk_window_sim *s, const char *ca, const char *crl, char **err)
     FILE *f = fopen(crl, "r");
     s->card_crl = f ? PEM_read_X509_CRL(f, NULL, NULL, NULL) : NULL;
     if (f) fclose(f);
-    if (!s->card_crl) {
+    s->card_crl_pem = sim_slurp(crl);
+    if (!s->card_crl || !s->card_crl_pem) {
       if (err && asprintf(err, "cannot load the card CRL %s", crl) < 0) *err = NULL;
       return -1;
     }
@@ -31,8 +33,11 @@ int sim_card_init(pk_window_sim *s, const char *ca, const char *crl, char **err)
 void sim_card_free(pk_window_sim *s) {
   X509_STORE_free(s->card_store);
   X509_CRL_free(s->card_crl);
+  free(s->card_ca_pem);
+  free(s->card_crl_pem);
   s->card_store = NULL;
   s->card_crl = NULL;
+  s->card_ca_pem = s->card_crl_pem = NULL;
 }
 
 /* The chain to the issuer CA as it stood at `at`: a consent signed while the card was valid

@@ -24,7 +24,7 @@ typedef struct {
   char inflight[72];  /* the Idempotency-Key this submit holds in the in-flight set, or "" */
 } sim_conn_req;
 
-static char *slurp(const char *path) {
+char *sim_slurp(const char *path) {
   FILE *f = path ? fopen(path, "rb") : NULL;
   if (!f) return NULL;
   char *buf = NULL;
@@ -326,6 +326,54 @@ void pk_window_sim_opts_defaults(pk_window_sim_opts *o) {
   o->max_queue_age_days = 7;
 }
 
+/* Listens on s->port (0 the first time: an ephemeral one, kept from then on). */
+static int start_daemon(pk_window_sim *s) {
+  const pk_window_sim_opts *o = &s->opts;
+  struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->port)};
+  if (inet_pton(AF_INET, o->bind ? o->bind : "127.0.0.1", &sa.sin_addr) != 1) return -1;
+  struct MHD_OptionItem ops[] = {
+    {MHD_OPTION_HTTPS_MEM_KEY, 0, s->tls_key},
+    {MHD_OPTION_HTTPS_MEM_CERT, 0, s->tls_cert},
+    {MHD_OPTION_SOCK_ADDR, 0, &sa},
+    {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_done, s},
+    {MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL},
+    {MHD_OPTION_CONNECTION_MEMORY_LIMIT, 128 * 1024, NULL},
+    /* Back on the same port at once after a cut, as a restored link would be. */
+    {MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, NULL},
+    {s->mtls ? MHD_OPTION_HTTPS_MEM_TRUST : MHD_OPTION_END, 0, s->client_ca},
+    {MHD_OPTION_END, 0, NULL},
+  };
+  s->daemon = MHD_start_daemon(MHD_USE_TLS | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+                                 MHD_USE_POLL | (o->quiet ? 0 : MHD_USE_ERROR_LOG),
+                               0, NULL, NULL, on_request, s, MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
+  if (!s->daemon) return -1;
+  const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+  if (di) s->port = di->port;
+  return 0;
+}
+
+/* A cut link: the daemon goes, its listening socket and every open connection with it, so
+ * that a kiosk sees refused connections, not HTTP errors; restored, it listens again. */
+int pk_window_sim_set_reachable(pk_window_sim *s, bool reachable) {
+  pthread_mutex_lock(&s->daemon_lock);
+  int rc = 0;
+  if (!reachable && s->daemon) {
+    MHD_stop_daemon(s->daemon);
+    s->daemon = NULL;
+  } else if (reachable && !s->daemon) {
+    rc = start_daemon(s);
+  }
+  pthread_mutex_unlock(&s->daemon_lock);
+  return rc;
+}
+
+bool pk_window_sim_reachable(pk_window_sim *s) {
+  pthread_mutex_lock(&s->daemon_lock);
+  bool up = s->daemon;
+  pthread_mutex_unlock(&s->daemon_lock);
+  return up;
+}
+
 static pk_window_sim *fail(pk_window_sim *s, char **err, const char *msg) {
   if (err) *err = strdup(msg);
   pk_window_sim_stop(s);
@@ -339,12 +387,13 @@ pk_window_sim *pk_window_sim_start(const pk_window_sim_opts *o, char **err) {
   s->opts = *o;
   s->faults = o->faults;
   pthread_mutex_init(&s->lock, NULL);
+  pthread_mutex_init(&s->daemon_lock, NULL);
   if (RAND_bytes((unsigned char *)&s->rng, sizeof s->rng) != 1 || !s->rng) s->rng = 0x1404;
-  s->tls_cert = slurp(o->tls_cert);
-  s->tls_key = slurp(o->tls_key);
+  s->tls_cert = sim_slurp(o->tls_cert);
+  s->tls_key = sim_slurp(o->tls_key);
   if (!s->tls_cert || !s->tls_key) return fail(s, err, "cannot read the TLS certificate or key");
   if (o->client_ca) {
-    s->client_ca = slurp(o->client_ca);
+    s->client_ca = sim_slurp(o->client_ca);
     if (!s->client_ca) return fail(s, err, "cannot read the client CA");
     s->mtls = 1;
   }
@@ -357,25 +406,9 @@ pk_window_sim *pk_window_sim_start(const pk_window_sim_opts *o, char **err) {
     if (err) *err = e; else free(e);
     return NULL;
   }
-  struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)o->port)};
-  if (inet_pton(AF_INET, o->bind ? o->bind : "127.0.0.1", &sa.sin_addr) != 1)
-    return fail(s, err, "bad bind address");
-  struct MHD_OptionItem ops[] = {
-    {MHD_OPTION_HTTPS_MEM_KEY, 0, s->tls_key},
-    {MHD_OPTION_HTTPS_MEM_CERT, 0, s->tls_cert},
-    {MHD_OPTION_SOCK_ADDR, 0, &sa},
-    {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_done, s},
-    {MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL},
-    {MHD_OPTION_CONNECTION_MEMORY_LIMIT, 128 * 1024, NULL},
-    {s->mtls ? MHD_OPTION_HTTPS_MEM_TRUST : MHD_OPTION_END, 0, s->client_ca},
-    {MHD_OPTION_END, 0, NULL},
-  };
-  s->daemon = MHD_start_daemon(MHD_USE_TLS | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-                                 MHD_USE_POLL | (o->quiet ? 0 : MHD_USE_ERROR_LOG),
-                               0, NULL, NULL, on_request, s, MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
-  if (!s->daemon) return fail(s, err, "cannot start the HTTPS daemon (port in use or bad TLS material)");
-  const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
-  s->port = di ? di->port : o->port;
+  s->port = o->port;
+  if (start_daemon(s) != 0) return fail(s, err, "cannot start the HTTPS daemon (bad bind address, port in use or bad TLS material)");
+  if (o->offline) pk_window_sim_set_reachable(s, false);
   return s;
 }
 
@@ -412,5 +445,6 @@ void pk_window_sim_stop(pk_window_sim *s) {
   free(s->tls_key);
   free(s->client_ca);
   pthread_mutex_destroy(&s->lock);
+  pthread_mutex_destroy(&s->daemon_lock);
   free(s);
 }

@@ -8,8 +8,40 @@
 
 #include "pishkhan/windowsim.h"
 
-static volatile sig_atomic_t stop;
-static void on_sig(int sig) { (void)sig; stop = 1; }
+static volatile sig_atomic_t stop, cut, restore;
+static void on_sig(int sig) {
+  if (sig == SIGUSR1) cut = 1;
+  else if (sig == SIGUSR2) restore = 1;
+  else stop = 1;
+}
+
+/* Tests wait on these lines. */
+static void say_reachable(pk_window_sim *s) {
+  puts(pk_window_sim_reachable(s) ? "reachable" : "unreachable");
+  fflush(stdout);
+}
+
+/* Signals are handled here, between waits, never inside a request. */
+static void serve(pk_window_sim *s) {
+  sigset_t block, old;
+  sigemptyset(&block);
+  sigaddset(&block, SIGINT), sigaddset(&block, SIGTERM), sigaddset(&block, SIGUSR1), sigaddset(&block, SIGUSR2);
+  sigprocmask(SIG_BLOCK, &block, &old);
+  struct sigaction sa = {.sa_handler = on_sig};
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL), sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGUSR1, &sa, NULL), sigaction(SIGUSR2, &sa, NULL);
+  while (!stop) {
+    sigsuspend(&old);
+    if (cut || restore) {
+      bool up = restore && !cut ? true : cut && !restore ? false : !pk_window_sim_reachable(s);
+      cut = restore = 0;
+      if (pk_window_sim_set_reachable(s, up) != 0)
+        fprintf(stderr, "pishkhan-window-sim: cannot listen on port %d again\n", pk_window_sim_port(s));
+      say_reachable(s);
+    }
+  }
+}
 
 static void usage(FILE *f) {
   fputs("Usage: pishkhan-window-sim [OPTIONS]\n"
@@ -37,7 +69,7 @@ static void usage(FILE *f) {
         "  --otp-ttl S            one-time code lifetime (default 120)\n"
         "  --otp-interval S       minimum seconds between two codes (default 60)\n"
         "  --otp-max N            codes per national code per hour (default 3)\n"
-        "  --test-endpoints       enable /api/v1/test/otp and /api/v1/admin/{faults,stats}\n"
+        "  --test-endpoints       enable /api/v1/test/otp and /api/v1/admin/{faults,stats,requests}\n"
         "Fault injection (also PUT /api/v1/admin/faults with the same names in JSON):\n"
         "  --latency MS           add MS milliseconds before every answer\n"
         "  --error-ratio R        answer 503 to a share R (0..1) of requests\n"
@@ -46,6 +78,9 @@ static void usage(FILE *f) {
         "  --drip MS              slow drip: send bodies 64 bytes at a time, MS apart\n"
         "  --after-commit         errors and drops on submits happen after the request is stored\n"
         "Other:\n"
+        "  --offline              start unreachable: the port refuses connections, as a cut link\n"
+        "                         would; SIGUSR1 cuts the link, SIGUSR2 restores it on the same port\n"
+        "                         (each change prints \"reachable\" or \"unreachable\" on stdout)\n"
         "  --quiet                no request log on stderr (OTP codes are still logged)\n"
         "  -h, --help             this help\n",
         f);
@@ -57,7 +92,7 @@ int main(int argc, char **argv) {
   o.port = 8443;
   int print_jwks = 0;
   enum { O_BIND = 256, O_PORT, O_CERT, O_KEY, O_CCA, O_DB, O_SEED, O_SVC, O_CARDCA, O_CRL, O_RKEY, O_EKEY, O_QAGE, O_JWKS,
-         O_TTL, O_OTTL, O_OINT, O_OMAX, O_TEST, O_LAT, O_ERR, O_DROP, O_TRUNC, O_DRIP, O_AFTER, O_QUIET };
+         O_TTL, O_OTTL, O_OINT, O_OMAX, O_TEST, O_LAT, O_ERR, O_DROP, O_TRUNC, O_DRIP, O_AFTER, O_OFFLINE, O_QUIET };
   static const struct option lo[] = {
     {"bind", 1, 0, O_BIND}, {"port", 1, 0, O_PORT}, {"cert", 1, 0, O_CERT}, {"key", 1, 0, O_KEY},
     {"client-ca", 1, 0, O_CCA}, {"db", 1, 0, O_DB}, {"seed", 1, 0, O_SEED}, {"services", 1, 0, O_SVC},
@@ -67,7 +102,7 @@ int main(int argc, char **argv) {
     {"otp-interval", 1, 0, O_OINT}, {"otp-max", 1, 0, O_OMAX}, {"test-endpoints", 0, 0, O_TEST},
     {"latency", 1, 0, O_LAT}, {"error-ratio", 1, 0, O_ERR}, {"drop-ratio", 1, 0, O_DROP},
     {"truncate-ratio", 1, 0, O_TRUNC}, {"drip", 1, 0, O_DRIP}, {"after-commit", 0, 0, O_AFTER},
-    {"quiet", 0, 0, O_QUIET}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+    {"offline", 0, 0, O_OFFLINE}, {"quiet", 0, 0, O_QUIET}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
   int c;
   while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
     switch (c) {
@@ -96,6 +131,7 @@ int main(int argc, char **argv) {
     case O_TRUNC: o.faults.truncate_ratio = atof(optarg); break;
     case O_DRIP: o.faults.drip_ms = atoi(optarg); break;
     case O_AFTER: o.faults.after_commit = true; break;
+    case O_OFFLINE: o.offline = true; break;
     case O_QUIET: o.quiet = true; break;
     case 'h': usage(stdout); return 0;
     default: usage(stderr); return 2;
@@ -123,10 +159,9 @@ int main(int argc, char **argv) {
     return 1;
   }
   printf("listening on https://%s:%d/api/v1\n", o.bind, pk_window_sim_port(s));
+  if (o.offline) say_reachable(s);
   fflush(stdout);
-  signal(SIGINT, on_sig);
-  signal(SIGTERM, on_sig);
-  while (!stop) pause();
+  serve(s);
   pk_window_sim_stop(s);
   return 0;
 }

@@ -254,6 +254,35 @@ enum MHD_Result sim_h_lookup(pk_window_sim *s, sim_req *r) {
                      "No request with this idempotency key was stored.", "idempotency_key");
 }
 
+json_t *sim_requests_json(pk_window_sim *s) {
+  json_t *list = json_array();
+  sqlite3_stmt *st;
+  pthread_mutex_lock(&s->lock);
+  if (sqlite3_prepare_v2(s->db, "SELECT idem_key,tracking_code,service_id,channel,kiosk_id,national_code,created_at"
+                                " FROM requests ORDER BY submitted_at, tracking_code", -1, &st, NULL) == SQLITE_OK) {
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      char m[16];
+      sim_mask_nc((const char *)sqlite3_column_text(st, 5), m);
+      json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "idempotency_key",
+                                            sqlite3_column_text(st, 0), "tracking_code", sqlite3_column_text(st, 1),
+                                            "service_id", sqlite3_column_text(st, 2), "channel",
+                                            sqlite3_column_text(st, 3), "kiosk_id", sqlite3_column_text(st, 4),
+                                            "national_code_masked", m, "created_at",
+                                            (json_int_t)sqlite3_column_int64(st, 6)));
+    }
+    sqlite3_finalize(st);
+  }
+  pthread_mutex_unlock(&s->lock);
+  return json_pack("{s:o}", "requests", list);
+}
+
+char *pk_window_sim_requests(pk_window_sim *s) {
+  json_t *j = sim_requests_json(s);
+  char *txt = json_dumps(j, JSON_COMPACT);
+  json_decref(j);
+  return txt;
+}
+
 enum MHD_Result sim_h_status(pk_window_sim *s, sim_req *r, const char *code) {
   sqlite3_stmt *st;
   json_t *o = NULL;

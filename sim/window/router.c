@@ -54,6 +54,14 @@ static enum MHD_Result faults(pk_window_sim *s, sim_req *r) {
                        0);
 }
 
+/* What a kiosk needs to authenticate cards without a link, refreshed whenever it has one. */
+static enum MHD_Result pki(pk_window_sim *s, sim_req *r, const char *pem, const char *ctype) {
+  if (!pem)
+    return sim_problem(s, r, 404, "pki_unavailable", "این گواهی در پنجره ملی تنظیم نشده است.",
+                       "The window has no such PKI material configured.", NULL);
+  return sim_send_raw(s, r, 200, ctype, pem, strlen(pem), 1, NULL);
+}
+
 enum MHD_Result sim_route(pk_window_sim *s, sim_req *r) {
   const char *u = r->url;
   if (is(r, "GET", API "/catalog")) return catalog(s, r);
@@ -64,6 +72,8 @@ enum MHD_Result sim_route(pk_window_sim *s, sim_req *r) {
   if (is(r, "GET", API "/health"))
     return sim_send_json(s, r, 200, json_pack("{s:s, s:i}", "status", "ok", "catalog_version", (int)s->cat.version),
                          0);
+  if (is(r, "GET", API "/pki/card-ca")) return pki(s, r, s->card_ca_pem, "application/pem-certificate-chain");
+  if (is(r, "GET", API "/pki/crl")) return pki(s, r, s->card_crl_pem, "application/x-pem-file");
   if (is(r, "POST", API "/auth/challenge")) return sim_h_challenge(s, r);
   if (is(r, "POST", API "/auth/card")) return sim_h_card(s, r);
   if (is(r, "POST", API "/auth/otp")) return sim_h_otp_request(s, r);
@@ -78,6 +88,7 @@ enum MHD_Result sim_route(pk_window_sim *s, sim_req *r) {
   if (s->opts.test_endpoints) {
     if (is(r, "GET", API "/test/otp")) return sim_h_test_otp(s, r);
     if (!strcmp(u, API "/admin/faults")) return faults(s, r);
+    if (is(r, "GET", API "/admin/requests")) return sim_send_json(s, r, 200, sim_requests_json(s), 0);
     if (is(r, "GET", API "/admin/stats"))
       return sim_send_json(s, r, 200, json_pack("{s:I}", "requests", (json_int_t)pk_window_sim_request_count(s)), 0);
   }

@@ -67,7 +67,8 @@ int sim_national_code_valid(const char *s);
 typedef struct sim_sessions sim_sessions;
 
 struct pk_window_sim {
-  struct MHD_Daemon *daemon;
+  struct MHD_Daemon *daemon;           /* NULL while unreachable */
+  pthread_mutex_t daemon_lock;          /* guards daemon (pk_window_sim_set_reachable) */
   int port;
   pk_window_sim_opts opts;
   char *tls_cert, *tls_key, *client_ca; /* PEM contents (MHD keeps pointers) */
@@ -78,6 +79,7 @@ struct pk_window_sim {
   uint64_t rng;
   X509_STORE *card_store;               /* issuer CA */
   X509_CRL *card_crl;                   /* its revocations, judged by date (card.c) */
+  char *card_ca_pem, *card_crl_pem;     /* the same as files, published for offline checks */
   EVP_PKEY *receipt_key;
   char receipt_kid[64];
   EVP_PKEY *enc_key;                    /* sealed requests are encrypted to it (ECDH-ES+A256KW) */
@@ -98,6 +100,9 @@ time_t sim_now(pk_window_sim *s);
 uint64_t sim_rand(pk_window_sim *s);
 double sim_rand01(pk_window_sim *s);
 void sim_random_b64url(char *out, size_t nbytes); /* OpenSSL RAND; out >= 4*nbytes/3+2 */
+
+/* A whole file as a NUL-terminated string (malloc'd), or NULL. */
+char *sim_slurp(const char *path);
 
 /* ---- responses (http.c) ---- */
 typedef struct sim_req {
@@ -133,6 +138,8 @@ enum MHD_Result sim_h_test_otp(pk_window_sim *s, sim_req *r);
 enum MHD_Result sim_h_submit(pk_window_sim *s, sim_req *r);
 enum MHD_Result sim_h_lookup(pk_window_sim *s, sim_req *r);
 enum MHD_Result sim_h_sealed(pk_window_sim *s, sim_req *r);
+/* Every stored request, for tests that count them: {"requests":[...]} */
+json_t *sim_requests_json(pk_window_sim *s);
 enum MHD_Result sim_h_status(pk_window_sim *s, sim_req *r, const char *code);
 enum MHD_Result sim_h_inbox(pk_window_sim *s, sim_req *r);
 enum MHD_Result sim_h_inquiry(pk_window_sim *s, sim_req *r);
@@ -146,6 +153,8 @@ typedef struct sim_session {
   int level;
 } sim_session;
 int sim_auth_bearer(pk_window_sim *s, sim_req *r, sim_session *out, enum MHD_Result *ret);
+/* "******" and the last four digits: what may be shown or logged of a national code. */
+void sim_mask_nc(const char *nc, char out[16]);
 
 /* ---- requests.c: storing a request once per idempotency key ---- */
 typedef struct sim_new_request {

@@ -147,3 +147,16 @@ void h_renet(harness *h) {
   assert_non_null(h->net);
   pk_net_set_backoff_ms(h->net, 10, 80);
 }
+
+int h_setup(void **state) {
+  harness *h = calloc(1, sizeof *h);
+  h_start(h, NULL, true);
+  *state = h;
+  return 0;
+}
+
+int h_teardown(void **state) {
+  h_stop(*state);
+  free(*state);
+  return 0;
+}

@@ -33,6 +33,10 @@ int h_card_sign(const harness *h, const char *persona, const char *nonce, uint8_
 /* Logs in by OTP for national code nc (mobile 09121234567); returns level or -1. */
 int h_login_otp(harness *h, const char *nc);
 
+/* cmocka setup/teardown: a harness with mutual TLS in *state, and its end. */
+int h_setup(void **state);
+int h_teardown(void **state);
+
 /* Re-creates the client from h->cfg (after a test changed it). */
 void h_renet(harness *h);
 

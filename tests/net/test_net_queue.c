@@ -1,6 +1,7 @@
 /* The window's side of the offline queue, against the simulator over HTTPS + mTLS on
- * loopback: lookup by idempotency key (200 / 404 / 409 while a submit is in flight), the
- * window's encryption key in its JWKS. */
+ * loopback: lookup by idempotency key (200 / 404 / 409 while a submit is in flight), a link
+ * cut and restored, the health probe, the card PKI for offline checks, the window's
+ * encryption key in its JWKS. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -32,19 +33,6 @@ static void on_rec(const pk_net_receipt *r, void *ud) {
   snprintf(c->jws, sizeof c->jws, "%s", r->receipt_jws ? r->receipt_jws : "");
   c->rec.receipt_jws = NULL;
   c->done = true;
-}
-
-static int setup(void **state) {
-  harness *h = calloc(1, sizeof *h);
-  h_start(h, NULL, true);
-  *state = h;
-  return 0;
-}
-
-static int teardown(void **state) {
-  h_stop(*state);
-  free(*state);
-  return 0;
 }
 
 static ctx submit(harness *h, const char *key) {
@@ -183,6 +171,114 @@ static void test_lookup_refuses_bad_key(void **state) {
   assert_int_equal(c.st.attempts, 0);
 }
 
+/* A cut link is refused connections (offline), also for a kept-alive connection; restored,
+ * the same port answers again. */
+static void test_unreachable_then_reachable(void **state) {
+  harness *h = *state;
+  char key[37];
+  assert_true(pk_net_new_idem_key(key));
+  assert_string_equal(lookup(h, key).st.code, "request_unknown");
+  assert_int_equal(pk_window_sim_set_reachable(h->sim, false), 0);
+  assert_false(pk_window_sim_reachable(h->sim));
+  ctx c = lookup(h, key);
+  assert_int_equal(c.st.err, PK_NET_OFFLINE);
+  assert_int_equal(c.st.http_status, 0);
+  assert_int_equal(c.st.attempts, h->cfg.max_retries + 1);
+  int port = pk_window_sim_port(h->sim);
+  assert_int_equal(pk_window_sim_set_reachable(h->sim, true), 0);
+  assert_int_equal(pk_window_sim_port(h->sim), port);
+  c = lookup(h, key);
+  assert_int_equal(c.st.http_status, 404);
+  assert_string_equal(c.st.code, "request_unknown");
+}
+
+/* Started offline: nothing answers until the link is restored. */
+static void test_starts_offline(void **state) {
+  harness *h = *state;
+  h_stop(h);
+  pk_window_sim_opts o;
+  pk_window_sim_opts_defaults(&o);
+  o.offline = true;
+  h_start(h, &o, true);
+  char key[37];
+  assert_true(pk_net_new_idem_key(key));
+  assert_int_equal(lookup(h, key).st.err, PK_NET_OFFLINE);
+  assert_int_equal(pk_window_sim_set_reachable(h->sim, true), 0);
+  assert_string_equal(lookup(h, key).st.code, "request_unknown");
+}
+
+typedef struct {
+  bool done;
+  pk_net_result st;
+  char *data;
+  size_t len;
+} blob_ctx;
+
+static void on_blob(const pk_net_blob *r, void *ud) {
+  blob_ctx *c = ud;
+  c->st = r->st;
+  c->len = r->len;
+  c->data = r->len ? strndup((const char *)r->data, r->len) : NULL;
+  c->done = true;
+}
+
+static void on_done(const pk_net_result *r, void *ud) {
+  blob_ctx *c = ud;
+  c->st = *r;
+  c->done = true;
+}
+
+static blob_ctx fetch(harness *h, const char *what) {
+  blob_ctx c = {0};
+  pk_net_fetch_pki(h->net, what, on_blob, &c);
+  h_run_until(h, &c.done, 20000);
+  return c;
+}
+
+static char *slurp(const harness *h, const char *rel);
+
+/* The card issuers' CA and CRL, as the window holds them, without a session. */
+static void test_fetch_pki(void **state) {
+  harness *h = *state;
+  static const char *const what[][2] = {{"card-ca", "card/ca.crt.pem"}, {"crl", "card/crl.pem"}};
+  for (size_t i = 0; i < 2; i++) {
+    blob_ctx c = fetch(h, what[i][0]);
+    assert_int_equal(c.st.err, PK_NET_OK);
+    char *want = slurp(h, what[i][1]);
+    assert_int_equal(c.len, strlen(want));
+    assert_memory_equal(c.data, want, c.len);
+    free(want);
+    free(c.data);
+  }
+  blob_ctx c = fetch(h, "root-keys");
+  assert_int_equal(c.st.err, PK_NET_VALIDATION);
+  assert_string_equal(c.st.code, "invalid_argument");
+  assert_null(c.data);
+}
+
+/* One probe per call: a cut link answers at once, without retries. */
+static void test_health(void **state) {
+  harness *h = *state;
+  blob_ctx c = {0};
+  pk_net_health(h->net, on_done, &c);
+  h_run_until(h, &c.done, 20000);
+  assert_int_equal(c.st.err, PK_NET_OK);
+  assert_int_equal(c.st.http_status, 200);
+  pk_window_sim_set_faults(h->sim, &(pk_window_sim_faults){.error_ratio = 1.0});
+  c = (blob_ctx){0};
+  pk_net_health(h->net, on_done, &c);
+  h_run_until(h, &c.done, 20000);
+  assert_int_equal(c.st.err, PK_NET_SERVER);
+  assert_int_equal(c.st.attempts, 1);
+  pk_window_sim_set_faults(h->sim, &(pk_window_sim_faults){0});
+  pk_window_sim_set_reachable(h->sim, false);
+  c = (blob_ctx){0};
+  pk_net_health(h->net, on_done, &c);
+  h_run_until(h, &c.done, 20000);
+  assert_int_equal(c.st.err, PK_NET_OFFLINE);
+  assert_int_equal(c.st.attempts, 1);
+}
+
 static char *slurp(const harness *h, const char *rel) {
   char p[600];
   h_path(h, p, sizeof p, rel);
@@ -253,15 +349,19 @@ static void test_receipt_verifier_ignores_encryption_key(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test_setup_teardown(test_lookup_stored_and_unknown, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_lookup_by_kiosk_identity_alone, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_lookup_by_session_sees_only_its_citizen, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_lookup_while_submit_in_flight, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_lookup_after_failed_submit, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_lookup_after_lost_answer, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_lookup_refuses_bad_key, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_jwks_has_signing_and_encryption_keys, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_receipt_verifier_ignores_encryption_key, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_lookup_stored_and_unknown, h_setup, h_teardown),
+    cmocka_unit_test_setup_teardown(test_lookup_by_kiosk_identity_alone, h_setup, h_teardown),
+    cmocka_unit_test_setup_teardown(test_lookup_by_session_sees_only_its_citizen, h_setup, h_teardown),
+    cmocka_unit_test_setup_teardown(test_lookup_while_submit_in_flight, h_setup, h_teardown),
+    cmocka_unit_test_setup_teardown(test_lookup_after_failed_submit, h_setup, h_teardown),
+    cmocka_unit_test_setup_teardown(test_lookup_after_lost_answer, h_setup, h_teardown),
+    cmocka_unit_test_setup_teardown(test_lookup_refuses_bad_key, h_setup, h_teardown),
+    cmocka_unit_test_setup_teardown(test_unreachable_then_reachable, h_setup, h_teardown),
+    cmocka_unit_test_setup_teardown(test_starts_offline, h_setup, h_teardown),
+    cmocka_unit_test_setup_teardown(test_fetch_pki, h_setup, h_teardown),
+    cmocka_unit_test_setup_teardown(test_health, h_setup, h_teardown),
+    cmocka_unit_test_setup_teardown(test_jwks_has_signing_and_encryption_keys, h_setup, h_teardown),
+    cmocka_unit_test_setup_teardown(test_receipt_verifier_ignores_encryption_key, h_setup, h_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

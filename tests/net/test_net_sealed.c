@@ -36,19 +36,6 @@ static void on_rec(const pk_net_receipt *r, void *ud) {
   c->done = true;
 }
 
-static int setup(void **state) {
-  harness *h = calloc(1, sizeof *h);
-  h_start(h, NULL, true);
-  *state = h;
-  return 0;
-}
-
-static int teardown(void **state) {
-  h_stop(*state);
-  free(*state);
-  return 0;
-}
-
 static ctx send_sealed(harness *h, const char *jwe, const char *key) {
   ctx c = {0};
   pk_net_submit_sealed(h->net, jwe, key, on_rec, &c);
@@ -96,7 +83,21 @@ static void test_sealed_accepted_once_per_key(void **state) {
   /* Another request under the key: refused, never stored. */
   char *other = sealed(h, key, OTHER_FIELDS, now, "citizen", CITIZEN);
   expect_refusal(send_sealed(h, other, key), 422, "idempotency_key_reused");
-  assert_int_equal(pk_window_sim_request_count(h->sim), 1);
+  /* What the window's own records say: one request, queued (offline), by this kiosk. */
+  char *list = pk_window_sim_requests(h->sim);
+  json_t *root = json_loads(list, 0, NULL), *reqs = json_object_get(root, "requests");
+  assert_int_equal(json_array_size(reqs), 1);
+  json_t *r0 = json_array_get(reqs, 0);
+  assert_string_equal(json_string_value(json_object_get(r0, "idempotency_key")), key);
+  assert_string_equal(json_string_value(json_object_get(r0, "tracking_code")), c.rec.tracking_code);
+  assert_string_equal(json_string_value(json_object_get(r0, "channel")), "offline");
+  assert_string_equal(json_string_value(json_object_get(r0, "kiosk_id")), KIOSK);
+  assert_string_equal(json_string_value(json_object_get(r0, "service_id")), "tamin-0001");
+  assert_string_equal(json_string_value(json_object_get(r0, "national_code_masked")), "******4561");
+  assert_int_equal(json_integer_value(json_object_get(r0, "created_at")), now);
+  assert_null(strstr(list, CITIZEN));
+  json_decref(root);
+  free(list);
   free(jwe), free(resealed), free(other);
 }
 
@@ -336,17 +337,17 @@ static void test_sealed_refused_arguments(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test_setup_teardown(test_sealed_accepted_once_per_key, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_sealed_after_online_submit_is_replay, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_sealed_broken_seal, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_sealed_consent_and_card_refusals, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_sealed_revocation_as_of_signing, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_sealed_clock, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_sealed_card_expired_after_signing, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_sealed_kiosk_and_key_must_match, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_sealed_consent_over_rfc8785_text, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_sealed_under_faults, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_sealed_refused_arguments, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_sealed_accepted_once_per_key, h_setup, h_teardown),
+    cmocka_unit_test_setup_teardown(test_sealed_after_online_submit_is_replay, h_setup, h_teardown),
+    cmocka_unit_test_setup_teardown(test_sealed_broken_seal, h_setup, h_teardown),
+    cmocka_unit_test_setup_teardown(test_sealed_consent_and_card_refusals, h_setup, h_teardown),
+    cmocka_unit_test_setup_teardown(test_sealed_revocation_as_of_signing, h_setup, h_teardown),
+    cmocka_unit_test_setup_teardown(test_sealed_clock, h_setup, h_teardown),
+    cmocka_unit_test_setup_teardown(test_sealed_card_expired_after_signing, h_setup, h_teardown),
+    cmocka_unit_test_setup_teardown(test_sealed_kiosk_and_key_must_match, h_setup, h_teardown),
+    cmocka_unit_test_setup_teardown(test_sealed_consent_over_rfc8785_text, h_setup, h_teardown),
+    cmocka_unit_test_setup_teardown(test_sealed_under_faults, h_setup, h_teardown),
+    cmocka_unit_test_setup_teardown(test_sealed_refused_arguments, h_setup, h_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
