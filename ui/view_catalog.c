@@ -94,6 +94,13 @@ static void draw_service(const pk_app *app, const ui_status *st, int top, int ro
   }
   if (s->auth_level > pk_app_session_level(app))
     ui_paragraph(top + rows - 2, 3, 2, _("This service needs a higher authentication level than this session has."));
+  /* A citizen back after a crash or a walk-away: say it before the same request is sent again. */
+  const pk_app_recent *r = pk_app_recent_shown(app);
+  if (r && !strcmp(r->service_id, s->id)) {
+    char *line = ui_fmt("%s %s", _("You already sent a request for this service here today:"), _(r->state_msgid));
+    if (line) ui_paragraph(top + rows - 4, 3, 2, line);
+    free(line);
+  }
 }
 
 const ui_view ui_view_agencies = {draw_agencies,
