@@ -2,7 +2,8 @@
 # The outbox's formats checked by implementations that are not ours: canonical JSON against a
 # Python RFC 8785 serializer on 500 random documents; a sealed request decrypted by npm `jose`
 # with the window's private JWK; a USB bundle's signature verified by npm `jose` with the
-# device JWKS; and a byte changed in either refused by `jose` too.
+# device JWKS; a byte changed in either refused by `jose` too; and a bundle that `jose` signed
+# imported by pk_outbox_import.
 set -euo pipefail
 bin=${PK_BINARY_DIR:?}/bin
 src=${PK_SOURCE_DIR:?}
@@ -45,3 +46,7 @@ n=$(node "$src/tests/outbox/jose_check.mjs" "$jose" verify "$path" "$pki/jwks.js
 [ "$n" = 2 ] || { echo "FAIL: jose saw $n envelopes"; exit 1; }
 refused verify "$path" "$pki/jwks.json"
 echo "bundle: jose verifies the device signature over 2 envelopes; changed bytes are refused"
+node "$src/tests/outbox/jose_check.mjs" "$jose" make-bundle "$work/bundle/node.pkq" "$work/bundle/node-jwks.json"
+n=$("$bin/t_outbox_tool" import "$work/bundle/node.pkq" "$work/bundle/node-jwks.json")
+[ "$n" = 2 ] || { echo "FAIL: imported $n of jose's 2 envelopes"; exit 1; }
+echo "bundle: a bundle signed by jose imports (2 envelopes)"
