@@ -190,7 +190,7 @@ static int collect_locked(pk_outbox *ob, json_t *envs, json_t *refs) {
   sqlite3_stmt *st = NULL;
   if (sqlite3_prepare_v2(ob->db,
                          "SELECT ref, idem_key, service_id, created_at, sealed FROM rows WHERE sealed_offline = 1"
-                         " AND state IN ('sending','queued') AND sealed IS NOT NULL ORDER BY created_at, rowid",
+                         " AND state IN ('sending','queued') AND sealed IS NOT NULL ORDER BY rowid",
                          -1, &st, NULL) != SQLITE_OK)
     return PK_OB_EIO;
   int s;
@@ -357,7 +357,7 @@ int pk_outbox_export(pk_outbox *ob, const char *dir, const char *device_key_pem,
                      size_t *count, char *err, size_t errsz) {
   if (count) *count = 0;
   if (path_out && path_cap) path_out[0] = '\0';
-  if (!ob || !dir || !device_key_pem || !ob_id_valid(kid, 63) || !ob_id_valid(kiosk_id, 63) || valid_s <= 0 ||
+  if (!ob || !dir || strlen(dir) > 3900 || !device_key_pem || !ob_id_valid(kid, 63) || !ob_id_valid(kiosk_id, 63) || valid_s <= 0 ||
       valid_s > BUNDLE_MAX_VALID_S) {
     ob_set_err(err, errsz, "bad export arguments");
     return PK_OB_EINVAL;

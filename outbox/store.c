@@ -202,17 +202,19 @@ static size_t select_rows(pk_outbox *ob, const char *sql, int64_t a, int64_t b, 
   return got;
 }
 
+/* Rows come in insertion order (rowid), never by created_at: the kiosk's clock may be set back
+ * or forward by hours, and a later request must not overtake an earlier one. */
 size_t pk_outbox_due(pk_outbox *ob, int64_t now, pk_outbox_row *out, size_t n) {
   if (!ob || !out || !n) return 0;
   return select_rows(ob,
                      "SELECT " ROW_COLUMNS " FROM rows WHERE state IN ('sending','queued')"
-                     " AND next_attempt_at <= ?1 ORDER BY created_at, rowid LIMIT ?2",
+                     " AND next_attempt_at <= ?1 ORDER BY rowid LIMIT ?2",
                      now, (int64_t)n, out, n);
 }
 
 size_t pk_outbox_list(pk_outbox *ob, pk_outbox_row *out, size_t n, size_t offset) {
   if (!ob || !out || !n) return 0;
-  return select_rows(ob, "SELECT " ROW_COLUMNS " FROM rows ORDER BY created_at DESC, rowid DESC LIMIT ?1 OFFSET ?2",
+  return select_rows(ob, "SELECT " ROW_COLUMNS " FROM rows ORDER BY rowid DESC LIMIT ?1 OFFSET ?2",
                      (int64_t)n, (int64_t)offset, out, n);
 }
 

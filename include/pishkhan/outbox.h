@@ -86,9 +86,10 @@ int pk_outbox_retry_later(pk_outbox *ob, const char *ref, const char *code, int6
 /* `queue retry`: failed or exported → queued, attempts kept, due now. */
 int pk_outbox_requeue(pk_outbox *ob, const char *ref);
 
-/* Rows to deliver at `now` (sending or queued, next_attempt_at <= now), oldest first; fills up to n. */
+/* Rows to deliver at `now` (sending or queued, next_attempt_at <= now), oldest first (in order of
+ * insertion, whatever the clock said); fills up to n. */
 size_t pk_outbox_due(pk_outbox *ob, int64_t now, pk_outbox_row *out, size_t n);
-size_t pk_outbox_list(pk_outbox *ob, pk_outbox_row *out, size_t n, size_t offset); /* newest first */
+size_t pk_outbox_list(pk_outbox *ob, pk_outbox_row *out, size_t n, size_t offset); /* newest inserted first */
 /* counts per state; *oldest_pending = created_at of the oldest sending/queued/exported row, 0 if none. */
 int pk_outbox_counts(pk_outbox *ob, size_t counts[PK_OB_STATE_COUNT], int64_t *oldest_pending);
 int pk_outbox_purge_delivered(pk_outbox *ob, int64_t older_than); /* rows removed, or <0 */

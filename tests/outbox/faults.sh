@@ -13,14 +13,20 @@ need_both() {
   [ -s "$1.ok" ] && [ -s "$1.eio" ] || { echo "FAIL: $2: expected both successes and failures"; cat "$1"; exit 1; }
 }
 
-fiu-run -x "$bin/t_outbox_crash" fiu "$work/fiu.db" 400 0.02 >"$work/fiu.out" 2>"$work/fiu.err" || {
-  echo "FAIL: driver under fiu-run"; cat "$work/fiu.err"; exit 1; }
-split "$work/fiu.out"
-need_both "$work/fiu.out" "random I/O faults"
-if grep -v '^first failure' "$work/fiu.err" | grep -q 'insert'; then
-  echo "FAIL: an insert failed otherwise than PK_OB_EIO"; cat "$work/fiu.err"; exit 1
+# libfiu's POSIX preload crashes any AddressSanitizer program at start (even an empty main), so
+# the sanitizer build runs the other two; the dev build runs all three.
+if ldd "$bin/t_outbox_crash" | grep -q libasan; then
+  echo "random I/O faults: skipped in a sanitizer build (fiu's preload and ASan do not mix)"
+else
+  fiu-run -x "$bin/t_outbox_crash" fiu "$work/fiu.db" 400 0.02 >"$work/fiu.out" 2>"$work/fiu.err" || {
+    echo "FAIL: driver under fiu-run"; cat "$work/fiu.err"; exit 1; }
+  split "$work/fiu.out"
+  need_both "$work/fiu.out" "random I/O faults"
+  if grep -v '^first failure' "$work/fiu.err" | grep -q 'insert'; then
+    echo "FAIL: an insert failed otherwise than PK_OB_EIO"; cat "$work/fiu.err"; exit 1
+  fi
+  "$bin/t_outbox_crash" check "$work/fiu.db" "$work/fiu.out.ok" "$work/fiu.out.eio"
 fi
-"$bin/t_outbox_crash" check "$work/fiu.db" "$work/fiu.out.ok" "$work/fiu.out.eio"
 
 "$bin/t_outbox_crash" fill "$work/fsize.db" 400 4000 300000 >"$work/fsize.out" 2>"$work/fsize.err"
 split "$work/fsize.out"

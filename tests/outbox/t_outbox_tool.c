@@ -81,10 +81,35 @@ static int bundle(const char *dir, const char *pem, const char *kid) {
   return rc;
 }
 
+static int count_cb(void *ud, const pk_outbox_row *meta, const char *sealed) {
+  (void)meta, (void)sealed;
+  ++*(size_t *)ud;
+  return 0;
+}
+
+/* import FILE JWKS_FILE: imports into a fresh store, prints the number of envelopes forwarded. */
+static int import(const char *file, const char *jwks_file) {
+  char base[256], db[300], err[256];
+  fx_tmpdir(base, sizeof base);
+  snprintf(db, sizeof db, "%s/o.db", base);
+  pk_outbox *ob = pk_outbox_open(db, NULL, err, sizeof err);
+  char *jwks = fx_read(jwks_file, NULL);
+  size_t count = 0, got = 0;
+  int rc = ob && jwks ? pk_outbox_import(ob, file, jwks, (int64_t)time(NULL), count_cb, &got, &count, err, sizeof err)
+                      : -1;
+  if (rc) fprintf(stderr, "import: %s\n", err);
+  else printf("%zu\n", got);
+  pk_outbox_close(ob);
+  free(jwks);
+  fx_rm_rf(base);
+  return rc != 0;
+}
+
 int main(int argc, char **argv) {
+  if (argc == 4 && strcmp(argv[1], "import") == 0) return import(argv[2], argv[3]);
   if (argc == 3 && strcmp(argv[1], "jcs-lines") == 0) return jcs_lines(argv[2]);
   if (argc == 3 && strcmp(argv[1], "seal") == 0) return seal(argv[2]);
   if (argc == 5 && strcmp(argv[1], "bundle") == 0) return bundle(argv[2], argv[3], argv[4]);
-  fprintf(stderr, "usage: t_outbox_tool jcs-lines FILE | seal DIR | bundle DIR KEY.pem KID\n");
+  fprintf(stderr, "usage: t_outbox_tool jcs-lines FILE | seal DIR | bundle DIR KEY.pem KID | import FILE JWKS\n");
   return 2;
 }
