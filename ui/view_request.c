@@ -2,6 +2,7 @@
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "draw.h"
 #include "pishkhan/i18n.h"
@@ -41,6 +42,15 @@ static void draw_status(const pk_app *app, const ui_status *st, int top, int row
   labelled(top + 6, _("Last change:"), upd);
   free(sub);
   free(upd);
+  /* Asked by queue reference: the window's own tracking code, once it has one. */
+  if (r->tracking[0] && strcmp(r->tracking, pk_app_query(app))) {
+    char *iso = pk_isolate_ltr(r->tracking), *tr = iso ? ui_digits(iso) : NULL;
+    attron(A_BOLD);
+    labelled(top + 7, _("The window's tracking code:"), tr ? tr : r->tracking);
+    attroff(A_BOLD);
+    free(tr);
+    free(iso);
+  }
 }
 
 static const char *inbox_row(const pk_app *app, size_t i) {

@@ -102,7 +102,7 @@ start_window_sim() {
   local pki=${PK_BINARY_DIR:?}/pki
   "$PK_BINARY_DIR/bin/pishkhan-window-sim" ${SIM_ARGS[@]+"${SIM_ARGS[@]}"} --port 0 --cert "$pki/tls/server.pem" --key "$pki/tls/server-key.pem" \
     --client-ca "$pki/tls/ca.pem" --card-ca "$pki/card/ca.crt.pem" --card-crl "$pki/card/crl.pem" \
-    --receipt-key "$pki/window/receipt-key.pem" --db "$WORK/sim.db" --quiet >"$WORK/sim.out" 2>&1 &
+    --receipt-key "$pki/window/receipt-key.pem" --enc-key "$pki/window/enc-key.pem" --db "$WORK/sim.db" --quiet >"$WORK/sim.out" 2>&1 &
   SIM_PID=$!
   for _ in $(seq 200); do grep -q listening "$WORK/sim.out" && break; sleep 0.05; done
   SIM_URL=$(grep -o 'https://[^ ]*' "$WORK/sim.out") || { cat "$WORK/sim.out" >&2; return 1; }
