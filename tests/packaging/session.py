@@ -19,24 +19,14 @@ import sys
 import tempfile
 import time
 
+from tap import done, fail, ok
+
 SRC, BUILD = sys.argv[1], sys.argv[2]
 UNIT = os.path.join(SRC, "packaging/systemd/pishkhan-kiosk.service")
 # The home screen's title پیشخوان as a terminal must show it: shaped (initial, medial and
 # final forms) and in visual order, right to left.
 TITLE = "\ufee5\ufe8d\ufeee\ufea8\ufeb8\ufbff\ufb58"
 ONLINE = "\ufec2\ufea7\ufeae\ufe91"
-passed = 0
-
-
-def ok(what):
-    global passed
-    passed += 1
-    print("ok - " + what, flush=True)
-
-
-def fail(what):
-    print("FAIL: " + what, flush=True)
-    sys.exit(1)
 
 
 for tool in ("cage", "foot", "grim", "tmux", "setpriv"):
@@ -315,4 +305,4 @@ with tempfile.TemporaryDirectory() as tmp:
         if os.environ.get("KEEP_WORK"):
             shutil.copytree(tmp, os.environ["KEEP_WORK"], dirs_exist_ok=True,
                             ignore=shutil.ignore_patterns("*.sock", "wayland-*", "pk-session"))
-print("%d passed, 0 failed" % passed)
+done()
