@@ -18,6 +18,7 @@ pkg_check_modules(PANGOCAIRO REQUIRED IMPORTED_TARGET pangocairo pangoft2 fontco
 pkg_check_modules(CAIRO    REQUIRED IMPORTED_TARGET cairo cairo-pdf cairo-png)
 pkg_check_modules(ZBAR     REQUIRED IMPORTED_TARGET zbar)
 pkg_check_modules(JOSE     REQUIRED IMPORTED_TARGET jose)
+pkg_check_modules(SYSTEMD  REQUIRED IMPORTED_TARGET libsystemd)
 
 find_program(TMUX_EXE tmux)
 find_program(MSGFMT_EXE msgfmt REQUIRED)

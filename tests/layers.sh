@@ -9,11 +9,11 @@ bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 # includes FILES...: "file: header" for each #include "..." line.
 includes() { grep -H -o '^#include "[^"]*"' "$@" | sed 's/:#include "/: /; s/"$//'; }
 
-base_ok='pishkhan/(loop|event|worker|log|secret|b64url|ecdsa_sig)\.h$'
+base_ok='pishkhan/(loop|event|worker|log|secret|b64url|ecdsa_sig|sdnotify)\.h$'
 while read -r line; do
   h=${line#*: }
   [[ $h =~ $base_ok ]] || bad "base reaches up: $line"
-done < <(includes base/*.c include/pishkhan/{loop,event,worker,log,secret,b64url,ecdsa_sig}.h)
+done < <(includes base/*.c include/pishkhan/{loop,event,worker,log,secret,b64url,ecdsa_sig,sdnotify}.h)
 
 app='pishkhan/(app|app_states|backend|config|chores|module_opts|harden|form)\.h$'
 sim='pishkhan/(demo|vcard|windowsim)\.h$|sim/'

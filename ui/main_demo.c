@@ -6,7 +6,18 @@
 #include "pishkhan/demo.h"
 #include "run.h"
 
-static void *demo_start(pk_loop *loop, pk_config *cfg, char **err) { return pk_demo_start(loop, cfg, NULL, err); }
+/* For the supervision tests (tests/packaging/notify.py): PK_TEST_HANG_AFTER_S=N hangs the loop
+ * N seconds after start, as a deadlock would, so that the watchdog pings stop. Only the demo
+ * has this: nothing in the environment can hang the production kiosk. */
+static void hang(pk_loop *loop, unsigned id, void *ud) {
+  for (;;) pause();
+}
+
+static void *demo_start(pk_loop *loop, pk_config *cfg, char **err) {
+  const char *hang_s = getenv("PK_TEST_HANG_AFTER_S");
+  if (hang_s && !pk_loop_timer(loop, strtoull(hang_s, NULL, 10) * 1000u, hang, NULL)) return NULL;
+  return pk_demo_start(loop, cfg, NULL, err);
+}
 static void demo_stop(void *d) { pk_demo_stop(d); }
 static void demo_toggle(void *d) { pk_demo_toggle_card(d); }
 static void demo_next(void *d) { pk_demo_next_persona(d); }

@@ -21,6 +21,7 @@
 #include "pishkhan/module_opts.h"
 #include "pishkhan/net.h"
 #include "pishkhan/receipt.h"
+#include "pishkhan/sdnotify.h"
 #include "pishkhan/worker.h"
 #include "term.h"
 #include "view.h"
@@ -176,6 +177,7 @@ static void on_tick(pk_loop *loop, unsigned id, void *ud) {
 /* Redraw after every turn of the loop in which anything changed. */
 static void run_loop(ui_runtime *rt) {
   render(rt);
+  pk_sd_ready(); /* systemd: the home screen is up (Type=notify) */
   /* For bench/ui: how long a kiosk takes from exec to its first frame. */
   if (getenv("PK_EXIT_AFTER_FIRST_FRAME")) return;
   while (!pk_loop_stopped(rt->loop)) {
@@ -287,7 +289,9 @@ int ui_run(pk_config *cfg, const ui_run_opts *opts) {
   pk_config_printer_opts(cfg, &rt.printer_opts); /* after the demo may have chosen its printer */
   rt.printer_worker = pk_worker_new(rt.loop);
   on_tick(rt.loop, 0, &rt);
+  pk_sd_watchdog_start(rt.loop);
   run_loop(&rt);
+  pk_sd_stopping();
   ui_term_close();
   stop_sources(&rt);
   pk_loop_free(rt.loop);

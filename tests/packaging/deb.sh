@@ -38,7 +38,9 @@ lacks() { if grep -E -- "$2" "$root/$1.txt"; then fail "$1 package holds $3"; fi
 for f in /usr/bin/pishkhan /usr/bin/pishkhan-receipt /etc/pishkhan/pishkhan.conf \
   /usr/share/pishkhan/locale/C/LC_MESSAGES/pishkhan-fa.mo /usr/share/pishkhan/locale/C/LC_MESSAGES/pishkhan-en.mo \
   /usr/share/man/man1/pishkhan.1.gz /usr/share/man/man1/pishkhan-receipt.1.gz \
-  /usr/lib/sysusers.d/pishkhan.conf /usr/lib/tmpfiles.d/pishkhan.conf; do has kiosk "$f"; done
+  /usr/lib/sysusers.d/pishkhan.conf /usr/lib/tmpfiles.d/pishkhan.conf \
+  /lib/systemd/system/pishkhan-kiosk.service /etc/pam.d/pishkhan-kiosk /usr/share/pishkhan/foot.ini \
+  /usr/share/doc/pishkhan/deploy.md.gz; do has kiosk "$f"; done
 lacks kiosk 'pishkhan-(demo|window-sim|vcard)|pishkhan-sim|/pki/|key\.pem$' "simulator, demo or test PKI files"
 ok "pishkhan: kiosk, verifier, catalogs, man pages, sysusers and tmpfiles; nothing of the simulator"
 
@@ -46,7 +48,13 @@ dpkg-deb -e "$kiosk" "$root/kiosk-control"
 grep -qx /etc/pishkhan/pishkhan.conf "$root/kiosk-control/conffiles" || fail "pishkhan.conf is not a conffile"
 grep -q 'systemd-sysusers.*pishkhan.conf' "$root/kiosk-control/postinst" || fail "postinst does not create the user"
 grep -q 'systemd-tmpfiles.*pishkhan.conf' "$root/kiosk-control/postinst" || fail "postinst does not create /var/lib/pishkhan"
-ok "pishkhan: /etc/pishkhan/pishkhan.conf is a conffile; postinst creates the user, then its folder"
+grep -qx /etc/pam.d/pishkhan-kiosk "$root/kiosk-control/conffiles" || fail "the PAM service is not a conffile"
+# Enabled for the next boot, never started by the install (it would take tty1 from the console).
+grep -q "deb-systemd-helper.*enable.*pishkhan-kiosk.service" "$root/kiosk-control/postinst" ||
+  fail "postinst does not enable pishkhan-kiosk.service"
+if grep -q "deb-systemd-invoke.*start.*pishkhan-kiosk" "$root/kiosk-control/postinst"; then
+  fail "postinst starts pishkhan-kiosk.service"; fi
+ok "pishkhan: /etc/pishkhan/pishkhan.conf and the PAM service are conffiles; postinst creates the user, then its folder, and enables the kiosk unit without starting it"
 
 kdeps=$(dpkg-deb -f "$kiosk" Depends)
 echo "pishkhan Depends: $kdeps"
