@@ -62,8 +62,19 @@ void pk_app_card_inserted(pk_app *app, const char *reader, uint64_t now) {
   app->card_present = true;
   snprintf(app->reader, sizeof app->reader, "%s", reader ? reader : "");
   app->dirty = true;
+  if (app->hold && app->screen == PK_SCREEN_HOME) return; /* served once the hold ends */
   pk_app_dispatch(app, PK_EV_APP_CARD_INSERTED);
 }
+
+/* Nobody is served while earlier requests are being resolved: a card put in meanwhile is
+ * taken as soon as the hold ends. */
+void pk_app_set_hold(pk_app *app, const char *msgid) {
+  if (app->hold == msgid) return;
+  app->hold = msgid;
+  app->dirty = true;
+  if (!msgid && app->card_present && app->screen == PK_SCREEN_HOME) pk_app_dispatch(app, PK_EV_APP_CARD_INSERTED);
+}
+const char *pk_app_hold(const pk_app *app) { return app->hold; }
 
 void pk_app_card_removed(pk_app *app, const char *reader, uint64_t now) {
   touch(app, now);

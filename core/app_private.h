@@ -49,6 +49,7 @@ struct pk_app {
   size_t nfields, field;
   char (*values)[256];
   const char **errors;
+  const char *hold;      /* msgid while nobody may be served (earlier requests being resolved) */
   pk_app_recent recent;  /* the citizen's latest request here, if any */
   char ref[16];          /* queue reference of this form's request once sent: a resend is the same request */
   char *sent_json;       /* what was sent under ref (wiped): a change makes a new request */

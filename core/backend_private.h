@@ -39,6 +39,7 @@ struct pk_backend {
   char cur_ref[16];
   unsigned cur_gen;
   bool cur_answered;
+  uint64_t hold_until_ms; /* end of the start's resolution of requests in doubt */
   void (*link_changed)(void *ud, pk_link_state now);
   void *link_ud;
 };

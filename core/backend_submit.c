@@ -363,6 +363,7 @@ int pk_be_open_outbox(pk_backend *be, char **err) {
     *err = strdup("out of memory");
     return -1;
   }
+  be->hold_until_ms = pk_now_ms() + 3 * (uint64_t)be->cfg->total_timeout_ms;
   return 0;
 }
 
@@ -402,6 +403,13 @@ const char *pk_backend_network_msgid(const pk_backend *be) {
 void pk_backend_on_link(pk_backend *be, void (*cb)(void *ud, pk_link_state now), void *ud) {
   be->link_changed = cb;
   be->link_ud = ud;
+}
+
+const char *pk_backend_hold(const pk_backend *be, uint64_t now_ms) {
+  if (!be->hold_until_ms || now_ms >= be->hold_until_ms || pk_link_known_down(be->link)) return NULL;
+  size_t in_doubt, queued;
+  pk_backend_queue_counts(be, &in_doubt, &queued);
+  return in_doubt ? N_("Please wait: the kiosk is confirming earlier requests with the national window.") : NULL;
 }
 
 void pk_backend_queue_counts(const pk_backend *be, size_t *in_doubt, size_t *queued) {

@@ -167,6 +167,7 @@ static void on_tick(pk_loop *loop, unsigned id, void *ud) {
   ui_runtime *rt = ud;
   uint64_t now = pk_now_ms();
   pk_app_tick(rt->app, now);
+  pk_app_set_hold(rt->app, pk_backend_hold(rt->be, now));
   run_chores(rt, now);
   if (busy(pk_app_screen(rt->app))) {
     rt->st.spinner++;

@@ -166,6 +166,9 @@ void pk_app_key(pk_app *app, pk_key key, uint64_t now_ms);
 void pk_app_card_inserted(pk_app *app, const char *reader, uint64_t now_ms);
 void pk_app_card_removed(pk_app *app, const char *reader, uint64_t now_ms);
 void pk_app_tick(pk_app *app, uint64_t now_ms);
+/* msgid: hold the home screen (a card inserted waits) and say why; NULL: serve again. */
+void pk_app_set_hold(pk_app *app, const char *msgid);
+const char *pk_app_hold(const pk_app *app);
 
 /* Backend completions */
 void pk_app_card_open_done(pk_app *app, unsigned gen, pk_card_result res, const pk_citizen *who,

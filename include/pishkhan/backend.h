@@ -26,6 +26,10 @@ const char *pk_backend_link_msgid(const pk_backend *be);
 /* The same in a few words for the status line: online, or the cause of its absence. */
 const char *pk_backend_network_msgid(const pk_backend *be);
 void pk_backend_on_link(pk_backend *be, void (*cb)(void *ud, pk_link_state now), void *ud);
+/* Why nobody may be served now (msgid), or NULL: at start, requests whose outcome nobody saw
+ * are resolved with the window first — for at most [window] total_timeout_ms x 3, and not
+ * when the window is known to be out of reach. */
+const char *pk_backend_hold(const pk_backend *be, uint64_t now_ms);
 /* Requests written but not yet resolved (sending) and queued. */
 void pk_backend_queue_counts(const pk_backend *be, size_t *in_doubt, size_t *queued);
 void pk_backend_free(pk_backend *be);

@@ -165,6 +165,19 @@ static void test_status_by_tracking_code(void **state) {
 
 /* No memory for the form: the citizen stays on the service card with a message, nothing
  * half-made is kept, and the next try works. */
+/* At start, while earlier requests are being resolved, a card put in waits: nobody is served
+ * until the hold ends, and then the card is taken without being put in again. */
+static void test_a_card_waits_while_earlier_requests_are_resolved(void **state) {
+  fixture *f = *state;
+  pk_app_set_hold(f->app, "Please wait: the kiosk is confirming earlier requests with the national window.");
+  pk_app_card_inserted(f->app, "R", f->now);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_HOME);
+  assert_int_equal(f->fb.opens, 0);
+  pk_app_set_hold(f->app, NULL);
+  assert_int_not_equal(pk_app_screen(f->app), PK_SCREEN_HOME);
+  assert_int_equal(f->fb.opens, 1);
+}
+
 static void test_form_without_memory_says_so_and_keeps_nothing(void **state) {
   fixture *f = *state;
   login(f);
@@ -191,6 +204,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_removal_mid_form_and_timeout_from_every_flow_screen, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_status_by_tracking_code, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_form_without_memory_says_so_and_keeps_nothing, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_a_card_waits_while_earlier_requests_are_resolved, fx_setup, fx_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
