@@ -247,3 +247,23 @@ long long pk_card_crl_issued(const char *crl_path) {
   X509_CRL_free(crl);
   return at;
 }
+
+long long pk_card_crl_accept(const uint8_t *pem, size_t len, const char *issuer_ca_path) {
+  BIO *b = BIO_new_mem_buf(pem, (int)len);
+  X509_CRL *crl = b ? PEM_read_bio_X509_CRL(b, NULL, NULL, NULL) : NULL;
+  BIO_free(b);
+  FILE *f = crl && issuer_ca_path && *issuer_ca_path ? fopen(issuer_ca_path, "r") : NULL;
+  bool signed_ok = false;
+  X509 *ca;
+  while (f && !signed_ok && (ca = PEM_read_X509(f, NULL, NULL, NULL))) {
+    signed_ok = !X509_NAME_cmp(X509_get_subject_name(ca), X509_CRL_get_issuer(crl)) &&
+                X509_CRL_verify(crl, X509_get0_pubkey(ca)) == 1;
+    X509_free(ca);
+  }
+  if (f) fclose(f);
+  const ASN1_TIME *t = signed_ok ? X509_CRL_get0_lastUpdate(crl) : NULL;
+  struct tm tm;
+  long long at = t && ASN1_TIME_to_tm(t, &tm) == 1 ? (long long)timegm(&tm) : -1;
+  X509_CRL_free(crl);
+  return at;
+}

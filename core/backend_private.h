@@ -39,6 +39,10 @@ struct pk_backend {
   char cur_ref[16];
   unsigned cur_gen;
   bool cur_answered;
+  char crl_path[PK_CFG_STR + 16]; /* the kiosk's own copy of the CRL (data folder), or "" */
+  pk_net_req *crl_req;
+  unsigned pki_timer;
+  uint64_t crl_fetched_ms;
   uint64_t hold_until_ms; /* end of the start's resolution of requests in doubt */
   void (*link_changed)(void *ud, pk_link_state now);
   void *link_ud;
@@ -48,6 +52,10 @@ struct pk_backend {
 void pk_be_delivered(void *be, const pk_outbox_row *row, const pk_net_result *st);
 /* Opens the outbox, the link watch and the delivery (backend_submit.c's half of new/free). */
 int pk_be_open_outbox(pk_backend *be, char **err);
+/* The CRL the card layer trusts: a copy in the data folder, refreshed while the link is up. */
+void pk_be_open_pki(pk_backend *be);
+void pk_be_refresh_pki(pk_backend *be);
+void pk_be_close_pki(pk_backend *be);
 /* Offline card sign-in: refused (why) when the kiosk's CRL is past [offline] crl_hard_limit_h. */
 bool pk_be_offline_login_allowed(pk_backend *be, pk_card_result *why);
 void pk_be_close_outbox(pk_backend *be);

@@ -341,7 +341,14 @@ static void load_device_kid(pk_backend *be) {
 static void link_changed(void *ud, pk_link_state now) {
   pk_backend *be = ud;
   if (now != PK_LINK_OFFLINE) pk_delivery_kick(be->dl);
+  if (now == PK_LINK_ONLINE) pk_be_refresh_pki(be);
   if (be->link_changed) be->link_changed(be->link_ud, now);
+}
+
+static void pki_tick(pk_loop *loop, unsigned id, void *ud) {
+  (void)loop;
+  (void)id;
+  pk_be_refresh_pki(ud);
 }
 
 int pk_be_open_outbox(pk_backend *be, char **err) {
@@ -354,6 +361,7 @@ int pk_be_open_outbox(pk_backend *be, char **err) {
     return -1;
   }
   be->offline_ok = be->cfg->offline_mode != PK_OFFLINE_NEVER;
+  pk_be_open_pki(be);
   be->window_jwks = read_text(be->cfg->jwks);
   load_device_kid(be);
   be->link = pk_link_new(be->loop, be->net, be->cfg->offline_mode, link_changed, be);
@@ -364,10 +372,14 @@ int pk_be_open_outbox(pk_backend *be, char **err) {
     return -1;
   }
   be->hold_until_ms = pk_now_ms() + 3 * (uint64_t)be->cfg->total_timeout_ms;
+  be->pki_timer = pk_loop_every(be->loop, 60000, pki_tick, be);
   return 0;
 }
 
 void pk_be_close_outbox(pk_backend *be) {
+  if (be->pki_timer) pk_loop_timer_cancel(be->loop, be->pki_timer);
+  be->pki_timer = 0;
+  pk_be_close_pki(be);
   pk_delivery_free(be->dl);
   pk_link_free(be->link);
   pk_outbox_close(be->ob);
@@ -381,10 +393,10 @@ void pk_be_close_outbox(pk_backend *be) {
 /* Offline, the card's chain is checked against the CRL the kiosk holds: past the hard limit
  * that knowledge is too old to sign anyone in; past the soft one the clerk is warned. */
 bool pk_be_offline_login_allowed(pk_backend *be, pk_card_result *why) {
-  long long issued = pk_card_crl_issued(be->cfg->crl);
+  long long issued = pk_card_crl_issued(be->trust.crl);
   long long age_h = issued < 0 ? -1 : ((long long)time(NULL) - issued) / 3600;
   if (issued < 0 || age_h > be->cfg->crl_hard_limit_h) {
-    pk_warn("offline card sign-in refused: CRL %s is %s", be->cfg->crl,
+    pk_warn("offline card sign-in refused: CRL %s is %s", be->trust.crl,
             issued < 0 ? "unreadable" : "older than [offline] crl_hard_limit_h");
     *why = PK_CARDRES_CRL_STALE;
     return false;

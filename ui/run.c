@@ -168,6 +168,10 @@ static void on_tick(pk_loop *loop, unsigned id, void *ud) {
   uint64_t now = pk_now_ms();
   pk_app_tick(rt->app, now);
   pk_app_set_hold(rt->app, pk_backend_hold(rt->be, now));
+  size_t in_doubt, queued;
+  pk_backend_queue_counts(rt->be, &in_doubt, &queued);
+  if (in_doubt + queued != rt->st.queued) rt->redraw = true;
+  rt->st.queued = in_doubt + queued;
   run_chores(rt, now);
   if (busy(pk_app_screen(rt->app))) {
     rt->st.spinner++;

@@ -10,6 +10,7 @@ typedef struct ui_status {
   bool demo;
   const char *network;  /* msgid: the network's state after the last catalog sync */
   const char *link;     /* msgid: the link in a sentence (queued or sent), for home and dashboard */
+  size_t queued;        /* requests waiting in the outbox (queued or being confirmed) */
   bool reader_ok;       /* a reader is present */
   const char *printer;  /* msgid of the printer state */
   unsigned spinner;     /* advances while something is in flight */

@@ -20,6 +20,15 @@ static void draw_home(const pk_app *app, const ui_status *st, int top, int rows)
   ui_put_center(top + rows / 2 + 1, _("Your card and PIN keep your requests safe."));
   if (st->link) ui_put_center(top + rows / 2 + 3, _(st->link));
   if (pk_app_hold(app)) ui_put_center(top + rows / 2 + 5, _(pk_app_hold(app)));
+  if (st->queued) {
+    char n[24], *digits, *line;
+    snprintf(n, sizeof n, "%zu", st->queued);
+    digits = ui_digits(n);
+    line = ui_fmt("%s %s", _("Requests waiting to be delivered:"), digits ? digits : n);
+    if (line) ui_put_center(top + rows / 2 + 4, line);
+    free(line);
+    free(digits);
+  }
   if (st->demo) {
     char *who = ui_fmt("%s %s", _("Demo card:"), st->demo_persona ? st->demo_persona : "");
     ui_put_center(top + rows - 2, _("Demo: F5 inserts or removes the card, F6 switches the demo card."));

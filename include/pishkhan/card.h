@@ -187,6 +187,9 @@ void pk_card_close(pk_card *c);
 /* When the (first) CRL in a PEM file was issued (thisUpdate, unix seconds), or -1: how far
  * the kiosk can trust its revocation knowledge offline. */
 long long pk_card_crl_issued(const char *crl_path);
+/* A CRL fetched from the window, accepted only if signed by an issuer CA in the bundle at
+ * issuer_ca_path: its thisUpdate, or -1 (unparsable, unsigned, another issuer). */
+long long pk_card_crl_accept(const uint8_t *pem, size_t len, const char *issuer_ca_path);
 
 /* ---- Monitor ----------------------------------------------------------------------- */
 

@@ -8,9 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "../net/harness.h"
+#include "../net/sealer.h"
 #include "failing_calloc.h"
 #include "pishkhan/app.h"
 #include "pishkhan/backend.h"
@@ -22,6 +25,7 @@ typedef struct {
   pk_backend *be;
   pk_app *app;
   char data_dir[64];
+  char old_crl[64];
 } fixture;
 
 /* A gate in the card opener, which runs on the backend's worker: closed, it holds the worker
@@ -55,11 +59,13 @@ static pk_transport *open_card(void *ud, const char *reader, pk_card_status *st)
   return t;
 }
 
-static int setup(void **state) {
+/* A fixture whose settings a test may change before the backend opens. */
+static int setup_with(void **state, void (*tweak)(fixture *f)) {
   fixture *f = calloc(1, sizeof *f);
   h_start(&f->h, NULL, true);
   h_path(&f->h, f->h.cfg.issuer_ca, sizeof f->h.cfg.issuer_ca, "card/ca.crt.pem");
   h_path(&f->h, f->h.cfg.crl, sizeof f->h.cfg.crl, "card/crl.pem");
+  if (tweak) tweak(f);
   h_path(&f->h, f->h.cfg.jwks, sizeof f->h.cfg.jwks, "window/window-jwks.json");
   h_path(&f->h, f->h.cfg.device_key, sizeof f->h.cfg.device_key, "device/key.pem");
   snprintf(f->data_dir, sizeof f->data_dir, "/tmp/pk-backend-XXXXXX");
@@ -75,6 +81,8 @@ static int setup(void **state) {
   *state = f;
   return 0;
 }
+
+static int setup(void **state) { return setup_with(state, NULL); }
 
 static int teardown(void **state) {
   fixture *f = *state;
@@ -202,9 +210,56 @@ static void test_each_login_keeps_its_own_pin(void **state) {
   assert_int_equal(pk_app_pin_tries(f->app), 2);
 }
 
+/* A CRL issued a month ago, revoking another citizen: what a kiosk installed long ago holds. */
+static void old_crl(fixture *f) {
+  snprintf(f->old_crl, sizeof f->old_crl, "/tmp/pk-old-crl-XXXXXX");
+  int fd = mkstemp(f->old_crl);
+  assert_true(fd >= 0);
+  close(fd);
+  t_write_crl_at(&f->h, f->old_crl, "citizen2", time(NULL) - 40 * 86400, time(NULL) - 30 * 86400);
+  snprintf(f->h.cfg.crl, sizeof f->h.cfg.crl, "%s", f->old_crl);
+}
+static int setup_old_crl(void **state) { return setup_with(state, old_crl); }
+
+/* With the link up, the kiosk takes the window's newer CRL (signed by the card issuer) into its
+ * data folder, and the card layer uses that copy: offline sign-in is only as good as its age. */
+static void test_the_window_s_newer_crl_replaces_the_kiosk_s(void **state) {
+  fixture *f = *state;
+  char mine[128];
+  snprintf(mine, sizeof mine, "%s/crl.pem", f->data_dir);
+  long long old = pk_card_crl_issued(f->old_crl), now_have = pk_card_crl_issued(mine);
+  assert_true(old > 0);
+  assert_int_equal(now_have, old); /* seeded from the configured one */
+  uint64_t end = pk_now_ms() + 10000;
+  while (pk_card_crl_issued(mine) <= old && pk_now_ms() < end) pk_loop_run_once(f->h.loop, 50);
+  assert_true(pk_card_crl_issued(mine) > old);
+  unlink(f->old_crl);
+}
+
+/* Offline, a CRL past [offline] crl_hard_limit_h: sign-in refused, in words, not "card error". */
+static void stale(fixture *f) {
+  old_crl(f);
+  f->h.cfg.crl_hard_limit_h = 24;
+  f->h.cfg.crl_max_age_h = 12;
+  pk_window_sim_set_reachable(f->h.sim, false);
+}
+static int setup_stale(void **state) { return setup_with(state, stale); }
+
+static void test_offline_sign_in_with_a_stale_crl_is_refused(void **state) {
+  fixture *f = *state;
+  insert(f);
+  type(f, "1234");
+  enter(f);
+  run_until_screen(f, PK_SCREEN_CARD_ERROR);
+  assert_int_equal(pk_app_card_result(f->app), PK_CARDRES_CRL_STALE);
+  unlink(f->old_crl);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_card_pin_and_signature_open_a_session, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_the_window_s_newer_crl_replaces_the_kiosk_s, setup_old_crl, teardown),
+      cmocka_unit_test_setup_teardown(test_offline_sign_in_with_a_stale_crl_is_refused, setup_stale, teardown),
       cmocka_unit_test_setup_teardown(test_a_pin_too_long_for_the_card_is_refused_where_it_is_typed, setup, teardown),
       cmocka_unit_test_setup_teardown(test_card_pulled_during_login_goes_home, setup, teardown),
       cmocka_unit_test_setup_teardown(test_a_window_failing_login_is_not_called_unreachable, setup, teardown),

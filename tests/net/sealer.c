@@ -145,12 +145,16 @@ void t_self_signed(const char *nc, EVP_PKEY **key, uint8_t **der, size_t *len) {
 }
 
 void t_write_crl(const harness *h, const char *path, const char *persona, time_t revoked_at) {
+  t_write_crl_at(h, path, persona, revoked_at, time(NULL) - 86400);
+}
+
+void t_write_crl_at(const harness *h, const char *path, const char *persona, time_t revoked_at, time_t issued) {
   X509 *ca = read_pem(h, "card/ca.crt.pem", 0), *who = persona_cert(h, persona);
   EVP_PKEY *cak = read_pem(h, "card/ca.key.pem", 1);
   X509_CRL *crl = X509_CRL_new();
   X509_CRL_set_version(crl, 1);
   X509_CRL_set_issuer_name(crl, X509_get_subject_name(ca));
-  ASN1_TIME *t = ASN1_TIME_set(NULL, time(NULL) - 86400);
+  ASN1_TIME *t = ASN1_TIME_set(NULL, issued);
   X509_CRL_set1_lastUpdate(crl, t);
   ASN1_TIME_set(t, time(NULL) + 86400 * 30);
   X509_CRL_set1_nextUpdate(crl, t);

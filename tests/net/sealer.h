@@ -31,6 +31,8 @@ char *t_seal_make(const harness *h, const t_seal *in);
 void t_self_signed(const char *nc, EVP_PKEY **key, uint8_t **der, size_t *len);
 /* Writes a CRL of the test card issuer revoking persona as of revoked_at. */
 void t_write_crl(const harness *h, const char *path, const char *persona, time_t revoked_at);
+/* The same, issued (thisUpdate) at a given time. */
+void t_write_crl_at(const harness *h, const char *path, const char *persona, time_t revoked_at, time_t issued);
 /* notBefore (end: notAfter) of a persona's certificate. */
 time_t t_validity(const harness *h, const char *persona, bool end);
 
