@@ -237,15 +237,20 @@ pk_card_status pk_cert_verify(const uint8_t *der, size_t len, const char *nation
   return rc;
 }
 
-long long pk_card_crl_issued(const char *crl_path) {
-  FILE *f = crl_path && *crl_path ? fopen(crl_path, "r") : NULL;
-  X509_CRL *crl = f ? PEM_read_X509_CRL(f, NULL, NULL, NULL) : NULL;
-  if (f) fclose(f);
-  const ASN1_TIME *t = crl ? X509_CRL_get0_lastUpdate(crl) : NULL;
+/* thisUpdate in unix seconds (or -1), and the CRL freed: what both callers want of it. */
+static long long issued_and_free(X509_CRL *crl, bool trusted) {
+  const ASN1_TIME *t = crl && trusted ? X509_CRL_get0_lastUpdate(crl) : NULL;
   struct tm tm;
   long long at = t && ASN1_TIME_to_tm(t, &tm) == 1 ? (long long)timegm(&tm) : -1;
   X509_CRL_free(crl);
   return at;
+}
+
+long long pk_card_crl_issued(const char *crl_path) {
+  FILE *f = crl_path && *crl_path ? fopen(crl_path, "r") : NULL;
+  X509_CRL *crl = f ? PEM_read_X509_CRL(f, NULL, NULL, NULL) : NULL;
+  if (f) fclose(f);
+  return issued_and_free(crl, true);
 }
 
 long long pk_card_crl_accept(const uint8_t *pem, size_t len, const char *issuer_ca_path) {
@@ -261,9 +266,5 @@ long long pk_card_crl_accept(const uint8_t *pem, size_t len, const char *issuer_
     X509_free(ca);
   }
   if (f) fclose(f);
-  const ASN1_TIME *t = signed_ok ? X509_CRL_get0_lastUpdate(crl) : NULL;
-  struct tm tm;
-  long long at = t && ASN1_TIME_to_tm(t, &tm) == 1 ? (long long)timegm(&tm) : -1;
-  X509_CRL_free(crl);
-  return at;
+  return issued_and_free(crl, signed_ok);
 }

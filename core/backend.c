@@ -225,6 +225,13 @@ static void session_done(const pk_net_session *s, void *ud) {
   job_free(j);
 }
 
+uint8_t *pk_be_card_cert(pk_backend *be, size_t *len) {
+  const uint8_t *der;
+  uint8_t *copy = NULL;
+  if (pk_card_certificate(be->card, &der, len) == PK_CARD_OK && (copy = malloc(*len))) memcpy(copy, der, *len);
+  return copy;
+}
+
 static void sign_run(void *p) {
   card_job *j = p;
   pk_backend *be = j->be;
@@ -234,11 +241,7 @@ static void sign_run(void *p) {
   }
   j->sig_len = sizeof j->sig;
   j->st = pk_card_sign_challenge(be->card, j->nonce, j->nonce_len, be->cfg->kiosk_id, j->sig, &j->sig_len);
-  const uint8_t *der;
-  if (j->st == PK_CARD_OK && pk_card_certificate(be->card, &der, &j->cert_len) == PK_CARD_OK) {
-    j->cert = malloc(j->cert_len);
-    if (j->cert) memcpy(j->cert, der, j->cert_len);
-  }
+  if (j->st == PK_CARD_OK) j->cert = pk_be_card_cert(be, &j->cert_len);
 }
 
 static void sign_done(void *p) {

@@ -52,6 +52,8 @@ struct pk_backend {
 void pk_be_delivered(void *be, const pk_outbox_row *row, const pk_net_result *st);
 /* Opens the outbox, the link watch and the delivery (backend_submit.c's half of new/free). */
 int pk_be_open_outbox(pk_backend *be, char **err);
+/* Worker thread: a copy of the card's certificate (DER, malloc'd) for the main thread, or NULL. */
+uint8_t *pk_be_card_cert(pk_backend *be, size_t *len);
 /* The CRL the card layer trusts: a copy in the data folder, refreshed while the link is up. */
 void pk_be_open_pki(pk_backend *be);
 void pk_be_refresh_pki(pk_backend *be);

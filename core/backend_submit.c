@@ -134,12 +134,7 @@ static void consent_run(void *p) {
   }
   j->sig_len = sizeof j->sig;
   j->st = pk_card_sign_digest(be->card, j->digest, j->sig, &j->sig_len);
-  const uint8_t *der;
-  if (j->st == PK_CARD_OK && pk_card_certificate(be->card, &der, &j->cert_len) == PK_CARD_OK) {
-    j->cert = malloc(j->cert_len);
-    if (j->cert) memcpy(j->cert, der, j->cert_len);
-    else j->st = PK_CARD_COMM;
-  }
+  if (j->st == PK_CARD_OK && !(j->cert = pk_be_card_cert(be, &j->cert_len))) j->st = PK_CARD_COMM;
 }
 
 /* The kiosk's own signature on a "queued" receipt: it proves the request was taken here. */

@@ -127,6 +127,27 @@ start_card_reader() {
 }
 card_remove() { echo remove > "$WORK/card-control"; }
 
+# card_kiosk_conf FILE: settings of a production kiosk using start_peers' reader and simulator,
+# its own data folder; a test appends its own sections.
+card_kiosk_conf() {
+  local pki=${PK_BINARY_DIR:?}/pki
+  mkdir -p "$WORK/data"
+  cat > "$1" <<CONF
+[kiosk]
+id = kiosk-test-01
+data_dir = $WORK/data
+[card]
+reader = Pishkhan Test Reader
+issuer_ca = $pki/card/ca.crt.pem
+crl = $pki/card/crl.pem
+[window]
+url = $SIM_URL
+ca_bundle = $pki/tls/ca.pem
+client_cert = $pki/tls/kiosk.pem
+client_key = $pki/tls/kiosk-key.pem
+CONF
+}
+
 # start_peers: the window simulator and the card reader; stop_peers ends them.
 start_peers() { start_window_sim; start_card_reader "$@"; }
 stop_peers() {

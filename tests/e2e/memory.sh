@@ -28,20 +28,8 @@ PIN=1234
 trap 'stop_peers; cleanup' EXIT
 start_peers
 
-mkdir -p "$WORK/data"
-cat > "$WORK/pishkhan.conf" <<CONF
-[kiosk]
-id = kiosk-test-01
-data_dir = $WORK/data
-[card]
-reader = Pishkhan Test Reader
-issuer_ca = $pki/card/ca.crt.pem
-crl = $pki/card/crl.pem
-[window]
-url = $SIM_URL
-ca_bundle = $pki/tls/ca.pem
-client_cert = $pki/tls/kiosk.pem
-client_key = $pki/tls/kiosk-key.pem
+card_kiosk_conf "$WORK/pishkhan.conf"
+cat >> "$WORK/pishkhan.conf" <<CONF
 [receipt]
 jwks = $pki/window/window-jwks.json
 CONF

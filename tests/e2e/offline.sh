@@ -19,20 +19,9 @@ SERVICE_TITLE='صدور گواهی عدم سوء پیشینه'
 SIM_ARGS=(--test-endpoints)
 trap 'stop_peers; cleanup' EXIT
 start_window_sim   # the card reader comes later, once the home screen was read
-mkdir -p "$WORK/data" "$WORK/receipts"
-cat > "$WORK/pishkhan.conf" <<CONF
-[kiosk]
-id = kiosk-test-01
-data_dir = $WORK/data
-[card]
-reader = Pishkhan Test Reader
-issuer_ca = $pki/card/ca.crt.pem
-crl = $pki/card/crl.pem
-[window]
-url = $SIM_URL
-ca_bundle = $pki/tls/ca.pem
-client_cert = $pki/tls/kiosk.pem
-client_key = $pki/tls/kiosk-key.pem
+mkdir -p "$WORK/receipts"
+card_kiosk_conf "$WORK/pishkhan.conf"
+cat >> "$WORK/pishkhan.conf" <<CONF
 connect_timeout_ms = 1000
 total_timeout_ms = 3000
 max_retries = 0

@@ -18,27 +18,14 @@ PIN=1234
 SIM_ARGS=(--latency 1500 --test-endpoints)
 trap 'stop_peers; cleanup' EXIT
 start_peers
-mkdir -p "$WORK/data"
-cat > "$WORK/pishkhan.conf" <<CONF
-[kiosk]
-id = kiosk-test-01
-data_dir = $WORK/data
-[card]
-reader = Pishkhan Test Reader
-issuer_ca = $pki/card/ca.crt.pem
-crl = $pki/card/crl.pem
-[window]
-url = $SIM_URL
-ca_bundle = $pki/tls/ca.pem
-client_cert = $pki/tls/kiosk.pem
-client_key = $pki/tls/kiosk-key.pem
+card_kiosk_conf "$WORK/pishkhan.conf"
+cat >> "$WORK/pishkhan.conf" <<CONF
 total_timeout_ms = 6000
 [receipt]
 jwks = $pki/window/window-jwks.json
 device_key = $pki/device/key.pem
 CONF
 admin() { curl -sf --cacert "$pki/tls/ca.pem" --cert "$pki/tls/kiosk.pem" --key "$pki/tls/kiosk-key.pem" "$SIM_URL/admin/$1"; }
-stored() { admin requests | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["requests"]))'; }
 
 sign_in() {
   start_kiosk 100 30 --config "$WORK/pishkhan.conf"
