@@ -14,6 +14,7 @@ void pk_app_fail(pk_app *app, const pk_app_failure *fail) {
 void pk_app_forget_results(pk_app *app) {
   free(app->receipt.jws);
   pk_wipe(&app->receipt, sizeof app->receipt);
+  free(app->status.jws);
   pk_wipe(&app->status, sizeof app->status);
   app->has_status = false;
   if (app->inbox) pk_wipe(app->inbox, app->ninbox * sizeof *app->inbox);
@@ -32,6 +33,7 @@ void pk_app_forget_results(pk_app *app) {
 static pk_app_event status_enter(pk_app *app) {
   app->query[0] = 0;
   app->has_status = false;
+  app->print_state = NULL;
   return PK_EV_APP_NONE;
 }
 
@@ -48,6 +50,11 @@ static pk_app_event status_key(pk_app *app, pk_key key) {
   } else if (key.code == PK_KEY_BACK && app->query[0]) {
     pk_utf8_pop(app->query);
     app->dirty = true;
+  } else if (key.code == PK_KEY_PRINT && app->has_status && app->status.jws) {
+    /* A receipt lost, or a request resolved after the citizen left: printed again here. */
+    app->print_state = N_("Printing...");
+    app->dirty = true;
+    app->ops->print(app->be, app, app->gen, app->status.jws);
   } else if (key.code == PK_KEY_ENTER && app->query[0]) {
     app->message = NULL;
     app->has_status = false;
@@ -66,7 +73,10 @@ void pk_app_track_done(pk_app *app, unsigned gen, const pk_app_failure *fail, co
     pk_app_fail(app, fail);
     return;
   }
+  free(app->status.jws);
   app->status = *st;
+  app->status.jws = st->jws ? strdup(st->jws) : NULL;
+  app->print_state = NULL;
   app->has_status = true;
   app->dirty = true;
 }

@@ -151,8 +151,9 @@ static bool track_local(pk_backend *be, pk_app *app, unsigned gen, const char *r
     snprintf(st.status_en + strlen(st.status_en), sizeof st.status_en - strlen(st.status_en), " (%s)", row.last_error);
   st.submitted_at = row.created_at;
   st.updated_at = row.updated_at;
-  pk_outbox_row_clear(&row);
+  st.jws = row.state == PK_OB_DELIVERED ? row.receipt_jws : NULL;
   pk_app_track_done(app, gen, NULL, &st);
+  pk_outbox_row_clear(&row);
   return true;
 }
 

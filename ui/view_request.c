@@ -51,6 +51,9 @@ static void draw_status(const pk_app *app, const ui_status *st, int top, int row
     free(tr);
     free(iso);
   }
+  if (r->jws) ui_put_start(top + 9, 3, _("F4: print the window's receipt of this request"));
+  const char *ps = pk_app_print_state(app);
+  if (ps) ui_put_start(top + 10, 3, _(ps));
 }
 
 static const char *inbox_row(const pk_app *app, size_t i) {

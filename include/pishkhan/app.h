@@ -115,6 +115,7 @@ typedef struct pk_app_status {
   char service_id[32];
   char status_fa[256], status_en[256];
   long long submitted_at, updated_at;
+  char *jws;              /* the window's signed receipt, when this kiosk holds it (reprint), or NULL */
 } pk_app_status;
 
 typedef struct pk_app_inbox_item {

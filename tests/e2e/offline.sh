@@ -102,6 +102,14 @@ keys Enter
 tr_fa=$(echo "$tracking" | sed 'y/0123456789/۰۱۲۳۴۵۶۷۸۹/')
 wait_for "$tr_fa" 10000
 ok "status by queue reference shows the window's tracking code $tracking"
+rm -f "$WORK"/receipts/*.png
+keys F4
+wait_for "$(visual 'چاپ شد. لطفاً رسید خود را بردارید.')" 10000
+png=$(ls "$WORK"/receipts/*.png | head -1)
+"$PK_BIN" receipt verify --jwks "$pki/window/jwks.json" "$png" > "$WORK/verify2.txt" \
+  || { echo "FAIL: the reprinted window receipt does not verify"; cat "$WORK/verify2.txt"; exit 1; }
+grep -qF "$(echo "$tracking" | sed 'y/0123456789/۰۱۲۳۴۵۶۷۸۹/')" "$WORK/verify2.txt" || { echo "FAIL: reprint lacks the tracking code"; cat "$WORK/verify2.txt"; exit 1; }
+ok "the window-signed receipt of the delivered request is reprinted by queue reference and verifies"
 sleep 2
 [ "$(admin requests | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["requests"]))')" = 1 ] || { echo "FAIL: delivered twice"; exit 1; }
 ok "delivered exactly once"

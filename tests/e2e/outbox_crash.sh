@@ -2,7 +2,7 @@
 # Issue 11, online crash safety: a request whose answer the kiosk never saw is resolved with its
 # own idempotency key and never sent twice — counted from the simulator's own records, not the
 # kiosk's. The production kiosk, a real card through pcscd + vpcd, the standalone simulator with
-# 1.5 s of latency. Each cycle a citizen signs in, sends a request and then the kiosk is killed
+# 1.5 s of latency and one answer in five dropped after the commit. Each cycle a citizen signs in, sends a request and then the kiosk is killed
 # (-9) at a random moment after Enter, or stopped (SIGTERM), or the citizen presses Esc. After
 # each restart the citizen signs in again and the dashboard says what became of the last request.
 # Runs itself in pcsc-ns.sh's private namespace (pcsc-lite's socket path is fixed). Exit 77 = skipped.
@@ -15,7 +15,7 @@ KIOSK_BIN=$PK_BIN
 pki=${PK_BINARY_DIR:?}/pki
 CYCLES=${PK_CRASH_CYCLES:-8}
 PIN=1234
-SIM_ARGS=(--latency 1500 --test-endpoints)
+SIM_ARGS=(--latency 1500 --drop-ratio 0.2 --test-endpoints)
 trap 'stop_peers; cleanup' EXIT
 start_peers
 card_kiosk_conf "$WORK/pishkhan.conf"
