@@ -163,6 +163,42 @@ static void test_status_by_tracking_code(void **state) {
   assert_string_equal(pk_app_track_result(f->app)->status_fa, "در حال بررسی");
 }
 
+/* A message belongs to the screen that raised it: an unknown code's answer is told on the status
+ * screen only, never on the dashboard, the inbox, the search or an unrelated request's review;
+ * a failure on the inbox stays while the inbox is shown. */
+static void test_a_message_stays_on_its_screen(void **state) {
+  fixture *f = *state;
+  login(f);
+  fx_type(f, "3");
+  fx_type(f, "1457143582487267");
+  fx_key(f, PK_KEY_ENTER, 0);
+  pk_app_failure unknown = {.msgid = "The national window did not accept this request."};
+  pk_app_track_done(f->app, f->fb.last_gen, &unknown, NULL);
+  assert_non_null(pk_app_message(f->app));
+  fx_key(f, PK_KEY_CANCEL, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_DASHBOARD);
+  assert_null(pk_app_message(f->app));
+  assert_null(pk_app_failure_shown(f->app));
+  fx_type(f, "4");
+  pk_app_inbox_done(f->app, f->fb.last_gen, &unknown, NULL, 0);
+  assert_non_null(pk_app_failure_shown(f->app));
+  fx_key(f, PK_KEY_DOWN, 0);
+  assert_non_null(pk_app_failure_shown(f->app));
+  fx_key(f, PK_KEY_BACK, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_DASHBOARD);
+  assert_null(pk_app_message(f->app));
+  fx_type(f, "1");
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_SEARCH);
+  assert_null(pk_app_message(f->app));
+  fx_type(f, "پرونده");
+  fx_key(f, PK_KEY_ENTER, 0);
+  fx_key(f, PK_KEY_ENTER, 0);
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_REVIEW);
+  assert_null(pk_app_message(f->app));
+  assert_null(pk_app_failure_shown(f->app));
+}
+
 /* No memory for the form: the citizen stays on the service card with a message, nothing
  * half-made is kept, and the next try works. */
 /* At start, while earlier requests are being resolved, a card put in waits: nobody is served
@@ -203,6 +239,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_failed_submit_keeps_the_form, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_removal_mid_form_and_timeout_from_every_flow_screen, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_status_by_tracking_code, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_a_message_stays_on_its_screen, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_form_without_memory_says_so_and_keeps_nothing, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_a_card_waits_while_earlier_requests_are_resolved, fx_setup, fx_teardown),
   };
