@@ -191,6 +191,34 @@ static void test_a_code_of_the_wrong_shape_is_not_asked_about(void **state) {
   assert_null(pk_app_message(f->app));
 }
 
+/* A bare keypad enters a date: digits alone, then the picker's month (PgUp/PgDn) and year (+/-)
+ * steps; a birth date after today is refused where it is typed. */
+static void test_a_date_from_a_bare_keypad(void **state) {
+  fixture *f = *state;
+  login(f);
+  fx_type(f, "1");
+  fx_type(f, "مالیاتی");
+  fx_key(f, PK_KEY_ENTER, 0);
+  fx_key(f, PK_KEY_ENTER, 0);
+  fx_type(f, "0071234561");
+  fx_key(f, PK_KEY_ENTER, 0);
+  fx_type(f, "۱۴۹۹۰۱۰۱");
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(pk_app_form_current(f->app), 1);
+  assert_non_null(pk_app_form_error(f->app, 1));
+  while (pk_app_form_value(f->app, 1)[0]) fx_key(f, PK_KEY_BACK, 0);
+  fx_type(f, "۱۳۷۰۰۵۱۲");
+  fx_key(f, PK_KEY_PGUP, 0);
+  assert_string_equal(pk_app_form_value(f->app, 1), "1370/06/12");
+  fx_type(f, "+");
+  assert_string_equal(pk_app_form_value(f->app, 1), "1371/06/12");
+  fx_type(f, "--");
+  assert_string_equal(pk_app_form_value(f->app, 1), "1369/06/12");
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_null(pk_app_form_error(f->app, 1));
+  assert_int_equal(pk_app_form_current(f->app), 2);
+}
+
 /* A message belongs to the screen that raised it: an unknown code's answer is told on the status
  * screen only, never on the dashboard, the inbox, the search or an unrelated request's review;
  * a failure on the inbox stays while the inbox is shown. */
@@ -268,6 +296,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_removal_mid_form_and_timeout_from_every_flow_screen, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_status_by_tracking_code, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_a_message_stays_on_its_screen, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_a_date_from_a_bare_keypad, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_a_code_of_the_wrong_shape_is_not_asked_about, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_form_without_memory_says_so_and_keeps_nothing, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_a_card_waits_while_earlier_requests_are_resolved, fx_setup, fx_teardown),
