@@ -35,10 +35,14 @@ void pk_app_free(pk_app *app) {
 
 void pk_app_set_message(pk_app *app, const char *msgid) {
   app->message = msgid;
+  app->message_input = app->inputs;
   app->dirty = true;
 }
 
+void pk_app_input_begins(pk_app *app) { app->inputs++; }
+
 static void touch(pk_app *app, uint64_t now) {
+  pk_app_input_begins(app);
   app->now = now;
   app->last_activity = now;
   if (app->countdown >= 0) {
@@ -70,6 +74,7 @@ void pk_app_card_inserted(pk_app *app, const char *reader, uint64_t now) {
  * taken as soon as the hold ends. */
 void pk_app_set_hold(pk_app *app, const char *msgid) {
   if (app->hold == msgid) return;
+  pk_app_input_begins(app);
   app->hold = msgid;
   app->dirty = true;
   if (!msgid && app->card_present && app->screen == PK_SCREEN_HOME) pk_app_dispatch(app, PK_EV_APP_CARD_INSERTED);
@@ -84,6 +89,7 @@ void pk_app_card_removed(pk_app *app, const char *reader, uint64_t now) {
 
 /* Only a screen that belongs to someone times out: home has nobody to protect. */
 void pk_app_tick(pk_app *app, uint64_t now) {
+  pk_app_input_begins(app);
   app->now = now;
   if (app->screen == PK_SCREEN_HOME) return;
   uint64_t idle_ms = now - app->last_activity;

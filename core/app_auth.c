@@ -99,6 +99,7 @@ static pk_app_event card_opened(pk_app *app, pk_card_result res, const pk_citize
 void pk_app_card_open_done(pk_app *app, unsigned gen, pk_card_result res, const pk_citizen *who,
                            int tries) {
   if (gen != app->gen || app->screen != PK_SCREEN_CARD_READ) return;
+  pk_app_input_begins(app);
   pk_app_dispatch(app, card_opened(app, res, who, tries));
 }
 
@@ -125,6 +126,7 @@ static pk_app_event logged_in(pk_app *app, pk_card_result res, int tries) {
 
 void pk_app_card_login_done(pk_app *app, unsigned gen, pk_card_result res, int tries) {
   if (gen != app->gen || app->screen != PK_SCREEN_AUTH) return;
+  pk_app_input_begins(app);
   pk_app_dispatch(app, logged_in(app, res, tries));
 }
 

@@ -43,7 +43,9 @@ static pk_app_event form_enter(pk_app *app) {
 }
 
 static bool check(pk_app *app, size_t i) {
-  app->errors[i] = pk_form_check(&app->fields[i], app->values[i]);
+  long long now = (long long)time(NULL);
+  pk_form_tidy(&app->fields[i], app->values[i], sizeof app->values[i], now);
+  app->errors[i] = pk_form_check(&app->fields[i], app->values[i], now);
   app->dirty = true;
   return app->errors[i] == NULL;
 }
@@ -69,6 +71,8 @@ static void type_char(pk_app *app, uint32_t cp) {
   if (f->type == PK_FIELD_CHOICE) {
     int d = pk_cp_digit(cp);
     if (d >= 1 && (size_t)d <= f->nchoices) snprintf(v, sizeof app->values[0], "%s", f->choices[d - 1].value);
+  } else if (pk_form_year_key(f, v, cp)) {
+    pk_form_step(f, v, sizeof app->values[0], pk_form_year_key(f, v, cp), PK_STEP_YEAR, (long long)time(NULL));
   } else {
     uint32_t c = pk_form_accept(f, cp);
     if (c) pk_utf8_append(v, sizeof app->values[0], c);
@@ -91,11 +95,13 @@ static pk_app_event back_key(pk_app *app) {
   return PK_EV_APP_NONE;
 }
 
+/* The date picker steps a day with the arrows (later is the reading direction), a month with
+ * PgUp/PgDn and a year with + and - (type_char); the choice list steps with all of them. */
 static void step_field(pk_app *app, pk_key_code code) {
-  /* The date picker and the choice list step with the page and arrow keys. */
+  bool page = code == PK_KEY_PGUP || code == PK_KEY_PGDN;
   bool up = code == PK_KEY_PGUP || code == (pk_i18n_lang() == PK_LANG_FA ? PK_KEY_LEFT : PK_KEY_RIGHT);
   pk_form_step(&app->fields[app->field], app->values[app->field], sizeof app->values[0], up ? 1 : -1,
-               (long long)time(NULL));
+               page ? PK_STEP_MONTH : PK_STEP_DAY, (long long)time(NULL));
   app->errors[app->field] = NULL;
   app->dirty = true;
 }
@@ -206,6 +212,7 @@ void pk_app_submit_done(pk_app *app, unsigned gen, const pk_app_submit_result *r
   bool waiting = app->screen == PK_SCREEN_SUBMIT,
        ours = app->screen == PK_SCREEN_REVIEW && app->ref[0] && !strcmp(app->ref, r->ref);
   if (gen != app->gen || (!waiting && !ours)) return;
+  pk_app_input_begins(app);
   if (r->outcome == PK_SUBMIT_REGISTERED || r->outcome == PK_SUBMIT_QUEUED) {
     take_receipt(app, r);
     pk_app_dispatch(app, PK_EV_APP_SUBMITTED);

@@ -155,6 +155,7 @@ static pk_app_event switch_to(pk_app *app, pk_screen_id to, pk_app_event why) {
     snprintf(reason, sizeof reason, "%s at %s", pk_app_event_name(why), pk_screen_name(app->screen));
     pk_app_wipe(app, reason);
   }
+  if (app->message_input != app->inputs) app->message = NULL; /* it stays with its screen */
   app->screen = to;
   app->dirty = true;
   const pk_screen_ops *ops = pk_app_screen_ops(to);

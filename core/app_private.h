@@ -24,6 +24,8 @@ struct pk_app {
   bool card_present;
   char reader[128];
   const char *message;   /* banner msgid */
+  unsigned inputs;       /* inputs taken (keys, card events, the clock, answers that move on) */
+  unsigned message_input; /* the input that raised the message */
 
   bool has_session;
   pk_citizen who;
@@ -83,6 +85,9 @@ void pk_app_dispatch(pk_app *app, pk_app_event ev);
 /* The session wipe, run by every transition into home (and at shutdown). */
 void pk_app_wipe(pk_app *app, const char *why);
 void pk_app_set_message(pk_app *app, const char *msgid);
+/* An input that may change screens arrives: a message raised while handling it goes with the
+ * screen it leads to (a refusal told on the review); an older one stays behind with its screen. */
+void pk_app_input_begins(pk_app *app);
 
 #define PK_X_SCREEN_OPS(id, name, what) extern const pk_screen_ops pk_screen_##name;
 PK_SCREENS(PK_X_SCREEN_OPS)

@@ -5,6 +5,7 @@
 #include "app_input.h"
 #include "app_private.h"
 #include "pishkhan/i18n.h"
+#include "pishkhan/outbox.h"
 
 void pk_app_fail(pk_app *app, const pk_app_failure *fail) {
   app->failure = *fail;
@@ -37,6 +38,38 @@ static pk_app_event status_enter(pk_app *app) {
   return PK_EV_APP_NONE;
 }
 
+const char *pk_app_code_not_found_msgid(void) {
+  return N_("No request has this number; compare it with your receipt.");
+}
+
+/* The window's tracking codes are 16 digits, this kiosk's queue references 10 with a check digit;
+ * dashes only group them for reading. NULL when `q` may be asked about (its digits in `digits`). */
+static const char *code_problem(const char *q, char *digits, size_t size) {
+  const char *wrong_shape =
+      N_("A tracking code has 16 digits and a queue reference 10. Compare the number with your receipt.");
+  size_t n = 0;
+  for (; *q; q++) {
+    if (*q == '-') continue;
+    if (*q < '0' || *q > '9' || n + 1 >= size) return wrong_shape;
+    digits[n++] = *q;
+  }
+  digits[n] = 0;
+  if (n == PK_OUTBOX_REF_DIGITS) return pk_outbox_ref_valid(digits) ? NULL : pk_app_code_not_found_msgid();
+  return n == PK_TRACKING_DIGITS ? NULL : wrong_shape;
+}
+
+static void ask_status(pk_app *app) {
+  char digits[sizeof app->query];
+  const char *problem = code_problem(app->query, digits, sizeof digits);
+  app->has_status = false;
+  if (problem) {
+    pk_app_set_message(app, problem);
+    return;
+  }
+  app->message = NULL;
+  app->ops->track(app->be, app, app->gen, digits);
+}
+
 /* Tracking codes are digits and dashes; scanned text may bring the digits of any script. */
 static pk_app_event status_key(pk_app *app, pk_key key) {
   int d = pk_key_digit(key);
@@ -56,9 +89,7 @@ static pk_app_event status_key(pk_app *app, pk_key key) {
     app->dirty = true;
     app->ops->print(app->be, app, app->gen, app->status.jws);
   } else if (key.code == PK_KEY_ENTER && app->query[0]) {
-    app->message = NULL;
-    app->has_status = false;
-    app->ops->track(app->be, app, app->gen, app->query);
+    ask_status(app);
   } else if (key.code == PK_KEY_BACK || key.code == PK_KEY_CANCEL) {
     return PK_EV_APP_BACK;
   }

@@ -96,7 +96,9 @@ static void track_done(const pk_net_req_status *r, void *ud) {
     snprintf(st.status_en, sizeof st.status_en, "%s", r->status_en);
     st.submitted_at = r->submitted_at;
     st.updated_at = r->updated_at;
-    pk_app_track_done(c->app, c->gen, failed(&r->st, &f) ? &f : NULL, &st);
+    bool fail = failed(&r->st, &f);
+    if (fail && r->st.http_status == 404) f = (pk_app_failure){.msgid = pk_app_code_not_found_msgid()};
+    pk_app_track_done(c->app, c->gen, fail ? &f : NULL, &st);
   }
   free(c);
 }

@@ -35,19 +35,73 @@ static const char *check_amount(const pk_form_field *f, const char *v) {
   return NULL;
 }
 
-const char *pk_form_check(const pk_form_field *f, const char *v) {
-  if (!v[0]) return f->required ? N_("This field is required.") : NULL;
+/* The contract says nothing of what a date means: the field's name does ("birth_date",
+ * "member_birth_date", "passport_expiry", "valid_until"). -1: past, +1: to come, 0: any. */
+static int date_meaning(const pk_form_field *f) {
+  if (!f->name) return 0;
+  if (strstr(f->name, "birth")) return -1;
+  return strstr(f->name, "expir") || strstr(f->name, "valid") ? 1 : 0;
+}
+
+static const char *meaning_problem(const pk_form_field *f, int y, int m, int d, long long now) {
+  int ty, tm, td, meaning = date_meaning(f);
+  if (!meaning || pk_jalali_from_time(now, &ty, &tm, &td) != 0) return NULL;
+  long date = y * 10000L + m * 100 + d, today = ty * 10000L + tm * 100 + td;
+  if (meaning < 0 && date > today) return N_("A date of birth cannot be after today.");
+  if (meaning > 0 && date < today) return N_("This date has already passed: it must be today or later.");
+  return NULL;
+}
+
+static pk_date_err ymd_check(int y, int m, int d) {
+  char buf[32];
   int jy, jm, jd;
+  snprintf(buf, sizeof buf, "%04d/%02d/%02d", y, m, d);
+  return pk_jalali_parse(buf, &jy, &jm, &jd);
+}
+
+/* yymmdd: the one century (13yy or 14yy) that makes a real date fitting the field's meaning. */
+static pk_date_err two_digit_year(const pk_form_field *f, int yy, int m, int d, long long now, int *y) {
+  int fits = 0;
+  for (int c = 1300; c <= 1400; c += 100)
+    if (ymd_check(c + yy, m, d) == PK_DATE_OK && !meaning_problem(f, c + yy, m, d, now)) *y = c + yy, fits++;
+  return fits == 1 ? PK_DATE_OK : PK_DATE_EYEAR;
+}
+
+/* A date as typed: year/month/day with any separator, or digits alone. */
+static pk_date_err read_date(const pk_form_field *f, const char *v, long long now, int *y, int *m, int *d) {
+  size_t n = strlen(v);
+  if (!all_digits(v) || (n != 8 && n != 6)) return pk_jalali_parse(v, y, m, d);
+  long num = atol(v);
+  *d = (int)(num % 100);
+  *m = (int)(num / 100 % 100);
+  if (n == 6) return two_digit_year(f, (int)(num / 10000), *m, *d, now, y);
+  *y = (int)(num / 10000);
+  return ymd_check(*y, *m, *d);
+}
+
+static const char *check_date(const pk_form_field *f, const char *v, long long now) {
+  int y, m, d;
+  pk_date_err e = read_date(f, v, now, &y, &m, &d);
+  return e == PK_DATE_OK ? meaning_problem(f, y, m, d, now) : pk_date_error_message(e);
+}
+
+void pk_form_tidy(const pk_form_field *f, char *value, size_t size, long long now) {
+  int y, m, d;
+  if (f->type != PK_FIELD_JALALI_DATE || !value[0]) return;
+  pk_date_err e = read_date(f, value, now, &y, &m, &d);
+  /* Eight digits are always year, month, day: shown split, a wrong month or day is plain to see. */
+  if (e == PK_DATE_OK || (all_digits(value) && strlen(value) == 8)) snprintf(value, size, "%04d/%02d/%02d", y, m, d);
+}
+
+const char *pk_form_check(const pk_form_field *f, const char *v, long long now) {
+  if (!v[0]) return f->required ? N_("This field is required.") : NULL;
   switch (f->type) {
   case PK_FIELD_TEXT: return check_length(f, v);
   case PK_FIELD_DIGITS: return all_digits(v) ? check_length(f, v) : N_("Digits only, please.");
   case PK_FIELD_NATIONAL_CODE: return pk_validate_national_code(v);
   case PK_FIELD_MOBILE: return pk_validate_mobile(v);
   case PK_FIELD_POSTAL_CODE: return pk_validate_postal_code(v);
-  case PK_FIELD_JALALI_DATE: {
-    pk_date_err e = pk_jalali_parse(v, &jy, &jm, &jd);
-    return e == PK_DATE_OK ? NULL : pk_date_error_message(e);
-  }
+  case PK_FIELD_JALALI_DATE: return check_date(f, v, now);
   case PK_FIELD_CHOICE: return check_choice(f, v);
   case PK_FIELD_AMOUNT: return check_amount(f, v);
   }
@@ -69,18 +123,33 @@ uint32_t pk_form_accept(const pk_form_field *f, uint32_t cp) {
   }
 }
 
-static void step_date(char *value, size_t size, int dir, long long now) {
-  int jy, jm, jd, gy, gm, gd;
-  if (pk_jalali_parse(value, &jy, &jm, &jd) != PK_DATE_OK) {
-    if (pk_jalali_from_time(now, &jy, &jm, &jd) != 0) return;
-    dir = 0; /* an empty picker starts on today */
-  }
-  if (pk_gregorian_from_jalali(jy, jm, jd, &gy, &gm, &gd) != 0) return;
+static void step_day(int *y, int *m, int *d, int dir) {
+  int gy, gm, gd;
+  if (pk_gregorian_from_jalali(*y, *m, *d, &gy, &gm, &gd) != 0) return;
   struct tm tm = {.tm_year = gy - 1900, .tm_mon = gm - 1, .tm_mday = gd + dir, .tm_hour = 12};
   time_t t = timegm(&tm);
   gmtime_r(&t, &tm);
-  if (pk_jalali_from_gregorian(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, &jy, &jm, &jd) == 0)
-    snprintf(value, size, "%04d/%02d/%02d", jy, jm, jd);
+  pk_jalali_from_gregorian(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, y, m, d);
+}
+
+/* A month or a year on: the same day, or the month's last when it has fewer (31 Shahrivar, a
+ * month on, is 30 Mehr). */
+static void step_month(int *y, int *m, int *d, int months) {
+  int index = *y * 12 + (*m - 1) + months;
+  *y = index / 12;
+  *m = index % 12 + 1;
+  while (*d > 29 && ymd_check(*y, *m, *d) != PK_DATE_OK) (*d)--;
+}
+
+static void step_date(const pk_form_field *f, char *value, size_t size, int dir, pk_step_unit unit, long long now) {
+  int y, m, d;
+  if (read_date(f, value, now, &y, &m, &d) != PK_DATE_OK) {
+    if (pk_jalali_from_time(now, &y, &m, &d) != 0) return;
+    dir = 0; /* an empty picker starts on today */
+  }
+  if (unit == PK_STEP_DAY) step_day(&y, &m, &d, dir);
+  else step_month(&y, &m, &d, unit == PK_STEP_YEAR ? 12 * dir : dir);
+  snprintf(value, size, "%04d/%02d/%02d", y, m, d);
 }
 
 static void step_choice(const pk_form_field *f, char *value, size_t size, int dir) {
@@ -92,7 +161,14 @@ static void step_choice(const pk_form_field *f, char *value, size_t size, int di
   snprintf(value, size, "%s", f->choices[i].value);
 }
 
-void pk_form_step(const pk_form_field *f, char *value, size_t size, int dir, long long now) {
-  if (f->type == PK_FIELD_JALALI_DATE) step_date(value, size, dir, now);
+void pk_form_step(const pk_form_field *f, char *value, size_t size, int dir, pk_step_unit unit, long long now) {
+  if (f->type == PK_FIELD_JALALI_DATE) step_date(f, value, size, dir, unit, now);
   else if (f->type == PK_FIELD_CHOICE) step_choice(f, value, size, dir);
+}
+
+int pk_form_year_key(const pk_form_field *f, const char *value, uint32_t cp) {
+  int y, m, d;
+  if (f->type != PK_FIELD_JALALI_DATE || (cp != '+' && cp != '-')) return 0;
+  bool whole = !value[0] || pk_jalali_parse(value, &y, &m, &d) == PK_DATE_OK || (all_digits(value) && strlen(value) == 8);
+  return whole ? (cp == '+' ? 1 : -1) : 0;
 }

@@ -18,6 +18,38 @@ void ui_hit_add(int y, pk_key key) {
 
 static ui_cmd key_cmd(pk_key_code code, uint32_t cp) { return (ui_cmd){UI_CMD_KEY, {code, cp}}; }
 
+/* The numeric keypad in application mode sends SS3 sequences (ESC O p .. ESC O y for 0..9, ESC O M
+ * for Enter, ESC O k m j o for + - * /). Terminfo names only a few (ka1, kb2, kent...), so ncurses
+ * would hand over the others as an Esc, which cancels the screen, and two letters: they are taught
+ * to ncurses as keys of their own (codes past KEY_MAX). */
+static const char ss3_finals[] = "pqrstuvwxyMkmjon";
+static const char ss3_chars[] = "0123456789\n+-*/.";
+#define SS3_BASE (KEY_MAX + 1)
+
+static void teach_keypad(void) {
+  static bool taught;
+  if (taught) return;
+  taught = true;
+  for (int i = 0; ss3_finals[i]; i++) {
+    char seq[] = {'\033', 'O', ss3_finals[i], 0};
+    if (key_defined(seq) <= 0) define_key(seq, SS3_BASE + i); /* a terminfo name is kept (below) */
+  }
+}
+
+static ui_cmd from_keypad(int k) {
+  switch (k) {
+  case KEY_A1: return key_cmd(PK_KEY_CHAR, '7');
+  case KEY_A3: return key_cmd(PK_KEY_CHAR, '9');
+  case KEY_B2: return key_cmd(PK_KEY_CHAR, '5');
+  case KEY_C1: return key_cmd(PK_KEY_CHAR, '1');
+  case KEY_C3: return key_cmd(PK_KEY_CHAR, '3');
+  default: break;
+  }
+  int i = k - SS3_BASE;
+  if (i < 0 || i >= (int)sizeof ss3_finals - 1) return (ui_cmd){0};
+  return ss3_chars[i] == '\n' ? key_cmd(PK_KEY_ENTER, 0) : key_cmd(PK_KEY_CHAR, (uint32_t)ss3_chars[i]);
+}
+
 static ui_cmd from_mouse(void) {
   MEVENT me;
   if (getmouse(&me) != OK || !(me.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED))) return (ui_cmd){0};
@@ -44,7 +76,7 @@ static ui_cmd from_function_key(int k) {
   case KEY_F(10): return (ui_cmd){UI_CMD_QUIT, {0}};
   case KEY_RESIZE: return (ui_cmd){UI_CMD_RESIZE, {0}};
   case KEY_MOUSE: return from_mouse();
-  default: return (ui_cmd){0};
+  default: return from_keypad(k);
   }
 }
 
@@ -63,6 +95,7 @@ static ui_cmd from_char(wint_t c) {
 
 bool ui_input_read(ui_cmd *out) {
   wint_t c;
+  teach_keypad();
   int r = get_wch(&c);
   if (r == ERR) return false;
   *out = r == KEY_CODE_YES ? from_function_key((int)c) : from_char(c);

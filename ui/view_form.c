@@ -43,7 +43,7 @@ static void draw_field(const pk_form_field *f, const char *v, bool current, int 
 
 static const char *field_help(const pk_form_field *f) {
   switch (f->type) {
-  case PK_FIELD_JALALI_DATE: return _("Type the date as year/month/day, or use PgUp/PgDn to pick a day.");
+  case PK_FIELD_JALALI_DATE: return _("Type the date as digits, e.g. 13700512. Arrows: a day; PgUp/PgDn: a month; + and -: a year.");
   case PK_FIELD_CHOICE: return _("Press the number of your choice, or use the arrows.");
   case PK_FIELD_NATIONAL_CODE: return _("10 digits.");
   case PK_FIELD_MOBILE: return _("Example: 09121234567");

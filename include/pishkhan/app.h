@@ -187,6 +187,9 @@ void pk_app_submit_done(pk_app *app, unsigned gen, const pk_app_submit_result *r
 void pk_app_recent_request(pk_app *app, unsigned gen, const pk_app_recent *r);
 const pk_app_recent *pk_app_recent_shown(const pk_app *app); /* NULL when none */
 void pk_app_track_done(pk_app *app, unsigned gen, const pk_app_failure *fail, const pk_app_status *st);
+/* What the citizen hears when no request has the number asked about (the window's 404). */
+const char *pk_app_code_not_found_msgid(void);
+#define PK_TRACKING_DIGITS 16 /* the window's tracking codes */
 void pk_app_inbox_done(pk_app *app, unsigned gen, const pk_app_failure *fail, const pk_app_inbox_item *items,
                        size_t n);
 void pk_app_document_done(pk_app *app, unsigned gen, const pk_app_failure *fail, const pk_app_document *doc);

@@ -154,13 +154,105 @@ static void test_status_by_tracking_code(void **state) {
   fixture *f = *state;
   login(f);
   fx_type(f, "3");
-  fx_type(f, "۱۴۰۴-۰۷-000123");
-  assert_string_equal(pk_app_query(f->app), "1404-07-000123");
+  fx_type(f, "۱۴۰۴-۰۷۱۲-3456-7890"); /* grouped as read aloud, Persian and Latin digits */
+  assert_string_equal(pk_app_query(f->app), "1404-0712-3456-7890");
   fx_key(f, PK_KEY_ENTER, 0);
-  assert_string_equal(f->fb.last_tracking, "1404-07-000123");
-  pk_app_status st = {.tracking = "1404-07-000123", .status_fa = "در حال بررسی"};
+  assert_string_equal(f->fb.last_tracking, "1404071234567890");
+  pk_app_status st = {.tracking = "1404071234567890", .status_fa = "در حال بررسی"};
   pk_app_track_done(f->app, f->fb.last_gen, NULL, &st);
   assert_string_equal(pk_app_track_result(f->app)->status_fa, "در حال بررسی");
+}
+
+static void clear_query(fixture *f) {
+  while (pk_app_query(f->app)[0]) fx_key(f, PK_KEY_BACK, 0);
+}
+
+/* Tracking codes are 16 digits, queue references 10 with a check digit: anything else is told
+ * at once, on the status screen, and the window is not asked. */
+static void test_a_code_of_the_wrong_shape_is_not_asked_about(void **state) {
+  fixture *f = *state;
+  login(f);
+  fx_type(f, "3");
+  fx_type(f, "12345");
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(f->fb.tracks, 0);
+  assert_string_equal(pk_app_message(f->app),
+                      "A tracking code has 16 digits and a queue reference 10. Compare the number with your receipt.");
+  clear_query(f);
+  fx_type(f, "1234567890"); /* a queue reference with a wrong check digit */
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(f->fb.tracks, 0);
+  assert_string_equal(pk_app_message(f->app), "No request has this number; compare it with your receipt.");
+  clear_query(f);
+  fx_type(f, "۱۲۳ ۴۵۶ ۷۸۹۴");
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(f->fb.tracks, 1);
+  assert_string_equal(f->fb.last_tracking, "1234567894");
+  assert_null(pk_app_message(f->app));
+}
+
+/* A bare keypad enters a date: digits alone, then the picker's month (PgUp/PgDn) and year (+/-)
+ * steps; a birth date after today is refused where it is typed. */
+static void test_a_date_from_a_bare_keypad(void **state) {
+  fixture *f = *state;
+  login(f);
+  fx_type(f, "1");
+  fx_type(f, "مالیاتی");
+  fx_key(f, PK_KEY_ENTER, 0);
+  fx_key(f, PK_KEY_ENTER, 0);
+  fx_type(f, "0071234561");
+  fx_key(f, PK_KEY_ENTER, 0);
+  fx_type(f, "۱۴۹۹۰۱۰۱");
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(pk_app_form_current(f->app), 1);
+  assert_non_null(pk_app_form_error(f->app, 1));
+  while (pk_app_form_value(f->app, 1)[0]) fx_key(f, PK_KEY_BACK, 0);
+  fx_type(f, "۱۳۷۰۰۵۱۲");
+  fx_key(f, PK_KEY_PGUP, 0);
+  assert_string_equal(pk_app_form_value(f->app, 1), "1370/06/12");
+  fx_type(f, "+");
+  assert_string_equal(pk_app_form_value(f->app, 1), "1371/06/12");
+  fx_type(f, "--");
+  assert_string_equal(pk_app_form_value(f->app, 1), "1369/06/12");
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_null(pk_app_form_error(f->app, 1));
+  assert_int_equal(pk_app_form_current(f->app), 2);
+}
+
+/* A message belongs to the screen that raised it: an unknown code's answer is told on the status
+ * screen only, never on the dashboard, the inbox, the search or an unrelated request's review;
+ * a failure on the inbox stays while the inbox is shown. */
+static void test_a_message_stays_on_its_screen(void **state) {
+  fixture *f = *state;
+  login(f);
+  fx_type(f, "3");
+  fx_type(f, "1457143582487267");
+  fx_key(f, PK_KEY_ENTER, 0);
+  pk_app_failure unknown = {.msgid = "The national window did not accept this request."};
+  pk_app_track_done(f->app, f->fb.last_gen, &unknown, NULL);
+  assert_non_null(pk_app_message(f->app));
+  fx_key(f, PK_KEY_CANCEL, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_DASHBOARD);
+  assert_null(pk_app_message(f->app));
+  assert_null(pk_app_failure_shown(f->app));
+  fx_type(f, "4");
+  pk_app_inbox_done(f->app, f->fb.last_gen, &unknown, NULL, 0);
+  assert_non_null(pk_app_failure_shown(f->app));
+  fx_key(f, PK_KEY_DOWN, 0);
+  assert_non_null(pk_app_failure_shown(f->app));
+  fx_key(f, PK_KEY_BACK, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_DASHBOARD);
+  assert_null(pk_app_message(f->app));
+  fx_type(f, "1");
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_SEARCH);
+  assert_null(pk_app_message(f->app));
+  fx_type(f, "پرونده");
+  fx_key(f, PK_KEY_ENTER, 0);
+  fx_key(f, PK_KEY_ENTER, 0);
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_REVIEW);
+  assert_null(pk_app_message(f->app));
+  assert_null(pk_app_failure_shown(f->app));
 }
 
 /* No memory for the form: the citizen stays on the service card with a message, nothing
@@ -203,6 +295,9 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_failed_submit_keeps_the_form, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_removal_mid_form_and_timeout_from_every_flow_screen, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_status_by_tracking_code, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_a_message_stays_on_its_screen, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_a_date_from_a_bare_keypad, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_a_code_of_the_wrong_shape_is_not_asked_about, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_form_without_memory_says_so_and_keeps_nothing, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_a_card_waits_while_earlier_requests_are_resolved, fx_setup, fx_teardown),
   };

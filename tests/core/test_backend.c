@@ -255,6 +255,24 @@ static void test_offline_sign_in_with_a_stale_crl_is_refused(void **state) {
   unlink(f->old_crl);
 }
 
+/* The window answers 404 for a tracking code it never issued: the citizen hears that no request
+ * has this number, not that the window refused a request. */
+static void test_an_unknown_tracking_code_is_told_as_not_found(void **state) {
+  fixture *f = *state;
+  insert(f);
+  type(f, "1234");
+  enter(f);
+  run_until_screen(f, PK_SCREEN_DASHBOARD);
+  type(f, "3");
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_STATUS);
+  type(f, "1400000000000001");
+  enter(f);
+  uint64_t end = pk_now_ms() + 10000;
+  while (!pk_app_message(f->app) && pk_now_ms() < end) pk_loop_run_once(f->h.loop, 50);
+  assert_non_null(pk_app_message(f->app));
+  assert_string_equal(pk_app_message(f->app), "No request has this number; compare it with your receipt.");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_card_pin_and_signature_open_a_session, setup, teardown),
@@ -265,6 +283,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_a_window_failing_login_is_not_called_unreachable, setup, teardown),
       cmocka_unit_test_setup_teardown(test_a_refused_card_job_still_answers, setup, teardown),
       cmocka_unit_test_setup_teardown(test_each_login_keeps_its_own_pin, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_an_unknown_tracking_code_is_told_as_not_found, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

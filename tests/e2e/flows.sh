@@ -117,7 +117,7 @@ keys Enter Enter
 wait_for "Applicant's national code"
 keys 0 0 7 1 2 3 4 5 6 1 Enter 0 9 1 2 1 2 3 4 5 6 7 Enter
 keys PPage                                   # the date picker starts on today
-keys PPage Enter
+keys NPage Enter                             # a month back: a date of birth is in the past
 wait_for "Please check your request"
 keys Enter
 wait_for "Your request was registered." 15000

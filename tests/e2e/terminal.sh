@@ -22,8 +22,16 @@ ok "120x40: laid out again for the larger screen"
 # A tap on a dashboard row (xterm mouse report: ESC [ M button col row, each + 32).
 keys F5
 wait_for "$(visual 'رمز کارت خود را وارد کنید')"
-keys 1 2 3 4 Enter
+# The numeric keypad in application mode (SS3: ESC O q = 1 ... ESC O M = Enter, ESC O k/m/j/o =
+# + - * /), as some terminals send it: digits and Enter, never an Esc that cancels the PIN.
+ss3() { printf '\033O%s' "$@"; }
+keys -l "$(ss3 k m j o)"
+keys -l "$(ss3 q r s t)"
+wait_for "* * * *" 3000
+screen | grep -qF -- "$(visual 'رمز کارت خود را وارد کنید')" || { echo "FAIL: keypad keys left the PIN screen"; screen; exit 1; }
+keys -l "$(ss3 M)"
 wait_for "$(visual 'جستجوی خدمت')" 10000
+ok "application-keypad digits and Enter sign in on the PIN screen; + - * / do not cancel it"
 row=$(screen | grep -nF -- "$(visual 'خدمات به تفکیک دستگاه')" | cut -d: -f1)
 [ -n "$row" ] || { echo "FAIL: dashboard row not found"; exit 1; }
 press=$(printf '\033[M%b%b%b' "\\x20" "\\x$(printf %x $((32 + 60)))" "\\x$(printf %x $((32 + row)))")
