@@ -2,7 +2,8 @@
 # Issue 11, online crash safety: a request whose answer the kiosk never saw is resolved with its
 # own idempotency key and never sent twice — counted from the simulator's own records, not the
 # kiosk's. The production kiosk, a real card through pcscd + vpcd, the standalone simulator with
-# 1.5 s of latency and one answer in five dropped after the commit. Each cycle a citizen signs in, sends a request and then the kiosk is killed
+# 1.5 s of latency, and while a request is sent one answer in three is dropped after the
+# window's commit. Each cycle a citizen signs in, sends a request and then the kiosk is killed
 # (-9) at a random moment after Enter, or stopped (SIGTERM), or the citizen presses Esc. After
 # each restart the citizen signs in again and the dashboard says what became of the last request.
 # Runs itself in pcsc-ns.sh's private namespace (pcsc-lite's socket path is fixed). Exit 77 = skipped.
@@ -15,7 +16,7 @@ KIOSK_BIN=$PK_BIN
 pki=${PK_BINARY_DIR:?}/pki
 CYCLES=${PK_CRASH_CYCLES:-8}
 PIN=1234
-SIM_ARGS=(--latency 1500 --drop-ratio 0.2 --test-endpoints)
+SIM_ARGS=(--latency 1500 --test-endpoints)
 trap 'stop_peers; cleanup' EXIT
 start_peers
 card_kiosk_conf "$WORK/pishkhan.conf"
@@ -25,6 +26,8 @@ total_timeout_ms = 6000
 jwks = $pki/window/window-jwks.json
 device_key = $pki/device/key.pem
 CONF
+faults() { curl -sf -X PUT -H 'Content-Type: application/json' -d "$1" --cacert "$pki/tls/ca.pem" \
+  --cert "$pki/tls/kiosk.pem" --key "$pki/tls/kiosk-key.pem" "$SIM_URL/admin/faults" > /dev/null; }
 admin() { curl -sf --cacert "$pki/tls/ca.pem" --cert "$pki/tls/kiosk.pem" --key "$pki/tls/kiosk-key.pem" "$SIM_URL/admin/$1"; }
 
 sign_in() {
@@ -44,6 +47,7 @@ send_request() { # $1: a mobile number that makes this cycle's request its own
   wait_for "$(visual 'کد ملی متقاضی:')"
   keys -l 0071234561; keys Enter; keys -l "$1"; keys Enter; keys -l 1366/08/23; keys Enter
   wait_for "$(visual 'لطفاً پیش از ارسال، درخواست خود را بررسی کنید.')"
+  faults '{"latency_ms":1500,"drop_ratio":0.33,"after_commit":true}'
   keys Enter
 }
 
@@ -62,6 +66,7 @@ for i in $(seq 1 "$CYCLES"); do
        how="Esc" ;;
     *) kill -9 "$(kiosk_pid)"; how="kill -9" ;;
   esac
+  faults '{"latency_ms":1500}'
   echo "# cycle $i: $how"
   stop_kiosk
 done
