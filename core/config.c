@@ -90,6 +90,7 @@ static const key_spec keys[] = {
     {"offline", "max_rows", K_INT, F(queue_max_rows), 1, 100000, "requests", NULL},
     {"offline", "max_age_days", K_INT, F(queue_max_age_days), 1, 90, "days", NULL},
     {"offline", "parallel", K_INT, F(queue_parallel), 1, 8, "deliveries", NULL},
+    {"metrics", "textfile_dir", K_STR, F(metrics_dir), 0, 0, NULL, NULL},
     {"log", "level", K_INT, F(log_level), 0, 7, "(syslog: 3 errors, 4 warnings, 6 info, 7 debug)", NULL},
     {"log", "stderr", K_BOOL, F(log_stderr), 0, 0, NULL, NULL},
 };

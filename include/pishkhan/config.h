@@ -56,6 +56,8 @@ typedef struct pk_config {
   int queue_max_rows;              /* 500 */
   int queue_max_age_days;          /* 7 */
   int queue_parallel;              /* 2 deliveries at once */
+  /* [metrics] */
+  char metrics_dir[PK_CFG_STR];    /* node_exporter's textfile folder; "" = no metrics file */
   /* [log] */
   int log_level;                   /* syslog level */
   bool log_stderr;
