@@ -9,6 +9,7 @@
 #include <openssl/rand.h>
 
 #include "pishkhan/log.h"
+#include "pishkhan/metrics.h"
 #include "pishkhan/secret.h"
 
 typedef struct attempt {
@@ -118,6 +119,7 @@ static void settle(pk_delivery *d, attempt *a, const pk_net_receipt *r) {
   if (pk_outbox_get(d->ob, a->ref, false, &row) == 0) {
     pk_info("request %s: %s after attempt (%s)", row.ref, pk_outbox_state_name(row.state),
             pk_net_error_name(r->st.err));
+    pk_metrics_delivery(row.state);
     if (d->cb) d->cb(d->ud, &row, &r->st);
     pk_outbox_row_clear(&row);
   }

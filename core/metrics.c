@@ -14,6 +14,7 @@
 #include "pishkhan/config.h"
 #include "pishkhan/doctor.h"
 #include "pishkhan/log.h"
+#include "pishkhan/outbox.h"
 
 #define MAX_LABELS 8
 typedef struct {
@@ -69,6 +70,15 @@ void pk_metrics_card(pk_card_status st) {
   case PK_CARD_UNTRUSTED: pk_metrics_inc(PK_M_CARD_SESSIONS, "tampered"); return;
   case PK_CARD_REMOVED: pk_metrics_inc(PK_M_CARD_SESSIONS, "removed"); return;
   default: pk_metrics_inc(PK_M_CARD_SESSIONS, "other"); return;
+  }
+}
+
+void pk_metrics_delivery(int s) {
+  switch (s) {
+  case PK_OB_DELIVERED: pk_metrics_inc(PK_M_REQUESTS, "delivered"); return;
+  case PK_OB_FAILED: pk_metrics_inc(PK_M_REQUESTS, "failed"); return;
+  case PK_OB_NOT_REGISTERED: pk_metrics_inc(PK_M_REQUESTS, "not_registered"); return;
+  default: pk_metrics_inc(PK_M_REQUESTS, "retry"); return;
   }
 }
 

@@ -24,6 +24,9 @@ typedef enum {
 void pk_metrics_inc(pk_metric m, const char *label);
 /* A card's answer, counted under the result its status belongs to. */
 void pk_metrics_card(pk_card_status st);
+/* What a delivery attempt left the request in (a pk_outbox_state): delivered, failed,
+ * not_registered, or retry. */
+void pk_metrics_delivery(int outbox_state);
 /* A window call that ended, in seconds: a pk_net_observer (pk_net_set_observer). */
 void pk_metrics_observe_window(void *ud, double seconds, pk_net_error err);
 /* The catalog was confirmed current (200 or 304) at unix time t. */
