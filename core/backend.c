@@ -174,7 +174,7 @@ static void open_done(void *p) {
     who.clerk = j->id.role == PK_ROLE_CLERK;
     char masked[16];
     pk_mask_national_code(j->id.national_code, masked, sizeof masked);
-    pk_info("card read: %s (%s) in \"%s\"%s", pk_card_status_name(j->st), masked, j->reader,
+    pk_log_event(PK_LOG_INFO, "card", NULL, "card read: %s (%s) in \"%s\"%s", pk_card_status_name(j->st), masked, j->reader,
             j->pinpad ? ", PIN pad reader" : "");
     pk_metrics_card(j->st);
     if (j->pinpad) pk_app_card_pinpad(j->be->app, j->gen);

@@ -83,6 +83,7 @@ static int store(pk_backend *be, unsigned gen, pk_outbox_row *row, const char *s
   char err[256] = "";
   int rc = pk_outbox_insert(be->ob, row, sealed, err, sizeof err);
   if (rc == 0) pk_metrics_inc(PK_M_REQUESTS, "submitted");
+  if (rc == 0) pk_log_event(PK_LOG_INFO, "submit", row->ref, "request %s recorded (%s)", row->ref, row->service_id);
   if (rc == 0) return 0;
   pk_err("outbox: request not recorded: %s", err);
   answer_failure(be, gen, PK_SUBMIT_NOT_RECORDED,
@@ -192,7 +193,7 @@ static void consent_done(void *p) {
     char *jws = queued_receipt(be, &j->row);
     pk_app_submit_result res = {.outcome = PK_SUBMIT_QUEUED, .jws = jws};
     snprintf(res.ref, sizeof res.ref, "%s", j->row.ref);
-    pk_info("request %s queued for delivery (%s)", j->row.ref, j->row.service_id);
+    pk_log_event(PK_LOG_INFO, "queued", j->row.ref, "request %s queued for delivery (%s)", j->row.ref, j->row.service_id);
     pk_metrics_inc(PK_M_REQUESTS, "queued");
     answer(be, j->gen, &res);
     free(jws);

@@ -130,6 +130,7 @@ int ui_main(int argc, char **argv, const ui_demo_hooks *demo) {
   pk_i18n_set_lang(pk_lang_from_code(cfg.lang));
   pk_i18n_set_bidi_terminal(cfg.bidi == PK_BIDI_TERMINAL);
   pk_log_open("pishkhan", cfg.log_stderr, (pk_log_level)cfg.log_level);
+  pk_log_set_kiosk_id(cfg.kiosk_id);
   r = ui_run(&cfg, &opts);
   pk_log_close();
   pk_config_free(&cfg);
