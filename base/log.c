@@ -88,24 +88,27 @@ static void emit(pk_log_level level, const char *event, const char *request, con
   else syslog((int)level, "%s", line);
 }
 
-void pk_log(pk_log_level level, const char *fmt, ...) {
+static void vlog(pk_log_level level, const char *event, const char *request, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+static void vlog(pk_log_level level, const char *event, const char *request, const char *fmt, va_list ap) {
   if (level > log_min && !log_sink) return;
   char line[1024];
+  vsnprintf(line, sizeof line, fmt, ap);
+  emit(level, event, request, line);
+}
+
+void pk_log(pk_log_level level, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(line, sizeof line, fmt, ap);
+  vlog(level, NULL, NULL, fmt, ap);
   va_end(ap);
-  emit(level, NULL, NULL, line);
 }
 
 void pk_log_event(pk_log_level level, const char *event, const char *request, const char *fmt, ...) {
-  if (level > log_min && !log_sink) return;
-  char line[1024];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(line, sizeof line, fmt, ap);
+  vlog(level, event, request, fmt, ap);
   va_end(ap);
-  emit(level, event, request, line);
 }
 
 bool pk_log_to_journal(void) { return log_journal; }

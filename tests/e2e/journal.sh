@@ -9,6 +9,7 @@ if [ "${PK_IN_PCSC_NS:-}" != 1 ]; then
   exec "$(dirname "$0")/../cardreader/pcsc-ns.sh" bash "$0" "$@"
 fi
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/demo_flow.sh"
 journald=/lib/systemd/systemd-journald
 [ -x "$journald" ] || { echo "SKIP: no systemd-journald"; exit 77; }
 mkdir -p /var/log/journal
@@ -23,28 +24,7 @@ printf '[kiosk]\nid = kiosk-journal-03\n' > "$WORK/pishkhan.conf"
 tm new-session -d -x 80 -y 24 -s k \
   "env JOURNAL_STREAM=8:4242 $KIOSK_BIN --demo --config $WORK/pishkhan.conf 2>>$WORK/stderr.log; echo EXITED:\$? > $WORK/exit"
 wait_for "$(visual "$HOME_TEXT")"
-keys F5
-wait_for "$(visual 'رمز کارت خود را وارد کنید')"
-keys 1 2 3 4 Enter
-wait_for "$(visual 'زهرا محمدی')" 10000
-keys 1
-wait_for "$(visual 'جستجو:')"
-keys -l 'سوء پيشينه'
-wait_for "$(visual 'صدور گواهی عدم سوء پیشینه')"
-keys Enter
-wait_for "$(visual 'هزینه:')"
-keys Enter
-wait_for "$(visual 'کد ملی متقاضی:')"
-keys 0 0 7 1 2 3 4 5 6 1 Enter
-keys -l '۰۹۱۲۱۲۳۴۵۶۷'
-keys Enter
-keys -l '۱۳۷۰/۰۵/۱۲'
-keys Enter
-wait_for "$(visual 'لطفاً پیش از ارسال، درخواست خود را بررسی کنید.')"
-keys Enter
-wait_for "$(visual 'درخواست شما ثبت شد.')" 15000
-keys F10
-for _ in $(seq 200); do [ -f "$WORK/exit" ] && break; sleep 0.05; done
+demo_citizen_submits_and_quits
 [ ! -s "$WORK/stderr.log" ] || { echo "FAIL: the kiosk logged to stderr, not the journal:"; cat "$WORK/stderr.log"; exit 1; }
 
 # journald writes what it received a moment later: wait for the delivery's entry.

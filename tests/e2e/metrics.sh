@@ -4,6 +4,7 @@
 # a request submitted and delivered, window calls in the latency histogram, the catalog's age.
 # Checked with promtool (Debian's prometheus package), an independent parser and linter.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/demo_flow.sh"
 command -v promtool >/dev/null || { echo "FAIL: promtool missing (scripts/deps/fleet.txt)"; exit 1; }
 prom=$WORK/prom/pishkhan.prom
 mkdir -p "$WORK/prom"
@@ -16,28 +17,7 @@ grep -qx 'pishkhan_build_info{version="[0-9.]*",kiosk_id="kiosk-[a-z0-9-]*"} 1' 
 grep -qx 'pishkhan_requests_total{outcome="submitted"} 0' "$prom"
 ok "at start: promtool accepts pishkhan.prom; build info with the kiosk id; counters at 0"
 
-keys F5
-wait_for "$(visual 'رمز کارت خود را وارد کنید')"
-keys 1 2 3 4 Enter
-wait_for "$(visual 'زهرا محمدی')" 10000
-keys 1
-wait_for "$(visual 'جستجو:')"
-keys -l 'سوء پيشينه'
-wait_for "$(visual 'صدور گواهی عدم سوء پیشینه')"
-keys Enter
-wait_for "$(visual 'هزینه:')"
-keys Enter
-wait_for "$(visual 'کد ملی متقاضی:')"
-keys 0 0 7 1 2 3 4 5 6 1 Enter
-keys -l '۰۹۱۲۱۲۳۴۵۶۷'
-keys Enter
-keys -l '۱۳۷۰/۰۵/۱۲'
-keys Enter
-wait_for "$(visual 'لطفاً پیش از ارسال، درخواست خود را بررسی کنید.')"
-keys Enter
-wait_for "$(visual 'درخواست شما ثبت شد.')" 15000
-keys F10
-for _ in $(seq 200); do [ -f "$WORK/exit" ] && break; sleep 0.05; done
+demo_citizen_submits_and_quits
 grep -q 'EXITED:0' "$WORK/exit"
 promtool check metrics < "$prom"
 value() { awk -v k="$1" '$1 == k {print $2}' "$prom"; }
