@@ -71,6 +71,7 @@ expect_fail() {  # NAME SEVERITY WORDS
 
 doctor --json --config "$WORK/good.conf" --lang en
 if [ "$rc" != 0 ] || [ "$(jq -r .ok "$WORK/out")" != true ]; then echo "FAIL: rc $rc"; cat "$WORK/out" "$WORK/err"; exit 1; fi
+[ ! -s "$WORK/err" ] || { echo "FAIL: doctor wrote to stderr:"; cat "$WORK/err"; exit 1; }
 bad=$(jq -r '.checks[] | select(.ok == false) | .name' "$WORK/out")
 [ -z "$bad" ] || { echo "FAIL: checks failed with every peer up: $bad"; cat "$WORK/out"; exit 1; }
 jq -e '(keys == ["checks","ok"]) and all(.checks[]; keys == ["message","name","ok","severity"])' "$WORK/out" >/dev/null
