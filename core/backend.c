@@ -10,6 +10,7 @@
 
 #include "pishkhan/i18n.h"
 #include "pishkhan/log.h"
+#include "pishkhan/metrics.h"
 #include "pishkhan/module_opts.h"
 #include "pishkhan/worker.h"
 #include "backend_private.h"
@@ -173,8 +174,9 @@ static void open_done(void *p) {
     who.clerk = j->id.role == PK_ROLE_CLERK;
     char masked[16];
     pk_mask_national_code(j->id.national_code, masked, sizeof masked);
-    pk_info("card read: %s (%s) in \"%s\"%s", pk_card_status_name(j->st), masked, j->reader,
+    pk_log_event(PK_LOG_INFO, "card", NULL, "card read: %s (%s) in \"%s\"%s", pk_card_status_name(j->st), masked, j->reader,
             j->pinpad ? ", PIN pad reader" : "");
+    pk_metrics_card(j->st);
     if (j->pinpad) pk_app_card_pinpad(j->be->app, j->gen);
     pk_app_card_open_done(j->be->app, j->gen, pk_backend_card_result(j->st), &who, j->tries);
     pk_wipe(&who, sizeof who);
@@ -324,6 +326,7 @@ static void sign_offline(card_job *j) {
 
 static void verify_done(void *p) {
   card_job *j = p;
+  if (job_current(j) && j->st != PK_CARD_OK) pk_metrics_card(j->st);
   if (!job_current(j) || j->st != PK_CARD_OK) {
     login_fail(j, pk_backend_card_result(j->st));
     job_free(j);

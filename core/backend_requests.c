@@ -9,6 +9,7 @@
 #include "backend_private.h"
 #include "pishkhan/i18n.h"
 #include "pishkhan/log.h"
+#include "pishkhan/metrics.h"
 #include "pishkhan/receipt.h"
 
 typedef struct {
@@ -252,7 +253,8 @@ static void print_done(void *p) {
   req_ctx *c = p;
   if (current(c)) {
     pk_app_failure f = {.msgid = N_("The receipt could not be printed. Press 1 to try again, or ask the clerk.")};
-    if (c->rc != 0) pk_warn("print failed: %s", c->jws_err);
+    if (c->rc != 0) pk_log_event(PK_LOG_WARN, "print", NULL, "print failed: %s", c->jws_err);
+    pk_metrics_inc(PK_M_PRINT_JOBS, c->rc == 0 ? "ok" : "error");
     pk_app_print_done(c->app, c->gen, c->rc == 0 ? NULL : &f);
   }
   free(c->jws);

@@ -12,6 +12,7 @@
 #include "backend_private.h"
 #include "pishkhan/i18n.h"
 #include "pishkhan/log.h"
+#include "pishkhan/metrics.h"
 #include "pishkhan/module_opts.h"
 
 /* A request being made: the consent job carries it to the card and back. */
@@ -81,6 +82,8 @@ static void new_row(pk_backend *be, pk_outbox_row *row, const char *service_id, 
 static int store(pk_backend *be, unsigned gen, pk_outbox_row *row, const char *sealed) {
   char err[256] = "";
   int rc = pk_outbox_insert(be->ob, row, sealed, err, sizeof err);
+  if (rc == 0) pk_metrics_inc(PK_M_REQUESTS, "submitted");
+  if (rc == 0) pk_log_event(PK_LOG_INFO, "submit", row->ref, "request %s recorded (%s)", row->ref, row->service_id);
   if (rc == 0) return 0;
   pk_err("outbox: request not recorded: %s", err);
   answer_failure(be, gen, PK_SUBMIT_NOT_RECORDED,
@@ -185,7 +188,8 @@ static void consent_done(void *p) {
     char *jws = queued_receipt(be, &j->row);
     pk_app_submit_result res = {.outcome = PK_SUBMIT_QUEUED, .jws = jws};
     snprintf(res.ref, sizeof res.ref, "%s", j->row.ref);
-    pk_info("request %s queued for delivery (%s)", j->row.ref, j->row.service_id);
+    pk_log_event(PK_LOG_INFO, "queued", j->row.ref, "request %s queued for delivery (%s)", j->row.ref, j->row.service_id);
+    pk_metrics_inc(PK_M_REQUESTS, "queued");
     answer(be, j->gen, &res);
     free(jws);
     pk_delivery_kick(be->dl); /* a session made offline while the link is up: deliver now */

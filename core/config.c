@@ -90,6 +90,7 @@ static const key_spec keys[] = {
     {"offline", "max_rows", K_INT, F(queue_max_rows), 1, 100000, "requests", NULL},
     {"offline", "max_age_days", K_INT, F(queue_max_age_days), 1, 90, "days", NULL},
     {"offline", "parallel", K_INT, F(queue_parallel), 1, 8, "deliveries", NULL},
+    {"metrics", "textfile_dir", K_STR, F(metrics_dir), 0, 0, NULL, NULL},
     {"log", "level", K_INT, F(log_level), 0, 7, "(syslog: 3 errors, 4 warnings, 6 info, 7 debug)", NULL},
     {"log", "stderr", K_BOOL, F(log_stderr), 0, 0, NULL, NULL},
 };
@@ -394,4 +395,29 @@ void pk_config_free(pk_config *c) {
     e = n;
   }
   c->extra = NULL;
+}
+
+size_t pk_config_key_count(void) { return NKEYS; }
+
+/* The default as text: the inverse of parse_value. */
+static void default_text(const key_spec *k, const pk_config *c, char *out, size_t n) {
+  const char *field = (const char *)c + k->off;
+  int i;
+  switch (k->kind) {
+  case K_STR:
+  case K_WORD: snprintf(out, n, "%s", field); return;
+  case K_BOOL: snprintf(out, n, "%s", *(const bool *)field ? "true" : "false"); return;
+  case K_ENUM: memcpy(&i, field, sizeof i); snprintf(out, n, "%s", k->choices[i]); return;
+  case K_INT: memcpy(&i, field, sizeof i); snprintf(out, n, "%d", i); return;
+  }
+}
+
+void pk_config_key_describe(size_t i, pk_config_key_info *out) {
+  const key_spec *k = &keys[i];
+  pk_config d;
+  pk_config_defaults(&d);
+  out->section = k->section;
+  out->name = k->name;
+  describe_allowed(k, out->allowed, sizeof out->allowed);
+  default_text(k, &d, out->value, sizeof out->value);
 }

@@ -9,6 +9,7 @@
 #include <openssl/rand.h>
 
 #include "pishkhan/log.h"
+#include "pishkhan/metrics.h"
 #include "pishkhan/secret.h"
 
 typedef struct attempt {
@@ -116,8 +117,9 @@ static void settle(pk_delivery *d, attempt *a, const pk_net_receipt *r) {
   if (rc < 0) pk_err("outbox: cannot record what became of request %s", a->ref);
   if (r->st.err == PK_NET_OK) drop_body(d, a->ref);
   if (pk_outbox_get(d->ob, a->ref, false, &row) == 0) {
-    pk_info("request %s: %s after attempt (%s)", row.ref, pk_outbox_state_name(row.state),
+    pk_log_event(PK_LOG_INFO, "deliver", row.ref, "request %s: %s after attempt (%s)", row.ref, pk_outbox_state_name(row.state),
             pk_net_error_name(r->st.err));
+    pk_metrics_delivery(row.state);
     if (d->cb) d->cb(d->ud, &row, &r->st);
     pk_outbox_row_clear(&row);
   }

@@ -1,9 +1,12 @@
 /* The window's calls: request bodies, which calls may be retried, and typed results. */
 #include <jansson.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "catalog_internal.h"
 #include "net_internal.h"
@@ -198,6 +201,10 @@ pk_net_req *pk_net_health(pk_net *net, pk_net_done_cb cb, void *ud) {
   return go(pk_net_start(net, NK_HEALTH, "GET", "/health", NULL, false, false, (void_cb)cb, ud));
 }
 
+pk_net_req *pk_net_probe_window(pk_net *net, pk_net_probe_cb cb, void *ud) {
+  return go(pk_net_start(net, NK_PROBE, "GET", "/health", NULL, false, false, (void_cb)cb, ud));
+}
+
 pk_net_req *pk_net_request_lookup(pk_net *net, const char *idem_key, pk_net_submit_cb cb, void *ud) {
   char path[128];
   bool ok = ok_id(idem_key, 8, 64, IDCH);
@@ -230,6 +237,23 @@ pk_net_req *pk_net_document(pk_net *net, const char *kind, const char *params_js
 }
 
 /* ---- results ---- */
+/* The leaf's notAfter from curl's certificate info (the PEM it kept), read by OpenSSL. */
+static int64_t peer_not_after(CURL *e) {
+  struct curl_certinfo *ci = NULL;
+  if (curl_easy_getinfo(e, CURLINFO_CERTINFO, &ci) != CURLE_OK || !ci || ci->num_of_certs < 1) return 0;
+  for (struct curl_slist *f = ci->certinfo[0]; f; f = f->next) {
+    if (strncmp(f->data, "Cert:", 5)) continue;
+    BIO *b = BIO_new_mem_buf(f->data + 5, -1);
+    X509 *x = b ? PEM_read_bio_X509(b, NULL, NULL, NULL) : NULL;
+    struct tm tm;
+    int64_t at = x && ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm) == 1 ? (int64_t)timegm(&tm) : 0;
+    X509_free(x);
+    BIO_free(b);
+    return at;
+  }
+  return 0;
+}
+
 static void malformed(pk_net_result *st) { pk_net_fail(st, PK_NET_PROTOCOL, "malformed_response"); }
 
 static bool body_ok(pk_net_req *r, pk_net_result *st, int expect) {
@@ -286,6 +310,12 @@ void pk_net_deliver(pk_net_req *r, pk_net_result *st) {
       }
     }
     ((pk_net_blob_cb)r->cb)(&b, r->ud);
+    break;
+  }
+  case NK_PROBE: {
+    pk_net_probe p = {.st = *st, .server_date = r->date, .peer_not_after = peer_not_after(r->easy)};
+    if (body_ok(r, st, 200) && pk_net_parse_health(r->resp, r->resp_len)) malformed(&p.st);
+    ((pk_net_probe_cb)r->cb)(&p, r->ud);
     break;
   }
   case NK_SYNC: {

@@ -104,6 +104,11 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud) {
   } else if (len > 12 && !strncasecmp(p, "Retry-After:", 12)) {
     int v = atoi(p + 12);
     r->retry_after_s = v > 0 && v < 3600 ? v : 0;
+  } else if (r->kind == NK_PROBE && len > 5 && len < 128 && !strncasecmp(p, "Date:", 5)) {
+    char v[128];
+    snprintf(v, sizeof v, "%.*s", (int)(len - 5), p + 5);
+    time_t t = curl_getdate(v, NULL);
+    r->date = t > 0 ? (int64_t)t : 0;
   }
   return len;
 }
@@ -164,6 +169,9 @@ void pk_net_finish(pk_net_req *r, pk_net_result *st) {
     r->in_multi = false;
   }
   stop_timers(r);
+  pk_net *net = r->net;
+  if (net->observer && st->err != PK_NET_CANCELLED)
+    net->observer(net->observer_ud, (double)(pk_now_ms() - r->started_ms) / 1000.0, st->err);
   pk_net_deliver(r, st);
   free_req(r);
 }
@@ -422,6 +430,11 @@ void pk_net_set_retry_timers(pk_net *net, const pk_net_timers *t) {
   net->timers = t ? *t : (pk_net_timers){loop_timer_start, loop_timer_cancel, net->loop};
 }
 
+void pk_net_set_observer(pk_net *net, pk_net_observer fn, void *ud) {
+  net->observer = fn;
+  net->observer_ud = ud;
+}
+
 void pk_net_set_backoff_ms(pk_net *net, unsigned base_ms, unsigned max_ms) {
   net->backoff_base_ms = base_ms ? base_ms : 1;
   net->backoff_max_ms = max_ms >= net->backoff_base_ms ? max_ms : net->backoff_base_ms;
@@ -463,6 +476,7 @@ pk_net_req *pk_net_start(pk_net *net, pk_net_kind kind, const char *method, cons
   r->auth = auth;
   r->cb = cb;
   r->ud = ud;
+  r->started_ms = pk_now_ms();
   r->next = net->reqs;
   if (net->reqs) net->reqs->prev = r;
   net->reqs = r;
@@ -483,6 +497,7 @@ pk_net_req *pk_net_start(pk_net *net, pk_net_kind kind, const char *method, cons
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
   tls_and_limits(net, e);
+  if (kind == NK_PROBE) curl_easy_setopt(e, CURLOPT_CERTINFO, 1L);
   r->headers = curl_slist_append(NULL, "Accept: application/json, application/problem+json");
   if (body) {
     r->headers = curl_slist_append(r->headers, kind == NK_SEALED ? "Content-Type: application/jose"

@@ -9,7 +9,7 @@
 #include "pishkhan/net.h"
 
 typedef enum {
-  NK_CHALLENGE, NK_CARD, NK_OTP_REQ, NK_OTP_VERIFY, NK_LOGOUT, NK_SYNC, NK_SUBMIT, NK_TRACK, NK_INBOX, NK_DOC, NK_LOOKUP, NK_SEALED, NK_PKI_CA, NK_PKI_CRL, NK_HEALTH,
+  NK_CHALLENGE, NK_CARD, NK_OTP_REQ, NK_OTP_VERIFY, NK_LOGOUT, NK_SYNC, NK_SUBMIT, NK_TRACK, NK_INBOX, NK_DOC, NK_LOOKUP, NK_SEALED, NK_PKI_CA, NK_PKI_CRL, NK_HEALTH, NK_PROBE,
 } pk_net_kind;
 
 struct pk_net_req {
@@ -30,6 +30,8 @@ struct pk_net_req {
   size_t resp_len, resp_cap, resp_limit;
   char etag[160];
   int retry_after_s;
+  uint64_t started_ms;    /* for the observer */
+  int64_t date;          /* the answer's Date header (NK_PROBE), unix seconds */
   struct pk_catalog *cat;
   void (*cb)(void);      /* cast back per kind */
   void *ud;
@@ -47,6 +49,8 @@ struct pk_net {
   unsigned backoff_base_ms, backoff_max_ms;
   pk_net_timers timers;  /* backoff waits */
   pk_net_req *reqs;
+  pk_net_observer observer;
+  void *observer_ud;
   bool in_free;
 };
 

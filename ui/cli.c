@@ -12,6 +12,7 @@
 #include "pishkhan/module_opts.h"
 #include "pishkhan/queue_cli.h"
 #include "pishkhan/receipt.h"
+#include "doctor_cli.h"
 #include "run.h"
 
 static void usage(FILE *out, bool demo) {
@@ -19,6 +20,7 @@ static void usage(FILE *out, bool demo) {
           "Usage: %s [OPTIONS]\n"
           "       %s receipt verify [--jwks FILE] (TOKEN | FILE.png | FILE.pdf)\n"
           "       pishkhan queue [--config FILE] [--json] list|show|sync|retry|export|import|purge\n"
+          "       pishkhan doctor [--json] [--config FILE] [--lang fa|en]\n"
           "\n"
           "Persian-first kiosk and counter client for the national smart government services window.\n"
           "%s"
@@ -109,6 +111,7 @@ int ui_main(int argc, char **argv, const ui_demo_hooks *demo) {
     fprintf(stderr, "Usage: pishkhan receipt verify [--jwks FILE] (TOKEN | FILE.png | FILE.pdf)\n");
     return 2;
   }
+  if (argc >= 2 && !strcmp(argv[1], "doctor")) return ui_doctor_main(argc - 1, argv + 1);
   if (argc >= 2 && !strcmp(argv[1], "queue")) {
     pk_log_open("pishkhan", true, PK_LOG_WARN);
     int rc = pk_queue_cli(argc - 1, argv + 1);
@@ -127,6 +130,7 @@ int ui_main(int argc, char **argv, const ui_demo_hooks *demo) {
   pk_i18n_set_lang(pk_lang_from_code(cfg.lang));
   pk_i18n_set_bidi_terminal(cfg.bidi == PK_BIDI_TERMINAL);
   pk_log_open("pishkhan", cfg.log_stderr, (pk_log_level)cfg.log_level);
+  pk_log_set_kiosk_id(cfg.kiosk_id);
   r = ui_run(&cfg, &opts);
   pk_log_close();
   pk_config_free(&cfg);

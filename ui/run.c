@@ -6,6 +6,7 @@
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "draw.h"
@@ -18,6 +19,7 @@
 #include "pishkhan/i18n.h"
 #include "pishkhan/log.h"
 #include "pishkhan/loop.h"
+#include "pishkhan/metrics.h"
 #include "pishkhan/module_opts.h"
 #include "pishkhan/net.h"
 #include "pishkhan/receipt.h"
@@ -196,6 +198,7 @@ static void synced(const pk_net_sync *r, void *ud) {
   rt->sync = NULL;
   pk_chores_done(&rt->chores, PK_CHORE_SYNC);
   rt->st.network = pk_net_state_msgid(r->st.err);
+  if (r->st.err == PK_NET_OK) pk_metrics_catalog_synced((int64_t)time(NULL));
   if (r->st.err == PK_NET_OK)
     pk_info("catalog: version %ld, %zu services%s", r->version, pk_catalog_service_count(rt->cat),
             r->changed ? "" : " (unchanged)");
@@ -247,6 +250,7 @@ static int start_sources(ui_runtime *rt, char **err) {
   rt->be = pk_backend_new(rt->loop, rt->cfg, rt->net, open, rt->demo, err);
   if (!rt->be) return -1;
   pk_backend_on_link(rt->be, link_changed, rt);
+  pk_net_set_observer(rt->net, pk_metrics_observe_window, NULL);
   rt->st.link = pk_backend_link_msgid(rt->be);
   return 0;
 }
@@ -295,8 +299,10 @@ int ui_run(pk_config *cfg, const ui_run_opts *opts) {
   rt.printer_worker = pk_worker_new(rt.loop);
   on_tick(rt.loop, 0, &rt);
   pk_sd_watchdog_start(rt.loop);
+  pk_metrics_start(rt.loop, cfg);
   run_loop(&rt);
   pk_sd_stopping();
+  pk_metrics_stop();
   ui_term_close();
   stop_sources(&rt);
   pk_loop_free(rt.loop);

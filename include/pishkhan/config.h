@@ -56,6 +56,8 @@ typedef struct pk_config {
   int queue_max_rows;              /* 500 */
   int queue_max_age_days;          /* 7 */
   int queue_parallel;              /* 2 deliveries at once */
+  /* [metrics] */
+  char metrics_dir[PK_CFG_STR];    /* node_exporter's textfile folder; "" = no metrics file */
   /* [log] */
   int log_level;                   /* syslog level */
   bool log_stderr;
@@ -73,5 +75,15 @@ int pk_config_load_string(pk_config *cfg, const char *text, char *err, size_t er
 /* Value of an unknown key, or NULL. */
 const char *pk_config_get(const pk_config *cfg, const char *section, const char *key);
 void pk_config_free(pk_config *cfg);
+
+/* The compiled-in key table, for pishkhan.conf(5) (tools/confdoc): each key, what it allows in
+ * the words of the error messages, and its default value as the file would write it. */
+typedef struct pk_config_key_info {
+  const char *section, *name;
+  char allowed[192];
+  char value[PK_CFG_STR];
+} pk_config_key_info;
+size_t pk_config_key_count(void);
+void pk_config_key_describe(size_t i, pk_config_key_info *out); /* i < pk_config_key_count() */
 
 #endif

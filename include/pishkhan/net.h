@@ -198,6 +198,11 @@ typedef struct pk_net_timers {
 } pk_net_timers;
 void pk_net_set_retry_timers(pk_net *net, const pk_net_timers *t); /* NULL: back to the loop's */
 
+/* Told of every call that ended, cancelled ones aside: how long it took from the first attempt
+ * to the answer, retries included. For the fleet's metrics; NULL stops it. */
+typedef void (*pk_net_observer)(void *ud, double seconds, pk_net_error err);
+void pk_net_set_observer(pk_net *net, pk_net_observer fn, void *ud);
+
 /* Authentication. */
 pk_net_req *pk_net_auth_challenge(pk_net *net, pk_net_challenge_cb cb, void *ud);
 /* cert_der: the card's authentication certificate; sig: the card's signature over
@@ -250,6 +255,15 @@ pk_net_req *pk_net_fetch_pki(pk_net *net, const char *what, pk_net_blob_cb cb, v
 /* GET /health once, never retried (the connectivity watcher backs off itself): PK_NET_OK
  * when the window answers {"status":"ok"}. */
 pk_net_req *pk_net_health(pk_net *net, pk_net_done_cb cb, void *ud);
+/* The same probe for `pishkhan doctor`, which also wants what the answer tells of the window:
+ * its clock (the Date header) and when its TLS certificate expires. 0 = not known. */
+typedef struct pk_net_probe {
+  pk_net_result st;
+  int64_t server_date;    /* unix seconds */
+  int64_t peer_not_after; /* the window's leaf certificate */
+} pk_net_probe;
+typedef void (*pk_net_probe_cb)(const pk_net_probe *r, void *ud);
+pk_net_req *pk_net_probe_window(pk_net *net, pk_net_probe_cb cb, void *ud);
 
 /* A fresh random idempotency key (UUID v4 text, 37 bytes with NUL). false, with out = "",
  * when the random generator fails: a guessable key must never be sent (pk_net_submit

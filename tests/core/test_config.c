@@ -100,6 +100,8 @@ static const char every_key[] =
     "max_rows = 50\n"
     "max_age_days = 3\n"
     "parallel = 4\n"
+    "[metrics]\n"
+    "textfile_dir = /var/lib/prometheus/node-exporter\n"
     "[log]\n"
     "level = 7\n"
     "stderr = yes\n";
@@ -142,6 +144,7 @@ static void test_every_key_is_read(void **state) {
   assert_int_equal(c.queue_max_rows, 50);
   assert_int_equal(c.queue_max_age_days, 3);
   assert_int_equal(c.queue_parallel, 4);
+  assert_string_equal(c.metrics_dir, "/var/lib/prometheus/node-exporter");
   assert_int_equal(c.log_level, 7);
   assert_true(c.log_stderr);
   assert_null(c.extra); /* every key above is a known one */

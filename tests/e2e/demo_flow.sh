@@ -1,0 +1,26 @@
+# The demo citizen (PIN 1234) signs in, sends «صدور گواهی عدم سوء پیشینه», sees it recorded,
+# and the kiosk is quit with F10 (it writes what it keeps at exit). For the fleet's tests.
+demo_citizen_submits_and_quits() {
+  keys F5
+  wait_for "$(visual 'رمز کارت خود را وارد کنید')"
+  keys 1 2 3 4 Enter
+  wait_for "$(visual 'زهرا محمدی')" 10000
+  keys 1
+  wait_for "$(visual 'جستجو:')"
+  keys -l 'سوء پيشينه'
+  wait_for "$(visual 'صدور گواهی عدم سوء پیشینه')"
+  keys Enter
+  wait_for "$(visual 'هزینه:')"
+  keys Enter
+  wait_for "$(visual 'کد ملی متقاضی:')"
+  keys 0 0 7 1 2 3 4 5 6 1 Enter
+  keys -l '۰۹۱۲۱۲۳۴۵۶۷'
+  keys Enter
+  keys -l '۱۳۷۰/۰۵/۱۲'
+  keys Enter
+  wait_for "$(visual 'لطفاً پیش از ارسال، درخواست خود را بررسی کنید.')"
+  keys Enter
+  wait_for "$(visual 'درخواست شما ثبت شد.')" 15000
+  keys F10
+  for _ in $(seq 200); do [ -f "$WORK/exit" ] && break; sleep 0.05; done
+}
