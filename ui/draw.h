@@ -21,6 +21,8 @@ void ui_put_center(int y, const char *logical);
 int ui_paragraph(int y, int margin, int max_rows, const char *logical);
 /* A full-width bar in a colour pair (header, footer, selection). */
 void ui_bar(int y, int pair, bool on);
+/* A row's text with the selection mark (or its blank) before it; malloc'd. */
+char *ui_marked(bool selected, const char *logical);
 /* printf for our own literal formats only. */
 char *ui_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A translated template with "%s" places filled in order by the NULL-terminated

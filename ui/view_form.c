@@ -30,8 +30,11 @@ static char *shown_value(const pk_form_field *f, const char *v) {
 
 static void draw_field(const pk_form_field *f, const char *v, bool current, int y) {
   char *val = shown_value(f, v);
-  char *line = ui_fmt("%s%s: %s%s", f->required ? "* " : "", ui_pick(f->label_fa, f->label_en), val ? val : "",
+  char *text = ui_fmt("%s%s: %s%s", f->required ? "* " : "", ui_pick(f->label_fa, f->label_en), val ? val : "",
                       current ? "_" : "");
+  char *line = text ? ui_marked(current, text) : NULL;
+  if (text) pk_wipe(text, strlen(text));
+  free(text);
   if (current) ui_bar(y, UI_PAIR_SELECT, true);
   if (line) ui_put_start(y, 3, line);
   if (current) ui_bar(y, UI_PAIR_SELECT, false);
