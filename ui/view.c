@@ -4,6 +4,7 @@
 
 #include <curses.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "draw.h"
@@ -33,8 +34,10 @@ static void draw_status(const ui_status *st) {
   mvhline(2, 0, ACS_HLINE, COLS);
 }
 
-static void draw_banner(const pk_app *app) {
+static void draw_banner(const pk_app *app, const ui_view *v) {
   const char *msg = pk_app_message(app);
+  /* One instruction at a time: the core's reminder to take the card, when the body says it. */
+  if (msg && v && v->says_card_out && pk_app_card_present(app) && !strcmp(msg, "Please remove your card.")) msg = NULL;
   int cd = pk_app_idle_countdown(app);
   if (cd >= 0) {
     char n[16];
@@ -54,12 +57,13 @@ static void draw_banner(const pk_app *app) {
   }
 }
 
-static void draw_hints(const ui_view *v) {
+static void draw_hints(const pk_app *app, const ui_view *v) {
+  const char *hints = v && v->hints_now ? v->hints_now(app) : v ? v->hints : NULL;
   mvhline(LINES - 2, 0, ACS_HLINE, COLS);
   ui_bar(LINES - 1, UI_PAIR_BAR, true);
   /* The language key keeps its place at the end; the screen's keys get the rest. */
   int lang_w = ui_put_end(LINES - 1, 1, _("F2: switch language"));
-  if (v && v->hints) ui_text(LINES - 1, ui_rtl() ? lang_w + 3 : 1, COLS - lang_w - 4, _(v->hints));
+  if (hints) ui_text(LINES - 1, ui_rtl() ? lang_w + 3 : 1, COLS - lang_w - 4, _(hints));
   ui_bar(LINES - 1, UI_PAIR_BAR, false);
 }
 
@@ -86,7 +90,7 @@ void ui_draw(const pk_app *app, const ui_status *st) {
   draw_header();
   draw_status(st);
   if (v && v->draw) v->draw(app, st, 4, LINES - 8);
-  draw_banner(app);
-  draw_hints(v);
+  draw_banner(app, v);
+  draw_hints(app, v);
   refresh();
 }

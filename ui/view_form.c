@@ -169,8 +169,8 @@ static void draw_receipt(const pk_app *app, const ui_status *st, int top, int ro
     ui_put_start(top + 9, 3, _("The QR code to verify this receipt is on the printed copy."));
 }
 
-const ui_view ui_view_form = {draw_form,
-                              N_("Enter: next   Up/Down: fields   Backspace: erase/back   Esc: cancel")};
-const ui_view ui_view_review = {draw_review, N_("Enter: send   Backspace: change")};
-const ui_view ui_view_submit = {draw_submit, N_("Please wait   Esc: cancel")};
-const ui_view ui_view_receipt = {draw_receipt, N_("1 or F4: print   Enter: done")};
+const ui_view ui_view_form = {.draw = draw_form,
+                              .hints = N_("Enter: next   Up/Down: fields   Backspace: erase/back   Esc: cancel")};
+const ui_view ui_view_review = {.draw = draw_review, .hints = N_("Enter: send   Backspace: change")};
+const ui_view ui_view_submit = {.draw = draw_submit, .hints = N_("Please wait   Esc: cancel")};
+const ui_view ui_view_receipt = {.draw = draw_receipt, .hints = N_("1 or F4: print   Enter: done")};

@@ -94,6 +94,6 @@ static void draw_document(const pk_app *app, const ui_status *st, int top, int r
   }
 }
 
-const ui_view ui_view_status = {draw_status, N_("Digits: code   Enter: look up   Backspace: erase/back")};
-const ui_view ui_view_inbox = {draw_inbox, N_("Digits: choose   Arrows: move   Backspace: back")};
-const ui_view ui_view_document = {draw_document, N_("Arrows: next page   Backspace: back")};
+const ui_view ui_view_status = {.draw = draw_status, .hints = N_("Digits: code   Enter: look up   Backspace: erase/back")};
+const ui_view ui_view_inbox = {.draw = draw_inbox, .hints = N_("Digits: choose   Arrows: move   Backspace: back")};
+const ui_view ui_view_document = {.draw = draw_document, .hints = N_("Arrows: next page   Backspace: back")};
