@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "pishkhan/i18n.h"
+#include "view_code.h"
 #include "view_theme.h"
 
 bool ui_rtl(void) { return pk_i18n_lang() == PK_LANG_FA; }
@@ -115,3 +116,12 @@ char *ui_subst(const char *tmpl, ...) {
 }
 
 char *ui_digits(const char *ascii) { return pk_digits_localize(ascii); }
+
+char *ui_code_text(const char *code) {
+  char *groups = ui_code_groups(code);
+  char *iso = groups ? pk_isolate_ltr(groups) : NULL;
+  char *digits = iso ? ui_digits(iso) : NULL;
+  free(iso);
+  free(groups);
+  return digits;
+}

@@ -127,12 +127,10 @@ static void draw_auth(const pk_app *app, const ui_status *st, int top, int rows)
 static void draw_recent(const pk_app *app, int y) {
   const pk_app_recent *r = pk_app_recent_shown(app);
   if (!r) return;
-  char *code = pk_isolate_ltr(r->tracking[0] ? r->tracking : r->ref);
-  char *digits = code ? ui_digits(code) : NULL;
-  char *line = ui_fmt("%s %s  %s", _("Your last request here:"), digits ? digits : "", _(r->state_msgid));
+  char *code = ui_code_text(r->tracking[0] ? r->tracking : r->ref);
+  char *line = ui_fmt("%s %s  %s", _("Your last request here:"), code ? code : "", _(r->state_msgid));
   if (line) ui_paragraph(y, 2, 2, line);
   free(line);
-  free(digits);
   free(code);
 }
 

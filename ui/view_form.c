@@ -97,13 +97,11 @@ static void draw_form(const pk_app *app, const ui_status *st, int top, int rows)
 
 /* A code the citizen may type later: left to right, in the digits of the interface. */
 static void draw_code(int y, const char *label, const char *code) {
-  char *iso = pk_isolate_ltr(code);
-  char *digits = iso ? ui_digits(iso) : NULL;
-  char *line = ui_fmt("%s %s", label, digits ? digits : code);
+  char *shown = ui_code_text(code);
+  char *line = ui_fmt("%s %s", label, shown ? shown : code);
   if (line) ui_put_start(y, 3, line);
   free(line);
-  free(digits);
-  free(iso);
+  free(shown);
 }
 
 static void draw_review(const pk_app *app, const ui_status *st, int top, int rows) {
