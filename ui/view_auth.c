@@ -81,6 +81,13 @@ static void draw_card_error(const pk_app *app, const ui_status *st, int top, int
 static void draw_tries(const pk_app *app, int y) {
   int tries = pk_app_pin_tries(app);
   if (tries < 0) return;
+  /* Said before it happens: after a block the citizen needs an office and the PUK letter. */
+  if (tries == 1) {
+    ui_bar(y, UI_PAIR_ALERT, true);
+    ui_put_center(y, _("Last try: one more wrong PIN blocks your card."));
+    ui_bar(y, UI_PAIR_ALERT, false);
+    return;
+  }
   char n[16];
   snprintf(n, sizeof n, "%d", tries);
   char *digits = ui_digits(n);
