@@ -25,6 +25,7 @@ both() {
 }
 start_kiosk 80 24 --demo --config "$WORK/pishkhan.conf"
 wait_for "$(visual "$HOME_TEXT")"
+wait_for "$(visual 'شبکه: برخط')" 10000     # started: the link is up (the status line is final)
 both home
 keys F5
 wait_for "$(visual 'رمز کارت خود را وارد کنید')"
