@@ -6,6 +6,8 @@
 #include <stdlib.h>
 
 #include "pishkhan/i18n.h"
+#include "view_code.h"
+#include "view_theme.h"
 
 bool ui_rtl(void) { return pk_i18n_lang() == PK_LANG_FA; }
 int ui_cols(void) { return COLS; }
@@ -65,12 +67,19 @@ int ui_paragraph(int y, int margin, int max_rows, const char *logical) {
 }
 
 void ui_bar(int y, int pair, bool on) {
+  attr_t a = COLOR_PAIR(pair) | (ui_theme_bold(pair) ? A_BOLD : 0);
   if (on) {
-    attron(COLOR_PAIR(pair) | A_BOLD);
+    attron(a);
     mvhline(y, 0, ' ', COLS);
   } else {
-    attroff(COLOR_PAIR(pair) | A_BOLD);
+    attroff(a);
   }
+}
+
+/* The selection shows in shape too, for eyes (and screens) that lose the colour: an arrow at the
+ * reading start pointing into the row, «◀» at the right edge in Persian. */
+char *ui_marked(bool selected, const char *logical) {
+  return ui_fmt("%s %s", selected ? (ui_rtl() ? "\u25c0" : "\u25b6") : " ", logical);
 }
 
 char *ui_fmt(const char *fmt, ...) {
@@ -107,3 +116,12 @@ char *ui_subst(const char *tmpl, ...) {
 }
 
 char *ui_digits(const char *ascii) { return pk_digits_localize(ascii); }
+
+char *ui_code_text(const char *code) {
+  char *groups = ui_code_groups(code);
+  char *iso = groups ? pk_isolate_ltr(groups) : NULL;
+  char *digits = iso ? ui_digits(iso) : NULL;
+  free(iso);
+  free(groups);
+  return digits;
+}

@@ -21,6 +21,8 @@ void ui_put_center(int y, const char *logical);
 int ui_paragraph(int y, int margin, int max_rows, const char *logical);
 /* A full-width bar in a colour pair (header, footer, selection). */
 void ui_bar(int y, int pair, bool on);
+/* A row's text with the selection mark (or its blank) before it; malloc'd. */
+char *ui_marked(bool selected, const char *logical);
 /* printf for our own literal formats only. */
 char *ui_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A translated template with "%s" places filled in order by the NULL-terminated
@@ -28,6 +30,9 @@ char *ui_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *ui_subst(const char *tmpl, ...) __attribute__((sentinel));
 /* ASCII digits to the UI language's digits (Persian in fa). */
 char *ui_digits(const char *ascii);
+/* A code as the citizen reads it: grouped (ui_code_groups), left to right even in Persian,
+ * in the UI's digits. malloc'd. */
+char *ui_code_text(const char *code);
 /* "شنبه ۱ اردیبهشت ۱۴۰۳  ۱۴:۰۵": the Jalali date and the time, in the UI language. */
 char *ui_clock_text(void);
 

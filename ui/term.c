@@ -13,6 +13,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "view_theme.h"
+
 static int sig_pipe[2] = {-1, -1};
 static volatile sig_atomic_t term_is_open;
 /* Filled before the first fatal handler can run; a handler may only read them. */
@@ -95,15 +97,16 @@ static void install_handlers(bool kiosk) {
   }
 }
 
+/* Every colour named, the body's too: a theme's contrast is measured only against known colours. */
 static void init_colors(bool mono, bool high_contrast) {
   if (mono || !has_colors()) return;
   start_color();
-  use_default_colors();
-  short bg = high_contrast ? COLOR_BLACK : COLOR_BLUE;
-  init_pair(1, COLOR_WHITE, bg);                                       /* header/footer */
-  init_pair(2, high_contrast ? COLOR_YELLOW : COLOR_WHITE, COLOR_RED);  /* alert */
-  init_pair(3, COLOR_BLACK, high_contrast ? COLOR_YELLOW : COLOR_CYAN); /* selection */
-  init_pair(4, high_contrast ? COLOR_YELLOW : COLOR_GREEN, -1);         /* good */
+  const ui_theme *t = ui_theme_get(high_contrast);
+  bool deep = COLORS >= 256;
+  const ui_colours *c = deep ? t->deep : t->basic;
+  ui_theme_use(t, deep);
+  assume_default_colors(c[UI_ROLE_BODY].fg, c[UI_ROLE_BODY].bg);
+  for (short role = UI_ROLE_BAR; role < UI_ROLE_COUNT; role++) init_pair(role, c[role].fg, c[role].bg);
 }
 
 int ui_term_open(bool kiosk, bool mono, bool high_contrast) {

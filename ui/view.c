@@ -3,7 +3,9 @@
 #include "view.h"
 
 #include <curses.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "draw.h"
@@ -33,8 +35,26 @@ static void draw_status(const ui_status *st) {
   mvhline(2, 0, ACS_HLINE, COLS);
 }
 
-static void draw_banner(const pk_app *app) {
+/* The banner keeps every word: a sentence too long for its row takes the free row above it
+ * (the body ends one row higher), and only then would it be cut. */
+static void alert(const char *logical) {
+  char **lines = NULL;
+  int n = pk_wrap_logical(logical, COLS - 2, &lines);
+  if (n < 0) return;
+  int rows = n < 2 ? n : 2;
+  for (int i = 0; i < rows; i++) {
+    int y = LINES - 2 - rows + i;
+    ui_bar(y, UI_PAIR_ALERT, true);
+    ui_put_center(y, lines[i]);
+    ui_bar(y, UI_PAIR_ALERT, false);
+  }
+  pk_lines_free(lines, n);
+}
+
+static void draw_banner(const pk_app *app, const ui_view *v) {
   const char *msg = pk_app_message(app);
+  /* One instruction at a time: the core's reminder to take the card, when the body says it. */
+  if (msg && v && v->says_card_out && pk_app_card_present(app) && !strcmp(msg, "Please remove your card.")) msg = NULL;
   int cd = pk_app_idle_countdown(app);
   if (cd >= 0) {
     char n[16];
@@ -42,24 +62,52 @@ static void draw_banner(const pk_app *app) {
     char *digits = ui_digits(n);
     char *text = ui_subst(_("Are you still there? Your session ends in %s seconds. Press any key to continue."), digits,
                           (char *)NULL);
-    ui_bar(LINES - 3, UI_PAIR_ALERT, true);
-    if (text) ui_put_center(LINES - 3, text);
-    ui_bar(LINES - 3, UI_PAIR_ALERT, false);
+    if (text) alert(text);
     free(text);
     free(digits);
   } else if (msg) {
-    ui_bar(LINES - 3, UI_PAIR_ALERT, true);
-    ui_put_center(LINES - 3, _(msg));
-    ui_bar(LINES - 3, UI_PAIR_ALERT, false);
+    alert(_(msg));
   }
 }
 
-static void draw_hints(const ui_view *v) {
-  mvhline(LINES - 2, 0, ACS_HLINE, COLS);
+/* Keys a screen takes, "   " between them, in order of importance. */
+#define HINT_GAP "   "
+
+/* Appends to line as many of the keys from *next on as fit in room cells; *next moves past them. */
+static void pack_hints(char *line, size_t cap, const char **next, int room) {
+  while (**next) {
+    const char *end = strstr(*next, HINT_GAP);
+    size_t n = end ? (size_t)(end - *next) : strlen(*next);
+    char item[256];
+    snprintf(item, sizeof item, "%s%.*s", line[0] ? HINT_GAP : "", (int)n, *next);
+    char both[512];
+    snprintf(both, sizeof both, "%s%s", line, item);
+    if (pk_text_width(both) > room || strlen(both) >= cap) return;
+    strcpy(line, both);
+    *next += n;
+    while (**next == ' ') (*next)++;
+  }
+}
+
+/* Hints never end in a cut word: keys that do not fit the bottom line go to the line above it,
+ * and what fits in neither is left out from the least important end. */
+static void draw_hints(const pk_app *app, const ui_view *v) {
+  const char *msgid = v && v->hints_now ? v->hints_now(app) : v ? v->hints : NULL;
+  const char *next = msgid ? _(msgid) : "", *lang = _("F2: switch language");
+  int room = COLS - pk_text_width(lang) - 4;
+  char upper[512] = "", lower[512] = "";
+  if (pk_text_width(next) > room) pack_hints(upper, sizeof upper, &next, COLS - 2);
+  pack_hints(lower, sizeof lower, &next, room);
+  if (upper[0]) {
+    ui_bar(LINES - 2, UI_PAIR_BAR, true);
+    ui_put_start(LINES - 2, 1, upper);
+    ui_bar(LINES - 2, UI_PAIR_BAR, false);
+  } else {
+    mvhline(LINES - 2, 0, ACS_HLINE, COLS);
+  }
   ui_bar(LINES - 1, UI_PAIR_BAR, true);
-  /* The language key keeps its place at the end; the screen's keys get the rest. */
-  int lang_w = ui_put_end(LINES - 1, 1, _("F2: switch language"));
-  if (v && v->hints) ui_text(LINES - 1, ui_rtl() ? lang_w + 3 : 1, COLS - lang_w - 4, _(v->hints));
+  int lang_w = ui_put_end(LINES - 1, 1, lang);
+  ui_text(LINES - 1, ui_rtl() ? lang_w + 3 : 1, COLS - lang_w - 4, lower);
   ui_bar(LINES - 1, UI_PAIR_BAR, false);
 }
 
@@ -86,7 +134,7 @@ void ui_draw(const pk_app *app, const ui_status *st) {
   draw_header();
   draw_status(st);
   if (v && v->draw) v->draw(app, st, 4, LINES - 8);
-  draw_banner(app);
-  draw_hints(v);
+  draw_banner(app, v);
+  draw_hints(app, v);
   refresh();
 }

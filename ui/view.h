@@ -20,6 +20,8 @@ typedef struct ui_status {
 typedef struct ui_view {
   void (*draw)(const pk_app *app, const ui_status *st, int top, int rows);
   const char *hints;    /* msgid: the keys this screen takes */
+  const char *(*hints_now)(const pk_app *app); /* instead of hints, when they follow the state */
+  bool says_card_out;   /* the body itself asks for a card to come out: no banner repeats it */
 } ui_view;
 
 void ui_draw(const pk_app *app, const ui_status *st);

@@ -12,12 +12,18 @@
 
 static const char spin[] = "|/-\\";
 
+/* A card still in after a sign-out or a refusal: the one thing to do is take it out, so
+ * "insert your card" waits until it is out (a card held at start is read when the hold ends). */
+static bool card_to_take(const pk_app *app) { return pk_app_card_present(app) && !pk_app_hold(app); }
+
 static void draw_home(const pk_app *app, const ui_status *st, int top, int rows) {
   attron(A_BOLD);
-  ui_put_center(top + rows / 2 - 3, _("Welcome"));
+  ui_put_center(top + rows / 2 - 3, card_to_take(app) ? _("Please take your card.") : _("Welcome"));
   attroff(A_BOLD);
-  ui_put_center(top + rows / 2 - 1, _("Please insert your national smart ID card into the reader."));
-  ui_put_center(top + rows / 2 + 1, _("Your card and PIN keep your requests safe."));
+  if (!card_to_take(app)) {
+    ui_put_center(top + rows / 2 - 1, _("Please insert your national smart ID card into the reader."));
+    ui_put_center(top + rows / 2 + 1, _("Your card and PIN keep your requests safe."));
+  }
   if (st->link) ui_put_center(top + rows / 2 + 3, _(st->link));
   if (pk_app_hold(app)) ui_put_center(top + rows / 2 + 5, _(pk_app_hold(app)));
   if (st->queued) {
@@ -75,6 +81,13 @@ static void draw_card_error(const pk_app *app, const ui_status *st, int top, int
 static void draw_tries(const pk_app *app, int y) {
   int tries = pk_app_pin_tries(app);
   if (tries < 0) return;
+  /* Said before it happens: after a block the citizen needs an office and the PUK letter. */
+  if (tries == 1) {
+    ui_bar(y, UI_PAIR_ALERT, true);
+    ui_put_center(y, _("Last try: one more wrong PIN blocks your card."));
+    ui_bar(y, UI_PAIR_ALERT, false);
+    return;
+  }
   char n[16];
   snprintf(n, sizeof n, "%d", tries);
   char *digits = ui_digits(n);
@@ -121,12 +134,10 @@ static void draw_auth(const pk_app *app, const ui_status *st, int top, int rows)
 static void draw_recent(const pk_app *app, int y) {
   const pk_app_recent *r = pk_app_recent_shown(app);
   if (!r) return;
-  char *code = pk_isolate_ltr(r->tracking[0] ? r->tracking : r->ref);
-  char *digits = code ? ui_digits(code) : NULL;
-  char *line = ui_fmt("%s %s  %s", _("Your last request here:"), digits ? digits : "", _(r->state_msgid));
+  char *code = ui_code_text(r->tracking[0] ? r->tracking : r->ref);
+  char *line = ui_fmt("%s %s  %s", _("Your last request here:"), code ? code : "", _(r->state_msgid));
   if (line) ui_paragraph(y, 2, 2, line);
   free(line);
-  free(digits);
   free(code);
 }
 
@@ -152,10 +163,14 @@ static void draw_dashboard(const pk_app *app, const ui_status *st, int top, int 
   }
 }
 
-const ui_view ui_view_home = {draw_home, N_("Insert your card to begin")};
-const ui_view ui_view_card_read = {draw_card_read, N_("Please wait")};
-const ui_view ui_view_card_error = {draw_card_error, N_("Take your card")};
-const ui_view ui_view_pin = {draw_pin, N_("Digits: PIN   Enter: confirm   Backspace: erase   Esc: cancel")};
-const ui_view ui_view_pin_blocked = {draw_pin_blocked, N_("Take your card")};
-const ui_view ui_view_auth = {draw_auth, N_("Please wait   Esc: cancel")};
-const ui_view ui_view_dashboard = {draw_dashboard, N_("Digits: choose   0: sign out")};
+static const char *home_hints(const pk_app *app) {
+  return card_to_take(app) ? N_("Take your card") : N_("Insert your card to begin");
+}
+
+const ui_view ui_view_home = {.draw = draw_home, .hints_now = home_hints, .says_card_out = true};
+const ui_view ui_view_card_read = {.draw = draw_card_read, .hints = N_("Please wait")};
+const ui_view ui_view_card_error = {.draw = draw_card_error, .hints = N_("Take your card")};
+const ui_view ui_view_pin = {.draw = draw_pin, .hints = N_("Digits: PIN   Enter: confirm   Backspace: erase   Esc: cancel")};
+const ui_view ui_view_pin_blocked = {.draw = draw_pin_blocked, .hints = N_("Take your card")};
+const ui_view ui_view_auth = {.draw = draw_auth, .hints = N_("Please wait   Esc: cancel")};
+const ui_view ui_view_dashboard = {.draw = draw_dashboard, .hints = N_("Digits: choose   0: sign out")};

@@ -103,10 +103,10 @@ static void draw_service(const pk_app *app, const ui_status *st, int top, int ro
   }
 }
 
-const ui_view ui_view_agencies = {draw_agencies,
-                                  N_("Digits: choose   Arrows: move, next page   Backspace: back")};
-const ui_view ui_view_services = {draw_services,
-                                  N_("Digits: choose   Arrows: move, next page   Backspace: back")};
-const ui_view ui_view_search = {draw_search,
-                                N_("Type to search   Up/Down: choose   Enter: open   Backspace: erase/back")};
-const ui_view ui_view_service = {draw_service, N_("Enter: request this service   Backspace: back")};
+const ui_view ui_view_agencies = {.draw = draw_agencies,
+                                  .hints = N_("Digits: choose   Arrows: move, next page   Backspace: back")};
+const ui_view ui_view_services = {.draw = draw_services,
+                                  .hints = N_("Digits: choose   Arrows: move, next page   Backspace: back")};
+const ui_view ui_view_search = {.draw = draw_search,
+                                .hints = N_("Type to search   Up/Down: choose   Enter: open   Backspace: erase/back")};
+const ui_view ui_view_service = {.draw = draw_service, .hints = N_("Enter: request this service   Backspace: back")};

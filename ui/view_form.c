@@ -30,8 +30,11 @@ static char *shown_value(const pk_form_field *f, const char *v) {
 
 static void draw_field(const pk_form_field *f, const char *v, bool current, int y) {
   char *val = shown_value(f, v);
-  char *line = ui_fmt("%s%s: %s%s", f->required ? "* " : "", ui_pick(f->label_fa, f->label_en), val ? val : "",
+  char *text = ui_fmt("%s%s: %s%s", f->required ? "* " : "", ui_pick(f->label_fa, f->label_en), val ? val : "",
                       current ? "_" : "");
+  char *line = text ? ui_marked(current, text) : NULL;
+  if (text) pk_wipe(text, strlen(text));
+  free(text);
   if (current) ui_bar(y, UI_PAIR_SELECT, true);
   if (line) ui_put_start(y, 3, line);
   if (current) ui_bar(y, UI_PAIR_SELECT, false);
@@ -94,13 +97,11 @@ static void draw_form(const pk_app *app, const ui_status *st, int top, int rows)
 
 /* A code the citizen may type later: left to right, in the digits of the interface. */
 static void draw_code(int y, const char *label, const char *code) {
-  char *iso = pk_isolate_ltr(code);
-  char *digits = iso ? ui_digits(iso) : NULL;
-  char *line = ui_fmt("%s %s", label, digits ? digits : code);
+  char *shown = ui_code_text(code);
+  char *line = ui_fmt("%s %s", label, shown ? shown : code);
   if (line) ui_put_start(y, 3, line);
   free(line);
-  free(digits);
-  free(iso);
+  free(shown);
 }
 
 static void draw_review(const pk_app *app, const ui_status *st, int top, int rows) {
@@ -166,8 +167,8 @@ static void draw_receipt(const pk_app *app, const ui_status *st, int top, int ro
     ui_put_start(top + 9, 3, _("The QR code to verify this receipt is on the printed copy."));
 }
 
-const ui_view ui_view_form = {draw_form,
-                              N_("Enter: next   Up/Down: fields   Backspace: erase/back   Esc: cancel")};
-const ui_view ui_view_review = {draw_review, N_("Enter: send   Backspace: change")};
-const ui_view ui_view_submit = {draw_submit, N_("Please wait   Esc: cancel")};
-const ui_view ui_view_receipt = {draw_receipt, N_("1 or F4: print   Enter: done")};
+const ui_view ui_view_form = {.draw = draw_form,
+                              .hints = N_("Enter: next   Up/Down: fields   Backspace: erase/back   Esc: cancel")};
+const ui_view ui_view_review = {.draw = draw_review, .hints = N_("Enter: send   Backspace: change")};
+const ui_view ui_view_submit = {.draw = draw_submit, .hints = N_("Please wait   Esc: cancel")};
+const ui_view ui_view_receipt = {.draw = draw_receipt, .hints = N_("1 or F4: print   Enter: done")};

@@ -31,7 +31,9 @@ int ui_list(const pk_app *app, int y, ui_row_text text, bool numbered) {
     char num[24];
     snprintf(num, sizeof num, "%zu", i - first + 1);
     char *d = ui_digits(num);
-    char *row = numbered ? ui_fmt("%s  %s", d ? d : num, text(app, i)) : ui_fmt("%s", text(app, i));
+    char *item = numbered ? ui_fmt("%s  %s", d ? d : num, text(app, i)) : NULL;
+    char *row = ui_marked(i == sel, item ? item : text(app, i));
+    free(item);
     if (i == sel) ui_bar(y, UI_PAIR_SELECT, true);
     if (row) ui_put_start(y, 3, row);
     if (i == sel) ui_bar(y, UI_PAIR_SELECT, false);

@@ -25,12 +25,10 @@ static void draw_status(const pk_app *app, const ui_status *st, int top, int row
   attron(A_BOLD);
   ui_put_start(top, 2, _("Type or scan the tracking code, then press Enter."));
   attroff(A_BOLD);
-  char *code = pk_isolate_ltr(pk_app_query(app));
-  char *digits = code ? ui_digits(code) : NULL;
-  char *line = ui_fmt("%s %s_", _("Tracking code:"), digits ? digits : "");
+  char *code = ui_code_text(pk_app_query(app));
+  char *line = ui_fmt("%s %s_", _("Tracking code:"), code ? code : "");
   if (line) ui_put_start(top + 2, 3, line);
   free(line);
-  free(digits);
   free(code);
   const pk_app_status *r = pk_app_track_result(app);
   if (!r) return;
@@ -44,12 +42,11 @@ static void draw_status(const pk_app *app, const ui_status *st, int top, int row
   free(upd);
   /* Asked by queue reference: the window's own tracking code, once it has one. */
   if (r->tracking[0] && strcmp(r->tracking, pk_app_query(app))) {
-    char *iso = pk_isolate_ltr(r->tracking), *tr = iso ? ui_digits(iso) : NULL;
+    char *tr = ui_code_text(r->tracking);
     attron(A_BOLD);
     labelled(top + 7, _("The window's tracking code:"), tr ? tr : r->tracking);
     attroff(A_BOLD);
     free(tr);
-    free(iso);
   }
   if (r->jws) ui_put_start(top + 9, 3, _("F4: print the window's receipt of this request"));
   const char *ps = pk_app_print_state(app);
@@ -97,6 +94,6 @@ static void draw_document(const pk_app *app, const ui_status *st, int top, int r
   }
 }
 
-const ui_view ui_view_status = {draw_status, N_("Digits: code   Enter: look up   Backspace: erase/back")};
-const ui_view ui_view_inbox = {draw_inbox, N_("Digits: choose   Arrows: move   Backspace: back")};
-const ui_view ui_view_document = {draw_document, N_("Arrows: next page   Backspace: back")};
+const ui_view ui_view_status = {.draw = draw_status, .hints = N_("Digits: code   Enter: look up   Backspace: erase/back")};
+const ui_view ui_view_inbox = {.draw = draw_inbox, .hints = N_("Digits: choose   Arrows: move   Backspace: back")};
+const ui_view ui_view_document = {.draw = draw_document, .hints = N_("Arrows: next page   Backspace: back")};

@@ -39,7 +39,9 @@ ok "form filled: national code checked, Jalali date typed in Persian digits"
 keys Enter
 wait_for "$(visual 'درخواست شما ثبت شد.')" 15000
 code_line=$(screen | grep -F "$(visual 'کد رهگیری:')")
-echo "$code_line" | grep -qP '[\x{06F0}-\x{06F9}]{4}' || { echo "FAIL: no tracking code: $code_line"; exit 1; }
+# Issue 15: the 16-digit code in fours, left to right, for reading aloud («۱۴۵۷ ۱۴۳۵ ۸۲۴۸ ۷۲۶۷»).
+FA4='[\x{06F0}-\x{06F9}]{4}'
+echo "$code_line" | grep -qP "$FA4 $FA4 $FA4 $FA4" || { echo "FAIL: no tracking code in fours: $code_line"; exit 1; }
 assert_all_shaped
 ok "submitted; receipt screen shows the tracking code: $code_line"
 
@@ -58,7 +60,8 @@ ok "printed receipt: its QR decodes with zbarimg, verifies offline, a forged one
 
 # Follow the request by its tracking code (typed with the keypad), then the inbox and
 # the report card from an inquiry.
-code=$(screen | grep -F "$(visual 'کد رهگیری:')" | grep -oP '[\x{06F0}-\x{06F9}]+' | head -1)
+grouped=$(screen | grep -F "$(visual 'کد رهگیری:')" | grep -oP "$FA4 $FA4 $FA4 $FA4" | head -1)
+code=${grouped// /}
 keys Enter
 wait_for "$(visual 'جستجوی خدمت')"
 keys 3
@@ -67,7 +70,8 @@ keys -l "$code"
 keys Enter
 wait_for "$(visual 'وضعیت:')" 10000
 wait_for "$(visual 'تاریخ ثبت:')"
-ok "status inquiry by the tracking code $code"
+screen | grep -F "$(visual 'کد رهگیری:')" | grep -qF "$grouped" || { echo "FAIL: status screen: code not in fours"; screen; exit 1; }
+ok "status inquiry by the tracking code $code, shown as $grouped"
 keys BSpace; for _ in $(seq 1 20); do keys BSpace; done
 wait_for "$(visual 'جستجوی خدمت')"
 keys 4
@@ -121,6 +125,6 @@ keys NPage Enter                             # a month back: a date of birth is 
 wait_for "Please check your request"
 keys Enter
 wait_for "Your request was registered." 15000
-screen | grep -qE "Tracking code: +[0-9A-Z-]{6,}" || { echo "FAIL: no tracking code"; screen; exit 1; }
-ok "English: searched, filled with the date picker, submitted: $(screen | grep -oE 'Tracking code: +[0-9A-Z-]+')"
+screen | grep -qE "Tracking code: +[0-9]{4}( [0-9]{4}){3}" || { echo "FAIL: no tracking code in fours"; screen; exit 1; }
+ok "English: searched, filled with the date picker, submitted: $(screen | grep -oE 'Tracking code: +[0-9]{4}( [0-9]{4}){3}')"
 summary

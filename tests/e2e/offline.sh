@@ -99,7 +99,7 @@ keys Enter; wait_for "$(visual 'جستجوی خدمت')"
 keys 3
 for d in $(echo "$ref" | grep -o .); do keys "$d"; done
 keys Enter
-tr_fa=$(echo "$tracking" | sed 'y/0123456789/۰۱۲۳۴۵۶۷۸۹/')
+tr_fa=$(echo "$tracking" | sed 's/..../& /g; s/ $//; y/0123456789/۰۱۲۳۴۵۶۷۸۹/')   # read aloud in fours
 wait_for "$tr_fa" 10000
 ok "status by queue reference shows the window's tracking code $tracking"
 rm -f "$WORK"/receipts/*.png

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Issue 15, defect 10: the home screen gives one instruction at a time, by whether a card is in:
+# after a sign-out only "take your card" until it is out, then only "insert your card".
+source "$(dirname "$0")/lib.sh"
+TAKE='لطفاً کارت خود را بردارید.'
+REMOVE='لطفاً کارت خود را خارج کنید.'
+only_take() {
+  local s
+  s=$(screen)
+  for t in "$HOME_TEXT" "$REMOVE" 'کارت خود را وارد کنید'; do
+    if grep -qF -- "$(visual "$t")" <<<"$s"; then echo "FAIL: '$t' beside 'take your card':" >&2; echo "$s" >&2; exit 1; fi
+  done
+}
+start_kiosk 80 24 --demo
+wait_for "$(visual "$HOME_TEXT")"
+if screen | grep -qF -- "$(visual "$TAKE")"; then echo "FAIL: 'take your card' with no card in"; screen; exit 1; fi
+keys F5
+wait_for "$(visual 'رمز کارت خود را وارد کنید')"
+keys 1 2 3 4 Enter
+wait_for "$(visual 'زهرا محمدی')" 10000
+keys 0                                        # sign out, the card still in
+wait_for "$(visual "$TAKE")"
+only_take
+ok "signed out with the card in: only «please take your card»"
+keys F5                                       # the card comes out
+wait_for "$(visual "$HOME_TEXT")"
+if screen | grep -qF -- "$(visual "$TAKE")"; then echo "FAIL: 'take your card' after it is out"; screen; exit 1; fi
+ok "card out: only «insert your card»"
+summary
