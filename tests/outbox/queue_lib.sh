@@ -4,6 +4,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/../e2e/lib.sh"
 pki=${PK_BINARY_DIR:?}/pki
 KIOSK_ID=kiosk-test-01   # the CN of pki/tls/kiosk.pem: the window checks it against the request
 trap 'stop_peers; cleanup' EXIT
+# The clock shim is preloaded into sanitized programs too: ASan must not insist on coming first.
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 
 # start_queue_sim [OPTIONS...]: the simulator with --test-endpoints, its state in $WORK/sim.db.
 start_queue_sim() {
