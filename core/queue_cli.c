@@ -262,7 +262,8 @@ int pk_queue_cli(int argc, char **argv) {
   pk_config_defaults(&q.cfg);
   char err[512];
   int c, rc = 0;
-  while (rc == 0 && (c = getopt_long(argc, argv, "+c:", opts, NULL)) != -1) {
+  /* Options go before or after the command, as the usage shows them ("import FILE --device-jwks"). */
+  while (rc == 0 && (c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
     if (c == 'c' && pk_config_load(&q.cfg, optarg, err, sizeof err) != 0) {
       fprintf(stderr, "%s\npishkhan: %s: %s\n", pk_tr_fa("The settings file could not be used."), optarg, err);
       rc = 3;

@@ -206,9 +206,12 @@ static size_t select_rows(pk_outbox *ob, const char *sql, int64_t a, int64_t b, 
  * or forward by hours, and a later request must not overtake an earlier one. */
 size_t pk_outbox_due(pk_outbox *ob, int64_t now, pk_outbox_row *out, size_t n) {
   if (!ob || !out || !n) return 0;
+  /* A row made "after" now was made while the clock was ahead, and the clock has since been set
+   * back (NTP often corrects it just as the link returns): its wait is measured by a clock that
+   * no longer holds, so it is due now rather than hours later. An early attempt is harmless. */
   return select_rows(ob,
                      "SELECT " ROW_COLUMNS " FROM rows WHERE state IN ('sending','queued')"
-                     " AND next_attempt_at <= ?1 ORDER BY rowid LIMIT ?2",
+                     " AND (next_attempt_at <= ?1 OR created_at > ?1) ORDER BY rowid LIMIT ?2",
                      now, (int64_t)n, out, n);
 }
 

@@ -86,8 +86,9 @@ int pk_outbox_retry_later(pk_outbox *ob, const char *ref, const char *code, int6
 /* `queue retry`: failed or exported → queued, attempts kept, due now. */
 int pk_outbox_requeue(pk_outbox *ob, const char *ref);
 
-/* Rows to deliver at `now` (sending or queued, next_attempt_at <= now), oldest first (in order of
- * insertion, whatever the clock said); fills up to n. */
+/* Rows to deliver at `now` (sending or queued, next_attempt_at <= now, or created after now: the
+ * clock was set back), oldest first (in order of insertion, whatever the clock said); fills up
+ * to n. */
 size_t pk_outbox_due(pk_outbox *ob, int64_t now, pk_outbox_row *out, size_t n);
 size_t pk_outbox_list(pk_outbox *ob, pk_outbox_row *out, size_t n, size_t offset); /* newest inserted first */
 /* counts per state; *oldest_pending = created_at of the oldest sending/queued/exported row, 0 if none. */
