@@ -28,12 +28,14 @@ static counter counters[PK_M_COUNTER_COUNT] = {
                        "Requests by outcome: submitted (recorded), queued offline, delivered, retry (delivery to "
                        "try again), failed (refused), not_registered.",
                        "outcome",
-                       {"submitted", "queued", "delivered", "retry", "failed", "not_registered", "other"}},
+                       {"submitted", "queued", "delivered", "retry", "failed", "not_registered", "other"},
+                       {0}},
     [PK_M_CARD_SESSIONS] = {"pishkhan_card_sessions_total",
                             "Card reads and PIN checks by result.",
                             "result",
-                            {"ok", "pin_wrong", "pin_blocked", "expired", "revoked", "tampered", "removed", "other"}},
-    [PK_M_PRINT_JOBS] = {"pishkhan_print_jobs_total", "Receipts printed, by result.", "result", {"ok", "error"}},
+                            {"ok", "pin_wrong", "pin_blocked", "expired", "revoked", "tampered", "removed", "other"},
+                            {0}},
+    [PK_M_PRINT_JOBS] = {"pishkhan_print_jobs_total", "Receipts printed, by result.", "result", {"ok", "error"}, {0}},
 };
 
 /* Seconds: a window call is 50 ms on a good link, tens of seconds over a failing modem. */
