@@ -103,14 +103,15 @@ static void settle(pk_delivery *d, attempt *a, const pk_net_receipt *r) {
   } else if (refused_for_good(a, r)) {
     rc = pk_outbox_failed(d->ob, a->ref, code);
   } else {
-    if (r->st.err == PK_NET_AUTH) drop_body(d, a->ref); /* the session ended: ask by key from now on */
+    bool session_gone = r->st.err == PK_NET_AUTH && a->replay;
+    if (session_gone) drop_body(d, a->ref); /* ask by key from now on, at once */
     pk_outbox_row cur;
     int attempts = 0;
     if (pk_outbox_get(d->ob, a->ref, false, &cur) == 0) {
       attempts = cur.attempts;
       pk_outbox_row_clear(&cur);
     }
-    int64_t wait = r->st.err == PK_NET_AUTH ? 0 : backoff_s(d, attempts);
+    int64_t wait = session_gone ? 0 : backoff_s(d, attempts);
     if (r->st.retry_after_s > wait) wait = r->st.retry_after_s;
     rc = pk_outbox_retry_later(d->ob, a->ref, code, now_s() + wait);
   }
