@@ -56,13 +56,13 @@ class Session:
         self.log = open(os.path.join(tmp, name + ".log"), "wb")
         self.proc = subprocess.Popen(AS_USER + ["env", "-i"] + ["%s=%s" % kv for kv in env.items()]
                                      + argv_edit(argv), stdout=self.log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+                                     start_new_session=True, cwd=tmp)
 
     def screenshot(self, path, kind="ppm"):
         env = {"XDG_RUNTIME_DIR": self.run, "WAYLAND_DISPLAY": "wayland-0", "PATH": "/usr/bin:/bin"}
         with open(path, "wb") as out:
             subprocess.run(AS_USER + ["env", "-i"] + ["%s=%s" % kv for kv in env.items()]
-                           + ["grim", "-t", kind, "-"], check=True, stdout=out)
+                           + ["grim", "-t", kind, "-"], check=True, stdout=out, cwd=self.run)
 
     def wait_socket(self, seconds):
         end = time.monotonic() + seconds
@@ -137,24 +137,34 @@ def wait_ready(sock, session, seconds):
 def reference_text(tmp, env, conf, cols, rows):
     """The home screen pishkhan-demo draws in tmux at the session's grid, with its attributes."""
     # As the session's user, with the same files: what it may read is what it shows.
-    sockets = os.path.join(tmp, "tmux")
+    sockets, errlog = os.path.join(tmp, "tmux"), os.path.join(tmp, "tmux-kiosk.err")
     os.mkdir(sockets, 0o700)
     os.chown(sockets, UID, GID)
-    tm = AS_USER + ["env", "TMUX_TMPDIR=" + sockets, "tmux", "-L", "pk-session", "-f", "/dev/null"]
+    open(errlog, "w").close()
+    os.chown(errlog, UID, GID)
+    # A clean environment: tmux runs its command with $SHELL, and the caller's may be one the
+    # session's user cannot run.
+    tm = AS_USER + ["env", "-i", "PATH=/usr/bin:/bin", "HOME=" + tmp, "SHELL=/bin/sh", "LANG=C.UTF-8",
+                    "TMUX_TMPDIR=" + sockets, "tmux", "-L", "pk-session", "-f", "/dev/null"]
     cmd = " ".join(shlex.quote(a) for a in ["env"] + ["%s=%s" % kv for kv in env.items()]
-                   + [os.path.join(BUILD, "bin/pishkhan-demo"), "--kiosk", "--config", conf])
-    subprocess.run(tm + ["new-session", "-d", "-x", str(cols), "-y", str(rows), cmd], check=True)
+                   + [DEMO, "--kiosk", "--config", conf])
+    # The pane stays when the kiosk exits, so that a failure shows what it printed.
+    subprocess.run(tm + ["new-session", "-d", "-x", str(cols), "-y", str(rows), "-c", tmp,
+                         "sh", "-c", cmd + " 2>>%s; echo exit $?; sleep 60" % shlex.quote(errlog)],
+                   check=True, cwd=tmp)
     try:
         end, last = time.monotonic() + 30, None
         while time.monotonic() < end:
-            plain = subprocess.run(tm + ["capture-pane", "-p"], capture_output=True, text=True).stdout
+            pane = subprocess.run(tm + ["capture-pane", "-p"], capture_output=True, text=True, cwd=tmp)
+            plain = pane.stdout or pane.stderr
             # The title, the demo window's first answer on the status line (network: online,
             # برخط), and a screen that stays put.
             if TITLE in plain and ONLINE in plain and plain == last:
                 return subprocess.run(tm + ["capture-pane", "-p", "-e"], capture_output=True, text=True).stdout
             last = plain
             time.sleep(0.7)
-        fail("pishkhan-demo in tmux drew no settled home screen, online:\n" + plain)
+        err = open(errlog, errors="replace").read()[-3000:] if os.path.exists(errlog) else ""
+        fail("pishkhan-demo in tmux drew no settled home screen, online:\n%s\nits stderr:\n%s" % (plain, err))
     finally:
         subprocess.run(tm + ["kill-server"], capture_output=True)
 
@@ -177,10 +187,19 @@ class Setup:
             UID, GID = p.pw_uid, p.pw_gid
             AS_USER = ["setpriv", "--reuid=%d" % UID, "--regid=%d" % GID, "--clear-groups"]
         self.tmp = tmp
+        # Everything the session's user reads or runs is copied here: the checkout may be
+        # somewhere that user cannot enter (a CI's clone under /root, say).
+        global DEMO
+        DEMO = os.path.join(tmp, "bin", "pishkhan-demo")
+        os.mkdir(os.path.dirname(DEMO))
+        shutil.copy2(os.path.join(BUILD, "bin/pishkhan-demo"), DEMO)
+        shutil.copytree(os.path.join(BUILD, "locale"), os.path.join(tmp, "locale"))
+        self.foot_ini = os.path.join(tmp, "foot.ini")
+        shutil.copy(os.path.join(SRC, "packaging/foot.ini"), self.foot_ini)
         pki, data = os.path.join(tmp, "pki"), os.path.join(tmp, "data")
         shutil.copytree(os.path.join(BUILD, "pki"), pki)
         os.mkdir(data)
-        for d in (pki, data):
+        for d in (pki, data, os.path.join(tmp, "locale"), os.path.dirname(DEMO)):
             for root, dirs, files in os.walk(d):
                 for n in [root] + [os.path.join(root, f) for f in files]:
                     os.chown(n, UID, GID)
@@ -188,8 +207,7 @@ class Setup:
         with open(os.path.join(SRC, "packaging/pishkhan.conf")) as f:
             open(self.conf, "w").write(f.read().replace("/var/lib/pishkhan", data))
         os.chmod(self.conf, 0o644)
-        self.demo_env = {"PK_DEMO_PKI": pki, "PK_LOCALEDIR": os.path.join(BUILD, "locale")}
-        self.foot_ini = os.path.join(SRC, "packaging/foot.ini")
+        self.demo_env = {"PK_DEMO_PKI": pki, "PK_LOCALEDIR": os.path.join(tmp, "locale")}
 
     def terminal_of(self, argv):
         """cage and foot of the unit's command line, without the kiosk."""
@@ -200,7 +218,7 @@ class Setup:
     def as_built(self, argv):
         """The whole command line, the build's pishkhan-demo and a config of its own in it."""
         rest = argv[argv.index("/usr/bin/pishkhan") + 1:]
-        return self.terminal_of(argv) + [os.path.join(BUILD, "bin/pishkhan-demo")] + \
+        return self.terminal_of(argv) + [DEMO] + \
             [self.conf if a == "/etc/pishkhan/pishkhan.conf" else a for a in rest]
 
 

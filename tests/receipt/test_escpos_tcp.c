@@ -114,7 +114,7 @@ static int escpos_to_pbm(const unsigned char *b, size_t n, const char *pbm) {
 
 static char *zbar(const char *path) {
   char cmd[600], out[2048] = "";
-  snprintf(cmd, sizeof cmd, "zbarimg -q --raw '%s' 2>/dev/null", path);
+  snprintf(cmd, sizeof cmd, "zbarimg -q --raw -Sdisable -Sqrcode.enable '%s' 2>/dev/null", path);
   FILE *p = popen(cmd, "r");
   size_t k = fread(out, 1, sizeof out - 1, p);
   pclose(p);
