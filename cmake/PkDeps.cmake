@@ -24,9 +24,8 @@ find_program(TMUX_EXE tmux)
 find_program(MSGFMT_EXE msgfmt REQUIRED)
 find_program(OPENSSL_EXE openssl REQUIRED)
 
-# Debian 12's libcups2-dev ships cups-config but no cups.pc: make the same kind of imported target.
-find_library(CUPS_LIBRARY cups REQUIRED)
+# libcups: its header only. receipt/print_cups.c loads the library when a kiosk prints to CUPS
+# (docs/dependencies.md says why). Debian 12's libcups2-dev ships no cups.pc.
 find_path(CUPS_INCLUDE_DIR cups/cups.h REQUIRED)
-add_library(PkgConfig::CUPS INTERFACE IMPORTED)
-target_link_libraries(PkgConfig::CUPS INTERFACE ${CUPS_LIBRARY})
-target_include_directories(PkgConfig::CUPS INTERFACE ${CUPS_INCLUDE_DIR})
+add_library(PkgConfig::CUPS_HEADERS INTERFACE IMPORTED)
+target_include_directories(PkgConfig::CUPS_HEADERS INTERFACE ${CUPS_INCLUDE_DIR})

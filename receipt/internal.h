@@ -32,5 +32,8 @@ void rc_amount_fa(int64_t rials, char *out, size_t outsz);  /* «۱٬۲۰۰٬۰�
 int rc_jalali_from_gregorian(int gy, int gm, int gd, int *jy, int *jm, int *jd);
 
 void rc_set_err(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* print_cups.c: the CUPS backend (libcups loaded on first use). */
+int pk_print_cups(const pk_printer_opts *cfg, const pk_receipt *r, const char *jws, char *err, size_t errsz);
+pk_printer_state_t pk_cups_state(const pk_printer_opts *cfg, char *detail, size_t dsz);
 
 #endif

@@ -1,7 +1,6 @@
 /* Printer backends chosen by the config: none | png (a directory) | escpos-tcp host:port |
  * escpos-dev /dev/usb/lp0 or a serial port | cups queue. Every call renders from the
  * receipt and its token, so a failed print is retried by calling again. */
-#include <cups/cups.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -140,39 +139,6 @@ static int print_escpos(const pk_printer_opts *cfg, const pk_receipt *r, const c
   return rc;
 }
 
-static void cups_server(const pk_printer_opts *o) {
-  if (o->cups_server[0]) cupsSetServer(o->cups_server);
-}
-
-static int print_cups(const pk_printer_opts *cfg, const pk_receipt *r, const char *jws, char *err, size_t errsz) {
-  int paper = cfg->cups_roll ? cfg->paper_mm : 210; /* A4 unless the queue is a roll */
-  unsigned char *pdf;
-  size_t n;
-  int rc = pk_receipt_render_pdf(r, jws, paper, &pdf, &n);
-  if (rc) {
-    rc_set_err(err, errsz, "cannot render the receipt");
-    return rc;
-  }
-  cups_server(cfg);
-  char title[96];
-  snprintf(title, sizeof title, "receipt %s", r->tracking_code);
-  int job = cupsCreateJob(CUPS_HTTP_DEFAULT, cfg->dest, title, 0, NULL);
-  rc = -PK_RECEIPT_EIO;
-  if (job <= 0) {
-    rc_set_err(err, errsz, "CUPS refused the job on \"%s\": %s", cfg->dest, cupsLastErrorString());
-  } else if (cupsStartDocument(CUPS_HTTP_DEFAULT, cfg->dest, job, "receipt.pdf", CUPS_FORMAT_PDF, 1) !=
-                 HTTP_STATUS_CONTINUE ||
-             cupsWriteRequestData(CUPS_HTTP_DEFAULT, (const char *)pdf, n) != HTTP_STATUS_CONTINUE ||
-             cupsFinishDocument(CUPS_HTTP_DEFAULT, cfg->dest) != IPP_STATUS_OK) {
-    rc_set_err(err, errsz, "CUPS job %d failed: %s", job, cupsLastErrorString());
-    cupsCancelJob(cfg->dest, job);
-  } else {
-    rc = 0;
-  }
-  free(pdf);
-  return rc;
-}
-
 int pk_print_receipt(const pk_printer_opts *cfg, const pk_receipt *r, const char *jws, char *err, size_t errsz) {
   rc_set_err(err, errsz, "ok");
   if (!cfg || !r || !jws) return -PK_RECEIPT_EINVAL;
@@ -180,7 +146,7 @@ int pk_print_receipt(const pk_printer_opts *cfg, const pk_receipt *r, const char
   if (!strcmp(t, "png")) return print_png(cfg, r, jws, err, errsz);
   if (!strcmp(t, "escpos-tcp")) return print_escpos(cfg, r, jws, 1, err, errsz);
   if (!strcmp(t, "escpos-dev")) return print_escpos(cfg, r, jws, 0, err, errsz);
-  if (!strcmp(t, "cups")) return print_cups(cfg, r, jws, err, errsz);
+  if (!strcmp(t, "cups")) return pk_print_cups(cfg, r, jws, err, errsz);
   rc_set_err(err, errsz, !strcmp(t, "none") ? "no printer is configured" : "unknown printer type \"%s\"", t);
   return -PK_RECEIPT_EIO;
 }
@@ -202,25 +168,6 @@ static pk_printer_state_t escpos_status(int fd, char *detail, size_t dsz) {
   return rc_set_err(detail, dsz, "ready"), PK_PRINTER_READY;
 }
 
-static pk_printer_state_t cups_state(const pk_printer_opts *cfg, char *detail, size_t dsz) {
-  cups_server(cfg);
-  cups_dest_t *d = cupsGetNamedDest(CUPS_HTTP_DEFAULT, cfg->dest, NULL);
-  if (!d) {
-    rc_set_err(detail, dsz, "CUPS queue \"%s\" not found: %s", cfg->dest, cupsLastErrorString());
-    return PK_PRINTER_OFFLINE;
-  }
-  const char *st = cupsGetOption("printer-state", d->num_options, d->options);
-  const char *why = cupsGetOption("printer-state-reasons", d->num_options, d->options);
-  pk_printer_state_t s = PK_PRINTER_READY;
-  if (why && strstr(why, "media-empty")) s = PK_PRINTER_PAPER_OUT;
-  else if (why && strstr(why, "offline")) s = PK_PRINTER_OFFLINE;
-  else if (st && !strcmp(st, "5")) s = PK_PRINTER_OFFLINE; /* stopped */
-  else if (why && strstr(why, "media-low")) s = PK_PRINTER_PAPER_LOW;
-  rc_set_err(detail, dsz, "printer-state %s, reasons %s", st ? st : "?", why ? why : "none");
-  cupsFreeDests(1, d);
-  return s;
-}
-
 pk_printer_state_t pk_printer_state(const pk_printer_opts *cfg, char *detail, size_t dsz) {
   rc_set_err(detail, dsz, "%s", "");
   const char *t = cfg->kind;
@@ -237,7 +184,7 @@ pk_printer_state_t pk_printer_state(const pk_printer_opts *cfg, char *detail, si
     close(fd);
     return s;
   }
-  if (!strcmp(t, "cups")) return cups_state(cfg, detail, dsz);
+  if (!strcmp(t, "cups")) return pk_cups_state(cfg, detail, dsz);
   rc_set_err(detail, dsz, "no printer configured");
   return PK_PRINTER_NONE;
 }

@@ -10,8 +10,8 @@ passed=0; ok() { passed=$((passed + 1)); echo "ok - $*"; }
 fail() { echo "FAIL: $*"; exit 1; }
 
 needed() { readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'; }
-# GnuTLS may still arrive indirectly (Debian's libcurl links it for LDAP, libcups for IPPS);
-# what we check is that the kiosk itself asks for neither library.
+# GnuTLS may still arrive indirectly (Debian's libcurl links it for LDAP and RTMP); what we
+# check is that the kiosk itself asks for neither library.
 # (Outputs are captured first: with pipefail, grep -q leaving early could fail the pipe.)
 prod_needed=$(needed "$PK_BIN") demo_needed=$(needed "$PK_DEMO_BIN") prod_ldd=$(ldd "$PK_BIN")
 for lib in libmicrohttpd libgnutls; do
@@ -21,15 +21,20 @@ done
 grep -q libmicrohttpd <<<"$prod_ldd" && fail "libmicrohttpd is loaded by pishkhan"
 ok "pishkhan links neither libmicrohttpd nor GnuTLS itself (ldd: no libmicrohttpd at all)"
 
-# Who maps GnuTLS into the kiosk's process: Debian's libcurl through its LDAP and RTMP
-# libraries (every libcurl flavour of Debian 12 depends on libldap, which links GnuTLS), and
-# libcups. Nothing of the simulator, and nothing of ours: a new path fails here.
+# libcups (and its Avahi, Kerberos and GnuTLS) is loaded only by a kiosk that prints to CUPS.
+grep -q libcups <<<"$prod_ldd" && fail "pishkhan loads libcups at start; it should only when printer = cups"
+ok "libcups is not loaded at start (receipt/print_cups.c loads it for printer = cups)"
+
+# Who maps GnuTLS into the kiosk's process: only Debian's libcurl, through its LDAP and RTMP
+# libraries (every libcurl flavour of Debian 12 depends on libldap, which links GnuTLS; the
+# kiosk allows curl https only, so neither runs). docs/dependencies.md has the decision.
+# Nothing of the simulator, and nothing of ours: a new path fails here.
 brings=$(awk '$3 ~ /^\// {print $3}' <<<"$prod_ldd" | while read -r lib; do
   if needed "$lib" | grep -q '^libgnutls'; then basename "$lib"; fi
 done | sort -u | tr '\n' ' ')
 for lib in $brings; do
   case $lib in
-    libldap-*.so.*|librtmp.so.*|libcups.so.*) ;;
+    libldap-*.so.*|librtmp.so.*) ;;
     *) fail "$lib brings GnuTLS into pishkhan" ;;
   esac
 done
