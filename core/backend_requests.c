@@ -252,9 +252,12 @@ static void print_run(void *p) {
 static void print_done(void *p) {
   req_ctx *c = p;
   if (current(c)) {
-    pk_app_failure f = {.msgid = N_("The receipt could not be printed. Press 1 to try again, or ask the clerk.")};
+    pk_app_failure f = {.msgid = c->rc == -PK_RECEIPT_EUNCONFIRMED
+                                     ? N_("The printer did not confirm your receipt. If none came out, press 1 to "
+                                          "print it again, or ask the clerk.")
+                                     : N_("The receipt could not be printed. Press 1 to try again, or ask the clerk.")};
     if (c->rc != 0) pk_log_event(PK_LOG_WARN, "print", NULL, "print failed: %s", c->jws_err);
-    pk_metrics_inc(PK_M_PRINT_JOBS, c->rc == 0 ? "ok" : "error");
+    pk_metrics_inc(PK_M_PRINT_JOBS, c->rc == 0 ? "ok" : c->rc == -PK_RECEIPT_EUNCONFIRMED ? "unconfirmed" : "error");
     pk_app_print_done(c->app, c->gen, c->rc == 0 ? NULL : &f);
   }
   free(c->jws);

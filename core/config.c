@@ -32,6 +32,7 @@ void pk_config_defaults(pk_config *c) {
   c->queue_max_age_days = 7;
   c->queue_parallel = 2;
   c->paper_mm = 80;
+  c->print_confirm_ms = 10000;
   c->log_level = 6;
 }
 
@@ -84,6 +85,7 @@ static const key_spec keys[] = {
     {"receipt", "printer", K_WORD, F(printer), 0, 0, NULL, printers},
     {"receipt", "printer_dest", K_STR, F(printer_dest), 0, 0, NULL, NULL},
     {"receipt", "paper_mm", K_INT, F(paper_mm), 58, 80, "mm", paper_widths},
+    {"receipt", "confirm_timeout_ms", K_INT, F(print_confirm_ms), 500, 120000, "milliseconds", NULL},
     {"offline", "mode", K_ENUM, F(offline_mode), 0, 0, NULL, offline_modes},
     {"offline", "crl_max_age_h", K_INT, F(crl_max_age_h), 1, 8760, "hours", NULL},
     {"offline", "crl_hard_limit_h", K_INT, F(crl_hard_limit_h), 1, 8760, "hours", NULL},

@@ -35,7 +35,11 @@ static counter counters[PK_M_COUNTER_COUNT] = {
                             "result",
                             {"ok", "pin_wrong", "pin_blocked", "expired", "revoked", "tampered", "removed", "other"},
                             {0}},
-    [PK_M_PRINT_JOBS] = {"pishkhan_print_jobs_total", "Receipts printed, by result.", "result", {"ok", "error"}, {0}},
+    [PK_M_PRINT_JOBS] = {"pishkhan_print_jobs_total",
+                         "Receipts printed, by result: ok (the printer confirmed), unconfirmed (sent, no answer), error.",
+                         "result",
+                         {"ok", "unconfirmed", "error"},
+                         {0}},
 };
 
 /* Seconds: a window call is 50 ms on a good link, tens of seconds over a failing modem. */

@@ -11,6 +11,7 @@ void pk_config_printer_opts(const pk_config *cfg, pk_printer_opts *o) {
   snprintf(o->kind, sizeof o->kind, "%s", cfg->printer);
   snprintf(o->dest, sizeof o->dest, "%s", cfg->printer_dest);
   o->paper_mm = cfg->paper_mm;
+  o->confirm_ms = cfg->print_confirm_ms;
   const char *baud = pk_config_get(cfg, "receipt", "baud");
   o->baud = baud ? strtol(baud, NULL, 10) : 0;
   const char *server = pk_config_get(cfg, "receipt", "cups_server");

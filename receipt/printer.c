@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "pishkhan/loop.h"
 
 #define IO_TIMEOUT_MS 5000
 
@@ -119,6 +120,39 @@ static int print_png(const pk_printer_opts *cfg, const pk_receipt *r, const char
   return rc;
 }
 
+/* GS r 1: the paper sensor's status, sent after the job. A printer handles it in order, so
+ * its answer means the job before it was processed; the kernel taking our bytes means
+ * nothing of the kind (a printer may reset, close, or never read). */
+static int confirm_job(int fd, const pk_printer_opts *cfg, char *err, size_t errsz) {
+  static const unsigned char q[] = {0x1d, 0x72, 0x01};
+  if (write_all(fd, q, sizeof q, err, errsz)) return -PK_RECEIPT_EIO;
+  int budget = cfg->confirm_ms > 0 ? cfg->confirm_ms : 10000;
+  struct pollfd p = {.fd = fd, .events = POLLIN};
+  unsigned char b;
+  ssize_t k = 0;
+  uint64_t end = pk_now_ms() + (uint64_t)budget;
+  for (uint64_t now = pk_now_ms(); now < end; now = pk_now_ms()) {
+    int pr = poll(&p, 1, (int)(end - now));
+    if (pr < 0 && errno == EINTR) continue;
+    k = pr == 1 ? read(fd, &b, 1) : 0;
+    if (k < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+    break;
+  }
+  if (k < 0) { /* reset: the printer dropped the job */
+    rc_set_err(err, errsz, "the printer broke off the job: %s", strerror(errno));
+    return -PK_RECEIPT_EIO;
+  }
+  if (k == 0) { /* silence or a plain close: the paper may or may not have come out */
+    rc_set_err(err, errsz, "the printer did not confirm the job within %d ms", budget);
+    return -PK_RECEIPT_EUNCONFIRMED;
+  }
+  if (b & 0x60) {
+    rc_set_err(err, errsz, "the printer ran out of paper");
+    return -PK_RECEIPT_EIO;
+  }
+  return 0;
+}
+
 static int print_escpos(const pk_printer_opts *cfg, const pk_receipt *r, const char *jws, int tcp, char *err,
                         size_t errsz) {
   unsigned char *job;
@@ -128,11 +162,12 @@ static int print_escpos(const pk_printer_opts *cfg, const pk_receipt *r, const c
     rc_set_err(err, errsz, "cannot render the receipt");
     return rc;
   }
-  int fd = tcp ? tcp_connect(cfg->dest, 3000, err, errsz) : dev_open(cfg, O_WRONLY, err, errsz);
+  int fd = tcp ? tcp_connect(cfg->dest, 3000, err, errsz) : dev_open(cfg, O_RDWR, err, errsz);
+  if (fd < 0 && !tcp) fd = dev_open(cfg, O_WRONLY, err, errsz); /* a device with no way back */
   rc = fd < 0 || write_all(fd, job, n, err, errsz) ? -PK_RECEIPT_EIO : 0;
   if (fd >= 0) {
-    if (tcp) shutdown(fd, SHUT_WR);
-    else tcdrain(fd);
+    if (!rc) rc = confirm_job(fd, cfg, err, errsz);
+    if (!tcp) tcdrain(fd);
     close(fd);
   }
   free(job);

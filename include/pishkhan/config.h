@@ -49,6 +49,7 @@ typedef struct pk_config {
   char printer[32];                /* none | png | escpos-tcp | escpos-dev | cups */
   char printer_dest[PK_CFG_STR];   /* host:port, /dev/usb/lp0, CUPS queue name, or a directory for png */
   int paper_mm;                    /* 58 or 80 */
+  int print_confirm_ms;            /* ESC/POS: how long the printer may take to confirm a job */
   /* [offline] */
   pk_offline_mode offline_mode;
   int crl_max_age_h;               /* 72: older, the clerk is warned */

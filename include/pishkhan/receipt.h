@@ -20,6 +20,7 @@ enum {
   PK_RECEIPT_EIO = 5,      /* printer / file / socket */
   PK_RECEIPT_ENOMEM = 6,
   PK_RECEIPT_EPOLICY = 7,  /* signature valid but the claims break a rule (device said "submitted") */
+  PK_RECEIPT_EUNCONFIRMED = 8, /* the job was sent; the printer did not confirm it printed it */
 };
 
 /* The largest QR we allow: version 15 at level M holds 412 bytes in byte mode. */
@@ -126,13 +127,16 @@ typedef struct pk_printer_opts {
   long baud;              /* serial ESC/POS; 0 = 9600 */
   char cups_server[256];  /* "" = the default scheduler */
   bool cups_roll;         /* the CUPS queue prints on a roll of paper_mm, not A4 */
+  int confirm_ms;         /* ESC/POS: how long the printer may take to confirm a job (0 = 10 s) */
 } pk_printer_opts;
 
 /* Asks the printer (short timeouts, never more than ~1.5 s).
  * detail (may be NULL) gets a short English explanation. */
 pk_printer_state_t pk_printer_state(const pk_printer_opts *o, char *detail, size_t detailsz);
 /* Renders and sends the receipt to the printer. The receipt is not lost on failure: the
- * caller still holds jws and can call again (reprint). */
+ * caller still holds jws and can call again (reprint). ESC/POS: 0 only when the printer,
+ * asked after the job (GS r 1, answered once the job before it is processed), says its paper
+ * did not run out; -PK_RECEIPT_EUNCONFIRMED when the job went out but no answer came. */
 int pk_print_receipt(const pk_printer_opts *o, const pk_receipt *r, const char *jws, char *err, size_t errsz);
 
 /* ---- verification tool ------------------------------------------------------------ */

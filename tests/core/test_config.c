@@ -93,6 +93,7 @@ static const char every_key[] =
     "printer = escpos-tcp\n"
     "printer_dest = 10.0.0.9:9100\n"
     "paper_mm = 58\n"
+    "confirm_timeout_ms = 5000\n"
     "[offline]\n"
     "mode = always\n"
     "crl_max_age_h = 24\n"
@@ -138,6 +139,7 @@ static void test_every_key_is_read(void **state) {
   assert_string_equal(c.printer, "escpos-tcp");
   assert_string_equal(c.printer_dest, "10.0.0.9:9100");
   assert_int_equal(c.paper_mm, 58);
+  assert_int_equal(c.print_confirm_ms, 5000);
   assert_int_equal(c.offline_mode, PK_OFFLINE_ALWAYS);
   assert_int_equal(c.crl_max_age_h, 24);
   assert_int_equal(c.crl_hard_limit_h, 48);

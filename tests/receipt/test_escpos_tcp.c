@@ -13,33 +13,60 @@
 
 #include "helpers.h"
 #include "pishkhan/config.h"
+#include "pishkhan/loop.h"
+
+/* How the stand-in printer treats a job. */
+enum { JOB_PRINT = -1, STAY_SILENT = -2, JOB_RESET_AT_64 = -3, JOB_CLOSE_UNANSWERED = -4, JOB_NEVER_READ = -5,
+       JOB_PAPER_OUT = -6 };
 
 typedef struct {
   int lfd, port;
-  int status_reply; /* -1: capture a job; -2: accept and stay silent; else the DLE EOT 4 answer */
+  int status_reply; /* a JOB_ or STAY_ mode above, else the DLE EOT 4 answer */
   unsigned char *buf;
   size_t len;
   pthread_t th;
 } printer_t;
 
+static bool ends_with_query(const printer_t *p) {
+  return p->len >= 3 && !memcmp(p->buf + p->len - 3, "\x1d\x72\x01", 3); /* GS r 1 */
+}
+
+/* A job: read it, and answer the status query after it as the mode says. */
+static void take_job(printer_t *p, int fd) {
+  size_t cap = 1 << 16;
+  p->buf = malloc(cap);
+  for (;;) {
+    if (p->len == cap) p->buf = realloc(p->buf, cap *= 2);
+    ssize_t k = read(fd, p->buf + p->len, p->status_reply == JOB_RESET_AT_64 && p->len < 64 ? 64 - p->len : cap - p->len);
+    if (k <= 0) break;
+    p->len += (size_t)k;
+    if (p->status_reply == JOB_RESET_AT_64 && p->len >= 64) {
+      struct linger l = {.l_onoff = 1, .l_linger = 0}; /* close with RST, as a printer resetting */
+      setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+      break;
+    }
+    if (ends_with_query(p) && p->status_reply == JOB_CLOSE_UNANSWERED) break;
+    if (ends_with_query(p) && (p->status_reply == JOB_PRINT || p->status_reply == JOB_PAPER_OUT)) {
+      unsigned char b = p->status_reply == JOB_PAPER_OUT ? 0x60 : 0x00;
+      assert_int_equal(write(fd, &b, 1), 1);
+    }
+  }
+}
+
 static void *serve(void *arg) {
   printer_t *p = arg;
   int fd = accept(p->lfd, NULL, NULL);
   if (fd < 0) return NULL;
-  if (p->status_reply >= -1) {
-    size_t cap = 1 << 16;
-    p->buf = malloc(cap);
-    for (;;) {
-      if (p->len == cap) p->buf = realloc(p->buf, cap *= 2);
-      ssize_t k = read(fd, p->buf + p->len, cap - p->len);
-      if (k <= 0) break;
-      p->len += (size_t)k;
-      if (p->status_reply >= 0 && p->len >= 3) {
-        unsigned char b = (unsigned char)p->status_reply;
-        assert_int_equal(write(fd, &b, 1), 1);
-        break;
-      }
-    }
+  if (p->status_reply == JOB_NEVER_READ) {
+    usleep(1200 * 1000); /* longer than the client waits for its answer */
+  } else if (p->status_reply <= JOB_PRINT && p->status_reply != STAY_SILENT) {
+    take_job(p, fd);
+  } else if (p->status_reply >= 0) {
+    p->buf = malloc(3);
+    ssize_t k = read(fd, p->buf, 3);
+    p->len = k > 0 ? (size_t)k : 0;
+    unsigned char b = (unsigned char)p->status_reply;
+    assert_int_equal(write(fd, &b, 1), 1);
   } else {
     unsigned char q[3];
     assert_int_equal(read(fd, q, 3), 3);
@@ -72,6 +99,7 @@ static void config(pk_printer_opts *cfg, int port, int paper) {
   snprintf(cfg->kind, sizeof cfg->kind, "escpos-tcp");
   snprintf(cfg->dest, sizeof cfg->dest, "127.0.0.1:%d", port);
   cfg->paper_mm = paper;
+  cfg->confirm_ms = 1000;
 }
 
 static char *sign_sample(pk_receipt *r) {
@@ -101,9 +129,9 @@ static int escpos_to_pbm(const unsigned char *b, size_t n, const char *pbm) {
     memcpy(img + rows * bpr, b + i, x * y);
     rows += y, i += x * y;
   }
-  /* feed, then feed-and-cut, and nothing after */
-  assert_int_equal(n - i, 7);
-  assert_memory_equal(b + i, "\x1b\x64\x04\x1d\x56\x42\x00", 7);
+  /* feed, then feed-and-cut, then the status query that confirms the job, and nothing after */
+  assert_int_equal(n - i, 10);
+  assert_memory_equal(b + i, "\x1b\x64\x04\x1d\x56\x42\x00\x1d\x72\x01", 10);
   FILE *f = fopen(pbm, "wb");
   fprintf(f, "P4\n%zu %zu\n", bpr * 8, rows);
   fwrite(img, 1, rows * bpr, f);
@@ -127,7 +155,7 @@ static void print_and_decode(int paper, int width) {
   pk_receipt r;
   char *jws = sign_sample(&r);
   printer_t p;
-  start(&p, -1);
+  start(&p, JOB_PRINT);
   pk_printer_opts cfg;
   config(&cfg, p.port, paper);
   char err[256];
@@ -168,7 +196,7 @@ static void test_printer_state(void **st) {
   assert_int_equal(state_with(0x12), PK_PRINTER_READY);
   assert_int_equal(state_with(0x12 | 0x60), PK_PRINTER_PAPER_OUT);
   assert_int_equal(state_with(0x12 | 0x0C), PK_PRINTER_PAPER_LOW);
-  assert_int_equal(state_with(-2), PK_PRINTER_UNKNOWN);
+  assert_int_equal(state_with(STAY_SILENT), PK_PRINTER_UNKNOWN);
 }
 
 static int closed_port(void) {
@@ -196,7 +224,7 @@ static void test_offline_then_reprint(void **st) {
   pk_receipt again;
   assert_int_equal(pk_receipt_parse(kept, &again), 0);
   printer_t p;
-  start(&p, -1);
+  start(&p, JOB_PRINT);
   config(&cfg, p.port, 80);
   assert_int_equal(pk_print_receipt(&cfg, &again, kept, err, sizeof err), 0);
   stop(&p);
@@ -233,11 +261,40 @@ static void test_other_backends(void **st) {
   free(jws);
 }
 
+/* "Printed" only when the printer says so: before, each of these printers got the same
+ * "Printed. Please take your receipt." within ~120 ms, because the kernel had taken the bytes. */
+static int print_to(int mode, char *err, size_t errsz) {
+  pk_receipt r;
+  char *jws = sign_sample(&r);
+  printer_t p;
+  start(&p, mode);
+  pk_printer_opts cfg;
+  config(&cfg, p.port, 80);
+  int rc = pk_print_receipt(&cfg, &r, jws, err, errsz);
+  stop(&p);
+  free(p.buf), free(jws);
+  return rc;
+}
+
+static void test_printed_means_confirmed(void **st) {
+  char err[256];
+  assert_int_equal(print_to(JOB_PRINT, err, sizeof err), 0);
+  assert_int_equal(print_to(JOB_RESET_AT_64, err, sizeof err), -PK_RECEIPT_EIO);
+  print_message("reset after 64 bytes: %s\n", err);
+  assert_int_equal(print_to(JOB_CLOSE_UNANSWERED, err, sizeof err), -PK_RECEIPT_EUNCONFIRMED);
+  print_message("closed without an answer: %s\n", err);
+  uint64_t t0 = pk_now_ms();
+  assert_int_equal(print_to(JOB_NEVER_READ, err, sizeof err), -PK_RECEIPT_EUNCONFIRMED);
+  print_message("never reads: %s (%llu ms)\n", err, (unsigned long long)(pk_now_ms() - t0));
+  assert_int_equal(print_to(JOB_PAPER_OUT, err, sizeof err), -PK_RECEIPT_EIO);
+  assert_non_null(strstr(err, "paper"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_80mm_job_decodes),     cmocka_unit_test(test_58mm_job_decodes),
       cmocka_unit_test(test_printer_state),        cmocka_unit_test(test_offline_then_reprint),
-      cmocka_unit_test(test_other_backends),
+      cmocka_unit_test(test_other_backends),       cmocka_unit_test(test_printed_means_confirmed),
   };
   int failed = cmocka_run_group_tests(tests, NULL, NULL);
   pk_receipt_shutdown();
