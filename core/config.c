@@ -19,7 +19,7 @@ void pk_config_defaults(pk_config *c) {
   snprintf(c->lang, sizeof c->lang, "fa");
   c->bidi = PK_BIDI_APP;
   c->idle_timeout_s = 60;
-  c->idle_warning_s = 10;
+  c->idle_warning_s = 20; /* WCAG 2.2.1: at least 20 s to ask for more time */
   snprintf(c->data_dir, sizeof c->data_dir, "/var/lib/pishkhan");
   snprintf(c->url, sizeof c->url, "https://127.0.0.1:8443/api/v1");
   c->connect_timeout_ms = 5000;
@@ -63,8 +63,8 @@ static const key_spec keys[] = {
     {"kiosk", "office", K_STR, F(office), 0, 0, NULL, NULL},
     {"kiosk", "lang", K_WORD, F(lang), 0, 0, NULL, langs},
     {"kiosk", "bidi", K_ENUM, F(bidi), 0, 0, NULL, bidi_modes},
-    {"kiosk", "idle_timeout", K_INT, F(idle_timeout_s), 15, 3600, "seconds", NULL},
-    {"kiosk", "idle_warning", K_INT, F(idle_warning_s), 3, 60, "seconds", NULL},
+    {"kiosk", "idle_timeout", K_INT, F(idle_timeout_s), 30, 3600, "seconds", NULL},
+    {"kiosk", "idle_warning", K_INT, F(idle_warning_s), 20, 120, "seconds", NULL},
     {"kiosk", "theme", K_ENUM, F(theme), 0, 0, NULL, themes},
     {"kiosk", "kiosk_mode", K_BOOL, F(kiosk_mode), 0, 0, NULL, NULL},
     {"kiosk", "data_dir", K_STR, F(data_dir), 0, 0, NULL, NULL},

@@ -195,10 +195,10 @@ static void test_idle_timeout_from_every_screen(void **state) {
   for (size_t i = 0; i < sizeof session_screens / sizeof *session_screens; i++) {
     drive_to(f, session_screens[i]);
     uint64_t t = f->now;
-    pk_app_tick(f->app, t + 49000);
+    pk_app_tick(f->app, t + 39000);
     assert_int_equal(pk_app_idle_countdown(f->app), -1);
-    pk_app_tick(f->app, t + 50000);
-    assert_int_equal(pk_app_idle_countdown(f->app), 10);
+    pk_app_tick(f->app, t + 40000); /* the default warning: 20 s */
+    assert_int_equal(pk_app_idle_countdown(f->app), 20);
     pk_app_tick(f->app, t + 55500);
     assert_int_equal(pk_app_idle_countdown(f->app), 5);
     pk_app_tick(f->app, t + 60000);

@@ -21,6 +21,7 @@ static void test_sample_config_loads(void **state) {
   assert_int_equal(pk_config_load(&c, PK_SOURCE_DIR "/packaging/pishkhan.conf", err, sizeof err), 0);
   assert_string_equal(c.lang, "fa");
   assert_int_equal(c.idle_timeout_s, 60);
+  assert_int_equal(c.idle_warning_s, 20);
   assert_int_equal(c.paper_mm, 80);
   pk_config_free(&c);
 }
@@ -245,15 +246,16 @@ static void test_enumerated_values_are_checked(void **state) {
 
 static void test_numbers_are_checked_by_meaning(void **state) {
   (void)state;
-  expect_refused("[kiosk]\nidle_timeout = 5\n", "idle_timeout (line 2)", "from 15 to 3600 seconds");
+  expect_refused("[kiosk]\nidle_timeout = 5\n", "idle_timeout (line 2)", "from 30 to 3600 seconds");
+  expect_refused("[kiosk]\nidle_warning = 10\n", "idle_warning (line 2)", "from 20 to 120 seconds");
   expect_refused("[window]\nmax_retries = 11\n", "max_retries (line 2)", "from 0 to 10");
   expect_refused("[window]\nconnect_timeout_ms = 99999999999999999999\n", "connect_timeout_ms (line 2)",
                  "from 100 to 120000 milliseconds");
   expect_refused("[kiosk]\nid = 0123456789012345678901234567890123456789012345678901234567890123456789\n",
                  "id (line 2)", "at most 63 bytes");
   /* The warning counts down inside the idle time; a longer one could never be shown whole. */
-  expect_refused("[kiosk]\nidle_warning = 30\nidle_timeout = 20\n", "idle_timeout (line 3)",
-                 "idle_warning shorter than idle_timeout (20)");
+  expect_refused("[kiosk]\nidle_warning = 40\nidle_timeout = 35\n", "idle_timeout (line 3)",
+                 "idle_warning shorter than idle_timeout (35)");
   expect_refused("[window]\ntotal_timeout_ms = 1000\nconnect_timeout_ms = 3000\n", "connect_timeout_ms (line 3)",
                  "no longer than total_timeout_ms (1000)");
 }

@@ -4,8 +4,8 @@
 source "$(dirname "$0")/lib.sh"
 cat > "$WORK/pishkhan.conf" <<'CONF'
 [kiosk]
-idle_timeout = 25
-idle_warning = 10
+idle_timeout = 30
+idle_warning = 20
 CONF
 EN_MARK='F2: English'       # the language key names the other language: shown in Persian mode
 # no_cut NAME: the bottom rows (banner, hints) of the screen as it is now hold no cut word.
