@@ -133,5 +133,9 @@ size_t pk_app_list_count(const pk_app *app) {
 size_t pk_app_list_selected(const pk_app *app) { return app->sel; }
 const char *pk_app_query(const pk_app *app) { return app->query; }
 const pk_agency *pk_app_current_agency(const pk_app *app) { return app->agency; }
+const pk_agency *pk_app_agency_of(const pk_app *app, const pk_service *s) {
+  return app->cat && s ? pk_catalog_agency(app->cat, s->agency_id) : NULL;
+}
+bool pk_app_search_picking(const pk_app *app) { return app->search_picking; }
 const pk_service *pk_app_current_service(const pk_app *app) { return app->service; }
 int pk_app_session_level(const pk_app *app) { return app->level; }

@@ -133,6 +133,7 @@ void pk_app_card_login_done(pk_app *app, unsigned gen, pk_card_result res, int t
 static pk_app_event dashboard_enter(pk_app *app) {
   app->sel = 0;
   app->query[0] = 0;
+  app->search_picking = false;
   return PK_EV_APP_NONE;
 }
 

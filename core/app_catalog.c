@@ -6,7 +6,6 @@
 #include "app_private.h"
 #include "pishkhan/i18n.h"
 
-#define SEARCH_MAX 200
 
 static void load_agencies(pk_app *app) {
   const pk_agency *list = NULL;
@@ -72,15 +71,17 @@ static pk_app_event services_key(pk_app *app, pk_key key) {
 
 const pk_screen_ops pk_screen_services = {services_enter, services_key, NULL};
 
-/* Results follow every keystroke: the catalog keeps folded titles, so this is a scan. */
+/* Results follow every keystroke: the catalog keeps folded titles, so this is a scan. All
+ * matches are kept, so the count is true and every one can be paged to. */
 static void run_search(pk_app *app) {
   app->sel = 0;
   app->dirty = true;
-  if (!app->query[0] || !app->cat || pk_app_items_reserve(app, SEARCH_MAX) != 0) {
+  size_t max = app->cat ? pk_catalog_service_count(app->cat) : 0;
+  if (!app->query[0] || !max || pk_app_items_reserve(app, max) != 0) {
     app->nitems = 0;
     return;
   }
-  app->nitems = pk_catalog_search(app->cat, app->query, (const pk_service **)app->items, SEARCH_MAX);
+  app->nitems = pk_catalog_search(app->cat, app->query, (const pk_service **)app->items, max);
 }
 
 static pk_app_event search_enter(pk_app *app) {
@@ -90,21 +91,42 @@ static pk_app_event search_enter(pk_app *app) {
   return PK_EV_APP_NONE;
 }
 
-static pk_app_event search_key(pk_app *app, pk_key key) {
-  if (key.code == PK_KEY_CHAR) {
-    if (pk_utf8_append(app->query, sizeof app->query, key.cp) == 0) run_search(app);
-    return PK_EV_APP_NONE;
-  }
-  if (key.code == PK_KEY_BACK && app->query[0]) {
+/* Backspace edits the query; on an empty one it leaves, but not within a second of the
+ * press that emptied it: a held key stops at the empty query instead of running on into the
+ * dashboard, whose digits would then act as choices. */
+static pk_app_event search_backspace(pk_app *app) {
+  app->search_picking = false;
+  if (app->query[0]) {
     pk_utf8_pop(app->query);
+    if (!app->query[0]) app->query_emptied_at = app->now;
     run_search(app);
     return PK_EV_APP_NONE;
   }
-  switch (pk_app_list_key(app, key, app->nitems, false)) {
+  if (app->now - app->query_emptied_at < 1000) return PK_EV_APP_NONE;
+  app->nitems = 0;
+  return PK_EV_APP_BACK;
+}
+
+/* Typing builds the query (titles hold digits too); the arrows move into the results, where
+ * a digit picks one, so that a keypad is enough. */
+static pk_app_event search_key(pk_app *app, pk_key key) {
+  int d = pk_key_digit(key);
+  bool pick = app->search_picking && d >= 1 && d <= PK_PAGE_SIZE;
+  if (key.code == PK_KEY_CHAR && !pick) {
+    app->search_picking = false;
+    if (pk_utf8_append(app->query, sizeof app->query, key.cp) == 0) run_search(app);
+    return PK_EV_APP_NONE;
+  }
+  if (key.code == PK_KEY_BACK) return search_backspace(app);
+  switch (pk_app_list_key(app, key, app->nitems, pick)) {
   case PK_LIST_OPEN: return open_service(app, true);
+  case PK_LIST_MOVED:
+    app->search_picking = app->nitems > 0;
+    return PK_EV_APP_NONE;
   case PK_LIST_BACK:
     app->query[0] = 0;
     app->nitems = 0;
+    app->search_picking = false;
     return PK_EV_APP_BACK;
   default: return PK_EV_APP_NONE;
   }

@@ -45,6 +45,8 @@ struct pk_app {
   char query[256];
   const pk_agency *agency;
   const pk_service *service;
+  bool search_picking;       /* search: arrows moved into the results, so digits pick one */
+  uint64_t query_emptied_at; /* when Backspace emptied the search query (a held key stops there) */
   bool service_from_search;  /* Back from a service card returns to the search, not the list */
   /* The form. */
   const pk_form_field *fields;

@@ -36,24 +36,34 @@ static void draw_services(const pk_app *app, const ui_status *st, int top, int r
   ui_list(app, top + 2, service_row, true);
 }
 
+/* A result names its agency: the same title comes from several (a permit of each city). */
+static const char *search_row(const pk_app *app, size_t i) {
+  static char row[512];
+  const pk_service *s = pk_app_service_at(app, i);
+  const pk_agency *a = pk_app_agency_of(app, s);
+  if (!s) return "";
+  snprintf(row, sizeof row, "%s — %s", ui_pick(s->title_fa, s->title_en), a ? ui_pick(a->name_fa, a->name_en) : "");
+  return a ? row : ui_pick(s->title_fa, s->title_en);
+}
+
 static void draw_search(const pk_app *app, const ui_status *st, int top, int rows) {
-  char *prompt = ui_fmt("%s %s_", _("Search:"), pk_app_query(app));
+  char *query = ui_digits(pk_app_query(app));
+  char *prompt = ui_fmt("%s %s%s", _("Search:"), query ? query : "", pk_app_search_picking(app) ? "" : "_");
   attron(A_BOLD);
   if (prompt) ui_put_start(top, 2, prompt);
   attroff(A_BOLD);
   free(prompt);
+  free(query);
   if (!pk_app_query(app)[0]) {
     ui_put_start(top + 2, 3, _("Type a word from the service's name, for example: tax, insurance, report card."));
     return;
   }
-  char n[24];
-  snprintf(n, sizeof n, "%zu", pk_app_list_count(app));
-  char *found = ui_subst(_("%s services found"), n, (char *)NULL);
-  char *digits = found ? ui_digits(found) : NULL;
-  if (digits) ui_put_start(top + 1, 3, digits);
-  free(digits);
+  char *n = pk_amount_format((long long)pk_app_list_count(app));
+  char *found = ui_subst(_("%s services found"), n ? n : "", (char *)NULL);
+  if (found) ui_put_start(top + 1, 3, found);
   free(found);
-  ui_list(app, top + 3, service_row, false);
+  free(n);
+  ui_list(app, top + 3, search_row, pk_app_search_picking(app));
 }
 
 static void add_line(int *y, const char *label, const char *value) {
@@ -108,5 +118,5 @@ const ui_view ui_view_agencies = {.draw = draw_agencies,
 const ui_view ui_view_services = {.draw = draw_services,
                                   .hints = N_("Digits: choose   Arrows: move, next page   Backspace: back")};
 const ui_view ui_view_search = {.draw = draw_search,
-                                .hints = N_("Type to search   Up/Down: choose   Enter: open   Backspace: erase/back")};
+                                .hints = N_("Type to search   Arrows, then a digit: choose   Enter: open   Backspace: erase/back")};
 const ui_view ui_view_service = {.draw = draw_service, .hints = N_("Enter: request this service   Backspace: back")};

@@ -218,6 +218,8 @@ const pk_service *pk_app_service_at(const pk_app *app, size_t i);
 const pk_app_inbox_item *pk_app_inbox_at(const pk_app *app, size_t i);
 const char *pk_app_query(const pk_app *app);          /* search text, or tracking code typed */
 const pk_agency *pk_app_current_agency(const pk_app *app);
+const pk_agency *pk_app_agency_of(const pk_app *app, const pk_service *s); /* NULL if unknown */
+bool pk_app_search_picking(const pk_app *app); /* search: digits pick a result (else they are typed) */
 const pk_service *pk_app_current_service(const pk_app *app);
 int pk_app_session_level(const pk_app *app);
 /* The form being filled. */
