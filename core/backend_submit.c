@@ -423,6 +423,9 @@ const char *pk_backend_hold(const pk_backend *be, uint64_t now_ms) {
   return in_doubt ? N_("Please wait: the kiosk is confirming earlier requests with the national window.") : NULL;
 }
 
+/* Counted by SQLite on each call (the UI asks once a tick): a count kept in memory would miss
+ * what `pishkhan queue` changes from another process, and the query is one indexed scan of
+ * at most max_rows sealed rows plus the day's online ones. */
 void pk_backend_queue_counts(const pk_backend *be, size_t *in_doubt, size_t *queued) {
   size_t c[PK_OB_STATE_COUNT] = {0};
   int64_t oldest = 0;
