@@ -57,6 +57,13 @@ void pk_app_key(pk_app *app, pk_key key, uint64_t now) {
     app->dirty = true; /* the view switches the catalog language; state is unchanged */
     return;
   }
+  /* Help covers the screen: the key that closes it does nothing else, so that a citizen who
+   * pressed something to get rid of it is not taken anywhere. */
+  if (key.code == PK_KEY_HELP || app->help) {
+    app->help = key.code == PK_KEY_HELP && !app->help;
+    app->dirty = true;
+    return;
+  }
   const pk_screen_ops *ops = pk_app_screen_ops(app->screen);
   if (ops->key) pk_app_dispatch(app, ops->key(app, key));
 }
@@ -137,5 +144,6 @@ const pk_agency *pk_app_agency_of(const pk_app *app, const pk_service *s) {
   return app->cat && s ? pk_catalog_agency(app->cat, s->agency_id) : NULL;
 }
 bool pk_app_search_picking(const pk_app *app) { return app->search_picking; }
+bool pk_app_help_open(const pk_app *app) { return app->help; }
 const pk_service *pk_app_current_service(const pk_app *app) { return app->service; }
 int pk_app_session_level(const pk_app *app) { return app->level; }

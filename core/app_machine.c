@@ -156,6 +156,7 @@ static pk_app_event switch_to(pk_app *app, pk_screen_id to, pk_app_event why) {
     pk_app_wipe(app, reason);
   }
   if (app->message_input != app->inputs) app->message = NULL; /* it stays with its screen */
+  app->help = false;                                              /* and so does its help */
   app->screen = to;
   app->dirty = true;
   const pk_screen_ops *ops = pk_app_screen_ops(to);

@@ -33,6 +33,7 @@ struct pk_app {
   pk_secret *pin;
   int pin_tries;
   bool pinpad;           /* the reader takes the PIN on its own keypad */
+  bool help;             /* the screen's help is open over it */
 
   uint64_t now, last_activity;
   int countdown;         /* -1 unless the idle warning is showing */

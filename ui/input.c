@@ -4,7 +4,7 @@
 
 #define MAX_HITS 32
 typedef struct {
-  int y;
+  int y, x0, x1; /* the cells [x0, x1) of row y */
   pk_key key;
 } ui_hit;
 static ui_hit hits[MAX_HITS];
@@ -12,8 +12,10 @@ static int nhits;
 
 void ui_hits_clear(void) { nhits = 0; }
 
-void ui_hit_add(int y, pk_key key) {
-  if (nhits < MAX_HITS) hits[nhits++] = (ui_hit){y, key};
+void ui_hit_add(int y, pk_key key) { ui_hit_add_span(y, 0, 1 << 20, key); }
+
+void ui_hit_add_span(int y, int x0, int x1, pk_key key) {
+  if (nhits < MAX_HITS) hits[nhits++] = (ui_hit){y, x0, x1, key};
 }
 
 static ui_cmd key_cmd(pk_key_code code, uint32_t cp) { return (ui_cmd){UI_CMD_KEY, {code, cp}}; }
@@ -54,7 +56,7 @@ static ui_cmd from_mouse(void) {
   MEVENT me;
   if (getmouse(&me) != OK || !(me.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED))) return (ui_cmd){0};
   for (int i = 0; i < nhits; i++)
-    if (hits[i].y == me.y) return (ui_cmd){UI_CMD_KEY, hits[i].key};
+    if (hits[i].y == me.y && me.x >= hits[i].x0 && me.x < hits[i].x1) return (ui_cmd){UI_CMD_KEY, hits[i].key};
   return (ui_cmd){0};
 }
 
@@ -69,6 +71,7 @@ static ui_cmd from_function_key(int k) {
   case KEY_PPAGE: return key_cmd(PK_KEY_PGUP, 0);
   case KEY_NPAGE: return key_cmd(PK_KEY_PGDN, 0);
   case KEY_BTAB: return key_cmd(PK_KEY_UP, 0);
+  case KEY_F(1): return key_cmd(PK_KEY_HELP, 0);
   case KEY_F(2): return key_cmd(PK_KEY_LANG, 0);
   case KEY_F(4): return key_cmd(PK_KEY_PRINT, 0);
   case KEY_F(5): return (ui_cmd){UI_CMD_DEMO_CARD, {0}};

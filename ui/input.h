@@ -23,6 +23,7 @@ typedef struct {
 /* Reads one input (non-blocking); false when nothing is pending. */
 bool ui_input_read(ui_cmd *out);
 void ui_hits_clear(void);
-void ui_hit_add(int y, pk_key key);
+void ui_hit_add(int y, pk_key key);                          /* the whole row */
+void ui_hit_add_span(int y, int x0, int x1, pk_key key);    /* cells [x0, x1) of the row */
 
 #endif

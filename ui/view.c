@@ -9,6 +9,8 @@
 #include <time.h>
 
 #include "draw.h"
+#include "input.h"
+#include "view_help.h"
 #include "pishkhan/i18n.h"
 
 /* From the one list of screens: a screen without a view does not link. */
@@ -91,10 +93,26 @@ static void pack_hints(char *line, size_t cap, const char **next, int room) {
 
 /* Hints never end in a cut word: keys that do not fit the bottom line go to the line above it,
  * and what fits in neither is left out from the least important end. */
+/* The corner keys, language and help, at the end of the bottom row: each a tap target too. */
+static int draw_corner(void) {
+  const char *keys[] = {_("F2: switch language"), _("F1: help")};
+  const pk_key_code codes[] = {PK_KEY_LANG, PK_KEY_HELP};
+  int margin = 1;
+  for (int i = 0; i < 2; i++) {
+    int w = ui_put_end(LINES - 1, margin, keys[i]);
+    int x0 = ui_rtl() ? margin : COLS - margin - w;
+    ui_hit_add_span(LINES - 1, x0, x0 + w, (pk_key){codes[i], 0});
+    margin += w + 3;
+  }
+  return margin - 1;
+}
+
 static void draw_hints(const pk_app *app, const ui_view *v) {
-  const char *msgid = v && v->hints_now ? v->hints_now(app) : v ? v->hints : NULL;
-  const char *next = msgid ? _(msgid) : "", *lang = _("F2: switch language");
-  int room = COLS - pk_text_width(lang) - 4;
+  const char *msgid = pk_app_help_open(app) ? N_("Any key: back to the screen")
+                      : v && v->hints_now ? v->hints_now(app) : v ? v->hints : NULL;
+  const char *next = msgid ? _(msgid) : "";
+  int corner = pk_text_width(_("F2: switch language")) + pk_text_width(_("F1: help")) + 5;
+  int room = COLS - corner - 3;
   char upper[512] = "", lower[512] = "";
   if (pk_text_width(next) > room) pack_hints(upper, sizeof upper, &next, COLS - 2);
   pack_hints(lower, sizeof lower, &next, room);
@@ -106,8 +124,8 @@ static void draw_hints(const pk_app *app, const ui_view *v) {
     mvhline(LINES - 2, 0, ACS_HLINE, COLS);
   }
   ui_bar(LINES - 1, UI_PAIR_BAR, true);
-  int lang_w = ui_put_end(LINES - 1, 1, lang);
-  ui_text(LINES - 1, ui_rtl() ? lang_w + 3 : 1, COLS - lang_w - 4, lower);
+  int used = draw_corner();
+  ui_text(LINES - 1, ui_rtl() ? used + 2 : 1, COLS - used - 3, lower);
   ui_bar(LINES - 1, UI_PAIR_BAR, false);
 }
 
@@ -133,7 +151,8 @@ void ui_draw(const pk_app *app, const ui_status *st) {
   const ui_view *v = ui_view_for(pk_app_screen(app));
   draw_header();
   draw_status(st);
-  if (v && v->draw) v->draw(app, st, 4, LINES - 8);
+  if (pk_app_help_open(app)) ui_help_draw(app, 4, LINES - 8);
+  else if (v && v->draw) v->draw(app, st, 4, LINES - 8);
   draw_banner(app, v);
   draw_hints(app, v);
   refresh();

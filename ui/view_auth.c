@@ -25,6 +25,10 @@ static void draw_home(const pk_app *app, const ui_status *st, int top, int rows)
     ui_put_center(top + rows / 2 + 1, _("Your card and PIN keep your requests safe."));
   }
   if (st->link) ui_put_center(top + rows / 2 + 3, _(st->link));
+  /* In words, and in the language it offers: whoever cannot read this screen's can read it.
+   * Deliberately not translated. */
+  ui_put_center(top + rows - 4, ui_rtl() ? "For English, press F2. For help, press F1."
+                                         : "برای فارسی، کلید F2 را بزنید.");
   if (pk_app_hold(app)) ui_put_center(top + rows / 2 + 5, _(pk_app_hold(app)));
   if (st->queued) {
     char n[24], *digits, *line;

@@ -32,6 +32,7 @@ typedef enum {
   PK_KEY_UP, PK_KEY_DOWN, PK_KEY_LEFT, PK_KEY_RIGHT, PK_KEY_PGUP, PK_KEY_PGDN, PK_KEY_TAB,
   PK_KEY_LANG,    /* one key to switch Persian/English */
   PK_KEY_PRINT,
+  PK_KEY_HELP,    /* F1 or the «راهنما» target: this screen explained; any key closes it */
 } pk_key_code;
 
 typedef struct {
@@ -219,7 +220,8 @@ const pk_app_inbox_item *pk_app_inbox_at(const pk_app *app, size_t i);
 const char *pk_app_query(const pk_app *app);          /* search text, or tracking code typed */
 const pk_agency *pk_app_current_agency(const pk_app *app);
 const pk_agency *pk_app_agency_of(const pk_app *app, const pk_service *s); /* NULL if unknown */
-bool pk_app_search_picking(const pk_app *app); /* search: digits pick a result (else they are typed) */
+bool pk_app_search_picking(const pk_app *app);
+bool pk_app_help_open(const pk_app *app); /* the screen's help is shown over it */ /* search: digits pick a result (else they are typed) */
 const pk_service *pk_app_current_service(const pk_app *app);
 int pk_app_session_level(const pk_app *app);
 /* The form being filled. */

@@ -274,8 +274,32 @@ static void test_every_screen_leaves_by_a_key(void **state) {
   }
 }
 
+/* Help opens on every screen and leaves the citizen where they were: the key that closes it
+ * does nothing else, and a card pulled meanwhile still wipes and closes it. */
+static void test_help_on_every_screen(void **state) {
+  fixture *f = *state;
+  for (int s = 0; s < PK_SCREEN_COUNT; s++) {
+    drive_to(f, (pk_screen_id)s, -1);
+    f->now += 100;
+    pk_app_key(f->app, (pk_key){PK_KEY_HELP, 0}, f->now);
+    if (!pk_app_help_open(f->app)) fail_msg("no help on %s", pk_screen_name((pk_screen_id)s));
+    assert_int_equal(pk_app_screen(f->app), s);
+    f->now += 100;
+    pk_app_key(f->app, (pk_key){PK_KEY_ENTER, 0}, f->now); /* closes the help, nothing more */
+    assert_false(pk_app_help_open(f->app));
+    assert_int_equal(pk_app_screen(f->app), s);
+    if (!pk_screen_in_session((pk_screen_id)s)) continue;
+    pk_app_key(f->app, (pk_key){PK_KEY_HELP, 0}, f->now);
+    int closes = f->fb.closes;
+    cause(f, (pk_screen_id)s, PK_EV_APP_CARD_REMOVED);
+    assert_wiped(f, closes, "card removal under help", (pk_screen_id)s);
+    assert_false(pk_app_help_open(f->app));
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_help_on_every_screen, fx_setup, fx_teardown),
       cmocka_unit_test(test_every_screen_is_reachable_from_home),
       cmocka_unit_test(test_home_is_reachable_from_every_screen),
       cmocka_unit_test(test_session_exits_lead_home_from_every_session_screen),

@@ -40,5 +40,29 @@ keys -l "$press$release"
 wait_for "$(visual 'دستگاه اجرایی را انتخاب کنید')" 3000
 ok "a tap on «services by agency» opens the agency list"
 
+# Help: a tap on «F1: راهنما» at the end of the bottom row explains the screen over it, and the
+# next key closes it without acting (issue 15, what to add 3).
+tap() { # tap COL ROW (1-based)
+  keys -l "$(printf '\033[M%b%b%b' "\\x20" "\\x$(printf %x $((32 + $1)))" "\\x$(printf %x $((32 + $2)))")"
+  keys -l "$(printf '\033[M%b%b%b' "\\x23" "\\x$(printf %x $((32 + $1)))" "\\x$(printf %x $((32 + $2)))")"
+}
+last=$(screen | awk 'NF {n = NR; l = $0} END {print n}')
+line=$(screen | sed -n "${last}p")
+target="$(visual 'راهنما') :F1"  # as an RTL line shows it
+prefix=${line%%"$target"*}
+[ "$prefix" != "$line" ] || { echo "FAIL: no help target on the bottom row: $line"; exit 1; }
+tap $(( ${#prefix} + 3 )) "$last"
+HELP_AGENCIES="$(visual 'این‌ها دستگاه‌های دولتی هستند')"
+wait_for "$HELP_AGENCIES" 3000
+wait_for "$(visual 'از متصدی باجه بپرسید')" 1000
+keys 1
+wait_gone "$HELP_AGENCIES" 2000
+screen | grep -qF -- "$(visual 'دستگاه اجرایی را انتخاب کنید')" || { echo "FAIL: the key that closed help also acted"; screen; exit 1; }
+keys F1
+wait_for "$HELP_AGENCIES" 2000
+keys BSpace
+wait_gone "$HELP_AGENCIES" 2000
+ok "help: tapped open over the agency list, in Persian with how to ask a clerk; a key closes it and does nothing else; F1 opens it too"
+
 tm kill-session -t k 2>/dev/null || true
 summary
