@@ -36,6 +36,7 @@ typedef struct pk_window_sim_opts {
   bool test_endpoints;         /* /api/v1/test/otp and /api/v1/admin/... */
   bool quiet;                  /* no request log on stderr */
   bool offline;                /* start unreachable (pk_window_sim_set_reachable) */
+  bool fees_enforce;           /* a fee service's submit needs a paid invoice (default off until kiosks pay) */
   pk_window_sim_faults faults;
 } pk_window_sim_opts;
 

@@ -339,3 +339,26 @@ enum MHD_Result sim_h_test_otp(pk_window_sim *s, sim_req *r) {
     return sim_problem(s, r, 404, "not_found", "کد یافت نشد.", "No such OTP.", "otp_id");
   return sim_send_json(s, r, 200, json_pack("{s:s, s:s}", "otp_id", id, "code", code), 0);
 }
+
+/* Level 1: what a person knows of their own registry entry. One code for an unknown person
+ * and a wrong date, so that the answer tells nobody who is registered. */
+enum MHD_Result sim_h_level1(pk_window_sim *s, sim_req *r) {
+  if (!r->json) return bad_json(s, r);
+  const char *nc = jstr(r, "national_code"), *birth = jstr(r, "birth_date");
+  if (!sim_national_code_valid(nc))
+    return sim_problem(s, r, 422, "validation_failed", "کد ملی نامعتبر است.", "The national code is not valid.",
+                       "national_code");
+  if (!birth || strlen(birth) != 10 || birth[4] != '-' || birth[7] != '-' || strspn(birth, "0123456789-") != 10)
+    return sim_problem(s, r, 422, "validation_failed", "تاریخ تولد را به شکل ۱۳۷۰-۰۵-۱۲ وارد کنید.",
+                       "birth_date must be a Jalali date YYYY-MM-DD.", "birth_date");
+  const sim_person *p = sim_person_find(nc);
+  if (!p || strcmp(p->birth_date, birth))
+    return sim_problem(s, r, 401, "level1_mismatch", "کد ملی و تاریخ تولد با ثبت احوال همخوانی ندارد.",
+                       "The national code and birth date do not match the civil registry.", NULL);
+  char tok[64];
+  pthread_mutex_lock(&s->lock);
+  int rc = new_session(s, nc, "", "", 1, tok);
+  pthread_mutex_unlock(&s->lock);
+  if (rc) return sim_problem(s, r, 500, "internal", "خطای داخلی سامانه.", "Internal error.", NULL);
+  return session_answer(s, r, tok, nc, 1, "", "");
+}
