@@ -189,6 +189,16 @@ enum MHD_Result sim_h_invoice_get(pk_window_sim *s, sim_req *r, const char *id) 
   return sim_send_json(s, r, 200, invoice_json(&v), 0);
 }
 
+int pk_window_sim_provider_confirm(pk_window_sim *s, const char *bank_ref, long long amount_rials) {
+  pthread_mutex_lock(&s->lock);
+  char *sql = sqlite3_mprintf("INSERT OR IGNORE INTO provider(bank_ref,amount) VALUES(%Q,%lld)", bank_ref,
+                              amount_rials);
+  int rc = sql ? sqlite3_exec(s->db, sql, NULL, NULL, NULL) : SQLITE_NOMEM;
+  sqlite3_free(sql);
+  pthread_mutex_unlock(&s->lock);
+  return rc == SQLITE_OK ? 0 : -1;
+}
+
 /* Tests (and, later, the POS simulator): the provider confirms that it settled a sale. */
 enum MHD_Result sim_h_provider(pk_window_sim *s, sim_req *r) {
   const char *rrn = r->json ? jstr(r, "bank_ref") : NULL;
@@ -196,13 +206,7 @@ enum MHD_Result sim_h_provider(pk_window_sim *s, sim_req *r) {
   if (!ok_text(rrn, 12, 12, DIGITS) || !json_is_integer(am) || json_integer_value(am) <= 0)
     return sim_problem(s, r, 422, "validation_failed", "اطلاعات نامعتبر است.",
                        "bank_ref (12 digits) and a positive amount_rials are required.", NULL);
-  pthread_mutex_lock(&s->lock);
-  char *sql = sqlite3_mprintf("INSERT OR IGNORE INTO provider(bank_ref,amount) VALUES(%Q,%lld)", rrn,
-                              (long long)json_integer_value(am));
-  int rc = sql ? sqlite3_exec(s->db, sql, NULL, NULL, NULL) : SQLITE_NOMEM;
-  sqlite3_free(sql);
-  pthread_mutex_unlock(&s->lock);
-  if (rc != SQLITE_OK) return internal(s, r);
+  if (pk_window_sim_provider_confirm(s, rrn, (long long)json_integer_value(am))) return internal(s, r);
   return sim_send_json(s, r, 201, json_pack("{s:s, s:I}", "bank_ref", rrn, "amount_rials", json_integer_value(am)),
                        0);
 }
