@@ -7,7 +7,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "pishkhan/b64url.h"
 #include "pishkhan/receipt.h"
 #include "sim_internal.h"
 
@@ -82,29 +81,6 @@ static void add_inbox(pk_window_sim *s, const char *nc, const char *kind, const 
   sqlite3_free(sql);
 }
 
-/* The receipt module's claims plus the counter's (docs/receipt.md): "obo" the legal entity
- * acted for, "ast" the assisting clerk's id, "inv" the invoice that paid the fee; signed
- * again over the whole. Takes jws; returns the token to use (jws itself when none apply). */
-static char *with_counter_claims(pk_window_sim *s, const sim_new_request *q, char *jws) {
-  if (!jws || (!q->on_behalf_of && !q->assisted_by && !q->invoice_id)) return jws;
-  const char *p = strchr(jws, '.'), *e = p ? strchr(p + 1, '.') : NULL;
-  unsigned char *raw = NULL;
-  size_t n = 0;
-  json_t *claims = NULL;
-  if (e && pk_b64url_decode(p + 1, (size_t)(e - p - 1), &raw, &n) == 0)
-    claims = json_loadb((const char *)raw, n, 0, NULL);
-  free(raw);
-  if (q->on_behalf_of) json_object_set_new(claims, "obo", json_string(q->on_behalf_of));
-  if (q->assisted_by) json_object_set_new(claims, "ast", json_string(q->assisted_by));
-  if (q->invoice_id) json_object_set_new(claims, "inv", json_string(q->invoice_id));
-  char *payload = claims ? json_dumps(claims, JSON_COMPACT) : NULL;
-  json_decref(claims);
-  char *out = payload ? pk_jws_sign_es256(s->receipt_key, s->receipt_kid, payload) : NULL;
-  free(payload);
-  free(jws);
-  return out;
-}
-
 /* The window's answer to a new request, with its receipt: the kiosk's receipt format
  * (receipt/), signed with the window's key. malloc'd JSON text or NULL. */
 static char *new_answer(pk_window_sim *s, const sim_new_request *q, const char *tc, long long now) {
@@ -117,9 +93,11 @@ static char *new_answer(pk_window_sim *s, const sim_new_request *q, const char *
   snprintf(rc.kiosk_id, sizeof rc.kiosk_id, "%s", q->kiosk_id[0] ? q->kiosk_id : "unknown");
   rc.amount_rials = json_integer_value(json_object_get(q->svc, "fee_rials"));
   pk_receipt_set_national_code(&rc, q->nc);
+  snprintf(rc.on_behalf_of, sizeof rc.on_behalf_of, "%s", q->on_behalf_of ? q->on_behalf_of : "");
+  snprintf(rc.assisted_by, sizeof rc.assisted_by, "%s", q->assisted_by ? q->assisted_by : "");
+  snprintf(rc.invoice_id, sizeof rc.invoice_id, "%s", q->invoice_id ? q->invoice_id : "");
   char *jws = NULL;
   if (pk_receipt_sign_key(&rc, s->receipt_key, s->receipt_kid, &jws) != 0) jws = NULL;
-  jws = with_counter_claims(s, q, jws);
   json_t *resp = json_pack("{s:s, s:s, s:s, s:I, s:s}", "tracking_code", tc, "service_id", q->sid, "status",
                            "received", "submitted_at", (json_int_t)now, "receipt", jws ? jws : "");
   free(jws);
