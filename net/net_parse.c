@@ -123,6 +123,15 @@ static const char *pstr(pk_net_pool *pool, const char *s, size_t max) {
   return pk_net_pool_add(pool, pk_sanitize(s ? s : "", max));
 }
 
+/* The array at key k of at most max items, and a zeroed block for its n parsed items of
+ * size sz, owned by the pool. NULL when it is not such an array or memory ran out. */
+static void *items_of(json_t *j, const char *k, size_t max, size_t sz, pk_net_pool *pool, json_t **arr, size_t *n) {
+  *arr = json_object_get(j, k);
+  *n = json_array_size(*arr);
+  if (!json_is_array(*arr) || *n > max) return NULL;
+  return pk_net_pool_add(pool, calloc(*n ? *n : 1, sz));
+}
+
 int pk_net_parse_problem(const char *body, size_t len, pk_net_result *st) {
   json_t *j = load(body, len);
   if (!j) return -1;
@@ -252,11 +261,10 @@ int pk_net_parse_req_status(const char *body, size_t len, pk_net_req_status *out
 int pk_net_parse_inbox(const char *body, size_t len, pk_net_inbox *out, pk_net_pool *pool) {
   json_t *j = load(body, len);
   if (!j) return -1;
-  json_t *items = json_object_get(j, "items");
-  size_t n = json_array_size(items);
+  json_t *items;
+  size_t n;
   int rc = -1;
-  if (!json_is_array(items) || n > 500) goto done;
-  pk_net_inbox_item *v = pk_net_pool_add(pool, calloc(n ? n : 1, sizeof *v));
+  pk_net_inbox_item *v = items_of(j, "items", 500, sizeof *v, pool, &items, &n);
   if (!v) goto done;
   for (size_t i = 0; i < n; i++) {
     json_t *it = json_array_get(items, i);
@@ -352,11 +360,10 @@ int pk_net_parse_pem(const char *body, size_t len, const char *label) {
 int pk_net_parse_entities(const char *body, size_t len, pk_net_entities *out, pk_net_pool *pool) {
   json_t *j = load(body, len);
   if (!j) return -1;
-  json_t *items = json_object_get(j, "entities");
-  size_t n = json_array_size(items);
+  json_t *items;
+  size_t n;
   int rc = -1;
-  if (!json_is_array(items) || n > 200) goto done;
-  pk_net_entity *v = pk_net_pool_add(pool, calloc(n ? n : 1, sizeof *v));
+  pk_net_entity *v = items_of(j, "entities", 200, sizeof *v, pool, &items, &n);
   if (!v) goto done;
   for (size_t i = 0; i < n; i++) {
     json_t *it = json_array_get(items, i);

@@ -19,7 +19,6 @@
 typedef struct {
   bool done;
   pk_net_session ses;
-  pk_net_challenge ch;
   pk_net_receipt rec;
   char jws[4096];
   pk_net_clerk clerk;
@@ -29,7 +28,6 @@ typedef struct {
 } ctx;
 
 static void on_ses(const pk_net_session *r, void *ud) { ((ctx *)ud)->ses = *r, ((ctx *)ud)->done = true; }
-static void on_ch(const pk_net_challenge *r, void *ud) { ((ctx *)ud)->ch = *r, ((ctx *)ud)->done = true; }
 static void on_clerk(const pk_net_clerk *r, void *ud) { ((ctx *)ud)->clerk = *r, ((ctx *)ud)->done = true; }
 static void on_inv(const pk_net_invoice *r, void *ud) { ((ctx *)ud)->inv = *r, ((ctx *)ud)->done = true; }
 static void on_rec(const pk_net_receipt *r, void *ud) {
@@ -47,20 +45,6 @@ static void on_ent(const pk_net_entities *r, void *ud) {
   }
   c->rec.st = r->st;
   c->done = true;
-}
-
-static void card_login(harness *h, const char *persona, ctx *c) {
-  c->done = false;
-  pk_net_auth_challenge(h->net, on_ch, c);
-  h_run_until(h, &c->done, 10000);
-  uint8_t sig[160], *cert = NULL;
-  size_t sl = sizeof sig, cl = 0;
-  assert_int_equal(h_card_sign(h, persona, c->ch.nonce, sig, &sl, &cert, &cl), 0);
-  c->done = false;
-  pk_net_card_auth(h->net, c->ch.nonce, cert, cl, sig, sl, on_ses, c);
-  h_run_until(h, &c->done, 10000);
-  free(cert);
-  assert_int_equal(c->ses.st.err, PK_NET_OK);
 }
 
 static void submit(harness *h, ctx *c, const char *sid, const char *fields, const char *key,
@@ -132,7 +116,7 @@ static void test_level1(void **state) {
 static void test_clerk_assists_a_citizen_acting_for_a_company(void **state) {
   harness *h = *state;
   ctx c = {0};
-  card_login(h, "clerk", &c);
+  assert_int_equal(h_login_card(h, "clerk", NULL), PK_NET_OK);
   c.done = false;
   pk_net_clerk_me(h->net, on_clerk, &c);
   h_run_until(h, &c.done, 10000);
