@@ -18,7 +18,11 @@ enum MHD_Result sim_h_entities(pk_window_sim *s, sim_req *r) {
 }
 
 /* The role is the window's register, looked up by the national code of the certificate the
- * card presented: only a card session (level 3) of a registered clerk is a clerk's. */
+ * card presented: only a card session (level 3) of a registered clerk is a clerk's. The test
+ * cards carry no role in their certificate yet; once docs/card-profile.md defines the clerk
+ * policy (proposed: certificatePolicies 2.25.266951041847437516875538484495676810098, a
+ * UUID OID) and gen-card-pki issues the clerk persona with it, /auth/card should keep the
+ * policy with the session and this should require it as well as the register. */
 enum MHD_Result sim_h_clerk_me(pk_window_sim *s, sim_req *r) {
   sim_session ses;
   enum MHD_Result ret;
