@@ -252,7 +252,8 @@ pk_net_req *pk_net_otp_verify(pk_net *net, const char *otp_id, const char *code,
 pk_net_req *pk_net_logout(pk_net *net, pk_net_done_cb cb, void *ud);
 /* Level 1: national code and Jalali birth date ("1370-05-12", ASCII digits) checked against
  * the civil registry; a session of level 1 on success. A mismatch (or an unknown person: the
- * window does not say which) is PK_NET_AUTH, code level1_mismatch. Not retried. */
+ * window does not say which) is PK_NET_AUTH, code level1_mismatch; after five misses for a
+ * code in an hour, PK_NET_SERVER level1_rate_limited (429) for that hour. Not retried. */
 pk_net_req *pk_net_level1(pk_net *net, const char *national_code, const char *birth_date, pk_net_session_cb cb,
                           void *ud);
 

@@ -32,6 +32,7 @@ static const char *schema =
   "  idem_key TEXT NOT NULL, amount INTEGER NOT NULL, payable_until INTEGER NOT NULL,"
   "  status TEXT NOT NULL DEFAULT 'unpaid', bank_ref TEXT UNIQUE, terminal_id TEXT, trace TEXT, paid_at INTEGER,"
   "  used_by TEXT UNIQUE, UNIQUE(national_code, service_id, idem_key));"
+  "CREATE TABLE IF NOT EXISTS level1_misses(national_code TEXT NOT NULL, at INTEGER NOT NULL);"
   "CREATE TABLE IF NOT EXISTS provider(bank_ref TEXT PRIMARY KEY, amount INTEGER NOT NULL, invoice_id TEXT);";
 
 /* Columns added after the first release: a state file made by an older simulator gains them

@@ -106,6 +106,18 @@ static void test_level1(void **state) {
   pk_net_level1(h->net, "0071234562", "1370-05-12", on_ses, &c); /* wrong check digit */
   h_run_until(h, &c.done, 10000);
   assert_string_equal(c.ses.st.code, "validation_failed");
+  /* Five wrong dates in an hour, and then not even the right one is taken. */
+  for (int i = 0; i < 4; i++) {
+    c.done = false;
+    pk_net_level1(h->net, "0071234561", "1399-01-01", on_ses, &c);
+    h_run_until(h, &c.done, 10000);
+    assert_string_equal(c.ses.st.code, "level1_mismatch");
+  }
+  c.done = false;
+  pk_net_level1(h->net, "0071234561", "1370-05-12", on_ses, &c);
+  h_run_until(h, &c.done, 10000);
+  assert_int_equal(c.ses.st.http_status, 429);
+  assert_string_equal(c.ses.st.code, "level1_rate_limited");
   /* Not the contract's date form: refused before it leaves. */
   c.done = false;
   pk_net_level1(h->net, "0071234561", "1370/05/12", on_ses, &c);
