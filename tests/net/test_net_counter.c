@@ -184,6 +184,11 @@ static void test_clerk_assists_a_citizen_acting_for_a_company(void **state) {
   submit(h, &c, "tamin-0001", FIELDS("0071234561"), key, &x);
   assert_string_equal(c.rec.st.code, "invalid_argument");
   assert_int_equal(pk_window_sim_request_count(h->sim), 1);
+
+  /* Fees are not enforced by default (kiosks do not pay yet): a fee service goes through. */
+  pk_net_new_idem_key(key);
+  submit(h, &c, "cbi-0001", FIELDS("0071234561"), key, NULL);
+  assert_int_equal(c.rec.st.err, PK_NET_OK);
 }
 
 static void invoice_call(harness *h, ctx *c, int which, const char *a, const char *b) {
