@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const char *body = (const char *)data + 1;
   size_t len = size - 1;
   pk_net_pool pool = {0};
-  switch (data[0] % 8) {
+  switch (data[0] % 11) {
   case 0: {
     pk_net_result st = {0};
     if (pk_net_parse_problem(body, len, &st) == 0 && strlen(st.code) >= sizeof st.code) __builtin_trap();
@@ -50,6 +50,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (pk_net_parse_inbox(body, len, &r, &pool) == 0)
       for (size_t i = 0; i < r.n; i++)
         if (strlen(r.items[i].title_fa) > 512 || !r.items[i].body_en) __builtin_trap();
+    break;
+  }
+  case 8: {
+    pk_net_entities e = {0};
+    if (pk_net_parse_entities(body, len, &e, &pool) == 0)
+      for (size_t i = 0; i < e.n; i++)
+        if (strlen(e.items[i].legal_id) != 11 || !e.items[i].name) __builtin_trap();
+    break;
+  }
+  case 9: {
+    pk_net_clerk c = {0};
+    if (pk_net_parse_clerk(body, len, &c) == 0 &&
+        (!c.clerk_id[0] || strspn(c.clerk_id, "0123456789") == strlen(c.clerk_id) ||
+         c.npermissions > PK_NET_CLERK_PERMS))
+      __builtin_trap();
+    break;
+  }
+  case 10: {
+    pk_net_invoice v = {0};
+    if (pk_net_parse_invoice(body, len, &v) == 0 && v.amount_rials <= 0) __builtin_trap();
     break;
   }
   default: {

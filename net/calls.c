@@ -151,13 +151,34 @@ pk_net_req *pk_net_catalog_sync(pk_net *net, struct pk_catalog *cat, pk_net_sync
   return cat ? go(r) : refuse(r, false);
 }
 
+/* The counter's additions to a submit body; false for a value the window must never get. */
+static bool add_extra(json_t *body, const pk_net_submit_extra *x) {
+  if (!x) return true;
+  /* A clerk id of digits alone may be a national code, which never leaves the kiosk in clear. */
+  bool ok = (!x->on_behalf_of || ok_id(x->on_behalf_of, 11, 11, "0123456789")) &&
+            (!x->assisted_by || (ok_id(x->assisted_by, 1, 39, IDCH) &&
+                                 strspn(x->assisted_by, "0123456789") < strlen(x->assisted_by))) &&
+            (!x->invoice_id || ok_id(x->invoice_id, 1, 39, IDCH));
+  if (ok && x->on_behalf_of) json_object_set_new(body, "on_behalf_of", json_string(x->on_behalf_of));
+  if (ok && x->assisted_by) json_object_set_new(body, "assisted_by", json_string(x->assisted_by));
+  if (ok && x->invoice_id) json_object_set_new(body, "invoice_id", json_string(x->invoice_id));
+  return ok;
+}
+
 pk_net_req *pk_net_submit(pk_net *net, const char *service_id, const char *fields_json, const char *idem_key,
                           pk_net_submit_cb cb, void *ud) {
+  return pk_net_submit_with(net, service_id, fields_json, idem_key, NULL, cb, ud);
+}
+
+pk_net_req *pk_net_submit_with(pk_net *net, const char *service_id, const char *fields_json, const char *idem_key,
+                               const pk_net_submit_extra *extra, pk_net_submit_cb cb, void *ud) {
   json_t *fields = fields_json ? json_loads(fields_json, JSON_REJECT_DUPLICATES, NULL) : NULL;
   /* "" is what a failed random generator leaves: refused as such, never sent. */
   bool keyed = !idem_key || *idem_key;
   bool ok = ok_id(service_id, 1, 31, IDCH) && json_is_object(fields) && (!keyed || ok_id(idem_key, 8, 64, IDCH));
-  char *body = ok && keyed ? dump(json_pack("{s:s, s:O}", "service_id", service_id, "fields", fields)) : NULL;
+  json_t *j = ok && keyed ? json_pack("{s:s, s:O}", "service_id", service_id, "fields", fields) : NULL;
+  ok = ok && (!j || add_extra(j, extra));
+  char *body = ok ? dump(j) : (json_decref(j), NULL);
   json_decref(fields);
   /* Keyed: the window deduplicates, so a retry after a lost answer is safe. */
   pk_net_req *r = pk_net_start(net, NK_SUBMIT, "POST", "/requests", body, true, true, (void_cb)cb, ud);
@@ -236,6 +257,58 @@ pk_net_req *pk_net_document(pk_net *net, const char *kind, const char *params_js
   return body ? go(r) : refuse(r, ok);
 }
 
+/* A Jalali date as the window's contract writes it: YYYY-MM-DD, ASCII digits. */
+static bool jalali_iso(const char *d) {
+  return ok_id(d, 10, 10, "0123456789-") && d[4] == '-' && d[7] == '-' && strspn(d, "0123456789") == 4 &&
+         strspn(d + 5, "0123456789") == 2 && strspn(d + 8, "0123456789") == 2;
+}
+
+pk_net_req *pk_net_level1(pk_net *net, const char *national_code, const char *birth_date, pk_net_session_cb cb,
+                          void *ud) {
+  bool ok = ok_id(national_code, 10, 10, "0123456789") && jalali_iso(birth_date);
+  char *body = ok ? dump(json_pack("{s:s, s:s}", "national_code", national_code, "birth_date", birth_date)) : NULL;
+  /* Each try counts as a guess at someone's birth date: not retried. */
+  pk_net_req *r = pk_net_start(net, NK_LEVEL1, "POST", "/auth/level1", body, false, false, (void_cb)cb, ud);
+  return body ? go(r) : refuse(r, ok);
+}
+
+pk_net_req *pk_net_entities_get(pk_net *net, pk_net_entities_cb cb, void *ud) {
+  return go(pk_net_start(net, NK_ENTITIES, "GET", "/persons/me/entities", NULL, true, true, (void_cb)cb, ud));
+}
+
+pk_net_req *pk_net_clerk_me(pk_net *net, pk_net_clerk_cb cb, void *ud) {
+  return go(pk_net_start(net, NK_CLERK, "GET", "/clerk/me", NULL, true, true, (void_cb)cb, ud));
+}
+
+pk_net_req *pk_net_invoice_create(pk_net *net, const char *service_id, const char *idem_key, pk_net_invoice_cb cb,
+                                  void *ud) {
+  bool ok = ok_id(service_id, 1, 31, IDCH) && ok_id(idem_key, 8, 64, IDCH);
+  char *body = ok ? dump(json_pack("{s:s, s:s}", "service_id", service_id, "idempotency_key", idem_key)) : NULL;
+  pk_net_req *r = pk_net_start(net, NK_INVOICE, "POST", "/invoices", body, true, true, (void_cb)cb, ud);
+  return body ? go(r) : refuse(r, ok);
+}
+
+pk_net_req *pk_net_invoice_pay(pk_net *net, const char *invoice_id, const char *bank_ref, const char *terminal_id,
+                               const char *trace, pk_net_invoice_cb cb, void *ud) {
+  bool ok = ok_id(invoice_id, 1, 39, IDCH) && ok_id(bank_ref, 12, 12, "0123456789") &&
+            ok_id(terminal_id, 1, 16, B64URL) && ok_id(trace, 1, 6, "0123456789");
+  char path[80];
+  snprintf(path, sizeof path, "/invoices/%s/pay", ok ? invoice_id : "x");
+  char *body = ok ? dump(json_pack("{s:s, s:s, s:s}", "bank_ref", bank_ref, "terminal_id", terminal_id, "trace",
+                                   trace))
+                  : NULL;
+  pk_net_req *r = pk_net_start(net, NK_INVOICE, "POST", path, body, true, true, (void_cb)cb, ud);
+  return body ? go(r) : refuse(r, ok);
+}
+
+pk_net_req *pk_net_invoice_get(pk_net *net, const char *invoice_id, pk_net_invoice_cb cb, void *ud) {
+  bool ok = ok_id(invoice_id, 1, 39, IDCH);
+  char path[64];
+  snprintf(path, sizeof path, "/invoices/%s", ok ? invoice_id : "x");
+  pk_net_req *r = pk_net_start(net, NK_INVOICE, "GET", path, NULL, true, true, (void_cb)cb, ud);
+  return ok ? go(r) : refuse(r, false);
+}
+
 /* ---- results ---- */
 /* The leaf's notAfter from curl's certificate info (the PEM it kept), read by OpenSSL. */
 static int64_t peer_not_after(CURL *e) {
@@ -273,6 +346,7 @@ void pk_net_deliver(pk_net_req *r, pk_net_result *st) {
     break;
   }
   case NK_CARD:
+  case NK_LEVEL1:
   case NK_OTP_VERIFY: {
     pk_net_session s = {.st = *st};
     char tok[256];
@@ -361,6 +435,36 @@ void pk_net_deliver(pk_net_req *r, pk_net_result *st) {
       x.items = NULL;
     }
     ((pk_net_inbox_cb)r->cb)(&x, r->ud);
+    break;
+  }
+  case NK_ENTITIES: {
+    pk_net_entities x = {.st = *st};
+    if (body_ok(r, st, 200) && pk_net_parse_entities(r->resp, r->resp_len, &x, &pool)) {
+      malformed(&x.st);
+      x.n = 0;
+      x.items = NULL;
+    }
+    ((pk_net_entities_cb)r->cb)(&x, r->ud);
+    break;
+  }
+  case NK_CLERK: {
+    pk_net_clerk x = {.st = *st};
+    if (body_ok(r, st, 200) && pk_net_parse_clerk(r->resp, r->resp_len, &x)) {
+      memset(&x, 0, sizeof x);
+      x.st = *st;
+      malformed(&x.st);
+    }
+    ((pk_net_clerk_cb)r->cb)(&x, r->ud);
+    break;
+  }
+  case NK_INVOICE: {
+    pk_net_invoice x = {.st = *st};
+    if (body_ok(r, st, 0) && pk_net_parse_invoice(r->resp, r->resp_len, &x)) {
+      memset(&x, 0, sizeof x);
+      x.st = *st;
+      malformed(&x.st);
+    }
+    ((pk_net_invoice_cb)r->cb)(&x, r->ud);
     break;
   }
   case NK_DOC: {

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "pishkhan/i18n.h"
+#include "pishkhan/legal_id.h"
 #include "pishkhan/secret.h"
 
 #define MAX_BODY_JSON (8u << 20)
@@ -120,6 +121,15 @@ static int int_in(json_t *o, const char *k, long long lo, long long hi, long lon
 
 static const char *pstr(pk_net_pool *pool, const char *s, size_t max) {
   return pk_net_pool_add(pool, pk_sanitize(s ? s : "", max));
+}
+
+/* The array at key k of at most max items, and a zeroed block for its n parsed items of
+ * size sz, owned by the pool. NULL when it is not such an array or memory ran out. */
+static void *items_of(json_t *j, const char *k, size_t max, size_t sz, pk_net_pool *pool, json_t **arr, size_t *n) {
+  *arr = json_object_get(j, k);
+  *n = json_array_size(*arr);
+  if (!json_is_array(*arr) || *n > max) return NULL;
+  return pk_net_pool_add(pool, calloc(*n ? *n : 1, sz));
 }
 
 int pk_net_parse_problem(const char *body, size_t len, pk_net_result *st) {
@@ -251,11 +261,10 @@ int pk_net_parse_req_status(const char *body, size_t len, pk_net_req_status *out
 int pk_net_parse_inbox(const char *body, size_t len, pk_net_inbox *out, pk_net_pool *pool) {
   json_t *j = load(body, len);
   if (!j) return -1;
-  json_t *items = json_object_get(j, "items");
-  size_t n = json_array_size(items);
+  json_t *items;
+  size_t n;
   int rc = -1;
-  if (!json_is_array(items) || n > 500) goto done;
-  pk_net_inbox_item *v = pk_net_pool_add(pool, calloc(n ? n : 1, sizeof *v));
+  pk_net_inbox_item *v = items_of(j, "items", 500, sizeof *v, pool, &items, &n);
   if (!v) goto done;
   for (size_t i = 0; i < n; i++) {
     json_t *it = json_array_get(items, i);
@@ -346,4 +355,81 @@ int pk_net_parse_pem(const char *body, size_t len, const char *label) {
   for (size_t i = 0; i + bl <= len; i++)
     if (!memcmp(body + i, begin, bl)) return 0;
   return -1;
+}
+
+int pk_net_parse_entities(const char *body, size_t len, pk_net_entities *out, pk_net_pool *pool) {
+  json_t *j = load(body, len);
+  if (!j) return -1;
+  json_t *items;
+  size_t n;
+  int rc = -1;
+  pk_net_entity *v = items_of(j, "entities", 200, sizeof *v, pool, &items, &n);
+  if (!v) goto done;
+  for (size_t i = 0; i < n; i++) {
+    json_t *it = json_array_get(items, i);
+    const char *id = str(it, "legal_id", 11), *name = str(it, "name", 1024);
+    if (!pk_legal_id_digits_valid(id) || !name) goto done;
+    v[i].legal_id = pstr(pool, id, 11);
+    v[i].name = pstr(pool, name, 256);
+    if (!v[i].legal_id || !v[i].name) goto done;
+  }
+  out->items = v;
+  out->n = n;
+  rc = 0;
+done:
+  json_decref(j);
+  return rc;
+}
+
+int pk_net_parse_clerk(const char *body, size_t len, pk_net_clerk *out) {
+  json_t *j = load(body, len);
+  if (!j) return -1;
+  const char *id = str(j, "clerk_id", 39), *office = str(j, "office_id", 39), *name = str(j, "office_name", 1024);
+  json_t *perms = json_object_get(j, "permissions");
+  size_t n = json_array_size(perms);
+  int rc = -1;
+  /* A clerk id made of digits alone could be a national code: not an id the kiosk will send. */
+  if (!charset(id, IDCH, 1, 39) || charset(id, DIGITS, 1, 39) || !charset(office, IDCH, 1, 39) || !name ||
+      !json_is_array(perms) || n > PK_NET_CLERK_PERMS)
+    goto done;
+  for (size_t i = 0; i < n; i++) {
+    const char *p = json_string_value(json_array_get(perms, i));
+    if (!charset(p, IDCH, 1, sizeof out->permissions[0] - 1)) goto done;
+    snprintf(out->permissions[i], sizeof out->permissions[i], "%s", p);
+  }
+  out->npermissions = n;
+  snprintf(out->clerk_id, sizeof out->clerk_id, "%s", id);
+  snprintf(out->office_id, sizeof out->office_id, "%s", office);
+  pk_net_copy_display(out->office_name, sizeof out->office_name, name);
+  rc = 0;
+done:
+  json_decref(j);
+  return rc;
+}
+
+int pk_net_parse_invoice(const char *body, size_t len, pk_net_invoice *out) {
+  json_t *j = load(body, len);
+  if (!j) return -1;
+  const char *id = str(j, "invoice_id", 39), *sid = str(j, "service_id", 31), *stt = str(j, "status", 15);
+  const char *ref = str(j, "bank_ref", 15);
+  long long am, until, paid = 0;
+  int rc = -1;
+  bool is_paid = stt && !strcmp(stt, "paid");
+  if (!charset(id, IDCH, 1, 39) || !charset(sid, IDCH, 1, 31) || (!is_paid && (!stt || strcmp(stt, "unpaid"))) ||
+      !int_in(j, "amount_rials", 1, 1000000000000000LL, &am) || !int_in(j, "payable_until", 0, 32503680000LL, &until))
+    goto done;
+  /* A paid invoice names its reference and time; an unpaid one neither. */
+  if (is_paid != (charset(ref, DIGITS, 12, 12) && int_in(j, "paid_at", 1, 32503680000LL, &paid))) goto done;
+  if (!is_paid && (json_object_get(j, "bank_ref") || json_object_get(j, "paid_at"))) goto done;
+  snprintf(out->invoice_id, sizeof out->invoice_id, "%s", id);
+  snprintf(out->service_id, sizeof out->service_id, "%s", sid);
+  snprintf(out->status, sizeof out->status, "%s", stt);
+  snprintf(out->bank_ref, sizeof out->bank_ref, "%s", is_paid ? ref : "");
+  out->amount_rials = am;
+  out->payable_until = until;
+  out->paid_at = paid;
+  rc = 0;
+done:
+  json_decref(j);
+  return rc;
 }

@@ -25,6 +25,9 @@ int pk_net_parse_receipt(const char *body, size_t len, pk_net_receipt *out, pk_n
 int pk_net_parse_req_status(const char *body, size_t len, pk_net_req_status *out);
 int pk_net_parse_inbox(const char *body, size_t len, pk_net_inbox *out, pk_net_pool *pool);
 int pk_net_parse_doc(const char *body, size_t len, pk_net_doc *out, pk_net_pool *pool);
+int pk_net_parse_entities(const char *body, size_t len, pk_net_entities *out, pk_net_pool *pool);
+int pk_net_parse_clerk(const char *body, size_t len, pk_net_clerk *out);
+int pk_net_parse_invoice(const char *body, size_t len, pk_net_invoice *out);
 
 /* {"status":"ok",...}: 0, else -1. */
 int pk_net_parse_health(const char *body, size_t len);

@@ -4,9 +4,11 @@
  *   tc  tracking code        sv  service id
  *   ti  service title (UTF-8)       ag  agency               of  office (optional)
  *   iat issued at, unix seconds     kd  kiosk id             st  "s" submitted | "q" queued
- *   am  amount in rials (optional)  nc  last 4 digits of the national code   sg "w" window | "d" device */
+ *   am  amount in rials (optional)  nc  last 4 digits of the national code   sg "w" window | "d" device
+ *   obo legal ID acted for, ast assisting clerk's id, inv invoice id (each optional: counter, fees) */
 #include <ctype.h>
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +34,9 @@ static json_t *claims_obj(const pk_receipt *r, const char *title, const char *ag
   if (r->amount_rials > 0) json_object_set_new(o, "am", json_integer(r->amount_rials));
   put_str(o, "nc", r->national_code_last4);
   json_object_set_new(o, "sg", json_string(r->signer == PK_SIGNER_DEVICE ? "d" : "w"));
+  put_str(o, "obo", r->on_behalf_of);
+  put_str(o, "ast", r->assisted_by);
+  put_str(o, "inv", r->invoice_id);
   return o;
 }
 
@@ -71,12 +76,18 @@ char *rc_claims_json_fit(const pk_receipt *r, size_t hlen) {
   s = dump(claims_obj(r, r->service_title, r->agency, NULL));
   if (!s || token_len(s, hlen) <= PK_RECEIPT_QR_MAX_BYTES) return s;
   cut_utf8(r->agency, 24, agency, sizeof agency);
+  snprintf(title, sizeof title, "%s", r->service_title); /* a title shorter than 8 is never cut */
   for (size_t n = pk_utf8_count(r->service_title); n >= 8; n--) {
     free(s);
     cut_utf8(r->service_title, n, title, sizeof title);
     s = dump(claims_obj(r, title, agency, NULL));
     if (!s || token_len(s, hlen) <= PK_RECEIPT_QR_MAX_BYTES) return s;
   }
+  free(s);
+  /* Last, the agency: it follows from the service id, while the counter's claims (obo, ast,
+   * inv) follow from nothing else on the receipt. */
+  s = dump(claims_obj(r, title, NULL, NULL));
+  if (!s || token_len(s, hlen) <= PK_RECEIPT_QR_MAX_BYTES) return s;
   free(s);
   return NULL;
 }
@@ -127,7 +138,10 @@ int rc_claims_parse(const unsigned char *json, size_t len, pk_receipt *out) {
       get_str(o, "ag", out->agency, sizeof out->agency, 0, NULL) ||
       get_str(o, "of", out->office, sizeof out->office, 0, NULL) ||
       get_str(o, "kd", out->kiosk_id, sizeof out->kiosk_id, 1, "-_.") ||
-      get_str(o, "nc", out->national_code_last4, sizeof out->national_code_last4, 0, NULL))
+      get_str(o, "nc", out->national_code_last4, sizeof out->national_code_last4, 0, NULL) ||
+      get_str(o, "obo", out->on_behalf_of, sizeof out->on_behalf_of, 0, "") ||
+      get_str(o, "ast", out->assisted_by, sizeof out->assisted_by, 0, "-_.") ||
+      get_str(o, "inv", out->invoice_id, sizeof out->invoice_id, 0, "-_"))
     goto done;
   if (out->national_code_last4[0] &&
       (strlen(out->national_code_last4) != 4 || !ascii_ok(out->national_code_last4, "") ||

@@ -84,6 +84,28 @@ function nationalCodeCheck(d9) {
   return d9 + String(r < 2 ? r : 11 - r);
 }
 
+// A card session of a persona of the card PKI; its token.
+async function cardSession(persona) {
+  const ch = await call('POST', '/auth/challenge', '/auth/challenge', { body: { kiosk_id: KIOSK } }, 200);
+  const nonce = Buffer.from(ch.json.nonce, 'base64url');
+  const tbs = Buffer.concat([Buffer.from([0x80, nonce.length]), nonce, Buffer.from([0x81, KIOSK.length]), Buffer.from(KIOSK)]);
+  const sig = createSign('sha256').update(tbs).sign(readFileSync(`${pki}/card/${persona}.key.pem`));
+  const der = Buffer.from(readFileSync(`${pki}/card/${persona}.crt.pem`, 'utf8').replace(/-----[^-]+-----|\s/g, ''), 'base64');
+  const ses = await call('POST', '/auth/card', '/auth/card', { body: { kiosk_id: KIOSK, nonce: ch.json.nonce,
+    certificate: der.toString('base64'), signature: sig.toString('base64') } }, 200);
+  return ses.json?.token;
+}
+
+// The receipt verifies with an independent JOSE library and carries these claims.
+async function checkClaims(jws, keyset, want) {
+  checked++;
+  try {
+    const claims = JSON.parse(new TextDecoder().decode((await jose.compactVerify(jws, keyset)).payload));
+    for (const [k, v] of Object.entries(want))
+      if (claims[k] !== v) { failed++; console.error(`FAIL receipt claim ${k}: ${claims[k]}, want ${v}`); return; }
+  } catch (e) { failed++; console.error('FAIL receipt does not verify:', e.message); }
+}
+
 async function main() {
   const cat = await call('GET', '/catalog', '/catalog', {}, 200);
   const etag = cat.headers.etag;
@@ -142,6 +164,37 @@ async function main() {
   const thumb = await jose.calculateJwkThumbprint(jwks.keys[0]);
   if (jwks.keys[0].kid !== 'w-' + thumb.slice(0, 8)) { failed++; console.error('FAIL kid is not "w-" + the RFC 7638 thumbprint\'s first 8 characters'); }
   checked++;
+
+  // Level 1, counter mode and fees.
+  await call('POST', '/auth/level1', '/auth/level1', { body: { national_code: '0071234561', birth_date: '1370-05-12' } }, 200);
+  await call('POST', '/auth/level1', '/auth/level1', { body: { national_code: '0071234561', birth_date: '1370-05-13' } }, 401);
+  await call('POST', '/auth/level1', '/auth/level1', { body: { national_code: '0071234561', birth_date: '1370/05/12' } }, 422);
+  const ents = await call('GET', '/persons/me/entities', '/persons/me/entities', { headers: bearer }, 200);
+  await call('GET', '/persons/me/entities', '/persons/me/entities', {}, 401);
+  await call('GET', '/clerk/me', '/clerk/me', { headers: bearer }, 403);
+  const clerk = await cardSession('clerk');
+  const me = await call('GET', '/clerk/me', '/clerk/me', { headers: { Authorization: `Bearer ${clerk}` } }, 200);
+  const obo = ents.json?.entities?.[0]?.legal_id;
+  const counter = { service_id: 'tax-0001', fields, on_behalf_of: obo, assisted_by: me.json?.clerk_id };
+  const assisted = await call('POST', '/requests', '/requests', { body: counter, headers: { ...bearer, 'Idempotency-Key': key + 'c' } }, 201);
+  await call('POST', '/requests', '/requests', { body: { ...counter, on_behalf_of: '14109876546' }, headers: { ...bearer, 'Idempotency-Key': key + 'd' } }, 403);
+  await checkClaims(assisted.json?.receipt, keyset, { obo, ast: me.json?.clerk_id });
+  const cbi = { national_code: '0071234561', mobile: '09121234567', birth_date: '1365/04/12' };
+  const inv = await call('POST', '/invoices', '/invoices', { body: { service_id: 'cbi-0001', idempotency_key: key + 'f' }, headers: bearer }, 201);
+  await call('POST', '/invoices', '/invoices', { body: { service_id: 'cbi-0001', idempotency_key: key + 'f' }, headers: bearer }, 200);
+  await call('POST', '/invoices', '/invoices', { body: { service_id: 'tax-0001', idempotency_key: key + 'f' }, headers: bearer }, 422);
+  const id = inv.json?.invoice_id, pay = { bank_ref: '140300000001', terminal_id: 'term01', trace: '000001' };
+  const paid = { body: { service_id: 'cbi-0001', fields: cbi, invoice_id: id }, headers: { ...bearer, 'Idempotency-Key': key + 'f' } };
+  await call('POST', '/requests', '/requests', paid, 422);
+  await call('POST', '/invoices/{invoice_id}/pay', `/invoices/${id}/pay`, { body: pay, headers: bearer }, 422);
+  await call('POST', '/admin/provider', '/admin/provider', { body: { bank_ref: pay.bank_ref, amount_rials: inv.json?.amount_rials } }, 201);
+  await call('POST', '/invoices/{invoice_id}/pay', `/invoices/${id}/pay`, { body: pay, headers: bearer }, 200);
+  await call('POST', '/invoices/{invoice_id}/pay', `/invoices/${id}/pay`, { body: { ...pay, bank_ref: '140300000002' }, headers: bearer }, 409);
+  await call('GET', '/invoices/{invoice_id}', `/invoices/${id}`, { headers: bearer }, 200);
+  await call('GET', '/invoices/{invoice_id}', '/invoices/inv_nope', { headers: bearer }, 404);
+  const feeSub = await call('POST', '/requests', '/requests', paid, 201);
+  await checkClaims(feeSub.json?.receipt, keyset, { inv: id });
+  await call('POST', '/requests', '/requests', { ...paid, headers: { ...bearer, 'Idempotency-Key': key + 'g' } }, 409);
 
   // Faults and logout.
   await call('PUT', '/admin/faults', '/admin/faults', { body: { error_ratio: 1 } }, 200);

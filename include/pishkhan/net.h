@@ -134,6 +134,39 @@ typedef struct pk_net_doc {
   const char *jws;                 /* the document signed by the window (ES256) */
 } pk_net_doc;
 
+/* A company (legal entity) the session's person is a registered signatory of. */
+typedef struct pk_net_entity {
+  const char *legal_id;            /* 11 ASCII digits, check digit right (pk_legal_id_digits_valid) */
+  const char *name;                /* Persian */
+} pk_net_entity;
+
+typedef struct pk_net_entities {
+  pk_net_result st;
+  size_t n;
+  const pk_net_entity *items;
+} pk_net_entities;
+
+/* The clerk whose card opened the session, as the window's register knows them. */
+#define PK_NET_CLERK_PERMS 16
+typedef struct pk_net_clerk {
+  pk_net_result st;
+  char clerk_id[40];               /* opaque: what assisted_by carries (never a national code) */
+  char office_id[40];
+  char office_name[256];
+  size_t npermissions;
+  char permissions[PK_NET_CLERK_PERMS][40]; /* e.g. serve_card, serve_otp, act_for_entity, cash_payment */
+} pk_net_clerk;
+
+typedef struct pk_net_invoice {
+  pk_net_result st;
+  char invoice_id[40];
+  char service_id[32];
+  char status[16];                 /* unpaid | paid */
+  char bank_ref[16];               /* the RRN it was paid with; "" while unpaid */
+  int64_t amount_rials;
+  int64_t payable_until, paid_at;  /* unix seconds; paid_at 0 while unpaid */
+} pk_net_invoice;
+
 /* Bytes as the window sent them (not display text: not sanitized), for the caller to parse,
  * verify and store. */
 typedef struct pk_net_blob {
@@ -152,6 +185,9 @@ typedef void (*pk_net_submit_cb)(const pk_net_receipt *r, void *ud);
 typedef void (*pk_net_req_status_cb)(const pk_net_req_status *r, void *ud);
 typedef void (*pk_net_inbox_cb)(const pk_net_inbox *r, void *ud);
 typedef void (*pk_net_document_cb)(const pk_net_doc *r, void *ud);
+typedef void (*pk_net_entities_cb)(const pk_net_entities *r, void *ud);
+typedef void (*pk_net_clerk_cb)(const pk_net_clerk *r, void *ud);
+typedef void (*pk_net_invoice_cb)(const pk_net_invoice *r, void *ud);
 
 /* Uses cfg->url, ca_bundle, client_cert/key, pinned_pubkey, proxy, timeouts, max_retries,
  * kiosk_id. Returns NULL with a malloc'd English message in *err, also when a configured
@@ -214,6 +250,30 @@ pk_net_req *pk_net_otp_request(pk_net *net, const char *national_code, const cha
 pk_net_req *pk_net_otp_verify(pk_net *net, const char *otp_id, const char *code,
                               pk_net_session_cb cb, void *ud);
 pk_net_req *pk_net_logout(pk_net *net, pk_net_done_cb cb, void *ud);
+/* Level 1: national code and Jalali birth date ("1370-05-12", ASCII digits) checked against
+ * the civil registry; a session of level 1 on success. A mismatch (or an unknown person: the
+ * window does not say which) is PK_NET_AUTH, code level1_mismatch; after five misses for a
+ * code in an hour, PK_NET_SERVER level1_rate_limited (429) for that hour. Not retried. */
+pk_net_req *pk_net_level1(pk_net *net, const char *national_code, const char *birth_date, pk_net_session_cb cb,
+                          void *ud);
+
+/* Counter mode (in a session). The companies the person signs for; the clerk's own record
+ * (PK_NET_AUTH, code not_a_clerk, for anyone else's session). Both read only: retried. */
+pk_net_req *pk_net_entities_get(pk_net *net, pk_net_entities_cb cb, void *ud);
+pk_net_req *pk_net_clerk_me(pk_net *net, pk_net_clerk_cb cb, void *ud);
+
+/* Fees (in a session). An invoice for a fee service and the request's idempotency key: the
+ * same key gives the same invoice, so the call is retried. Paying records the terminal's
+ * bank reference (RRN, 12 digits), terminal id and trace (1-6 digits); the window marks the
+ * invoice paid only when its payment provider confirms the reference for the amount
+ * (PK_NET_VALIDATION payment_not_confirmed / payment_amount_mismatch otherwise; 409
+ * invoice_already_paid, bank_ref_used, invoice_expired). Paying again with the same
+ * reference answers the paid invoice, so it is retried too. */
+pk_net_req *pk_net_invoice_create(pk_net *net, const char *service_id, const char *idem_key, pk_net_invoice_cb cb,
+                                  void *ud);
+pk_net_req *pk_net_invoice_pay(pk_net *net, const char *invoice_id, const char *bank_ref, const char *terminal_id,
+                               const char *trace, pk_net_invoice_cb cb, void *ud);
+pk_net_req *pk_net_invoice_get(pk_net *net, const char *invoice_id, pk_net_invoice_cb cb, void *ud);
 
 /* Catalog: GET with If-None-Match from the store; a changed catalog is written in one
  * transaction and reloaded into memory. */
@@ -223,6 +283,16 @@ pk_net_req *pk_net_catalog_sync(pk_net *net, struct pk_catalog *cat, pk_net_sync
  * idempotency key (keep it with the offline queue entry); the client resends it on every retry. */
 pk_net_req *pk_net_submit(pk_net *net, const char *service_id, const char *fields_json,
                           const char *idem_key, pk_net_submit_cb cb, void *ud);
+/* What a request may carry beyond its fields (each NULL when not): the legal entity acted
+ * for (on_behalf_of; PK_NET_AUTH not_a_signatory when the person does not sign for it), the
+ * assisting clerk's id (pk_net_clerk.clerk_id; a national code is refused before sending),
+ * the paid invoice of a fee service (the window refuses one used twice: invoice_used). The
+ * window's receipt then carries them as the claims obo, ast and inv. */
+typedef struct pk_net_submit_extra {
+  const char *on_behalf_of, *assisted_by, *invoice_id;
+} pk_net_submit_extra;
+pk_net_req *pk_net_submit_with(pk_net *net, const char *service_id, const char *fields_json, const char *idem_key,
+                               const pk_net_submit_extra *extra, pk_net_submit_cb cb, void *ud);
 /* A queued request, sealed to the window's encryption key (a JWE compact of at most
  * PK_NET_SEALED_MAX bytes), delivered under its idempotency key. Needs no session; retried
  * like pk_net_submit, with the same key on every attempt. The window's refusals are

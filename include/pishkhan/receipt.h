@@ -45,6 +45,9 @@ typedef struct pk_receipt {
   char national_code_last4[5];         /* never the full code: see pk_receipt_set_national_code */
   pk_receipt_signer signer;
   char kid[64];                        /* key id of the signature (from the JWS header) */
+  char on_behalf_of[12];               /* legal ID of the company acted for, "" = none (claim obo) */
+  char assisted_by[40];                /* the assisting clerk's opaque id, "" = none (claim ast) */
+  char invoice_id[32];                 /* the invoice that paid the fee, "" = none (claim inv) */
 } pk_receipt;
 
 /* Keeps only the last 4 digits (any digit set accepted) of a national code. */

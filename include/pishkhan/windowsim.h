@@ -36,6 +36,7 @@ typedef struct pk_window_sim_opts {
   bool test_endpoints;         /* /api/v1/test/otp and /api/v1/admin/... */
   bool quiet;                  /* no request log on stderr */
   bool offline;                /* start unreachable (pk_window_sim_set_reachable) */
+  bool fees_enforce;           /* a fee service's submit needs a paid invoice (default off until kiosks pay) */
   pk_window_sim_faults faults;
 } pk_window_sim_opts;
 
@@ -61,6 +62,9 @@ char *pk_window_sim_requests(pk_window_sim *s);
 bool pk_window_sim_in_flight(pk_window_sim *s, const char *key);
 /* Last OTP issued for otp_id (tests), or -1. */
 int pk_window_sim_last_otp(pk_window_sim *s, const char *otp_id, char out[8]);
+/* The payment provider's word (tests, the POS simulator; also POST /api/v1/admin/provider):
+ * a sale with this bank reference (RRN, 12 digits) settled for amount_rials. 0 or -1. */
+int pk_window_sim_provider_confirm(pk_window_sim *s, const char *bank_ref, long long amount_rials);
 void pk_window_sim_stop(pk_window_sim *s);
 /* The JWKS (JSON text, malloc'd) of an EC P-256 receipt key file and, when enc_key_path is
  * not NULL, of the request encryption key too; NULL when a key cannot be read. */

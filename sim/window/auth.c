@@ -11,6 +11,7 @@
 
 #define CHALLENGE_TTL 120
 #define OTP_MAX_ATTEMPTS 3
+#define LEVEL1_MAX_MISSES 5
 
 static const char *jstr(sim_req *r, const char *k) {
   const char *v = json_string_value(json_object_get(r->json, k));
@@ -338,4 +339,39 @@ enum MHD_Result sim_h_test_otp(pk_window_sim *s, sim_req *r) {
   if (!id || pk_window_sim_last_otp(s, id, code))
     return sim_problem(s, r, 404, "not_found", "کد یافت نشد.", "No such OTP.", "otp_id");
   return sim_send_json(s, r, 200, json_pack("{s:s, s:s}", "otp_id", id, "code", code), 0);
+}
+
+/* Level 1: what a person knows of their own registry entry. One code for an unknown person
+ * and a wrong date, so that the answer tells nobody who is registered. */
+enum MHD_Result sim_h_level1(pk_window_sim *s, sim_req *r) {
+  if (!r->json) return bad_json(s, r);
+  const char *nc = jstr(r, "national_code"), *birth = jstr(r, "birth_date");
+  if (!sim_national_code_valid(nc))
+    return sim_problem(s, r, 422, "validation_failed", "کد ملی نامعتبر است.", "The national code is not valid.",
+                       "national_code");
+  if (!birth || strlen(birth) != 10 || birth[4] != '-' || birth[7] != '-' || strspn(birth, "0123456789-") != 10)
+    return sim_problem(s, r, 422, "validation_failed", "تاریخ تولد را به شکل ۱۳۷۰-۰۵-۱۲ وارد کنید.",
+                       "birth_date must be a Jalali date YYYY-MM-DD.", "birth_date");
+  const sim_person *p = sim_person_find(nc);
+  bool match = p && !strcmp(p->birth_date, birth);
+  char tok[64];
+  time_t now = sim_now(s);
+  pthread_mutex_lock(&s->lock);
+  /* A birth date is one of some 36,500: a few wrong tries per code and hour, then none. */
+  bool locked = scalar(s, "SELECT count(*) FROM level1_misses WHERE national_code=? AND at>?", nc, now - 3600) >=
+                LEVEL1_MAX_MISSES;
+  char *sql = !locked && !match ? sqlite3_mprintf("INSERT INTO level1_misses VALUES(%Q,%lld)", nc, (long long)now)
+                                : NULL;
+  if (sql) sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+  sqlite3_free(sql);
+  int rc = !locked && match ? new_session(s, nc, "", "", 1, tok) : 0;
+  pthread_mutex_unlock(&s->lock);
+  if (locked)
+    return sim_problem(s, r, 429, "level1_rate_limited", "تلاش‌های نادرست بیش از حد مجاز است؛ یک ساعت دیگر تلاش کنید.",
+                       "Too many wrong tries for this national code; try again in an hour.", NULL);
+  if (!match)
+    return sim_problem(s, r, 401, "level1_mismatch", "کد ملی و تاریخ تولد با ثبت احوال همخوانی ندارد.",
+                       "The national code and birth date do not match the civil registry.", NULL);
+  if (rc) return sim_problem(s, r, 500, "internal", "خطای داخلی سامانه.", "Internal error.", NULL);
+  return session_answer(s, r, tok, nc, 1, "", "");
 }

@@ -91,14 +91,8 @@ static void subject_field(X509 *x, int nid, char *out, size_t n) {
 
 /* The test cards carry Latin names; the window's registry knows them in Persian. */
 static const char *persona_name(const char *nc, const char *fallback) {
-  static const char *const names[][2] = {
-    {"0071234561", "زهرا محمدی"}, {"1234567891", "رضا حسینی"}, {"0512345678", "مریم کریمی"},
-    {"2276543213", "امیر رضایی"}, {"4701122335", "فاطمه احمدی"}, {"2938475616", "حسین موسوی"},
-    {"1122334451", "نرگس جعفری"},
-  };
-  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-    if (!strcmp(names[i][0], nc)) return names[i][1];
-  return fallback;
+  const sim_person *p = sim_person_find(nc);
+  return p ? p->name_fa : fallback;
 }
 
 /* The holder's national code (serialNumber, else the first 10-digit run in the CN) and

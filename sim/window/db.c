@@ -27,13 +27,20 @@ static const char *schema =
   "CREATE TABLE IF NOT EXISTS inbox(id TEXT PRIMARY KEY, national_code TEXT NOT NULL, kind TEXT NOT NULL,"
   "  title_fa TEXT NOT NULL, title_en TEXT NOT NULL, body_fa TEXT NOT NULL, body_en TEXT NOT NULL,"
   "  tracking_code TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL, read INTEGER NOT NULL DEFAULT 0);"
-  "CREATE INDEX IF NOT EXISTS inbox_nc ON inbox(national_code, created_at);";
+  "CREATE INDEX IF NOT EXISTS inbox_nc ON inbox(national_code, created_at);"
+  "CREATE TABLE IF NOT EXISTS invoices(id TEXT PRIMARY KEY, service_id TEXT NOT NULL, national_code TEXT NOT NULL,"
+  "  idem_key TEXT NOT NULL, amount INTEGER NOT NULL, payable_until INTEGER NOT NULL,"
+  "  status TEXT NOT NULL DEFAULT 'unpaid', bank_ref TEXT UNIQUE, terminal_id TEXT, trace TEXT, paid_at INTEGER,"
+  "  used_by TEXT UNIQUE, UNIQUE(national_code, service_id, idem_key));"
+  "CREATE TABLE IF NOT EXISTS level1_misses(national_code TEXT NOT NULL, at INTEGER NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS provider(bank_ref TEXT PRIMARY KEY, amount INTEGER NOT NULL, invoice_id TEXT);";
 
 /* Columns added after the first release: a state file made by an older simulator gains them
  * (the ALTER fails harmlessly where the column is already there). */
 static void upgrade(sqlite3 *db) {
   static const char *const cols[] = {"kiosk_id TEXT NOT NULL DEFAULT ''", "channel TEXT NOT NULL DEFAULT 'online'",
-                                     "level INTEGER NOT NULL DEFAULT 0", "created_at INTEGER NOT NULL DEFAULT 0"};
+                                     "level INTEGER NOT NULL DEFAULT 0", "created_at INTEGER NOT NULL DEFAULT 0",
+                                     "on_behalf_of TEXT", "assisted_by TEXT", "invoice_id TEXT"};
   for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
     char *sql = sqlite3_mprintf("ALTER TABLE requests ADD COLUMN %s", cols[i]);
     sqlite3_exec(db, sql, NULL, NULL, NULL);

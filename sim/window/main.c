@@ -63,13 +63,15 @@ static void usage(FILE *f) {
         "  --enc-key FILE         EC P-256 key that queued (sealed) requests are encrypted to\n"
         "                         (default: a fresh key); published in the JWKS with \"use\":\"enc\"\n"
         "  --print-jwks           print the JWKS of --receipt-key (and --enc-key if given) and exit\n"
+        "  --fees MODE            enforce: a fee service's request needs a paid invoice (invoice_id);\n"
+        "                         off (default): fees are not required yet, a given invoice is checked\n"
         "  --max-queue-age-days N refuse sealed (queued) requests made more than N days ago (default 7)\n"
         "Authentication:\n"
         "  --token-ttl S          session lifetime in seconds (default 900)\n"
         "  --otp-ttl S            one-time code lifetime (default 120)\n"
         "  --otp-interval S       minimum seconds between two codes (default 60)\n"
         "  --otp-max N            codes per national code per hour (default 3)\n"
-        "  --test-endpoints       enable /api/v1/test/otp and /api/v1/admin/{faults,stats,requests}\n"
+        "  --test-endpoints       enable /api/v1/test/otp and /api/v1/admin/{faults,stats,requests,provider}\n"
         "Fault injection (also PUT /api/v1/admin/faults with the same names in JSON):\n"
         "  --latency MS           add MS milliseconds before every answer\n"
         "  --error-ratio R        answer 503 to a share R (0..1) of requests\n"
@@ -92,7 +94,7 @@ int main(int argc, char **argv) {
   o.port = 8443;
   int print_jwks = 0;
   enum { O_BIND = 256, O_PORT, O_CERT, O_KEY, O_CCA, O_DB, O_SEED, O_SVC, O_CARDCA, O_CRL, O_RKEY, O_EKEY, O_QAGE, O_JWKS,
-         O_TTL, O_OTTL, O_OINT, O_OMAX, O_TEST, O_LAT, O_ERR, O_DROP, O_TRUNC, O_DRIP, O_AFTER, O_OFFLINE, O_QUIET };
+         O_TTL, O_OTTL, O_OINT, O_OMAX, O_TEST, O_LAT, O_ERR, O_DROP, O_TRUNC, O_DRIP, O_AFTER, O_OFFLINE, O_QUIET, O_FEES };
   static const struct option lo[] = {
     {"bind", 1, 0, O_BIND}, {"port", 1, 0, O_PORT}, {"cert", 1, 0, O_CERT}, {"key", 1, 0, O_KEY},
     {"client-ca", 1, 0, O_CCA}, {"db", 1, 0, O_DB}, {"seed", 1, 0, O_SEED}, {"services", 1, 0, O_SVC},
@@ -102,7 +104,7 @@ int main(int argc, char **argv) {
     {"otp-interval", 1, 0, O_OINT}, {"otp-max", 1, 0, O_OMAX}, {"test-endpoints", 0, 0, O_TEST},
     {"latency", 1, 0, O_LAT}, {"error-ratio", 1, 0, O_ERR}, {"drop-ratio", 1, 0, O_DROP},
     {"truncate-ratio", 1, 0, O_TRUNC}, {"drip", 1, 0, O_DRIP}, {"after-commit", 0, 0, O_AFTER},
-    {"offline", 0, 0, O_OFFLINE}, {"quiet", 0, 0, O_QUIET}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+    {"offline", 0, 0, O_OFFLINE}, {"quiet", 0, 0, O_QUIET}, {"fees", 1, 0, O_FEES}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
   int c;
   while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
     switch (c) {
@@ -133,6 +135,13 @@ int main(int argc, char **argv) {
     case O_AFTER: o.faults.after_commit = true; break;
     case O_OFFLINE: o.offline = true; break;
     case O_QUIET: o.quiet = true; break;
+    case O_FEES:
+      if (strcmp(optarg, "enforce") && strcmp(optarg, "off")) {
+        fprintf(stderr, "pishkhan-window-sim: --fees is enforce or off\n");
+        return 2;
+      }
+      o.fees_enforce = !strcmp(optarg, "enforce");
+      break;
     case 'h': usage(stdout); return 0;
     default: usage(stderr); return 2;
     }

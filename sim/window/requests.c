@@ -31,8 +31,13 @@ static void sha256_hex(const char *data, size_t len, char out[65]) {
 /* What "the same request" means for a key: the citizen, the service and the values; so a
  * request first sent online and then, its outcome unknown, sealed with the same key is a
  * replay, not a reuse. */
-static int request_hash(const char *nc, const char *sid, json_t *fields, char out[65]) {
-  json_t *o = json_pack("{s:s, s:O}", "service_id", sid, "fields", fields);
+static int request_hash(const sim_new_request *q, char out[65]) {
+  const char *nc = q->nc;
+  json_t *o = json_pack("{s:s, s:O}", "service_id", q->sid, "fields", q->fields);
+  /* Absent when not given, so that the hashes stored before these existed still match. */
+  if (o && q->on_behalf_of) json_object_set_new(o, "on_behalf_of", json_string(q->on_behalf_of));
+  if (o && q->assisted_by) json_object_set_new(o, "assisted_by", json_string(q->assisted_by));
+  if (o && q->invoice_id) json_object_set_new(o, "invoice_id", json_string(q->invoice_id));
   char *canon = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
   json_decref(o);
   char *in = canon ? sqlite3_mprintf("%s|%s", nc, canon) : NULL;
@@ -88,6 +93,9 @@ static char *new_answer(pk_window_sim *s, const sim_new_request *q, const char *
   snprintf(rc.kiosk_id, sizeof rc.kiosk_id, "%s", q->kiosk_id[0] ? q->kiosk_id : "unknown");
   rc.amount_rials = json_integer_value(json_object_get(q->svc, "fee_rials"));
   pk_receipt_set_national_code(&rc, q->nc);
+  snprintf(rc.on_behalf_of, sizeof rc.on_behalf_of, "%s", q->on_behalf_of ? q->on_behalf_of : "");
+  snprintf(rc.assisted_by, sizeof rc.assisted_by, "%s", q->assisted_by ? q->assisted_by : "");
+  snprintf(rc.invoice_id, sizeof rc.invoice_id, "%s", q->invoice_id ? q->invoice_id : "");
   char *jws = NULL;
   if (pk_receipt_sign_key(&rc, s->receipt_key, s->receipt_kid, &jws) != 0) jws = NULL;
   json_t *resp = json_pack("{s:s, s:s, s:s, s:I, s:s}", "tracking_code", tc, "service_id", q->sid, "status",
@@ -104,8 +112,8 @@ static int insert_request(pk_window_sim *s, const sim_new_request *q, const char
   sqlite3_stmt *st;
   int ok = 0;
   if (fj && sqlite3_prepare_v2(s->db, "INSERT INTO requests(tracking_code,idem_key,body_hash,national_code,"
-                                      "service_id,fields,submitted_at,response,kiosk_id,channel,level,created_at)"
-                                      " VALUES(?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL) == SQLITE_OK) {
+                                      "service_id,fields,submitted_at,response,kiosk_id,channel,level,created_at,"
+                                      "on_behalf_of,assisted_by,invoice_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL) == SQLITE_OK) {
     sqlite3_bind_text(st, 1, tc, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, q->key, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
@@ -118,6 +126,9 @@ static int insert_request(pk_window_sim *s, const sim_new_request *q, const char
     sqlite3_bind_text(st, 10, q->channel, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 11, q->level);
     sqlite3_bind_int64(st, 12, q->created_at ? q->created_at : now);
+    sqlite3_bind_text(st, 13, q->on_behalf_of, -1, SQLITE_STATIC); /* NULL binds NULL */
+    sqlite3_bind_text(st, 14, q->assisted_by, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 15, q->invoice_id, -1, SQLITE_STATIC);
     ok = sqlite3_step(st) == SQLITE_DONE;
     sqlite3_finalize(st);
   }
@@ -130,10 +141,11 @@ static int insert_request(pk_window_sim *s, const sim_new_request *q, const char
 static int store_once(pk_window_sim *s, const sim_new_request *q, char **answer) {
   char hash[65];
   *answer = NULL;
-  if (request_hash(q->nc, q->sid, q->fields, hash) != 0) return -1;
+  if (request_hash(q, hash) != 0) return -1;
   pthread_mutex_lock(&s->lock);
   int found = lookup_key(s, q->key, hash, answer);
   if (!found && q->stale) found = 3;
+  if (!found && q->invoice_id && !sim_invoice_claim(s, q->invoice_id, q->key)) found = 4;
   if (!found) {
     char tc[20];
     uint64_t v;
@@ -174,6 +186,9 @@ enum MHD_Result sim_store_and_answer(pk_window_sim *s, sim_req *r, const sim_new
                        "The Idempotency-Key was already used with a different request.", NULL);
   }
   if (found == 1) return send_replay(s, r, answer);
+  if (found == 4)
+    return sim_problem(s, r, 409, "invoice_used", "این صورتحساب پیش‌تر برای درخواست دیگری به کار رفته است.",
+                       "The invoice already paid for another request.", "invoice_id");
   if (found == 3)
     return sim_problem(s, r, 422, "request_too_old", "این درخواست بیش از حد مجاز در صف مانده است.",
                        "The request waited in the queue longer than the window accepts.", "created_at");
@@ -215,8 +230,16 @@ enum MHD_Result sim_h_submit(pk_window_sim *s, sim_req *r) {
   json_t *fields = json_object_get(r->json, "fields"), *svc;
   ret = sim_check_service(s, r, sid, fields, ses.level, &svc);
   if (!svc) return ret;
+  const char *obo = json_string_value(json_object_get(r->json, "on_behalf_of")),
+             *ast = json_string_value(json_object_get(r->json, "assisted_by")),
+             *inv = json_string_value(json_object_get(r->json, "invoice_id"));
+  bool ok;
+  ret = sim_check_counter(s, r, ses.national_code, obo, ast, &ok);
+  if (ok) ret = sim_check_invoice(s, r, ses.national_code, svc, inv, &ok);
+  if (!ok) return ret;
   sim_new_request q = {.key = key, .nc = ses.national_code, .sid = sid, .kiosk_id = r->kiosk_id,
-                       .channel = "online", .svc = svc, .fields = fields, .level = ses.level};
+                       .channel = "online", .svc = svc, .fields = fields, .level = ses.level,
+                       .on_behalf_of = obo, .assisted_by = ast, .invoice_id = inv};
   return sim_store_and_answer(s, r, &q);
 }
 
@@ -258,17 +281,22 @@ json_t *sim_requests_json(pk_window_sim *s) {
   json_t *list = json_array();
   sqlite3_stmt *st;
   pthread_mutex_lock(&s->lock);
-  if (sqlite3_prepare_v2(s->db, "SELECT idem_key,tracking_code,service_id,channel,kiosk_id,national_code,created_at"
-                                " FROM requests ORDER BY submitted_at, tracking_code", -1, &st, NULL) == SQLITE_OK) {
+  if (sqlite3_prepare_v2(s->db, "SELECT idem_key,tracking_code,service_id,channel,kiosk_id,national_code,created_at,"
+                                "on_behalf_of,assisted_by,invoice_id FROM requests ORDER BY submitted_at, tracking_code", -1, &st, NULL) == SQLITE_OK) {
     while (sqlite3_step(st) == SQLITE_ROW) {
       char m[16];
       sim_mask_nc((const char *)sqlite3_column_text(st, 5), m);
-      json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "idempotency_key",
+      json_t *row = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "idempotency_key",
                                             sqlite3_column_text(st, 0), "tracking_code", sqlite3_column_text(st, 1),
                                             "service_id", sqlite3_column_text(st, 2), "channel",
                                             sqlite3_column_text(st, 3), "kiosk_id", sqlite3_column_text(st, 4),
                                             "national_code_masked", m, "created_at",
-                                            (json_int_t)sqlite3_column_int64(st, 6)));
+                                            (json_int_t)sqlite3_column_int64(st, 6));
+      static const char *const extra[] = {"on_behalf_of", "assisted_by", "invoice_id"};
+      for (int i = 0; i < 3; i++)
+        if (sqlite3_column_type(st, 7 + i) == SQLITE_TEXT)
+          json_object_set_new(row, extra[i], json_string((const char *)sqlite3_column_text(st, 7 + i)));
+      json_array_append_new(list, row);
     }
     sqlite3_finalize(st);
   }

@@ -62,6 +62,17 @@ static enum MHD_Result pki(pk_window_sim *s, sim_req *r, const char *pem, const 
   return sim_send_raw(s, r, 200, ctype, pem, strlen(pem), 1, NULL);
 }
 
+/* /invoices/{id} and /invoices/{id}/pay */
+static enum MHD_Result invoice(pk_window_sim *s, sim_req *r, const char *rest) {
+  char id[48];
+  size_t n = strcspn(rest, "/");
+  if (n >= sizeof id) n = sizeof id - 1;
+  snprintf(id, sizeof id, "%.*s", (int)n, rest);
+  if (!strcmp(r->method, "GET") && !rest[n]) return sim_h_invoice_get(s, r, id);
+  if (!strcmp(r->method, "POST") && !strcmp(rest + n, "/pay")) return sim_h_invoice_pay(s, r, id);
+  return sim_problem(s, r, 404, "not_found", "نشانی درخواست‌شده وجود ندارد.", "No such endpoint.", NULL);
+}
+
 enum MHD_Result sim_route(pk_window_sim *s, sim_req *r) {
   const char *u = r->url;
   if (is(r, "GET", API "/catalog")) return catalog(s, r);
@@ -84,10 +95,16 @@ enum MHD_Result sim_route(pk_window_sim *s, sim_req *r) {
   if (is(r, "POST", API "/requests/sealed")) return sim_h_sealed(s, r);
   if (!strcmp(r->method, "GET") && !strncmp(u, API "/requests/", 17) && u[17]) return sim_h_status(s, r, u + 17);
   if (is(r, "GET", API "/inbox")) return sim_h_inbox(s, r);
+  if (is(r, "POST", API "/auth/level1")) return sim_h_level1(s, r);
+  if (is(r, "GET", API "/persons/me/entities")) return sim_h_entities(s, r);
+  if (is(r, "GET", API "/clerk/me")) return sim_h_clerk_me(s, r);
+  if (is(r, "POST", API "/invoices")) return sim_h_invoice_create(s, r);
+  if (!strncmp(u, API "/invoices/", 17) && u[17]) return invoice(s, r, u + 17);
   if (is(r, "POST", API "/inquiries")) return sim_h_inquiry(s, r);
   if (s->opts.test_endpoints) {
     if (is(r, "GET", API "/test/otp")) return sim_h_test_otp(s, r);
     if (!strcmp(u, API "/admin/faults")) return faults(s, r);
+    if (is(r, "POST", API "/admin/provider")) return sim_h_provider(s, r);
     if (is(r, "GET", API "/admin/requests")) return sim_send_json(s, r, 200, sim_requests_json(s), 0);
     if (is(r, "GET", API "/admin/stats"))
       return sim_send_json(s, r, 200, json_pack("{s:I}", "requests", (json_int_t)pk_window_sim_request_count(s)), 0);

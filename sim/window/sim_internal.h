@@ -156,6 +156,41 @@ int sim_auth_bearer(pk_window_sim *s, sim_req *r, sim_session *out, enum MHD_Res
 /* "******" and the last four digits: what may be shown or logged of a national code. */
 void sim_mask_nc(const char *nc, char out[16]);
 
+/* ---- registry.c: the window's registers (static demo data) ---- */
+typedef struct sim_person { const char *nc, *name_fa, *birth_date; } sim_person; /* birth: Jalali YYYY-MM-DD */
+typedef struct sim_signatory { const char *nc, *legal_id, *name_fa; } sim_signatory;
+typedef struct sim_clerk {
+  const char *nc, *clerk_id, *office_id, *office_name;
+  const char *const *permissions; /* NULL-terminated */
+} sim_clerk;
+const sim_person *sim_person_find(const char *nc);
+const sim_signatory *sim_signatory_at(size_t i); /* NULL past the end */
+const sim_signatory *sim_signatory_find(const char *nc, const char *legal_id);
+const sim_clerk *sim_clerk_by_nc(const char *nc);
+const sim_clerk *sim_clerk_by_id(const char *clerk_id);
+
+/* ---- counter.c: clerks, signatories, level 1 ---- */
+enum MHD_Result sim_h_level1(pk_window_sim *s, sim_req *r);
+enum MHD_Result sim_h_entities(pk_window_sim *s, sim_req *r);
+enum MHD_Result sim_h_clerk_me(pk_window_sim *s, sim_req *r);
+/* Checks a submit's on_behalf_of and assisted_by (each optional): MHD_YES and *ok = true, or
+ * the problem sent. */
+enum MHD_Result sim_check_counter(pk_window_sim *s, sim_req *r, const char *nc, const char *obo, const char *ast,
+                                  bool *ok);
+
+/* ---- invoices.c: fees paid through invoices ---- */
+enum MHD_Result sim_h_invoice_create(pk_window_sim *s, sim_req *r);
+enum MHD_Result sim_h_invoice_pay(pk_window_sim *s, sim_req *r, const char *id);
+enum MHD_Result sim_h_invoice_get(pk_window_sim *s, sim_req *r, const char *id);
+enum MHD_Result sim_h_provider(pk_window_sim *s, sim_req *r);
+/* A submit's invoice (may be NULL): refuses a missing one for a fee service when fees are
+ * enforced, and an unknown, unpaid, foreign or other service's one. MHD_YES and *ok = true
+ * when it may go on. */
+enum MHD_Result sim_check_invoice(pk_window_sim *s, sim_req *r, const char *nc, json_t *svc, const char *inv,
+                                  bool *ok);
+/* Under s->lock: binds a paid invoice to the request key; false if another request has it. */
+bool sim_invoice_claim(pk_window_sim *s, const char *inv, const char *key);
+
 /* ---- requests.c: storing a request once per idempotency key ---- */
 typedef struct sim_new_request {
   const char *key, *nc, *sid, *kiosk_id, *channel; /* channel: "online" | "offline" */
@@ -163,6 +198,7 @@ typedef struct sim_new_request {
   int level;
   long long created_at;                          /* when the citizen made it (0: now) */
   bool stale;                                    /* too old to be taken now: only a replay is answered */
+  const char *on_behalf_of, *assisted_by, *invoice_id; /* legal ID, clerk id, invoice id; NULL: none */
 } sim_new_request;
 int sim_idem_key_valid(const char *k);
 /* Refuses an unknown service, a level below the service's, or invalid fields (sends the

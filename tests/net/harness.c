@@ -112,7 +112,14 @@ typedef struct {
   bool done;
   pk_net_otp otp;
   pk_net_session ses;
+  pk_net_challenge ch;
 } otp_ctx;
+
+static void on_ch(const pk_net_challenge *r, void *ud) {
+  otp_ctx *c = ud;
+  c->ch = *r;
+  c->done = true;
+}
 
 static void on_otp(const pk_net_otp *r, void *ud) {
   otp_ctx *c = ud;
@@ -137,6 +144,22 @@ int h_login_otp(harness *h, const char *nc) {
   pk_net_otp_verify(h->net, c.otp.otp_id, code, on_ses, &c);
   h_run_until(h, &c.done, 10000);
   return c.ses.st.err == PK_NET_OK ? c.ses.level : -1;
+}
+
+pk_net_error h_login_card(harness *h, const char *persona, pk_net_session *out) {
+  otp_ctx c = {0};
+  pk_net_auth_challenge(h->net, on_ch, &c);
+  h_run_until(h, &c.done, 10000);
+  assert_int_equal(c.ch.st.err, PK_NET_OK);
+  uint8_t sig[160], *cert = NULL;
+  size_t sl = sizeof sig, cl = 0;
+  assert_int_equal(h_card_sign(h, persona, c.ch.nonce, sig, &sl, &cert, &cl), 0);
+  c.done = false;
+  pk_net_card_auth(h->net, c.ch.nonce, cert, cl, sig, sl, on_ses, &c);
+  h_run_until(h, &c.done, 10000);
+  free(cert);
+  if (out) *out = c.ses;
+  return c.ses.st.err;
 }
 
 void h_renet(harness *h) {

@@ -30,6 +30,9 @@ void h_run_until(harness *h, const bool *flag, int timeout_ms);
 /* Signs the card challenge like the card would (ECDSA P-256, SHA-256) with persona's key. */
 int h_card_sign(const harness *h, const char *persona, const char *nonce, uint8_t *sig, size_t *sig_len,
                 uint8_t **cert_der, size_t *cert_len);
+/* Logs in with persona's card (challenge, signature, /auth/card); the session in *out (may
+ * be NULL). */
+pk_net_error h_login_card(harness *h, const char *persona, pk_net_session *out);
 /* Logs in by OTP for national code nc (mobile 09121234567); returns level or -1. */
 int h_login_otp(harness *h, const char *nc);
 

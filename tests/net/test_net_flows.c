@@ -237,20 +237,7 @@ static void test_otp_submit_replay_status_inbox_doc_logout(void **state) {
   assert_int_equal(c.res.err, PK_NET_AUTH);
 }
 
-static int card_login(harness *h, const char *persona, ctx *c) {
-  c->done = false;
-  pk_net_auth_challenge(h->net, on_ch, c);
-  h_run_until(h, &c->done, 10000);
-  assert_int_equal(c->ch.st.err, PK_NET_OK);
-  uint8_t sig[160], *cert = NULL;
-  size_t sl = sizeof sig, cl = 0;
-  assert_int_equal(h_card_sign(h, persona, c->ch.nonce, sig, &sl, &cert, &cl), 0);
-  c->done = false;
-  pk_net_card_auth(h->net, c->ch.nonce, cert, cl, sig, sl, on_ses, c);
-  h_run_until(h, &c->done, 10000);
-  free(cert);
-  return c->ses.st.err;
-}
+static int card_login(harness *h, const char *persona, ctx *c) { return h_login_card(h, persona, &c->ses); }
 
 static void test_card_login(void **state) {
   harness *h = *state;

@@ -122,6 +122,51 @@ static const char *CAT =
   "\"channels\":[\"kiosk\"],\"fee_rials\":0,\"documents\":[],\"form\":{\"fields\":[{\"name\":\"amount\",\"type\":\"amount\","
   "\"label_fa\":\"مبلغ\",\"label_en\":\"Amount\",\"required\":true,\"min\":10,\"max\":100}]}}]}";
 
+static void test_counter_and_invoice(void **state) {
+  (void)state;
+  pk_net_pool pool = {0};
+  pk_net_entities e = {0};
+  assert_int_equal(pk_net_parse_entities(P("{\"entities\":[{\"legal_id\":\"10380284790\",\"name\":\"شرکت\u202e\"}]}"),
+                                         &e, &pool), 0);
+  assert_int_equal(e.n, 1);
+  assert_string_equal(e.items[0].legal_id, "10380284790");
+  assert_null(strstr(e.items[0].name, "\u202e"));
+  /* A legal ID whose check digit is wrong is not the window's. */
+  assert_int_equal(pk_net_parse_entities(P("{\"entities\":[{\"legal_id\":\"10380284792\",\"name\":\"x\"}]}"), &e,
+                                         &pool), -1);
+  assert_int_equal(pk_net_parse_entities(P("{\"entities\":{}}"), &e, &pool), -1);
+  pk_net_pool_free(&pool);
+
+  pk_net_clerk c = {0};
+  assert_int_equal(pk_net_parse_clerk(P("{\"clerk_id\":\"clk-1\",\"office_id\":\"off-1\",\"office_name\":\"دفتر\","
+                                        "\"permissions\":[\"serve_card\"]}"), &c), 0);
+  assert_int_equal(c.npermissions, 1);
+  assert_string_equal(c.permissions[0], "serve_card");
+  /* A clerk id of digits alone could be a national code: the kiosk would send it on. */
+  assert_int_equal(pk_net_parse_clerk(P("{\"clerk_id\":\"1122334451\",\"office_id\":\"off-1\",\"office_name\":\"x\","
+                                        "\"permissions\":[]}"), &c), -1);
+  assert_int_equal(pk_net_parse_clerk(P("{\"clerk_id\":\"clk-1\",\"office_id\":\"off-1\",\"office_name\":\"x\","
+                                        "\"permissions\":[\"has space\"]}"), &c), -1);
+
+  pk_net_invoice v = {0};
+  assert_int_equal(pk_net_parse_invoice(P("{\"invoice_id\":\"inv_a\",\"service_id\":\"cbi-0001\",\"amount_rials\":5,"
+                                          "\"payable_until\":9,\"status\":\"unpaid\"}"), &v), 0);
+  assert_string_equal(v.bank_ref, "");
+  assert_int_equal(pk_net_parse_invoice(P("{\"invoice_id\":\"inv_a\",\"service_id\":\"cbi-0001\",\"amount_rials\":5,"
+                                          "\"payable_until\":9,\"status\":\"paid\",\"bank_ref\":\"140387654321\","
+                                          "\"paid_at\":7}"), &v), 0);
+  assert_string_equal(v.bank_ref, "140387654321");
+  /* Paid without its reference, unpaid with one, no amount, an unknown status. */
+  const char *bad[] = {
+    "{\"invoice_id\":\"a\",\"service_id\":\"s\",\"amount_rials\":5,\"payable_until\":9,\"status\":\"paid\"}",
+    "{\"invoice_id\":\"a\",\"service_id\":\"s\",\"amount_rials\":5,\"payable_until\":9,\"status\":\"unpaid\","
+    "\"bank_ref\":\"140387654321\",\"paid_at\":7}",
+    "{\"invoice_id\":\"a\",\"service_id\":\"s\",\"amount_rials\":0,\"payable_until\":9,\"status\":\"unpaid\"}",
+    "{\"invoice_id\":\"a\",\"service_id\":\"s\",\"amount_rials\":5,\"payable_until\":9,\"status\":\"refunded\"}",
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) assert_int_equal(pk_net_parse_invoice(P(bad[i]), &v), -1);
+}
+
 static void test_catalog_refuses_bad_and_keeps_old(void **state) {
   pk_catalog *c = pk_catalog_open(":memory:", NULL);
   char err[128];
@@ -162,6 +207,7 @@ int main(void) {
     cmocka_unit_test(test_otp_counts_by_meaning),
     cmocka_unit_test(test_receipt_and_status),
     cmocka_unit_test(test_inbox_and_doc),
+    cmocka_unit_test(test_counter_and_invoice),
     cmocka_unit_test(test_catalog_refuses_bad_and_keeps_old),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

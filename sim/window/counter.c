@@ -1,0 +1,62 @@
+/* The counter's side of the window: the companies a person signs for, the clerk's own
+ * record, and the checks on requests made for a company or with a clerk's help. */
+#include <string.h>
+
+#include "pishkhan/legal_id.h"
+#include "sim_internal.h"
+
+enum MHD_Result sim_h_entities(pk_window_sim *s, sim_req *r) {
+  sim_session ses;
+  enum MHD_Result ret;
+  if (sim_auth_bearer(s, r, &ses, &ret)) return ret;
+  json_t *list = json_array();
+  const sim_signatory *g;
+  for (size_t i = 0; (g = sim_signatory_at(i)); i++)
+    if (!strcmp(g->nc, ses.national_code))
+      json_array_append_new(list, json_pack("{s:s, s:s}", "legal_id", g->legal_id, "name", g->name_fa));
+  return sim_send_json(s, r, 200, json_pack("{s:o}", "entities", list), 0);
+}
+
+/* The role is the window's register, looked up by the national code of the certificate the
+ * card presented: only a card session (level 3) of a registered clerk is a clerk's. The test
+ * cards carry no role in their certificate yet; once docs/card-profile.md defines the clerk
+ * policy (proposed: certificatePolicies 2.25.266951041847437516875538484495676810098, a
+ * UUID OID) and gen-card-pki issues the clerk persona with it, /auth/card should keep the
+ * policy with the session and this should require it as well as the register. */
+enum MHD_Result sim_h_clerk_me(pk_window_sim *s, sim_req *r) {
+  sim_session ses;
+  enum MHD_Result ret;
+  if (sim_auth_bearer(s, r, &ses, &ret)) return ret;
+  const sim_clerk *c = ses.level >= 3 ? sim_clerk_by_nc(ses.national_code) : NULL;
+  if (!c)
+    return sim_problem(s, r, 403, "not_a_clerk", "این نشست متعلق به کارمند باجه نیست.",
+                       "This session is not a counter clerk's (a clerk signs in with their own card).", NULL);
+  json_t *perms = json_array();
+  for (const char *const *p = c->permissions; *p; p++) json_array_append_new(perms, json_string(*p));
+  return sim_send_json(s, r, 200,
+                       json_pack("{s:s, s:s, s:s, s:o}", "clerk_id", c->clerk_id, "office_id", c->office_id,
+                                 "office_name", c->office_name, "permissions", perms),
+                       0);
+}
+
+static bool digits_only(const char *s) { return s && *s && strspn(s, "0123456789") == strlen(s); }
+
+enum MHD_Result sim_check_counter(pk_window_sim *s, sim_req *r, const char *nc, const char *obo, const char *ast,
+                                  bool *ok) {
+  *ok = false;
+  if (obo && !pk_legal_id_digits_valid(obo))
+    return sim_problem(s, r, 422, "validation_failed", "شناسه ملی شخص حقوقی نامعتبر است.",
+                       "on_behalf_of is not a valid legal-entity national ID.", "on_behalf_of");
+  if (obo && !sim_signatory_find(nc, obo))
+    return sim_problem(s, r, 403, "not_a_signatory", "شما صاحب امضای این شخص حقوقی نیستید.",
+                       "You are not a registered signatory of this legal entity.", "on_behalf_of");
+  /* A clerk is named by their opaque id; a national code there would leak into every record. */
+  if (ast && digits_only(ast))
+    return sim_problem(s, r, 422, "validation_failed", "شناسه کارمند نامعتبر است.",
+                       "assisted_by must be the clerk's id, never a national code.", "assisted_by");
+  if (ast && !sim_clerk_by_id(ast))
+    return sim_problem(s, r, 422, "clerk_unknown", "کارمند باجه شناخته نشد.", "assisted_by names no known clerk.",
+                       "assisted_by");
+  *ok = true;
+  return MHD_YES;
+}

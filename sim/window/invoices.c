@@ -1,0 +1,242 @@
+/* Fees: an invoice per (citizen, service, request key), paid only on a bank reference the
+ * window confirms with the payment provider, and bound to one request at most. The
+ * provider is simulated by a table of confirmed references (POST /admin/provider). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim_internal.h"
+
+#define PAYABLE_S 3600
+
+static const char *jstr(sim_req *r, const char *k) { return json_string_value(json_object_get(r->json, k)); }
+
+static bool ok_text(const char *s, size_t min, size_t max, const char *allowed) {
+  size_t n = s ? strlen(s) : 0;
+  return s && n >= min && n <= max && strspn(s, allowed) == n;
+}
+#define DIGITS "0123456789"
+#define IDCH "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+typedef struct invoice {
+  char id[32], sid[48], nc[16], key[72], status[8], bank_ref[16], used_by[72];
+  long long amount, until, paid_at;
+} invoice;
+
+static void col(sqlite3_stmt *st, int i, char *out, size_t n) {
+  const unsigned char *t = sqlite3_column_text(st, i);
+  snprintf(out, n, "%s", t ? (const char *)t : "");
+}
+
+/* Under s->lock. where: "id=?" or "national_code=? AND service_id=? AND idem_key=?". */
+static bool load(pk_window_sim *s, const char *where, const char *a, const char *b, const char *c, invoice *v) {
+  char *sql = sqlite3_mprintf("SELECT id,service_id,national_code,idem_key,status,coalesce(bank_ref,''),"
+                              "coalesce(used_by,''),amount,payable_until,coalesce(paid_at,0) FROM invoices WHERE %s",
+                              where);
+  sqlite3_stmt *st;
+  bool found = false;
+  if (sql && sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK) {
+    sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+    if (b) sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+    if (c) sqlite3_bind_text(st, 3, c, -1, SQLITE_STATIC);
+    if ((found = sqlite3_step(st) == SQLITE_ROW)) {
+      col(st, 0, v->id, sizeof v->id), col(st, 1, v->sid, sizeof v->sid), col(st, 2, v->nc, sizeof v->nc);
+      col(st, 3, v->key, sizeof v->key), col(st, 4, v->status, sizeof v->status);
+      col(st, 5, v->bank_ref, sizeof v->bank_ref), col(st, 6, v->used_by, sizeof v->used_by);
+      v->amount = sqlite3_column_int64(st, 7), v->until = sqlite3_column_int64(st, 8);
+      v->paid_at = sqlite3_column_int64(st, 9);
+    }
+    sqlite3_finalize(st);
+  }
+  sqlite3_free(sql);
+  return found;
+}
+
+static json_t *invoice_json(const invoice *v) {
+  json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:s}", "invoice_id", v->id, "service_id", v->sid, "amount_rials",
+                        (json_int_t)v->amount, "payable_until", (json_int_t)v->until, "status", v->status);
+  if (v->paid_at) {
+    json_object_set_new(o, "bank_ref", json_string(v->bank_ref));
+    json_object_set_new(o, "paid_at", json_integer(v->paid_at));
+  }
+  return o;
+}
+
+static enum MHD_Result internal(pk_window_sim *s, sim_req *r) {
+  return sim_problem(s, r, 500, "internal", "خطای داخلی سامانه.", "Internal error.", NULL);
+}
+
+enum MHD_Result sim_h_invoice_create(pk_window_sim *s, sim_req *r) {
+  sim_session ses;
+  enum MHD_Result ret;
+  if (sim_auth_bearer(s, r, &ses, &ret)) return ret;
+  if (!json_is_object(r->json))
+    return sim_problem(s, r, 400, "bad_request", "درخواست نامعتبر است.", "JSON object expected.", NULL);
+  const char *sid = jstr(r, "service_id"), *key = jstr(r, "idempotency_key");
+  json_t *svc = sid ? json_object_get(s->cat.by_id, sid) : NULL;
+  if (!svc)
+    return sim_problem(s, r, 404, "service_not_found", "این خدمت در پنجره ملی یافت نشد.", "No such service.",
+                       "service_id");
+  long long fee = json_integer_value(json_object_get(svc, "fee_rials"));
+  if (fee <= 0)
+    return sim_problem(s, r, 422, "service_has_no_fee", "این خدمت هزینه‌ای ندارد.", "This service charges no fee.",
+                       "service_id");
+  if (!sim_idem_key_valid(key))
+    return sim_problem(s, r, 422, "validation_failed", "شناسه یکتای درخواست نامعتبر است.",
+                       "idempotency_key (8-64 characters [A-Za-z0-9_-]) is required.", "idempotency_key");
+  invoice v = {0};
+  pthread_mutex_lock(&s->lock);
+  /* One invoice per request: asking again for the same request gives the same invoice. */
+  bool had = load(s, "national_code=? AND service_id=? AND idem_key=?", ses.national_code, sid, key, &v);
+  bool ok = had;
+  if (!had) {
+    char id[24];
+    sim_random_b64url(id, 9); /* 72 bits, and short: the receipt's QR carries it */
+    snprintf(v.id, sizeof v.id, "inv_%s", id);
+    char *sql = sqlite3_mprintf("INSERT INTO invoices(id,service_id,national_code,idem_key,amount,payable_until)"
+                                " VALUES(%Q,%Q,%Q,%Q,%lld,%lld)",
+                                v.id, sid, ses.national_code, key, fee, (long long)sim_now(s) + PAYABLE_S);
+    ok = sql && sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK && load(s, "id=?", v.id, NULL, NULL, &v);
+    sqlite3_free(sql);
+  }
+  pthread_mutex_unlock(&s->lock);
+  if (!ok) return internal(s, r);
+  return sim_send_json(s, r, had ? 200 : 201, invoice_json(&v), 0);
+}
+
+/* Under s->lock: the provider's word on a bank reference. 0 confirmed for amount, else the
+ * problem code. */
+static const char *confirm(pk_window_sim *s, const char *rrn, long long amount, const char *inv) {
+  sqlite3_stmt *st;
+  const char *why = "payment_not_confirmed";
+  if (sqlite3_prepare_v2(s->db, "SELECT amount,coalesce(invoice_id,'') FROM provider WHERE bank_ref=?", -1, &st,
+                         NULL) != SQLITE_OK)
+    return why;
+  sqlite3_bind_text(st, 1, rrn, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    const char *used = (const char *)sqlite3_column_text(st, 1);
+    if (sqlite3_column_int64(st, 0) != amount) why = "payment_amount_mismatch";
+    else if (*used && strcmp(used, inv)) why = "bank_ref_used";
+    else why = NULL;
+  }
+  sqlite3_finalize(st);
+  return why;
+}
+
+static const char *pay_locked(pk_window_sim *s, invoice *v, const char *rrn, const char *term, const char *trace) {
+  if (v->paid_at) return strcmp(v->bank_ref, rrn) ? "invoice_already_paid" : NULL;
+  if (v->until <= (long long)sim_now(s)) return "invoice_expired";
+  const char *why = confirm(s, rrn, v->amount, v->id);
+  if (why) return why;
+  long long now = sim_now(s);
+  char *sql = sqlite3_mprintf("BEGIN; UPDATE provider SET invoice_id=%Q WHERE bank_ref=%Q;"
+                              "UPDATE invoices SET status='paid',bank_ref=%Q,terminal_id=%Q,trace=%Q,paid_at=%lld"
+                              " WHERE id=%Q; COMMIT;",
+                              v->id, rrn, rrn, term, trace, now, v->id);
+  int rc = sql ? sqlite3_exec(s->db, sql, NULL, NULL, NULL) : SQLITE_NOMEM;
+  sqlite3_free(sql);
+  if (rc != SQLITE_OK) {
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return "internal";
+  }
+  return load(s, "id=?", v->id, NULL, NULL, v) ? NULL : "internal";
+}
+
+static enum MHD_Result pay_refused(pk_window_sim *s, sim_req *r, const char *why) {
+  if (!strcmp(why, "internal")) return internal(s, r);
+  if (!strcmp(why, "invoice_already_paid") || !strcmp(why, "bank_ref_used"))
+    return sim_problem(s, r, 409, why, "این پرداخت یا صورتحساب پیش‌تر به کار رفته است.",
+                       "The invoice was paid with another reference, or the reference paid another invoice.",
+                       "bank_ref");
+  if (!strcmp(why, "invoice_expired"))
+    return sim_problem(s, r, 409, why, "مهلت پرداخت این صورتحساب گذشته است.", "The invoice is no longer payable.",
+                       NULL);
+  return sim_problem(s, r, 422, why, "پرداخت نزد بانک تایید نشد.",
+                     "The payment provider did not confirm this reference for the invoice's amount.", "bank_ref");
+}
+
+enum MHD_Result sim_h_invoice_pay(pk_window_sim *s, sim_req *r, const char *id) {
+  sim_session ses;
+  enum MHD_Result ret;
+  if (sim_auth_bearer(s, r, &ses, &ret)) return ret;
+  const char *rrn = r->json ? jstr(r, "bank_ref") : NULL, *term = r->json ? jstr(r, "terminal_id") : NULL,
+             *trace = r->json ? jstr(r, "trace") : NULL;
+  if (!ok_text(rrn, 12, 12, DIGITS) || !ok_text(term, 1, 16, IDCH) || !ok_text(trace, 1, 6, DIGITS))
+    return sim_problem(s, r, 422, "validation_failed", "اطلاعات پرداخت ناقص است.",
+                       "bank_ref (RRN, 12 digits), terminal_id and trace (1-6 digits) are required.",
+                       !ok_text(rrn, 12, 12, DIGITS) ? "bank_ref" : !ok_text(term, 1, 16, IDCH) ? "terminal_id"
+                                                                                                 : "trace");
+  invoice v = {0};
+  pthread_mutex_lock(&s->lock);
+  bool found = load(s, "id=? AND national_code=?", id, ses.national_code, NULL, &v);
+  const char *why = found ? pay_locked(s, &v, rrn, term, trace) : "invoice_not_found";
+  pthread_mutex_unlock(&s->lock);
+  if (!found)
+    return sim_problem(s, r, 404, why, "این صورتحساب یافت نشد.", "No such invoice.", NULL);
+  if (why) return pay_refused(s, r, why);
+  return sim_send_json(s, r, 200, invoice_json(&v), 0);
+}
+
+enum MHD_Result sim_h_invoice_get(pk_window_sim *s, sim_req *r, const char *id) {
+  sim_session ses;
+  enum MHD_Result ret;
+  if (sim_auth_bearer(s, r, &ses, &ret)) return ret;
+  invoice v = {0};
+  pthread_mutex_lock(&s->lock);
+  bool found = load(s, "id=? AND national_code=?", id, ses.national_code, NULL, &v);
+  pthread_mutex_unlock(&s->lock);
+  if (!found) return sim_problem(s, r, 404, "invoice_not_found", "این صورتحساب یافت نشد.", "No such invoice.", NULL);
+  return sim_send_json(s, r, 200, invoice_json(&v), 0);
+}
+
+int pk_window_sim_provider_confirm(pk_window_sim *s, const char *bank_ref, long long amount_rials) {
+  pthread_mutex_lock(&s->lock);
+  char *sql = sqlite3_mprintf("INSERT OR IGNORE INTO provider(bank_ref,amount) VALUES(%Q,%lld)", bank_ref,
+                              amount_rials);
+  int rc = sql ? sqlite3_exec(s->db, sql, NULL, NULL, NULL) : SQLITE_NOMEM;
+  sqlite3_free(sql);
+  pthread_mutex_unlock(&s->lock);
+  return rc == SQLITE_OK ? 0 : -1;
+}
+
+/* Tests (and, later, the POS simulator): the provider confirms that it settled a sale. */
+enum MHD_Result sim_h_provider(pk_window_sim *s, sim_req *r) {
+  const char *rrn = r->json ? jstr(r, "bank_ref") : NULL;
+  json_t *am = r->json ? json_object_get(r->json, "amount_rials") : NULL;
+  if (!ok_text(rrn, 12, 12, DIGITS) || !json_is_integer(am) || json_integer_value(am) <= 0)
+    return sim_problem(s, r, 422, "validation_failed", "اطلاعات نامعتبر است.",
+                       "bank_ref (12 digits) and a positive amount_rials are required.", NULL);
+  if (pk_window_sim_provider_confirm(s, rrn, (long long)json_integer_value(am))) return internal(s, r);
+  return sim_send_json(s, r, 201, json_pack("{s:s, s:I}", "bank_ref", rrn, "amount_rials", json_integer_value(am)),
+                       0);
+}
+
+enum MHD_Result sim_check_invoice(pk_window_sim *s, sim_req *r, const char *nc, json_t *svc, const char *inv,
+                                  bool *ok) {
+  *ok = false;
+  bool fee = json_integer_value(json_object_get(svc, "fee_rials")) > 0;
+  if (!inv && fee && s->opts.fees_enforce)
+    return sim_problem(s, r, 422, "invoice_required", "هزینه این خدمت باید پیش از ثبت پرداخت شود.",
+                       "This service charges a fee: pay its invoice and send invoice_id.", "invoice_id");
+  if (!inv) return *ok = true, MHD_YES;
+  invoice v = {0};
+  pthread_mutex_lock(&s->lock);
+  bool found = ok_text(inv, 1, 31, IDCH) && load(s, "id=? AND national_code=?", inv, nc, NULL, &v);
+  pthread_mutex_unlock(&s->lock);
+  const char *sid = json_string_value(json_object_get(svc, "id"));
+  if (!found || (sid && strcmp(v.sid, sid)))
+    return sim_problem(s, r, 422, "invoice_mismatch", "این صورتحساب برای این خدمت و این شخص نیست.",
+                       "The invoice is unknown, or for another person or service.", "invoice_id");
+  if (!v.paid_at)
+    return sim_problem(s, r, 422, "invoice_unpaid", "این صورتحساب هنوز پرداخت نشده است.",
+                       "The invoice is not paid.", "invoice_id");
+  return *ok = true, MHD_YES;
+}
+
+bool sim_invoice_claim(pk_window_sim *s, const char *inv, const char *key) {
+  char *sql = sqlite3_mprintf("UPDATE invoices SET used_by=%Q WHERE id=%Q AND paid_at IS NOT NULL"
+                              " AND (used_by IS NULL OR used_by=%Q)", key, inv, key);
+  bool ok = sql && sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK && sqlite3_changes(s->db) == 1;
+  sqlite3_free(sql);
+  return ok;
+}
