@@ -9,13 +9,31 @@
 #include "internal.h"
 #include "pishkhan/outbox.h"
 
-void au_chain(const uint8_t prev[32], const char *line, size_t len, uint8_t next[32]) {
-  EVP_MD_CTX *c = EVP_MD_CTX_new();
+struct au_hasher {
+  EVP_MD *md;
+  EVP_MD_CTX *c;
+};
+
+au_hasher *au_hasher_new(void) {
+  au_hasher *h = calloc(1, sizeof *h);
+  if (h && (!(h->md = EVP_MD_fetch(NULL, "SHA256", NULL)) || !(h->c = EVP_MD_CTX_new()))) au_hasher_free(h), h = NULL;
+  return h;
+}
+
+void au_hasher_free(au_hasher *h) {
+  if (!h) return;
+  EVP_MD_CTX_free(h->c);
+  EVP_MD_free(h->md);
+  free(h);
+}
+
+void au_chain(au_hasher *h, const uint8_t prev[32], const char *line, size_t len, uint8_t next[32]) {
   unsigned int n = 32;
-  if (!c || !EVP_DigestInit_ex(c, EVP_sha256(), NULL) || !EVP_DigestUpdate(c, prev, 32) ||
-      !EVP_DigestUpdate(c, line, len) || !EVP_DigestFinal_ex(c, next, &n))
-    memset(next, 0, 32); /* no memory: a zero hash matches nothing that follows */
-  EVP_MD_CTX_free(c);
+  uint8_t out[32];
+  if (!h || !EVP_DigestInit_ex(h->c, h->md, NULL) || !EVP_DigestUpdate(h->c, prev, 32) ||
+      !EVP_DigestUpdate(h->c, line, len) || !EVP_DigestFinal_ex(h->c, out, &n))
+    memset(out, 0, 32); /* no hasher: a zero hash matches nothing that follows */
+  memcpy(next, out, 32);
 }
 
 void au_hex(const uint8_t h[32], char out[65]) {

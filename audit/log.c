@@ -25,6 +25,7 @@ struct pk_audit {
   uint64_t seq;       /* of the last entry written */
   uint64_t since_cp;  /* entries since the last checkpoint */
   uint8_t head[32];
+  au_hasher *hash;
 };
 
 static const char *const kinds[][4] = {
@@ -77,7 +78,7 @@ static int read_tail(pk_audit *a, off_t *torn, char *err, size_t errsz) {
       rc = PK_AUDIT_EIO, au_err(err, errsz, "%s: its last line is not an audit entry (pishkhan audit verify)", a->path);
     else {
       a->seq = (uint64_t)json_integer_value(json_object_get(e, "seq"));
-      au_chain(prev, start, (size_t)(end - start), a->head);
+      au_chain(a->hash, prev, start, (size_t)(end - start), a->head);
     }
     json_decref(e);
   }
@@ -128,6 +129,7 @@ pk_audit *pk_audit_open(const pk_audit_opts *o, char *err, size_t errsz) {
   snprintf(a->kid, sizeof a->kid, "%s", o->kid ? o->kid : "");
   a->every = o->checkpoint_every > 0 ? o->checkpoint_every : 1000;
   a->clock = o->clock ? o->clock : now_s;
+  a->hash = au_hasher_new();
   a->fd = open(o->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   off_t torn = 0;
   int rc = a->fd < 0 ? (au_err(err, errsz, "%s: %s", o->path, strerror(errno)), PK_AUDIT_EIO) : read_tail(a, &torn, err, errsz);
@@ -146,6 +148,7 @@ void pk_audit_close(pk_audit *a) {
   if (!a) return;
   if (a->fd >= 0) close(a->fd);
   EVP_PKEY_free(a->key);
+  au_hasher_free(a->hash);
   pthread_mutex_destroy(&a->mu);
   free(a);
 }
@@ -180,7 +183,7 @@ static int write_entry(pk_audit *a, json_t *e, char **out, char *err, size_t err
   if (!line || len >= AU_LINE_MAX) return free(line), au_err(err, errsz, "entry not representable"), PK_AUDIT_EINVAL;
   int rc = write_line(a, line, len, err, errsz);
   if (!rc) {
-    au_chain(a->head, line, len, a->head);
+    au_chain(a->hash, a->head, line, len, a->head);
     a->seq++;
     a->since_cp++;
   }
