@@ -29,7 +29,8 @@ static int usage(void) {
   return 2;
 }
 
-/* One sentence in Persian (Persian digits) and then the same in English. */
+/* One sentence in Persian and then the same in English; Persian digits unless it names a path,
+ * which must stay as typed. */
 static void say(FILE *out, const char *msgid, ...) __attribute__((format(printf, 2, 3)));
 static void say(FILE *out, const char *msgid, ...) {
   char fa[512], en[512];
@@ -43,7 +44,7 @@ static void say(FILE *out, const char *msgid, ...) {
   vsnprintf(en, sizeof en, msgid, ap2);
   va_end(ap2);
   va_end(ap);
-  char *fa_digits = pk_digits_to_persian(fa);
+  char *fa_digits = strstr(msgid, "%s") ? NULL : pk_digits_to_persian(fa);
   fprintf(out, "%s\n%s\n", fa_digits ? fa_digits : fa, en);
   free(fa_digits);
 }
