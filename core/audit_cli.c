@@ -127,29 +127,45 @@ static void when(int64_t t, char *out, size_t outsz) {
                    ? pk_jalali_format(jy, jm, jd, PK_JDATE_NUMERIC) : NULL;
   char hm[16];
   strftime(hm, sizeof hm, "%H:%M", &tm);
-  if (date) snprintf(out, outsz, "%s %s", date, hm);
+  char *hm_local = date ? pk_digits_localize(hm) : NULL;
+  if (date) snprintf(out, outsz, "%s %s", date, hm_local ? hm_local : hm);
   else strftime(out, outsz, "%Y-%m-%d %H:%M", &tm);
+  free(hm_local);
   free(date);
+}
+
+/* A number in the UI language's digits; ids, references and hashes stay as written. */
+static int put_number(char *out, size_t outsz, const char *fmt, long long v) {
+  char ascii[32];
+  snprintf(ascii, sizeof ascii, "%lld", v);
+  char *local = pk_digits_localize(ascii);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  int n = snprintf(out, outsz, fmt, local ? local : ascii);
+#pragma GCC diagnostic pop
+  free(local);
+  return n;
 }
 
 /* The fields an inspector reads; the chain's own (prev, jws) only in --json. */
 static void print_entry(const json_t *e) {
   char date[64], line[1024];
   when(json_integer_value(json_object_get(e, "time")), date, sizeof date);
-  int n = snprintf(line, sizeof line, "%s  #%lld  %s", date, (long long)json_integer_value(json_object_get(e, "seq")),
-                   kind_title(json_string_value(json_object_get(e, "kind"))));
+  int n = snprintf(line, sizeof line, "%s  ", date);
+  n += put_number(line + n, sizeof line - (size_t)n, "#%s", json_integer_value(json_object_get(e, "seq")));
+  n += snprintf(line + n, sizeof line - (size_t)n, "  %s", kind_title(json_string_value(json_object_get(e, "kind"))));
   const char *key;
   json_t *v;
   json_object_foreach((json_t *)e, key, v) {
     if (!strcmp(key, "seq") || !strcmp(key, "time") || !strcmp(key, "kind") || !strcmp(key, "prev") ||
-        !strcmp(key, "jws") || n < 0 || (size_t)n >= sizeof line)
+        !strcmp(key, "jws") || (size_t)n >= sizeof line - 1)
       continue;
-    n += json_is_string(v) ? snprintf(line + n, sizeof line - (size_t)n, "  %s=%s", key, json_string_value(v))
-                           : snprintf(line + n, sizeof line - (size_t)n, "  %s=%lld", key, (long long)json_integer_value(v));
+    n += snprintf(line + n, sizeof line - (size_t)n, "  %s=", key);
+    if ((size_t)n >= sizeof line - 1) break;
+    n += json_is_string(v) ? snprintf(line + n, sizeof line - (size_t)n, "%s", json_string_value(v))
+                           : put_number(line + n, sizeof line - (size_t)n, "%s", json_integer_value(v));
   }
-  char *local = pk_digits_localize(line);
-  puts(local ? local : line);
-  free(local);
+  puts(line);
 }
 
 static int cmd_show(actx *q) {

@@ -3,6 +3,7 @@
 # each line, one byte changed, the line deleted, the line duplicated, the line swapped with the
 # next; every checkpoint's signature altered. The untouched log verifies.
 set -euo pipefail
+export LC_ALL=C.UTF-8 # the Persian digits below are characters, not bytes
 bin=${PK_BINARY_DIR:?}/bin
 pk=${PK_BIN:-$bin/pishkhan}
 pki=$PK_BINARY_DIR/pki/device
@@ -17,6 +18,14 @@ cp "$log.checkpoint" "$work/side"
 out=$("$pk" audit --log "$log" verify --jwks "$pki/jwks.json") || { echo "FAIL: the untouched log does not verify: $out"; exit 1; }
 grep -q "intact: $n entries, $cps checkpoints" <<<"$out" || { echo "FAIL: $out"; exit 1; }
 echo "untouched: $n entries, $cps checkpoints verify"
+# show: every entry, Jalali dates in Persian digits (fa), none after --since a future day.
+[ "$("$pk" audit --log "$log" show --lang en | grep -c '  #[0-9]*  ')" = "$n" ] || { echo "FAIL: show --lang en"; exit 1; }
+[ "$("$pk" audit --log "$log" show --lang fa | grep -c '^۱۴[۰۱۲۳۴۵۶۷۸۹][۰۱۲۳۴۵۶۷۸۹]/[۰۱۲۳۴۵۶۷۸۹][۰۱۲۳۴۵۶۷۸۹]/[۰۱۲۳۴۵۶۷۸۹][۰۱۲۳۴۵۶۷۸۹] .*  #[۰۱۲۳۴۵۶۷۸۹]*  ')" = "$n" ] ||
+  { echo "FAIL: show --lang fa:"; "$pk" audit --log "$log" show --lang fa | head -3; exit 1; }
+grep -q 'نقطهٔ بازبینی امضاشده' <<<"$("$pk" audit --log "$log" show --lang fa)" || { echo "FAIL: show --lang fa names no checkpoint"; exit 1; }
+[ "$("$pk" audit --log "$log" show --json | grep -c '"seq":')" = "$n" ] || { echo "FAIL: show --json"; exit 1; }
+[ -z "$("$pk" audit --log "$log" show --since 2099-01-01)" ] || { echo "FAIL: show --since a future day printed entries"; exit 1; }
+echo "show: $n entries in English, Persian (Jalali) and JSON; --since filters"
 
 fails=0 cases=0
 # expect WHAT PATTERN: verify the edited copy; it must fail (exit 1) and its English line match.
