@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pishkhan/audit_cli.h"
 #include "pishkhan/config.h"
 #include "pishkhan/harden.h"
 #include "pishkhan/i18n.h"
@@ -111,6 +112,7 @@ int ui_main(int argc, char **argv, const ui_demo_hooks *demo) {
     fprintf(stderr, "Usage: pishkhan receipt verify [--jwks FILE] (TOKEN | FILE.png | FILE.pdf)\n");
     return 2;
   }
+  if (argc >= 2 && !strcmp(argv[1], "audit")) return pk_audit_cli(argc - 1, argv + 1);
   if (argc >= 2 && !strcmp(argv[1], "doctor")) return ui_doctor_main(argc - 1, argv + 1);
   if (argc >= 2 && !strcmp(argv[1], "queue")) {
     pk_log_open("pishkhan", true, PK_LOG_WARN);
