@@ -73,13 +73,21 @@ static pk_pay_msg_type type_from(const char *v, size_t n) {
   return PK_PAY_MSG_NONE;
 }
 
-/* One key=value line into m; unknown keys are skipped (a newer terminal may add some). */
-static bool take_line(const char *k, size_t kn, const char *v, size_t vn, pk_pay_msg *m) {
+static bool once(unsigned *seen, unsigned bit) {
+  if (*seen & bit) return false;
+  *seen |= bit;
+  return true;
+}
+
+/* One key=value line into m; unknown keys are skipped (a newer terminal may add some), a key
+ * said twice refuses the frame (which of two traces would be the answer's?). */
+static bool take_line(const char *k, size_t kn, const char *v, size_t vn, pk_pay_msg *m, unsigned *seen) {
   if (!printable(v, vn)) return false;
-  if (kn == 1 && *k == 't') return (m->type = type_from(v, vn)) != PK_PAY_MSG_NONE;
-  if (kn == 2 && memcmp(k, "am", 2) == 0) return parse_amount(v, vn, &m->amount);
+  if (kn == 1 && *k == 't') return once(seen, 1u << NFIELDS) && (m->type = type_from(v, vn)) != PK_PAY_MSG_NONE;
+  if (kn == 2 && memcmp(k, "am", 2) == 0) return once(seen, 2u << NFIELDS) && parse_amount(v, vn, &m->amount);
   for (size_t i = 0; i < NFIELDS; i++) {
     if (strlen(FIELDS[i].key) != kn || memcmp(FIELDS[i].key, k, kn) != 0) continue;
+    if (!once(seen, 1u << i)) return false;
     if (vn >= FIELDS[i].cap) return false; /* never truncated: a cut trace is another trace */
     char *dst = (char *)m + FIELDS[i].off;
     memcpy(dst, v, vn);
@@ -91,11 +99,12 @@ static bool take_line(const char *k, size_t kn, const char *v, size_t vn, pk_pay
 
 static bool parse_body(const char *b, size_t n, pk_pay_msg *m) {
   memset(m, 0, sizeof *m);
+  unsigned seen = 0;
   while (n > 0) {
     const char *nl = memchr(b, '\n', n);
     const char *eq = memchr(b, '=', nl ? (size_t)(nl - b) : n);
     if (!nl || !eq || eq == b) return false;
-    if (!take_line(b, (size_t)(eq - b), eq + 1, (size_t)(nl - eq - 1), m)) return false;
+    if (!take_line(b, (size_t)(eq - b), eq + 1, (size_t)(nl - eq - 1), m, &seen)) return false;
     n -= (size_t)(nl - b) + 1;
     b = nl + 1;
   }

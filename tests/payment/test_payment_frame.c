@@ -51,6 +51,17 @@ static void test_corrupt_frames_refused(void **st) {
   assert_int_equal(F->parse(fr, sizeof body + 2, &back, &used), PK_PAY_FRAME_BAD);
 }
 
+/* Found by fuzz_pay_frame: a frame naming two traces was read as the second one. */
+static void test_key_twice_refused(void **st) {
+  pk_pay_msg back;
+  const char body[] = "t=SALE_ANS\ntr=000123456789\nrc=00\ntr=000000000001\n";
+  uint8_t fr[80] = {0, sizeof body - 1};
+  memcpy(fr + 2, body, sizeof body - 1);
+  for (size_t i = 0; i < sizeof body + 1; i++) fr[sizeof body + 1] ^= fr[i];
+  size_t used = 0;
+  assert_int_equal(F->parse(fr, sizeof body + 2, &back, &used), PK_PAY_FRAME_BAD);
+}
+
 static void test_unframeable_refused(void **st) {
   pk_pay_msg m = sample();
   uint8_t buf[PK_PAY_FRAME_MAX + 3];
@@ -73,7 +84,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_roundtrip),           cmocka_unit_test(test_torn_frame_waits_for_more),
       cmocka_unit_test(test_corrupt_frames_refused), cmocka_unit_test(test_unframeable_refused),
-      cmocka_unit_test(test_mask_pan),
+      cmocka_unit_test(test_mask_pan), cmocka_unit_test(test_key_twice_refused),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
