@@ -175,11 +175,13 @@ static bool key_ok(const char *k, size_t cap) {
 }
 
 int pk_pay_begin(pk_pay_store *s, int64_t amount, const char *invoice, const char *idem_key, pk_pay_record *out) {
-  if (!s || amount <= 0 || amount > 999999999999LL || !key_ok(idem_key, 65) || !invoice || strlen(invoice) > 32)
+  if (!s || !out || amount <= 0 || amount > 999999999999LL || !key_ok(idem_key, 65) || !invoice || strlen(invoice) > 32)
     return PK_PAY_EINVAL;
   pthread_mutex_lock(&s->lock);
   int rc = exec(s, "BEGIN IMMEDIATE");
   if (rc == 0) rc = get_locked(s, LIVE_BY_KEY, idem_key, out);
+  /* The same request with another amount or invoice is not the same payment: refused, not merged. */
+  if (rc == 0 && (out->amount != amount || strcmp(out->invoice, invoice) != 0)) rc = PK_PAY_ESTATE;
   if (rc == PK_PAY_NOTFOUND) {
     rc = insert_new(s, amount, invoice, idem_key) ? PK_PAY_OK : PK_PAY_EIO;
     if (rc == 0) rc = get_locked(s, LIVE_BY_KEY, idem_key, out);

@@ -140,7 +140,8 @@ void pk_pay_store_close(pk_pay_store *s);
 const char *pk_pay_state_name(pk_pay_state s);
 
 /* A payment for idem_key: the live one if there is (any state but declined/reversed), else a new
- * one in "created" with a fresh trace, durable before this returns. */
+ * one in "created" with a fresh trace, durable before this returns. PK_PAY_ESTATE (out: the live
+ * one) if the live payment is for another amount or invoice. */
 int pk_pay_begin(pk_pay_store *s, int64_t amount, const char *invoice, const char *idem_key, pk_pay_record *out);
 int pk_pay_get(pk_pay_store *s, const char *trace, pk_pay_record *out);
 /* The newest payment for idem_key, live or not. */

@@ -125,6 +125,9 @@ static void test_one_live_payment_per_request(void **st) {
   assert_string_not_equal(a.trace, b.trace);
   assert_int_equal(pk_pay_begin(f->s, 12500000, "inv-same", "same", &c), PK_PAY_OK);
   assert_string_equal(b.trace, c.trace);
+  assert_int_equal(pk_pay_begin(f->s, 13000000, "inv-same", "same", &c), PK_PAY_ESTATE);
+  assert_int_equal(pk_pay_begin(f->s, 12500000, "inv-other", "same", &c), PK_PAY_ESTATE);
+  assert_string_equal(b.trace, c.trace);
   assert_int_equal(pk_pay_sale(f->s, f->t, b.trace, &b), PK_PAY_OK);
   assert_int_equal(b.state, PK_PAY_APPROVED);
   /* asking again never sells again */
