@@ -23,4 +23,13 @@ int pay_set_state(pk_pay_store *s, const char *trace, unsigned from_mask, pk_pay
 /* Up to n traces whose state is in mask, oldest first. */
 size_t pay_list(pk_pay_store *s, unsigned mask, char (*traces)[PK_PAY_TRACE_LEN + 1], size_t n);
 
+/* ---- payment/line.c: the drivers' shared I/O ---- */
+int64_t pay_now_ns(void);
+/* Waits for ev on fd until deadline (CLOCK_MONOTONIC ns). */
+bool pay_wait_fd(int fd, short ev, int64_t deadline);
+/* Writes frame, then reads frames until the one answering req (others on the line are dropped);
+ * t->last_wait_ns gets the time this took. */
+bool pay_send_and_read(pk_pay_terminal *t, int fd, bool sock, const uint8_t *frame, size_t n, const pk_pay_msg *req,
+                       pk_pay_msg *ans, int64_t deadline);
+
 #endif

@@ -87,6 +87,8 @@ struct pk_pay_terminal {
 
 /* PC-POS over TCP (payment/pos_tcp.c): one connection per exchange. */
 pk_pay_terminal *pk_pay_pos_tcp_open(const char *host, int port, const pk_pay_framing *f, const char *tid);
+/* PC-POS on a serial line (payment/pos_serial.c): raw 8N1 at baud (9600..115200), the same frames. */
+pk_pay_terminal *pk_pay_pos_serial_open(const char *device, int baud, const pk_pay_framing *f, const char *tid);
 void pk_pay_terminal_close(pk_pay_terminal *t);
 
 /* ---- The durable payment store ------------------------------------------------------ */
