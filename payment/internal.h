@@ -31,5 +31,7 @@ bool pay_wait_fd(int fd, short ev, int64_t deadline);
  * t->last_wait_ns gets the time this took. */
 bool pay_send_and_read(pk_pay_terminal *t, int fd, bool sock, const uint8_t *frame, size_t n, const pk_pay_msg *req,
                        pk_pay_msg *ans, int64_t deadline);
+/* A driver's handle around its impl (freed here if the handle cannot be made). */
+pk_pay_terminal *pay_terminal_new(const pk_pay_terminal_ops *ops, const pk_pay_framing *f, const char *tid, void *impl);
 
 #endif

@@ -1,6 +1,8 @@
 /* What the TCP and serial drivers share: deadlines, writing a frame, reading the answer. */
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -71,4 +73,17 @@ bool pay_send_and_read(pk_pay_terminal *t, int fd, bool sock, const uint8_t *fra
   bool ok = send_all(fd, sock, frame, n, deadline) && read_answer(t, fd, req, ans, deadline);
   t->last_wait_ns = pay_now_ns() - t0;
   return ok;
+}
+
+pk_pay_terminal *pay_terminal_new(const pk_pay_terminal_ops *ops, const pk_pay_framing *f, const char *tid, void *impl) {
+  pk_pay_terminal *t = calloc(1, sizeof *t);
+  if (!t) {
+    free(impl);
+    return NULL;
+  }
+  snprintf(t->tid, sizeof t->tid, "%s", tid ? tid : "");
+  t->ops = ops;
+  t->framing = f;
+  t->impl = impl;
+  return t;
 }

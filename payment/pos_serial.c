@@ -76,19 +76,10 @@ static const pk_pay_terminal_ops SERIAL_OPS = {.name = "pos-serial", .exchange =
 
 pk_pay_terminal *pk_pay_pos_serial_open(const char *device, int baud, const pk_pay_framing *f, const char *tid) {
   if (!device || !f) return NULL;
-  pk_pay_terminal *t = calloc(1, sizeof *t);
   serial_impl *im = calloc(1, sizeof *im);
-  if (!t || !im) {
-    free(t);
-    free(im);
-    return NULL;
-  }
+  if (!im) return NULL;
   snprintf(im->device, sizeof im->device, "%s", device);
   im->speed = speed_of(baud);
   im->fd = -1;
-  snprintf(t->tid, sizeof t->tid, "%s", tid ? tid : "");
-  t->ops = &SERIAL_OPS;
-  t->framing = f;
-  t->impl = im;
-  return t;
+  return pay_terminal_new(&SERIAL_OPS, f, tid, im);
 }

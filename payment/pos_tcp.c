@@ -59,20 +59,11 @@ static const pk_pay_terminal_ops TCP_OPS = {.name = "pos-tcp", .exchange = tcp_e
 
 pk_pay_terminal *pk_pay_pos_tcp_open(const char *host, int port, const pk_pay_framing *f, const char *tid) {
   if (!host || port <= 0 || port > 65535 || !f) return NULL;
-  pk_pay_terminal *t = calloc(1, sizeof *t);
   tcp_impl *im = calloc(1, sizeof *im);
-  if (!t || !im) {
-    free(t);
-    free(im);
-    return NULL;
-  }
+  if (!im) return NULL;
   snprintf(im->host, sizeof im->host, "%s", host);
   snprintf(im->port, sizeof im->port, "%d", port);
-  snprintf(t->tid, sizeof t->tid, "%s", tid ? tid : "");
-  t->ops = &TCP_OPS;
-  t->framing = f;
-  t->impl = im;
-  return t;
+  return pay_terminal_new(&TCP_OPS, f, tid, im);
 }
 
 void pk_pay_terminal_close(pk_pay_terminal *t) {
