@@ -16,7 +16,7 @@ done
 # The default config goes to the configured sysconfdir (/etc when a package configures).
 [ -n "$(find "$root/kiosk" -path '*/pishkhan/pishkhan.conf')" ] || fail "kiosk component lacks pishkhan/pishkhan.conf"
 ok "kiosk component: binaries, default config, catalogs"
-for f in pishkhan-demo pishkhan-window-sim pishkhan-vcard; do
+for f in pishkhan-demo pishkhan-window-sim pishkhan-vcard pishkhan-pos-sim; do
   [ -e "$root/kiosk/usr/bin/$f" ] && fail "kiosk component installs $f"
   [ -e "$root/sim/usr/bin/$f" ] || fail "sim component lacks $f"
 done

@@ -7,7 +7,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 
-mapfile -t files < <(cd "$src" && find core ui i18n cardreader net receipt sim \( -name '*.c' -o -name '*.h' \) 2>/dev/null | sort)
+mapfile -t files < <(cd "$src" && find core ui i18n cardreader net receipt payment audit sim \( -name '*.c' -o -name '*.h' \) 2>/dev/null | sort)
 if [ ${#files[@]} -gt 0 ]; then
   (cd "$src" && xgettext --from-code=UTF-8 -k_ -kN_ -kpk_tr -kpk_tr_fa -kpk_trn:1,2 -c'TRANSLATORS:' \
      -o "$tmp/used.pot" "${files[@]}")
