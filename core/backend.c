@@ -195,6 +195,11 @@ static void be_card_open(void *bep, pk_app *app, unsigned gen) {
 
 /* ---- login: PIN, then the window's challenge signed by the card ---- */
 
+static void audit_sign_in(pk_backend *be, const char *method) {
+  const pk_citizen *who = pk_app_citizen(be->app);
+  if (who) pk_be_audit_auth(be, method, pk_app_session_level(be->app), who->national_code);
+}
+
 static void login_fail(card_job *j, pk_card_result r) {
   if (job_current(j)) pk_app_card_login_done(j->be->app, j->gen, r, j->tries);
 }
@@ -219,6 +224,7 @@ static void session_done(const pk_net_session *s, void *ud) {
   if (s->st.err == PK_NET_OK) {
     j->be->card_session = true;
     if (job_current(j)) pk_app_card_login_done(j->be->app, j->gen, PK_CARDRES_OK, j->tries);
+    if (job_current(j)) audit_sign_in(j->be, "card");
     if (job_current(j)) pk_be_tell_recent(j->be, j->gen);
   } else if (s->st.err != PK_NET_CANCELLED) {
     pk_warn("card login refused by the window: %s %s", pk_net_error_name(s->st.err), s->st.code);
@@ -261,6 +267,7 @@ static void sign_done(void *p) {
     pk_info("card login without the window: offline session, level 3");
     j->be->card_session = j->be->offline_session = true;
     pk_app_card_login_done(j->be->app, j->gen, PK_CARDRES_OK, j->tries);
+    audit_sign_in(j->be, "card_offline");
     pk_be_tell_recent(j->be, j->gen);
     job_free(j);
     return;

@@ -32,6 +32,8 @@ struct pk_backend {
   pk_delivery *dl;
   char *window_jwks;      /* the window's published keys: its "enc" key seals requests */
   char device_kid[64];    /* kid of the device key that signs queued receipts */
+  struct pk_audit *audit; /* data_dir/audit.log, or NULL when it cannot be opened */
+  unsigned char last_print[32]; /* SHA-256 of the last token printed: the same again is a reprint */
   bool offline_ok;        /* [offline] mode is not "never" */
   bool card_session;      /* the session was opened with the card (it can sign consents) */
   bool offline_session;   /* ... without the window: its requests are sealed and queued */
@@ -52,6 +54,12 @@ struct pk_backend {
 void pk_be_delivered(void *be, const pk_outbox_row *row, const pk_net_result *st);
 /* Opens the outbox, the link watch and the delivery (backend_submit.c's half of new/free). */
 int pk_be_open_outbox(pk_backend *be, char **err);
+/* The audit log (backend_audit.c). */
+void pk_be_open_audit(pk_backend *be);
+void pk_be_close_audit(pk_backend *be);
+void pk_be_audit_auth(pk_backend *be, const char *method, int level, const char *national_code);
+void pk_be_audit_request(pk_backend *be, const char *kind, const char *ref, const char *service_id);
+void pk_be_audit_print(pk_backend *be, const pk_receipt *r, bool again);
 /* Worker thread: a copy of the card's certificate (DER, malloc'd) for the main thread, or NULL. */
 uint8_t *pk_be_card_cert(pk_backend *be, size_t *len);
 /* The CRL the card layer trusts: a copy in the data folder, refreshed while the link is up. */

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/sha.h>
+
 #include "backend_private.h"
 #include "pishkhan/i18n.h"
 #include "pishkhan/log.h"
@@ -249,8 +251,21 @@ static void print_run(void *p) {
   }
 }
 
+/* Main thread: a print that went out (confirmed or not) is an act of the kiosk; the same
+ * token printed again is a reprint. */
+static void audit_print(req_ctx *c) {
+  pk_receipt r;
+  if ((c->rc != 0 && c->rc != -PK_RECEIPT_EUNCONFIRMED) || pk_receipt_parse(c->jws, &r) != 0) return;
+  unsigned char md[32];
+  SHA256((const unsigned char *)c->jws, strlen(c->jws), md);
+  bool again = !memcmp(md, c->be->last_print, sizeof md);
+  memcpy(c->be->last_print, md, sizeof md);
+  pk_be_audit_print(c->be, &r, again);
+}
+
 static void print_done(void *p) {
   req_ctx *c = p;
+  audit_print(c);
   if (current(c)) {
     pk_app_failure f = {.msgid = c->rc == -PK_RECEIPT_EUNCONFIRMED
                                      ? N_("The printer did not confirm your receipt. If none came out, press 1 to "

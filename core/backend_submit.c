@@ -84,6 +84,8 @@ static int store(pk_backend *be, unsigned gen, pk_outbox_row *row, const char *s
   int rc = pk_outbox_insert(be->ob, row, sealed, err, sizeof err);
   if (rc == 0) pk_metrics_inc(PK_M_REQUESTS, "submitted");
   if (rc == 0) pk_log_event(PK_LOG_INFO, "submit", row->ref, "request %s recorded (%s)", row->ref, row->service_id);
+  if (rc == 0)
+    pk_be_audit_request(be, row->state == PK_OB_QUEUED ? "request_queued" : "request_submitted", row->ref, row->service_id);
   if (rc == 0) return 0;
   pk_err("outbox: request not recorded: %s", err);
   answer_failure(be, gen, PK_SUBMIT_NOT_RECORDED,
@@ -293,6 +295,9 @@ static pk_submit_outcome outcome_of(const pk_outbox_row *row) {
 
 void pk_be_delivered(void *bep, const pk_outbox_row *row, const pk_net_result *st) {
   pk_backend *be = bep;
+  if (row->state == PK_OB_DELIVERED) pk_be_audit_request(be, "request_delivered", row->ref, row->service_id);
+  if (row->state == PK_OB_FAILED || row->state == PK_OB_NOT_REGISTERED)
+    pk_be_audit_request(be, "request_failed", row->ref, row->service_id);
   if (!be->app || !be->cur_ref[0] || strcmp(be->cur_ref, row->ref)) return;
   pk_app_submit_result res = {.outcome = outcome_of(row), .jws = row->receipt_jws};
   /* Later retries of a request still in doubt are not news: only its end is. */
@@ -363,6 +368,7 @@ int pk_be_open_outbox(pk_backend *be, char **err) {
   pk_be_open_pki(be);
   be->window_jwks = read_text(be->cfg->jwks);
   load_device_kid(be);
+  pk_be_open_audit(be);
   be->link = pk_link_new(be->loop, be->net, be->cfg->offline_mode, link_changed, be);
   be->dl = be->link ? pk_delivery_new(be->loop, be->net, be->ob, be->link, be->cfg->queue_parallel, pk_be_delivered, be)
                     : NULL;
@@ -382,6 +388,7 @@ void pk_be_close_outbox(pk_backend *be) {
   pk_delivery_free(be->dl);
   pk_link_free(be->link);
   pk_outbox_close(be->ob);
+  pk_be_close_audit(be);
   free(be->window_jwks);
   be->dl = NULL;
   be->link = NULL;

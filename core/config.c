@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ini.h>
+#include <openssl/sha.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -293,7 +294,14 @@ static void check_pair(load_ctx *ctx, const char *section, const char *small, co
        ctx->line, small, strict ? "shorter" : "no longer", big, vb);
 }
 
+static void remember_text(pk_config *c, const char *text, size_t len) {
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  SHA256((const unsigned char *)text, len, md);
+  for (size_t i = 0; i < sizeof md; i++) snprintf(c->text_sha256 + 2 * i, 3, "%02x", md[i]);
+}
+
 static int parse_text(pk_config *c, const char *text, size_t len, char *err, size_t errsz) {
+  remember_text(c, text, len);
   load_ctx ctx = {.cfg = c, .pos = text, .end = text + len, .err = err, .errsz = errsz};
   snprintf(ctx.section, sizeof ctx.section, "%s", "");
   int r = ini_parse_stream(next_line, &ctx, on_entry, &ctx);

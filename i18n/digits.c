@@ -1,6 +1,8 @@
 /* Digit sets: ASCII, Persian (U+06F0..06F9) and Arabic-Indic (U+0660..0669). */
 #include "internal.h"
 #include "pishkhan/i18n.h"
+#include <ctype.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,4 +44,28 @@ char *pk_digits_to_ascii(const char *utf8) {
   }
   r[o] = 0;
   return r;
+}
+
+/* ---- codes read aloud ---- */
+
+enum { GROUP = 4 };
+
+static bool all_digits(const char *s) {
+  for (; *s; s++)
+    if (!isdigit((unsigned char)*s)) return false;
+  return true;
+}
+
+char *pk_code_groups(const char *code, size_t from) {
+  size_t n = strlen(code);
+  if (n < from || !all_digits(code)) return strdup(code);
+  char *out = malloc(n + n / GROUP + 1);
+  if (!out) return NULL;
+  char *p = out;
+  for (size_t i = 0; i < n; i++) {
+    if (i && i % GROUP == 0) *p++ = ' ';
+    *p++ = code[i];
+  }
+  *p = '\0';
+  return out;
 }

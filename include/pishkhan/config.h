@@ -49,6 +49,7 @@ typedef struct pk_config {
   char printer[32];                /* none | png | escpos-tcp | escpos-dev | cups */
   char printer_dest[PK_CFG_STR];   /* host:port, /dev/usb/lp0, CUPS queue name, or a directory for png */
   int paper_mm;                    /* 58 or 80 */
+  char text_sha256[65];            /* SHA-256 (hex) of the settings text last loaded: the audit log's */
   int print_confirm_ms;            /* ESC/POS: how long the printer may take to confirm a job */
   /* [offline] */
   pk_offline_mode offline_mode;

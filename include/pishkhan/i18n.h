@@ -34,6 +34,11 @@ const char *pk_tr_fa(const char *msgid);
 #ifndef PK_NO_GETTEXT_MACROS
 #define _(s) pk_tr(s)
 #define N_(s) (s)
+/* A long all-digit code (a 16-digit tracking code) in groups of four, the way it is read over a
+ * phone: "1457 1435 8248 7267", when it has at least `from` digits; others come back as they
+ * are. malloc'd; NULL only when out of memory. */
+char *pk_code_groups(const char *code, size_t from);
+
 #endif
 
 /* ---- Terminal layout ---- */

@@ -113,4 +113,18 @@ ok "the window-signed receipt of the delivered request is reprinted by queue ref
 sleep 2
 [ "$(admin requests | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["requests"]))')" = 1 ] || { echo "FAIL: delivered twice"; exit 1; }
 ok "delivered exactly once"
+
+# Issue 12 item 7: the kiosk's audit log holds what happened, in order, hash-chained, and
+# nothing a citizen must keep to themselves.
+audit() { "$PK_BIN" audit --config "$WORK/pishkhan.conf" --log "$WORK/data/audit.log" "$@"; }
+audit verify --jwks "$pki/device/jwks.json" > "$WORK/audit-verify.txt" \
+  || { echo "FAIL: the kiosk's audit log does not verify"; cat "$WORK/audit-verify.txt"; exit 1; }
+kinds=$(audit show --json | python3 -c 'import json,sys; print(" ".join(e["kind"] for e in json.load(sys.stdin)))')
+for k in config_at_start citizen_auth request_queued print request_delivered; do
+  grep -qw "$k" <<<"$kinds" || { echo "FAIL: no $k in the audit log: $kinds"; exit 1; }
+done
+for needle in 0071234561 "$MOBILE" 1366/08/23 1234; do
+  if grep -qaF "$needle" "$WORK/data/audit.log"; then echo "FAIL: the audit log holds '$needle'"; exit 1; fi
+done
+ok "audit log verifies and records: $kinds; no national code, mobile, birth date or PIN in it"
 echo "$passed passed, 0 failed"
