@@ -10,7 +10,12 @@ static pk_app_event home_enter(pk_app *app) {
   return PK_EV_APP_NONE;
 }
 
-const pk_screen_ops pk_screen_home = {home_enter, NULL, NULL};
+/* Without a card: 1 signs in by a code sent to the mobile (a card inserted wins, as always). */
+static pk_app_event home_key(pk_app *app, pk_key key) {
+  return pk_key_digit(key) == 1 && !app->card_present && !app->hold ? PK_EV_APP_MENU_OTP : PK_EV_APP_NONE;
+}
+
+const pk_screen_ops pk_screen_home = {home_enter, home_key, NULL};
 
 static pk_app_event card_read_enter(pk_app *app) {
   app->message = NULL;

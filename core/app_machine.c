@@ -29,6 +29,11 @@ static const pk_transition table[] = {
     {S(AUTH), E(PIN_WRONG), S(PIN)},
     {S(AUTH), E(PIN_BLOCKED), S(PIN_BLOCKED)},
     {S(AUTH), E(CARD_REFUSED), S(CARD_ERROR)},
+    {S(HOME), E(MENU_OTP), S(OTP_ID)},
+    {S(OTP_ID), E(OTP_SENT), S(OTP_CODE)},
+    {S(OTP_ID), E(BACK), S(HOME)},
+    {S(OTP_CODE), E(LOGGED_IN), S(DASHBOARD)},
+    {S(OTP_CODE), E(BACK), S(OTP_ID)},
     {S(DASHBOARD), E(MENU_SEARCH), S(SEARCH)},
     {S(DASHBOARD), E(MENU_AGENCIES), S(AGENCIES)},
     {S(DASHBOARD), E(MENU_STATUS), S(STATUS)},
@@ -131,6 +136,11 @@ void pk_app_wipe(pk_app *app, const char *why) {
   pk_secret_clear(app->pin);
   pk_wipe(&app->who, sizeof app->who);
   pk_wipe(&app->recent, sizeof app->recent);
+  pk_wipe(app->otp_nc, sizeof app->otp_nc);
+  pk_wipe(app->otp_mobile, sizeof app->otp_mobile);
+  pk_wipe(app->otp_masked, sizeof app->otp_masked);
+  app->otp_field = 0;
+  app->otp_busy = false;
   pk_app_forget_form(app);
   pk_app_forget_results(app);
   app->nitems = app->sel = 0;

@@ -34,6 +34,10 @@ struct pk_app {
   int pin_tries;
   bool pinpad;           /* the reader takes the PIN on its own keypad */
   bool help;             /* the screen's help is open over it */
+  /* Sign-in without a card (app_otp.c); the code itself goes into `pin`, a secret like it. */
+  char otp_nc[11], otp_mobile[12], otp_masked[16];
+  int otp_field;
+  bool otp_busy;
 
   uint64_t now, last_activity;
   int countdown;         /* -1 unless the idle warning is showing */

@@ -391,5 +391,6 @@ static void be_cancel(void *bep) {
   pk_net_cancel(r);
 }
 
-const pk_backend_ops pk_backend_live_ops = {be_card_open, be_card_login, be_card_close, be_cancel,
-                                            pk_be_submit, pk_be_track, pk_be_inbox, pk_be_document, pk_be_print};
+const pk_backend_ops pk_backend_live_ops = {be_card_open,     be_card_login,   be_card_close,  be_cancel,
+                                            pk_be_submit,     pk_be_track,     pk_be_inbox,    pk_be_document,
+                                            pk_be_print,      pk_be_otp_request, pk_be_otp_verify};

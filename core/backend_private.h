@@ -39,6 +39,7 @@ struct pk_backend {
   bool offline_session;   /* ... without the window: its requests are sealed and queued */
   /* The request a citizen is waiting for (or stopped waiting for). */
   char cur_ref[16];
+  char otp_id[64];        /* the window's handle of the one-time code sent (not the code) */
   unsigned cur_gen;
   bool cur_answered;
   char crl_path[PK_CFG_STR + 16]; /* the kiosk's own copy of the CRL (data folder), or "" */
@@ -77,6 +78,8 @@ void pk_be_submit(void *be, pk_app *app, unsigned gen, const char *service_id, c
                   const char *ref);
 void pk_be_tell_recent(pk_backend *be, unsigned gen); /* after sign-in */
 void pk_be_track(void *be, pk_app *app, unsigned gen, const char *tracking);
+void pk_be_otp_request(void *be, pk_app *app, unsigned gen, const char *national_code, const char *mobile);
+void pk_be_otp_verify(void *be, pk_app *app, unsigned gen, pk_secret *code);
 void pk_be_inbox(void *be, pk_app *app, unsigned gen);
 void pk_be_document(void *be, pk_app *app, unsigned gen, const char *kind);
 void pk_be_print(void *be, pk_app *app, unsigned gen, const char *jws);

@@ -291,3 +291,46 @@ void pk_be_print(void *bep, pk_app *app, unsigned gen, const char *jws) {
     print_done(c);
   }
 }
+
+/* ---- sign-in without a card: a one-time code to the registered mobile ---- */
+
+static void otp_sent(const pk_net_otp *r, void *ud) {
+  req_ctx *c = ud;
+  if (settle(c, &r->st)) {
+    pk_app_failure f;
+    bool fail = failed(&r->st, &f);
+    if (!fail) snprintf(c->be->otp_id, sizeof c->be->otp_id, "%s", r->otp_id);
+    pk_app_otp_sent(c->app, c->gen, fail ? &f : NULL, r->mobile_masked);
+  }
+  free(c);
+}
+
+void pk_be_otp_request(void *bep, pk_app *app, unsigned gen, const char *national_code, const char *mobile) {
+  pk_backend *be = bep;
+  req_ctx *c = ctx_new(be, app, gen);
+  if (c) be->inflight = pk_net_otp_request(be->net, national_code, mobile, otp_sent, c);
+}
+
+static void otp_session(const pk_net_session *s, void *ud) {
+  req_ctx *c = ud;
+  if (settle(c, &s->st)) {
+    pk_app_failure f;
+    bool fail = failed(&s->st, &f);
+    pk_app_otp_done(c->app, c->gen, fail ? &f : NULL, s->level, s->name_fa, s->name_en);
+    const pk_citizen *who = fail ? NULL : pk_app_citizen(c->app);
+    if (who) pk_be_audit_auth(c->be, "otp", s->level, who->national_code);
+  }
+  free(c);
+}
+
+/* The code leaves the app's secret only for the request body, and this copy is wiped at once. */
+void pk_be_otp_verify(void *bep, pk_app *app, unsigned gen, pk_secret *code) {
+  pk_backend *be = bep;
+  req_ctx *c = ctx_new(be, app, gen);
+  if (!c) return;
+  char text[16] = "";
+  size_t n = pk_secret_len(code) < sizeof text - 1 ? pk_secret_len(code) : sizeof text - 1;
+  memcpy(text, pk_secret_data(code), n);
+  be->inflight = pk_net_otp_verify(be->net, be->otp_id, text, otp_session, c);
+  pk_wipe(text, sizeof text);
+}

@@ -168,10 +168,58 @@ static void draw_dashboard(const pk_app *app, const ui_status *st, int top, int 
 }
 
 static const char *home_hints(const pk_app *app) {
-  return card_to_take(app) ? N_("Take your card") : N_("Insert your card to begin");
+  return card_to_take(app) ? N_("Take your card") : N_("Insert your card to begin   1: no card? sign in with a code by text message");
+}
+
+/* ---- sign-in without a card ---- */
+
+static void otp_line(int y, const char *label, const char *ascii, bool current) {
+  char *digits = ui_digits(ascii);
+  char *line = ui_fmt("%s %s%s", label, digits ? digits : ascii, current ? "_" : "");
+  if (current) attron(A_BOLD);
+  if (line) ui_put_start(y, 4, line);
+  if (current) attroff(A_BOLD);
+  free(line);
+  free(digits);
+}
+
+static void draw_otp_id(const pk_app *app, const ui_status *st, int top, int rows) {
+  attron(A_BOLD);
+  ui_put_start(top, 2, _("Sign in without a card"));
+  attroff(A_BOLD);
+  int y = top + 2;
+  y += ui_paragraph(y, 3, 3, _("For services that do not need your card. The national window sends a code by text message to "
+                               "the mobile registered for your national code."));
+  y++;
+  bool busy = pk_app_otp_busy(app);
+  otp_line(y, _("National code:"), pk_app_otp_national_code(app), !busy && pk_app_otp_field(app) == 0);
+  otp_line(y + 2, _("Mobile number:"), pk_app_otp_mobile(app), !busy && pk_app_otp_field(app) == 1);
+  if (busy) draw_busy(st, y + 4, N_("Asking the national window to send the code."));
+}
+
+static void draw_otp_code(const pk_app *app, const ui_status *st, int top, int rows) {
+  int mid = top + rows / 2;
+  char *masked = ui_digits(pk_app_otp_mobile_masked(app));
+  char *sent = ui_subst(_("A code was sent by text message to %s. Type it, then press Enter."), masked ? masked : "",
+                        (char *)NULL);
+  if (sent) ui_paragraph(mid - 4, 3, 2, sent);
+  free(sent);
+  free(masked);
+  char stars[32] = "";
+  for (size_t i = 0, n = pk_app_pin_length(app); i < n && i < 12; i++) strcat(stars, "* ");
+  attron(A_BOLD);
+  mvhline(mid, COLS / 2 - 12, '_', 24);
+  mvaddstr(mid, COLS / 2 - (int)strlen(stars) / 2, stars);
+  attroff(A_BOLD);
+  if (pk_app_otp_busy(app)) draw_busy(st, mid + 2, N_("Checking the code."));
+  ui_put_center(mid + 4, _("Nobody at this office will ever ask for this code."));
 }
 
 const ui_view ui_view_home = {.draw = draw_home, .hints_now = home_hints, .says_card_out = true};
+const ui_view ui_view_otp_id = {.draw = draw_otp_id,
+                                .hints = N_("Digits: type   Enter: next   Backspace: erase/back   Esc: cancel")};
+const ui_view ui_view_otp_code = {.draw = draw_otp_code,
+                                  .hints = N_("Digits: code   Enter: confirm   Backspace: erase/back   Esc: cancel")};
 const ui_view ui_view_card_read = {.draw = draw_card_read, .hints = N_("Please wait")};
 const ui_view ui_view_card_error = {.draw = draw_card_error, .hints = N_("Take your card")};
 const ui_view ui_view_pin = {.draw = draw_pin, .hints = N_("Digits: PIN   Enter: confirm   Backspace: erase   Esc: cancel")};

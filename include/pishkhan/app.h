@@ -156,6 +156,10 @@ typedef struct pk_backend_ops {
   void (*inbox)(void *be, pk_app *app, unsigned gen);
   void (*document)(void *be, pk_app *app, unsigned gen, const char *kind);
   void (*print)(void *be, pk_app *app, unsigned gen, const char *jws);
+  /* Sign-in without a card: the window sends a one-time code to the mobile registered for the
+   * national code; code is owned by the app and wiped right after this call returns. */
+  void (*otp_request)(void *be, pk_app *app, unsigned gen, const char *national_code, const char *mobile);
+  void (*otp_verify)(void *be, pk_app *app, unsigned gen, pk_secret *code);
 } pk_backend_ops;
 
 #define PK_PAGE_SIZE 8
@@ -195,6 +199,17 @@ void pk_app_inbox_done(pk_app *app, unsigned gen, const pk_app_failure *fail, co
                        size_t n);
 void pk_app_document_done(pk_app *app, unsigned gen, const pk_app_failure *fail, const pk_app_document *doc);
 void pk_app_print_done(pk_app *app, unsigned gen, const pk_app_failure *fail);
+/* The one-time code went to the mobile (masked, e.g. "0912***4567"), or fail says why not. */
+void pk_app_otp_sent(pk_app *app, unsigned gen, const pk_app_failure *fail, const char *mobile_masked);
+/* The window's session from the code (level 1..2; name may be empty), or fail says why not. */
+void pk_app_otp_done(pk_app *app, unsigned gen, const pk_app_failure *fail, int level, const char *name_fa,
+                     const char *name_en);
+/* The sign-in without a card as typed: field 0 the national code, 1 the mobile. */
+int pk_app_otp_field(const pk_app *app);
+const char *pk_app_otp_national_code(const pk_app *app);
+const char *pk_app_otp_mobile(const pk_app *app);
+const char *pk_app_otp_mobile_masked(const pk_app *app);
+bool pk_app_otp_busy(const pk_app *app); /* waiting for the window */
 
 /* The catalog the citizen browses (owned by the caller, kept in sync by it). */
 void pk_app_set_catalog(pk_app *app, pk_catalog *cat);

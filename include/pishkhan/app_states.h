@@ -13,6 +13,8 @@
   X(PIN, pin, "masked PIN entry, tries left")                                  \
   X(PIN_BLOCKED, pin_blocked, "PIN blocked: take the card")                    \
   X(AUTH, auth, "PIN check, challenge signature, window login (spinner)")      \
+  X(OTP_ID, otp_id, "no card: national code and registered mobile")           \
+  X(OTP_CODE, otp_code, "the one-time code sent to the mobile (masked)")       \
   X(DASHBOARD, dashboard, "the citizen's menu")                                \
   X(AGENCIES, agencies, "browse by agency")                                    \
   X(SERVICES, services, "services of one agency")                              \
@@ -43,6 +45,8 @@
   X(PIN_ENTERED, "Enter with a PIN of the card's length")                      \
   X(PIN_WRONG, "wrong PIN, tries left")                                        \
   X(LOGGED_IN, "window session opened")                                        \
+  X(MENU_OTP, "1 on home: sign in with a code sent to the mobile")             \
+  X(OTP_SENT, "the window sent the one-time code")                             \
   X(MENU_SEARCH, "1")                                                          \
   X(MENU_AGENCIES, "2")                                                        \
   X(MENU_STATUS, "3")                                                          \

@@ -64,5 +64,23 @@ static void fb_print(void *be, pk_app *app, unsigned gen, const char *jws) {
   ((fake_backend *)be)->last_gen = gen;
 }
 
-const pk_backend_ops fake_backend_ops = {fb_open, fb_login, fb_close, fb_cancel, fb_submit,
-                                         fb_track, fb_inbox, fb_document, fb_print};
+static void fb_otp_request(void *be, pk_app *app, unsigned gen, const char *nc, const char *mobile) {
+  fake_backend *f = be;
+  (void)app;
+  f->otp_requests++;
+  f->last_gen = gen;
+  snprintf(f->last_otp_target, sizeof f->last_otp_target, "%s %s", nc, mobile);
+}
+
+static void fb_otp_verify(void *be, pk_app *app, unsigned gen, pk_secret *code) {
+  fake_backend *f = be;
+  (void)app;
+  f->otp_verifies++;
+  f->last_gen = gen;
+  size_t n = pk_secret_len(code);
+  memcpy(f->last_pin, pk_secret_data(code), n < 15 ? n : 15);
+  f->last_pin[n < 15 ? n : 15] = 0;
+}
+
+const pk_backend_ops fake_backend_ops = {fb_open,  fb_login, fb_close,    fb_cancel,      fb_submit,    fb_track,
+                                         fb_inbox, fb_document, fb_print, fb_otp_request, fb_otp_verify};

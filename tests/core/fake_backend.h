@@ -4,7 +4,8 @@
 #include "pishkhan/app.h"
 
 typedef struct {
-  int opens, logins, closes, cancels, submits, tracks, inboxes, documents, prints;
+  int opens, logins, closes, cancels, submits, tracks, inboxes, documents, prints, otp_requests, otp_verifies;
+  char last_otp_target[32]; /* "national_code mobile" */
   char last_service[64], last_fields[1024], last_ref[64], recorded_ref[16], last_tracking[64];
   unsigned last_gen;
   char last_pin[16];

@@ -104,7 +104,23 @@ static void cause(fixture *f, pk_screen_id from, pk_app_event ev) {
     fx_key(f, PK_KEY_ENTER, 0);
     break;
   case PK_EV_APP_PIN_WRONG: pk_app_card_login_done(a, g, PK_CARDRES_PIN_WRONG, 2); break;
-  case PK_EV_APP_LOGGED_IN: pk_app_card_login_done(a, g, PK_CARDRES_OK, 3); break;
+  case PK_EV_APP_LOGGED_IN:
+    if (from == PK_SCREEN_OTP_CODE) {
+      fx_type(f, "123456");
+      fx_key(f, PK_KEY_ENTER, 0);
+      pk_app_otp_done(a, f->fb.last_gen, NULL, 2, "", "");
+    } else {
+      pk_app_card_login_done(a, g, PK_CARDRES_OK, 3);
+    }
+    break;
+  case PK_EV_APP_MENU_OTP: fx_type(f, "1"); break;
+  case PK_EV_APP_OTP_SENT:
+    fx_type(f, "0071234561");
+    fx_key(f, PK_KEY_ENTER, 0);
+    fx_type(f, "09121234567");
+    fx_key(f, PK_KEY_ENTER, 0);
+    pk_app_otp_sent(a, f->fb.last_gen, NULL, "0912***4567");
+    break;
   case PK_EV_APP_MENU_SEARCH: fx_type(f, "1"); break;
   case PK_EV_APP_MENU_AGENCIES: fx_type(f, "2"); break;
   case PK_EV_APP_MENU_STATUS: fx_type(f, "3"); break;
@@ -149,10 +165,14 @@ static size_t path_to(pk_screen_id to, int via, step *out) {
   int queue[PK_SCREEN_COUNT], head = 0, tail = 0;
   pk_screen_id target = via >= 0 ? (pk_screen_id)via : to;
   seen[PK_SCREEN_HOME] = true, queue[tail++] = PK_SCREEN_HOME, prev[PK_SCREEN_HOME] = -1;
+  /* The card's way in, level 3, unless the way without a card is where the path goes: a
+   * level-2 session could not request every service on the way. */
+  bool otp = target == PK_SCREEN_OTP_ID || target == PK_SCREEN_OTP_CODE;
   while (head < tail && !seen[target]) {
     int s = queue[head++];
     for (int ev = 1; ev < PK_EV_APP_COUNT; ev++) {
-      int n = ev == PK_EV_APP_PINPAD ? -1 : pk_app_next_screen((pk_screen_id)s, (pk_app_event)ev);
+      bool skip = ev == PK_EV_APP_PINPAD || (ev == PK_EV_APP_MENU_OTP && !otp);
+      int n = skip ? -1 : pk_app_next_screen((pk_screen_id)s, (pk_app_event)ev);
       if (n < 0 || seen[n]) continue;
       seen[n] = true, prev[n] = s, prev_ev[n] = (pk_app_event)ev, queue[tail++] = n;
     }
@@ -297,8 +317,55 @@ static void test_help_on_every_screen(void **state) {
   }
 }
 
+/* Without a card: the code is checked before anything is asked of the window, the one-time
+ * code goes to the backend and is gone from the app at once, and the session is level 2. */
+static void test_otp_sign_in(void **state) {
+  fixture *f = *state;
+  fx_fresh(f);
+  fx_type(f, "1");
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_OTP_ID);
+  fx_type(f, "0071234560"); /* wrong check digit */
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_non_null(pk_app_message(f->app));
+  assert_int_equal(pk_app_otp_field(f->app), 0);
+  fx_key(f, PK_KEY_BACK, 0);
+  fx_type(f, "1");
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(pk_app_otp_field(f->app), 1);
+  fx_type(f, "0912123456"); /* one digit short */
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(f->fb.otp_requests, 0);
+  fx_type(f, "7");
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(f->fb.otp_requests, 1);
+  assert_string_equal(f->fb.last_otp_target, "0071234561 09121234567");
+  pk_app_otp_sent(f->app, f->fb.last_gen, NULL, "0912***4567");
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_OTP_CODE);
+  fx_type(f, "482910");
+  assert_int_equal(pk_app_pin_length(f->app), 6);
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(f->fb.otp_verifies, 1);
+  assert_string_equal(f->fb.last_pin, "482910");
+  assert_int_equal(pk_app_pin_length(f->app), 0); /* not kept once sent */
+  pk_app_failure wrong = {.msgid = "The national window did not accept this request."};
+  pk_app_otp_done(f->app, f->fb.last_gen, &wrong, 0, NULL, NULL);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_OTP_CODE);
+  fx_type(f, "482911");
+  fx_key(f, PK_KEY_ENTER, 0);
+  pk_app_otp_done(f->app, f->fb.last_gen, NULL, 2, "", "");
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_DASHBOARD);
+  assert_int_equal(pk_app_session_level(f->app), 2);
+  assert_string_equal(pk_app_citizen(f->app)->national_code, "0071234561");
+  /* Sign-out wipes what was typed. */
+  fx_type(f, "0");
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_HOME);
+  assert_string_equal(pk_app_otp_national_code(f->app), "");
+  assert_string_equal(pk_app_otp_mobile(f->app), "");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_otp_sign_in, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_help_on_every_screen, fx_setup, fx_teardown),
       cmocka_unit_test(test_every_screen_is_reachable_from_home),
       cmocka_unit_test(test_home_is_reachable_from_every_screen),
