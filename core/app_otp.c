@@ -65,15 +65,19 @@ static pk_app_event otp_id_key(pk_app *app, pk_key key) {
 
 const pk_screen_ops pk_screen_otp_id = {otp_id_enter, otp_id_key, NULL};
 
-void pk_app_otp_sent(pk_app *app, unsigned gen, const pk_app_failure *fail, const char *mobile_masked) {
-  if (gen != app->gen || app->screen != PK_SCREEN_OTP_ID) return;
+/* The window's answer, for the screen still waiting for it: false when it fails (said) or is
+ * late (a wiped session, another screen). */
+static bool otp_answer(pk_app *app, unsigned gen, pk_screen_id waiting, const pk_app_failure *fail) {
+  if (gen != app->gen || app->screen != waiting) return false;
   pk_app_input_begins(app);
   app->otp_busy = false;
   app->dirty = true;
-  if (fail) {
-    pk_app_fail(app, fail);
-    return;
-  }
+  if (fail) pk_app_fail(app, fail);
+  return !fail;
+}
+
+void pk_app_otp_sent(pk_app *app, unsigned gen, const pk_app_failure *fail, const char *mobile_masked) {
+  if (!otp_answer(app, gen, PK_SCREEN_OTP_ID, fail)) return;
   snprintf(app->otp_masked, sizeof app->otp_masked, "%s", mobile_masked ? mobile_masked : "");
   pk_app_dispatch(app, PK_EV_APP_OTP_SENT);
 }
@@ -115,14 +119,7 @@ const pk_screen_ops pk_screen_otp_code = {otp_code_enter, otp_code_key, NULL};
 
 void pk_app_otp_done(pk_app *app, unsigned gen, const pk_app_failure *fail, int level, const char *name_fa,
                      const char *name_en) {
-  if (gen != app->gen || app->screen != PK_SCREEN_OTP_CODE) return;
-  pk_app_input_begins(app);
-  app->otp_busy = false;
-  app->dirty = true;
-  if (fail) {
-    pk_app_fail(app, fail);
-    return;
-  }
+  if (!otp_answer(app, gen, PK_SCREEN_OTP_CODE, fail)) return;
   memset(&app->who, 0, sizeof app->who);
   snprintf(app->who.national_code, sizeof app->who.national_code, "%s", app->otp_nc);
   snprintf(app->who.name_fa, sizeof app->who.name_fa, "%s", name_fa ? name_fa : "");

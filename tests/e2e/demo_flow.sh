@@ -1,10 +1,7 @@
 # The demo citizen (PIN 1234) signs in, sends «صدور گواهی عدم سوء پیشینه», sees it recorded,
 # and the kiosk is quit with F10 (it writes what it keeps at exit). For the fleet's tests.
 demo_citizen_submits_and_quits() {
-  keys F5
-  wait_for "$(visual 'رمز کارت خود را وارد کنید')"
-  keys 1 2 3 4 Enter
-  wait_for "$(visual 'زهرا محمدی')" 10000
+  demo_sign_in
   keys 1
   wait_for "$(visual 'جستجو:')"
   keys -l 'سوء پيشينه'

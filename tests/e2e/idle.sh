@@ -10,10 +10,7 @@ CONF
 COUNTDOWN="$(visual 'هنوز اینجا هستید؟')"
 start_kiosk 80 24 --demo --config "$WORK/pishkhan.conf"
 wait_for "$(visual "$HOME_TEXT")"
-keys F5
-wait_for "$(visual 'رمز کارت خود را وارد کنید')"
-keys 1 2 3 4 Enter
-wait_for "$(visual 'زهرا محمدی')" 10000
+demo_sign_in
 t0=$(now_ms)
 wait_for "$COUNTDOWN" 13000
 shown=$(( $(now_ms) - t0 ))

@@ -78,6 +78,13 @@ passed=0
 # The home screen's own sentence (the dashboard also says «خوش آمدید»).
 HOME_TEXT='کارت هوشمند ملی خود را در کارت‌خوان قرار دهید'
 ok() { passed=$((passed + 1)); echo "ok - $*"; }
+# The demo card in, its PIN (1234), and the demo citizen's dashboard.
+demo_sign_in() {
+  keys F5
+  wait_for "$(visual 'رمز کارت خود را وارد کنید')"
+  keys 1 2 3 4 Enter
+  wait_for "$(visual 'زهرا محمدی')" 10000
+}
 summary() { echo "$passed passed, 0 failed"; }
 
 # wait_log TEXT [TIMEOUT_MS]: until the kiosk's log (stderr) says TEXT.

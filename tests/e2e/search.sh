@@ -6,10 +6,7 @@
 source "$(dirname "$0")/lib.sh"
 start_kiosk 100 30 --demo
 wait_for "$(visual "$HOME_TEXT")"
-keys F5
-wait_for "$(visual 'رمز کارت خود را وارد کنید')"
-keys 1 2 3 4 Enter
-wait_for "$(visual 'زهرا محمدی')" 10000
+demo_sign_in
 keys 1
 wait_for "$(visual 'جستجو:')"
 keys -l 'صدور'
