@@ -67,11 +67,11 @@ ok "home, PIN, dashboard, agencies, services, status, inbox, search, service, fo
 # and with no '…' the last word on screen is the sentence's last).
 wait_for "$(visual 'هنوز اینجا هستید؟')" 20000
 no_cut "idle warning (fa)"
-screen | grep -qF -- "$(visual 'بزنید.')" || { echo "FAIL: the idle warning lost its instruction (fa)"; screen; exit 1; }
+on_screen "$(visual 'بزنید.')" || { echo "FAIL: the idle warning lost its instruction (fa)"; screen; exit 1; }
 keys F2                                       # a key: the session goes on, in English
 wait_gone "$EN_MARK" 3000
 wait_for 'Are you still there?' 20000
 no_cut "idle warning (en)"
-screen | grep -qF -- 'continue.' || { echo "FAIL: the idle warning lost its instruction (en)"; screen; exit 1; }
+on_screen 'continue.' || { echo "FAIL: the idle warning lost its instruction (en)"; screen; exit 1; }
 ok "the idle warning keeps «press any key to continue» in fa and en"
 summary

@@ -34,7 +34,7 @@ keys Enter
 keys -l '۱۳۷۰/۰۵/۱۲'                        # the date in Persian digits
 keys Enter
 wait_for "$(visual 'لطفاً پیش از ارسال، درخواست خود را بررسی کنید.')"
-screen | grep -qF "۱۳۷۰/۰۵/۱۲" || { echo "FAIL: review does not show the Jalali date"; screen; exit 1; }
+on_screen "۱۳۷۰/۰۵/۱۲" || { echo "FAIL: review does not show the Jalali date"; screen; exit 1; }
 ok "form filled: national code checked, Jalali date typed in Persian digits"
 keys Enter
 wait_for "$(visual 'درخواست شما ثبت شد.')" 15000
@@ -83,7 +83,7 @@ keys BSpace
 wait_for "$(visual 'جستجوی خدمت')"
 keys 5
 wait_for "$(visual 'کارنامه تحصیلی دانش‌آموز' | sed 's/\xe2\x80\x8c//g')" 10000
-screen | grep -qF '******4561' || { echo "FAIL: masked code not in reading order"; screen; exit 1; }
+on_screen '******4561' || { echo "FAIL: masked code not in reading order"; screen; exit 1; }
 assert_all_shaped
 ok "report card from an inquiry: shown with the masked code in reading order"
 keys BSpace
@@ -105,7 +105,7 @@ login "$(visual 'رمز کارت خود را وارد کنید')" "$(visual 'ر�
 keys 5 6 7 8 Enter
 wait_for "$(visual 'رضا حسینی')" 10000
 for trace in "$(visual 'زهرا محمدی')" "00712" "۰۰۷۱۲"; do
-  if screen | grep -qF -- "$trace"; then echo "FAIL: previous citizen's data on screen: $trace"; exit 1; fi
+  if on_screen "$trace"; then echo "FAIL: previous citizen's data on screen: $trace"; exit 1; fi
 done
 ok "next citizen's session shows nothing of the previous one"
 stop_kiosk
@@ -125,6 +125,6 @@ keys NPage Enter                             # a month back: a date of birth is 
 wait_for "Please check your request"
 keys Enter
 wait_for "Your request was registered." 15000
-screen | grep -qE "Tracking code: +[0-9]{4}( [0-9]{4}){3}" || { echo "FAIL: no tracking code in fours"; screen; exit 1; }
+grep -qE "Tracking code: +[0-9]{4}( [0-9]{4}){3}" <<<"$(screen)" || { echo "FAIL: no tracking code in fours"; screen; exit 1; }
 ok "English: searched, filled with the date picker, submitted: $(screen | grep -oE 'Tracking code: +[0-9]{4}( [0-9]{4}){3}')"
 summary

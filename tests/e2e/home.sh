@@ -13,7 +13,7 @@ only_take() {
 }
 start_kiosk 80 24 --demo
 wait_for "$(visual "$HOME_TEXT")"
-if screen | grep -qF -- "$(visual "$TAKE")"; then echo "FAIL: 'take your card' with no card in"; screen; exit 1; fi
+if on_screen "$(visual "$TAKE")"; then echo "FAIL: 'take your card' with no card in"; screen; exit 1; fi
 keys F5
 wait_for "$(visual 'رمز کارت خود را وارد کنید')"
 keys 1 2 3 4 Enter
@@ -24,6 +24,6 @@ only_take
 ok "signed out with the card in: only «please take your card»"
 keys F5                                       # the card comes out
 wait_for "$(visual "$HOME_TEXT")"
-if screen | grep -qF -- "$(visual "$TAKE")"; then echo "FAIL: 'take your card' after it is out"; screen; exit 1; fi
+if on_screen "$(visual "$TAKE")"; then echo "FAIL: 'take your card' after it is out"; screen; exit 1; fi
 ok "card out: only «insert your card»"
 summary

@@ -20,7 +20,7 @@ ok "countdown shown after $shown ms of no input"
 keys Down
 wait_gone "$COUNTDOWN" 2000
 t1=$(now_ms)
-screen | grep -qF -- "$(visual 'زهرا محمدی')" || { echo "FAIL: a key during the countdown ended the session"; exit 1; }
+on_screen "$(visual 'زهرا محمدی')" || { echo "FAIL: a key during the countdown ended the session"; exit 1; }
 wait_for "$COUNTDOWN" 13000
 again=$(( $(now_ms) - t1 ))
 (( again >= 9000 )) || { echo "FAIL: after a key, the countdown came back after only $again ms"; exit 1; }
@@ -30,7 +30,7 @@ t2=$(now_ms)
 wait_for "$(visual 'لطفاً کارت خود را بردارید.')" 23000
 warned=$(( $(now_ms) - t2 ))
 (( warned >= 19000 )) || { echo "FAIL: the countdown gave only $warned ms"; exit 1; }
-if screen | grep -qF -- "$(visual 'زهرا محمدی')"; then echo "FAIL: name still on screen"; exit 1; fi
+if on_screen "$(visual 'زهرا محمدی')"; then echo "FAIL: name still on screen"; exit 1; fi
 keys F5
 wait_for "$(visual "$HOME_TEXT")" 1000
 ok "the countdown gave $warned ms, then the session was wiped; home screen, no trace of the citizen"

@@ -23,6 +23,13 @@ start_kiosk() {
     "$KIOSK_BIN $* --log-stderr 2>>$WORK/stderr.log; echo EXITED:\$? > $WORK/exit"
 }
 screen() { tm capture-pane -p -t k; }
+# on_screen TEXT: the screen holds TEXT. Captured first: with pipefail, `screen | grep -q` can
+# fail by SIGPIPE after grep found the text, and an absence check would then pass wrongly.
+on_screen() {
+  local s
+  s=$(screen)
+  grep -qF -- "$1" <<<"$s"
+}
 # A second run in the same test: a fresh tmux server (reusing a socket races its exit).
 stop_kiosk() {
   tm kill-server 2>/dev/null || true
@@ -36,7 +43,7 @@ wait_for() {
   local text=$1 limit=${2:-8000} start
   start=$(now_ms)
   while (( $(now_ms) - start < limit )); do
-    if screen | grep -qF -- "$text"; then return 0; fi
+    if on_screen "$text"; then return 0; fi
     sleep 0.05
   done
   echo "FAIL: '$text' not on screen after ${limit} ms. Screen:" >&2
@@ -51,7 +58,7 @@ wait_gone() {
   local text=$1 limit=${2:-8000} start
   start=$(now_ms)
   while (( $(now_ms) - start < limit )); do
-    if ! screen | grep -qF -- "$text"; then return 0; fi
+    if ! on_screen "$text"; then return 0; fi
     sleep 0.05
   done
   echo "FAIL: '$text' still on screen after ${limit} ms" >&2
@@ -68,7 +75,9 @@ visual() { printf '%s' "$1" | fribidi --nopad --charset UTF-8 | sed 's/\xe2\x80\
 # Persian mode must never show a joining Arabic-block letter in its unshaped form
 # (U+0622..U+064A, U+066E..U+06D3). Hamza (U+0621) never joins, so it has no other form.
 assert_all_shaped() {
-  if screen | grep -qP '[\x{0622}-\x{064A}\x{066E}-\x{06D3}]'; then
+  local now
+  now=$(screen)
+  if grep -qP '[\x{0622}-\x{064A}\x{066E}-\x{06D3}]' <<<"$now"; then
     echo "FAIL: unshaped Arabic-script letters on screen:" >&2
     screen | grep -nP '[\x{0622}-\x{064A}\x{066E}-\x{06D3}]' >&2
     return 1

@@ -7,11 +7,11 @@ start_kiosk 80 24 --demo
 wait_for "$(visual "$HOME_TEXT")"
 keys F5
 wait_for "$(visual 'رمز کارت خود را وارد کنید')"
-if screen | grep -qF -- "$(visual "$LAST")"; then echo "FAIL: last-try warning with three tries left"; screen; exit 1; fi
+if on_screen "$(visual "$LAST")"; then echo "FAIL: last-try warning with three tries left"; screen; exit 1; fi
 keys 9 9 9 9 Enter
 wait_for "$(visual 'رمز اشتباه است.')" 10000
 wait_for "$(visual 'تعداد تلاش باقی‌مانده پیش از مسدود شدن رمز: ۲')"
-if screen | grep -qF -- "$(visual "$LAST")"; then echo "FAIL: last-try warning with two tries left"; screen; exit 1; fi
+if on_screen "$(visual "$LAST")"; then echo "FAIL: last-try warning with two tries left"; screen; exit 1; fi
 keys 9 9 9 8 Enter
 wait_for "$(visual "$LAST")" 10000
 ok "after two wrong PINs: «$LAST»"

@@ -56,8 +56,8 @@ check_signal() {
     screen >&2
     exit 1
   }
-  screen | grep -qF -- "$PROMPT" || { echo "FAIL: SIG$sig: no shell prompt on screen" >&2; screen >&2; exit 1; }
-  if screen | grep -qF -- "$(visual "$HOME_TEXT")"; then
+  on_screen "$PROMPT" || { echo "FAIL: SIG$sig: no shell prompt on screen" >&2; screen >&2; exit 1; }
+  if on_screen "$(visual "$HOME_TEXT")"; then
     echo "FAIL: SIG$sig: the kiosk's screen is still shown" >&2
     exit 1
   fi

@@ -21,7 +21,7 @@ ok "card inserted, PIN screen"
 
 keys 1 2 3 4
 wait_for "* * * *"
-if screen | grep -q 1234; then echo "FAIL: PIN shown in clear"; exit 1; fi
+if on_screen 1234; then echo "FAIL: PIN shown in clear"; exit 1; fi
 keys Enter
 wait_for "$(visual 'زهرا محمدی')" 10000
 assert_all_shaped
@@ -31,7 +31,7 @@ start=$(now_ms)
 keys F5
 wait_for "$(visual "$HOME_TEXT")" 1000
 elapsed=$(( $(now_ms) - start ))
-if screen | grep -qF -- "$(visual 'زهرا محمدی')"; then echo "FAIL: name still on screen after removal"; exit 1; fi
+if on_screen "$(visual 'زهرا محمدی')"; then echo "FAIL: name still on screen after removal"; exit 1; fi
 ok "card removed: home screen in ${elapsed} ms, no trace of the citizen"
 
 keys F10

@@ -36,5 +36,5 @@ start=$(now_ms)
 keys F5
 wait_for "$(visual "$HOME_TEXT")" 1000
 ok "card removed during the inbox call: home in $(( $(now_ms) - start )) ms"
-if screen | grep -qF -- "$(visual 'زهرا محمدی')"; then echo "FAIL: name on screen"; exit 1; fi
+if on_screen "$(visual 'زهرا محمدی')"; then echo "FAIL: name on screen"; exit 1; fi
 summary

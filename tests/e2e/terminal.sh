@@ -8,7 +8,7 @@ wait_for "$(visual "$HOME_TEXT")"
 keys C-c; keys C-z; keys 'C-\'; keys F10; keys C-q
 sleep 1
 [ ! -f "$WORK/exit" ] || { echo "FAIL: an exit key worked in kiosk mode: $(cat "$WORK/exit")"; exit 1; }
-screen | grep -qF -- "$(visual "$HOME_TEXT")" || { echo "FAIL: home screen gone"; screen; exit 1; }
+on_screen "$(visual "$HOME_TEXT")" || { echo "FAIL: home screen gone"; screen; exit 1; }
 ok "--kiosk: Ctrl-C, Ctrl-Z, Ctrl-\\, F10 and Ctrl-Q do not leave the program"
 
 tm resize-window -t k -x 60 -y 20
@@ -28,7 +28,7 @@ ss3() { printf '\033O%s' "$@"; }
 keys -l "$(ss3 k m j o)"
 keys -l "$(ss3 q r s t)"
 wait_for "* * * *" 3000
-screen | grep -qF -- "$(visual 'رمز کارت خود را وارد کنید')" || { echo "FAIL: keypad keys left the PIN screen"; screen; exit 1; }
+on_screen "$(visual 'رمز کارت خود را وارد کنید')" || { echo "FAIL: keypad keys left the PIN screen"; screen; exit 1; }
 keys -l "$(ss3 M)"
 wait_for "$(visual 'جستجوی خدمت')" 10000
 ok "application-keypad digits and Enter sign in on the PIN screen; + - * / do not cancel it"
@@ -57,7 +57,7 @@ wait_for "$HELP_AGENCIES" 3000
 wait_for "$(visual 'از متصدی باجه بپرسید')" 1000
 keys 1
 wait_gone "$HELP_AGENCIES" 2000
-screen | grep -qF -- "$(visual 'دستگاه اجرایی را انتخاب کنید')" || { echo "FAIL: the key that closed help also acted"; screen; exit 1; }
+on_screen "$(visual 'دستگاه اجرایی را انتخاب کنید')" || { echo "FAIL: the key that closed help also acted"; screen; exit 1; }
 keys F1
 wait_for "$HELP_AGENCIES" 2000
 keys BSpace

@@ -15,7 +15,10 @@ need_both() {
 
 # libfiu's POSIX preload crashes any AddressSanitizer program at start (even an empty main), so
 # the sanitizer build runs the other two; the dev build runs all three.
-if ldd "$bin/t_outbox_crash" | grep -q libasan; then
+# (ldd's output is captured first: with pipefail, grep -q leaving early can fail the pipe with
+# SIGPIPE, and the sanitizer build would then run fiu after all.)
+libs=$(ldd "$bin/t_outbox_crash")
+if grep -q libasan <<<"$libs"; then
   echo "random I/O faults: skipped in a sanitizer build (fiu's preload and ASan do not mix)"
 else
   fiu-run -x "$bin/t_outbox_crash" fiu "$work/fiu.db" 400 0.02 >"$work/fiu.out" 2>"$work/fiu.err" || {
