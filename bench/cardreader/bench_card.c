@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../bench_clock.h"
 #include "../../tests/cardreader/pcsc_harness.h"
 #include "pishkhan/card.h"
 
@@ -25,21 +26,15 @@ typedef struct {
   double apdu_ms; /* time inside raw transmit */
 } recorder;
 
-static double now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static int rec_transmit(pk_transport *t, const uint8_t *a, size_t n, uint8_t *r, size_t *rl) {
   recorder *rc = pk_transport_impl(t);
   for (size_t i = 0; i < n && rc->len + 4 < sizeof rc->script; i++)
     rc->len += (size_t)snprintf(rc->script + rc->len, sizeof rc->script - rc->len, i ? " %02X" : "%02X", a[i]);
   if (rc->len + 2 < sizeof rc->script) rc->script[rc->len++] = '\n';
   rc->script[rc->len] = 0;
-  double t0 = now_ms();
+  double t0 = bench_now_ms();
   int ret = pk_transport_transmit(rc->inner, a, n, r, rl);
-  rc->apdu_ms += now_ms() - t0;
+  rc->apdu_ms += bench_now_ms() - t0;
   return ret;
 }
 static int rec_begin(pk_transport *t) { return pk_transport_begin(((recorder *)pk_transport_impl(t))->inner); }
@@ -51,7 +46,7 @@ static const pk_transport_ops rec_ops = {.transmit = rec_transmit, .begin = rec_
 
 /* One session: connect, select, read and verify. Returns ms, or -1. */
 static double session(recorder *rec, pk_transport_stats *st) {
-  double t0 = now_ms();
+  double t0 = bench_now_ms();
   long err;
   pk_transport *pc = pk_transport_pcsc_open(H_READER, &err);
   if (!pc) return -1;
@@ -66,7 +61,7 @@ static double session(recorder *rec, pk_transport_stats *st) {
   pk_card *c = pk_card_open(t, &trust, &s);
   pk_identity id;
   s = c ? pk_card_read_identity(c, &id) : s;
-  double ms = now_ms() - t0;
+  double ms = bench_now_ms() - t0;
   if (st) pk_transport_get_stats(t, st);
   pk_card_close(c);
   if (rec) pk_transport_free(t);

@@ -7,17 +7,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "../bench_clock.h"
 #include "../../sim/window/sim_internal.h"
 #include "pishkhan/catalog.h"
 
 #define RESULTS_MAX 200
 #define ROUNDS 5
-
-static double now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 /* What citizens type: Persian (some with Arabic yeh/kaf from an Arabic keyboard), English. */
 static const char *k_queries[] = {"گواهی عدم بدهی مالیاتی", "گواهینامه رانندگی", "كارت ملي", "یارانه",
@@ -52,9 +47,9 @@ int main(void) {
         if ((query[len] & 0xC0) == 0x80) continue; /* a keystroke ends on a whole character */
         char prefix[128];
         snprintf(prefix, sizeof prefix, "%.*s", (int)len, query);
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         pk_catalog_search(cat, prefix, res, RESULTS_MAX);
-        double dt = now_ms() - t0;
+        double dt = bench_now_ms() - t0;
         total += dt, calls++;
         if (dt > worst) worst = dt, snprintf(worst_q, sizeof worst_q, "%s", prefix);
       }
@@ -65,9 +60,9 @@ int main(void) {
   printf("per query: mean %.3f ms, worst %.3f ms (query «%s»); goal < 2 ms worst: %s\n", total / calls,
          worst, worst_q, worst < 2.0 ? "met" : "NOT met");
   for (int q = 0; q < NQUERIES; q++) {
-    double t0 = now_ms();
+    double t0 = bench_now_ms();
     size_t n = pk_catalog_search(cat, k_queries[q], res, RESULTS_MAX);
-    printf("  «%s»: %zu results in %.3f ms\n", k_queries[q], n, now_ms() - t0);
+    printf("  «%s»: %zu results in %.3f ms\n", k_queries[q], n, bench_now_ms() - t0);
   }
   pk_catalog_close(cat);
   return 0;

@@ -11,16 +11,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../bench_clock.h"
 #include "../../net/net_internal.h"
 #include "pishkhan/module_opts.h"
 #include "pishkhan/catalog.h"
 #include "pishkhan/windowsim.h"
-
-static double now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 static const char *bin_dir(void) { return getenv("PK_BINARY_DIR") ? getenv("PK_BINARY_DIR") : PK_BINARY_DIR; }
 
@@ -83,20 +78,20 @@ int main(void) {
   snprintf(db, sizeof db, "%s/catalog.db", dir);
   pk_catalog *cat = pk_catalog_open(db, NULL);
   ctx c = {0};
-  double t0 = now_ms();
+  double t0 = bench_now_ms();
   pk_net_catalog_sync(net, cat, on_sync, &c);
   run(loop, &c);
-  double full = now_ms() - t0;
+  double full = bench_now_ms() - t0;
   printf("catalog full sync: %zu services in %.0f ms (target < 2000 ms) %s\n", c.services, full,
          c.err == PK_NET_OK && full < 2000 ? "OK" : "MISSED");
   /* ETag match: best of 5 (a warm connection, as on a kiosk). */
   double best = 1e9;
   for (int i = 0; i < 5; i++) {
     c = (ctx){0};
-    t0 = now_ms();
+    t0 = bench_now_ms();
     pk_net_catalog_sync(net, cat, on_sync, &c);
     run(loop, &c);
-    double d = now_ms() - t0;
+    double d = bench_now_ms() - t0;
     if (d < best) best = d;
   }
   printf("catalog unchanged (ETag, HTTP %d, changed=%d): %.2f ms (target < 20 ms) %s\n", c.http, c.changed, best,
@@ -114,7 +109,7 @@ int main(void) {
   const char *fields = "{\"national_code\":\"0071234561\",\"mobile\":\"09121234567\",\"birth_date\":\"1370/01/01\"}";
   enum { N = 1000 };
   int ok = 0;
-  t0 = now_ms();
+  t0 = bench_now_ms();
   for (int i = 0; i < N; i++) {
     char k[37];
     pk_net_new_idem_key(k);
@@ -123,7 +118,7 @@ int main(void) {
     run(loop, &c);
     ok += c.err == PK_NET_OK;
   }
-  double secs = (now_ms() - t0) / 1000.0;
+  double secs = (bench_now_ms() - t0) / 1000.0;
   double ours = ok / secs;
   printf("submits (pishkhan client, 1 connection): %d ok in %.2f s = %.0f req/s\n", ok, secs, ours);
 

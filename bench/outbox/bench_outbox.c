@@ -9,22 +9,12 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "../bench_clock.h"
 #include "pishkhan/outbox.h"
 #include "../../tests/outbox/fixture.h"
 
 #define N 300
 #define BUNDLE_ROWS 500
-
-static double now_ms(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
-static int cmp(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
 
 static const char FIELDS[] = "{\"first_name\":\"زهرا\",\"last_name\":\"فراهانی\",\"father_name\":\"علی\","
                              "\"birth_date\":\"1365-04-12\",\"mobile\":\"09121234567\",\"postal_code\":\"1234567890\","
@@ -82,17 +72,17 @@ static int bundle(const char *dir, const char *jwks) {
   size_t len = 0, count = 0, got = 0;
   for (int i = 0; i < BUNDLE_ROWS; i++)
     if (enqueue(ob, jwks, &len)) return 1;
-  double t0 = now_ms();
+  double t0 = bench_now_ms();
   if (pk_outbox_export(ob, dir, pem, kid, "kiosk-7", (int64_t)time(NULL), 86400, path, sizeof path, &count, err,
                        sizeof err))
     return fprintf(stderr, "export: %s\n", err), 1;
-  double t_export = now_ms() - t0;
+  double t_export = bench_now_ms() - t0;
   snprintf(db, sizeof db, "%s/import.db", dir);
   pk_outbox *in = pk_outbox_open(db, NULL, err, sizeof err);
-  t0 = now_ms();
+  t0 = bench_now_ms();
   if (pk_outbox_import(in, path, dev_jwks, (int64_t)time(NULL), take, &got, &count, err, sizeof err))
     return fprintf(stderr, "import: %s\n", err), 1;
-  double t_import = now_ms() - t0;
+  double t_import = bench_now_ms() - t0;
   struct stat st;
   stat(path, &st);
   printf("bundle of %zu requests (%lld bytes): export %.3f s, import %.3f s  (target < 2 s each: %s)\n", got,
@@ -122,15 +112,15 @@ int main(void) {
   floor_insert(fl, body);
   static double te[N], tf[N];
   for (int i = 0; i < N; i++) {
-    double t0 = now_ms();
+    double t0 = bench_now_ms();
     if (enqueue(ob, jwks, &len)) return 1;
-    te[i] = now_ms() - t0;
-    t0 = now_ms();
+    te[i] = bench_now_ms() - t0;
+    t0 = bench_now_ms();
     if (floor_insert(fl, body)) return 1;
-    tf[i] = now_ms() - t0;
+    tf[i] = bench_now_ms() - t0;
   }
-  qsort(te, N, sizeof *te, cmp);
-  qsort(tf, N, sizeof *tf, cmp);
+  qsort(te, N, sizeof *te, bench_cmp_double);
+  qsort(tf, N, sizeof *tf, bench_cmp_double);
   double ratio = te[N * 99 / 100] / tf[N * 99 / 100];
   printf("floor: bare SQLite insert (WAL, synchronous=FULL, %zu bytes)  p50 %6.2f ms  p99 %6.2f ms\n", len, tf[N / 2],
          tf[N * 99 / 100]);

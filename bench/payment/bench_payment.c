@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../bench_clock.h"
 #include "pishkhan/payment.h"
 #include "../../tests/payment/possim.h"
 
@@ -15,11 +16,6 @@ static int64_t now_ns(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
   return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
 }
 
 static double pct(double *v, int n, double p) { return v[(int)(p * (n - 1))]; }
@@ -45,8 +41,8 @@ int main(void) {
     added[i] = (double)(total - t->last_wait_ns) / 1e6;
     waited[i] = (double)t->last_wait_ns / 1e6;
   }
-  qsort(added, N, sizeof *added, cmp);
-  qsort(waited, N, sizeof *waited, cmp);
+  qsort(added, N, sizeof *added, bench_cmp_double);
+  qsort(waited, N, sizeof *waited, bench_cmp_double);
   printf("payment sale, %d of %d approved (4 durable commits each, synchronous=FULL):\n", ok, N);
   printf("  software added: p50 %.2f ms, p99 %.2f ms (target p99 < 20 ms: %s)\n", pct(added, N, 0.5),
          pct(added, N, 0.99), pct(added, N, 0.99) < 20 ? "met" : "MISSED");

@@ -5,20 +5,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "../bench_clock.h"
 #include "pishkhan/receipt.h"
 
 #define N 60
-
-static double now_ms(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
-static int cmp(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
 
 typedef int (*render_fn)(const pk_receipt *, const char *, int, unsigned char **, size_t *);
 
@@ -29,12 +19,12 @@ static int run(const char *name, render_fn fn, const pk_receipt *r, const char *
   if (fn(r, jws, paper, &b, &len)) return 1; /* warm-up: fontconfig and font loading */
   free(b);
   for (int i = 0; i < N; i++) {
-    double t0 = now_ms();
+    double t0 = bench_now_ms();
     if (fn(r, jws, paper, &b, &len)) return 1;
-    t[i] = now_ms() - t0;
+    t[i] = bench_now_ms() - t0;
     free(b);
   }
-  qsort(t, N, sizeof t[0], cmp);
+  qsort(t, N, sizeof t[0], bench_cmp_double);
   printf("%-22s %3d mm  median %6.2f ms  p95 %6.2f ms  job %7zu bytes  (target < 50 ms: %s)\n", name, paper,
          t[N / 2], t[N * 95 / 100], len, t[N / 2] < 50 ? "met" : "MISSED");
   return 0;
