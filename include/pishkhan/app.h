@@ -138,6 +138,23 @@ typedef struct pk_app_document {
   char *jws;
 } pk_app_document;
 
+/* Where the fee's payment stands, as the citizen must hear it. */
+typedef enum {
+  PK_APP_PAY_PROGRESS = 0, /* under way: msgid says what to do on the terminal or what is checked */
+  PK_APP_PAY_APPROVED,     /* paid, and the window took the payment: the request carries the invoice */
+  PK_APP_PAY_DECLINED,     /* no money taken: another card may be tried */
+  PK_APP_PAY_REVERSED,     /* the amount was given back to the card */
+  PK_APP_PAY_UNAVAILABLE,  /* cannot be paid at this kiosk now (no terminal, no link): not submitted */
+} pk_app_pay_outcome;
+
+typedef struct pk_app_payment {
+  pk_app_pay_outcome outcome;
+  const char *msgid;       /* the plain sentence for the citizen */
+  long long amount;        /* rials */
+  char invoice[40];        /* the window's invoice */
+  char rrn[16];            /* the bank reference */
+} pk_app_payment;
+
 /* What the state machine asks of the outside world. Every call is asynchronous:
  * the backend answers later on the main thread with the matching pk_app_*_done(),
  * passing back `gen`; answers for an older generation (a wiped session) are dropped. */
@@ -156,6 +173,12 @@ typedef struct pk_backend_ops {
   void (*inbox)(void *be, pk_app *app, unsigned gen);
   void (*document)(void *be, pk_app *app, unsigned gen, const char *kind);
   void (*print)(void *be, pk_app *app, unsigned gen, const char *jws);
+  /* The fee of service_id on the card terminal: invoice, sale, the window's confirmation;
+   * progress and the end come through pk_app_pay_update. The request then sent for this service
+   * in this session carries the invoice. */
+  void (*pay)(void *be, pk_app *app, unsigned gen, const char *service_id, long long amount_rials);
+  /* The citizen cancels: whatever the terminal took is given back. */
+  void (*pay_cancel)(void *be, pk_app *app, unsigned gen);
 } pk_backend_ops;
 
 #define PK_PAGE_SIZE 8
@@ -195,6 +218,8 @@ void pk_app_inbox_done(pk_app *app, unsigned gen, const pk_app_failure *fail, co
                        size_t n);
 void pk_app_document_done(pk_app *app, unsigned gen, const pk_app_failure *fail, const pk_app_document *doc);
 void pk_app_print_done(pk_app *app, unsigned gen, const pk_app_failure *fail);
+void pk_app_pay_update(pk_app *app, unsigned gen, const pk_app_payment *p);
+const pk_app_payment *pk_app_payment_shown(const pk_app *app); /* NULL before any payment */
 
 /* The catalog the citizen browses (owned by the caller, kept in sync by it). */
 void pk_app_set_catalog(pk_app *app, pk_catalog *cat);

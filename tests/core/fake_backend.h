@@ -4,7 +4,8 @@
 #include "pishkhan/app.h"
 
 typedef struct {
-  int opens, logins, closes, cancels, submits, tracks, inboxes, documents, prints;
+  int opens, logins, closes, cancels, submits, tracks, inboxes, documents, prints, pays, pay_cancels;
+  long long last_amount;
   char last_service[64], last_fields[1024], last_ref[64], recorded_ref[16], last_tracking[64];
   unsigned last_gen;
   char last_pin[16];
