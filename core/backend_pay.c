@@ -195,9 +195,11 @@ static void resolve_done(pay_job *j) {
   p->retry_timer = pk_loop_timer(j->be->loop, 10000, resolve_tick, j->be);
 }
 
+/* A completion the loop runs after the payment side closed is only freed: its outcome is in the
+ * store, and the next start resolves it. */
 static void job_done(void *arg) {
   pay_job *j = arg;
-  switch (j->be->pay->closing ? J_REQUEST_ENDED : j->kind) {
+  switch (!j->be->pay || j->be->pay->closing ? J_REQUEST_ENDED : j->kind) {
   case J_SALE: sale_done(j); break;
   case J_REVERSE: reverse_done(j); break;
   case J_REQUEST_ENDED:
