@@ -16,15 +16,7 @@
 #include "pishkhan/catalog.h"
 #include "pishkhan/i18n.h"
 
-static void login(fixture *f) {
-  pk_app_card_inserted(f->app, "R", f->now);
-  pk_citizen c = {.name_fa = "زهرا محمدی", .national_code = "0071234561"};
-  pk_app_card_open_done(f->app, f->fb.last_gen, PK_CARDRES_OK, &c, 3);
-  fx_type(f, "1234");
-  fx_key(f, PK_KEY_ENTER, 0);
-  pk_app_card_login_done(f->app, f->fb.last_gen, PK_CARDRES_OK, 3);
-  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_DASHBOARD);
-}
+static void login(fixture *f) { fx_login(f); }
 
 static void test_browse_by_agency_sorted_in_persian(void **state) {
   fixture *f = *state;

@@ -13,12 +13,7 @@
 #include "pishkhan/app.h"
 
 static void to_fee_review(fixture *f) {
-  pk_app_card_inserted(f->app, "R", f->now);
-  pk_citizen c = {.name_fa = "زهرا محمدی", .national_code = "0071234561"};
-  pk_app_card_open_done(f->app, f->fb.last_gen, PK_CARDRES_OK, &c, 3);
-  fx_type(f, "1234");
-  fx_key(f, PK_KEY_ENTER, 0);
-  pk_app_card_login_done(f->app, f->fb.last_gen, PK_CARDRES_OK, 3);
+  fx_login(f);
   fx_type(f, "1");
   fx_type(f, "پرونده"); /* the tax file inquiry: 50,000 rials */
   fx_key(f, PK_KEY_ENTER, 0);
