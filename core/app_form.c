@@ -193,6 +193,11 @@ static void take_receipt(pk_app *app, const pk_app_submit_result *r) {
   snprintf(app->receipt.service_id, sizeof app->receipt.service_id, "%s", app->service->id);
   app->receipt.jws = r->jws ? strdup(r->jws) : NULL;
   app->receipt.at = (long long)time(NULL);
+  if (app->paying && app->pay.outcome == PK_APP_PAY_APPROVED) {
+    app->receipt.paid = app->pay.amount;
+    snprintf(app->receipt.bank_ref, sizeof app->receipt.bank_ref, "%s", app->pay.rrn);
+    snprintf(app->receipt.invoice, sizeof app->receipt.invoice, "%s", app->pay.invoice);
+  }
   app->print_state = NULL;
   pk_app_forget_form(app);
 }

@@ -161,9 +161,10 @@ static void draw_receipt(const pk_app *app, const ui_status *st, int top, int ro
   attroff(A_BOLD);
   const pk_service *s = pk_app_current_service(app);
   if (s) ui_put_start(top + 3, 3, ui_pick(s->title_fa, s->title_en));
-  ui_put_start(top + 5, 3, r->queued ? _("It will be delivered to the national window when the connection returns. "
+  ui_put_start(top + (r->paid > 0 ? 6 : 5), 3, r->queued ? _("It will be delivered to the national window when the connection returns. "
                                          "Keep this reference to follow it.")
                                      : _("Keep this code to follow your request."));
+  if (r->paid > 0) ui_draw_payment(top + 4, r->paid, r->bank_ref, r->invoice);
   const char *ps = pk_app_print_state(app);
   if (ps) ui_put_start(top + 7, 3, _(ps));
   if (!draw_qr(r->jws, top, ui_rtl() ? COLS / 2 : COLS - 1, rows))

@@ -23,6 +23,16 @@ void ui_draw_fee(int y, long long rials) {
   free(amount);
 }
 
+void ui_draw_payment(int y, long long rials, const char *bank_ref, const char *invoice) {
+  char *amount = pk_amount_format(rials), *rrn = ui_code_text(bank_ref);
+  char *line = ui_fmt("%s %s %s   %s %s   %s %s", _("Paid:"), amount ? amount : "", _("rials"), _("Bank reference:"),
+                      rrn ? rrn : bank_ref, _("Invoice:"), invoice);
+  if (line) ui_put_start(y, 3, line);
+  free(line);
+  free(rrn);
+  free(amount);
+}
+
 static void draw_pay(const pk_app *app, const ui_status *st, int top, int rows) {
   const pk_app_payment *p = pk_app_payment_shown(app);
   const pk_service *s = pk_app_current_service(app);

@@ -4,5 +4,7 @@
 
 /* The amount in the UI's digits, and in Persian words when the screen is Persian. */
 void ui_draw_fee(int y, long long rials);
+/* "Paid: ۵۰٬۰۰۰ rials  Bank reference: …  Invoice: …" on the receipt. */
+void ui_draw_payment(int y, long long rials, const char *bank_ref, const char *invoice);
 
 #endif

@@ -99,6 +99,9 @@ typedef struct pk_app_receipt {
   char service_id[32];
   char *jws;              /* the signed receipt token, also the QR payload */
   long long at;           /* unix seconds */
+  long long paid;         /* rials paid at the card terminal for it (0: no fee) */
+  char bank_ref[16];      /* the payment's bank reference (RRN) */
+  char invoice[40];       /* the window's invoice it paid */
 } pk_app_receipt;
 
 /* The citizen's latest request at this kiosk (last 24 h), told after sign-in: after a crash or

@@ -46,6 +46,13 @@ static void test_approved_payment_then_the_request(void **state) {
   assert_int_equal(pk_app_screen(f->app), PK_SCREEN_SUBMIT);
   assert_int_equal(f->fb.submits, 1);
   assert_string_equal(f->fb.last_service, "tax-0002");
+  pk_app_submit_result r = {.outcome = PK_SUBMIT_REGISTERED, .ref = "Q0001", .tracking = "1400123456789012"};
+  pk_app_submit_done(f->app, f->fb.last_gen, &r);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_RECEIPT);
+  const pk_app_receipt *rc = pk_app_last_receipt(f->app); /* what the receipt shows of the payment */
+  assert_int_equal(rc->paid, 50000);
+  assert_string_equal(rc->bank_ref, "123456789012");
+  assert_string_equal(rc->invoice, "INV-1");
 }
 
 static void test_declined_card_then_another(void **state) {
