@@ -25,6 +25,8 @@ void pk_app_forget_sent(pk_app *app) {
   if (app->sent_json) pk_free_wiped(app->sent_json);
   app->sent_json = NULL;
   app->ref[0] = 0;
+  pk_wipe(&app->pay, sizeof app->pay); /* the payment belongs to that request */
+  app->paying = false;
 }
 
 /* Out of memory for the form: the service card says so, and nothing half-made is kept. */
@@ -145,8 +147,12 @@ static char *fields_json(const pk_app *app) {
   return s;
 }
 
+static bool fee_unpaid(const pk_app *app) {
+  return app->service->fee_rials > 0 && !(app->paying && app->pay.outcome == PK_APP_PAY_APPROVED);
+}
+
 static pk_app_event review_key(pk_app *app, pk_key key) {
-  if (key.code == PK_KEY_ENTER) return PK_EV_APP_SEND;
+  if (key.code == PK_KEY_ENTER) return fee_unpaid(app) ? PK_EV_APP_PAY : PK_EV_APP_SEND;
   return key.code == PK_KEY_BACK || key.code == PK_KEY_CANCEL ? PK_EV_APP_BACK : PK_EV_APP_NONE;
 }
 
@@ -187,6 +193,11 @@ static void take_receipt(pk_app *app, const pk_app_submit_result *r) {
   snprintf(app->receipt.service_id, sizeof app->receipt.service_id, "%s", app->service->id);
   app->receipt.jws = r->jws ? strdup(r->jws) : NULL;
   app->receipt.at = (long long)time(NULL);
+  if (app->paying && app->pay.outcome == PK_APP_PAY_APPROVED) {
+    app->receipt.paid = app->pay.amount;
+    snprintf(app->receipt.bank_ref, sizeof app->receipt.bank_ref, "%s", app->pay.rrn);
+    snprintf(app->receipt.invoice, sizeof app->receipt.invoice, "%s", app->pay.invoice);
+  }
   app->print_state = NULL;
   pk_app_forget_form(app);
 }

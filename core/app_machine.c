@@ -51,6 +51,9 @@ static const pk_transition table[] = {
     {S(FORM), E(FORM_DONE), S(REVIEW)},
     {S(FORM), E(BACK), S(SERVICE)},
     {S(REVIEW), E(SEND), S(SUBMIT)},
+    {S(REVIEW), E(PAY), S(PAY)},
+    {S(PAY), E(PAID), S(SUBMIT)},
+    {S(PAY), E(PAY_CANCELLED), S(REVIEW)},
     {S(REVIEW), E(BACK), S(FORM)},
     {S(REVIEW), E(SUBMITTED), S(RECEIPT)}, /* a request in doubt turned out registered */
     {S(SUBMIT), E(SUBMITTED), S(RECEIPT)},

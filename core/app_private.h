@@ -72,6 +72,8 @@ struct pk_app {
   size_t doc_page;
   pk_app_failure failure;
   const char *print_state;
+  pk_app_payment pay;    /* the fee of the form's request */
+  bool paying;           /* pay.outcome says where it stands (else no payment was asked) */
 };
 
 /* What a list key did. */

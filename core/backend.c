@@ -377,6 +377,7 @@ static void be_card_close(void *bep) {
   pk_backend *be = bep;
   be->card_session = be->offline_session = false;
   be->cur_ref[0] = 0;
+  pk_be_pay_session_end(be);
   pk_delivery_forget_session(be->dl);
   if (be->net && pk_net_has_session(be->net)) pk_net_logout(be->net, logged_out, NULL);
   if (be->net) pk_net_clear_session(be->net);
@@ -391,6 +392,7 @@ static void be_cancel(void *bep) {
   pk_net_cancel(r);
 }
 
-const pk_backend_ops pk_backend_live_ops = {be_card_open,     be_card_login,   be_card_close,  be_cancel,
-                                            pk_be_submit,     pk_be_track,     pk_be_inbox,    pk_be_document,
-                                            pk_be_print,      pk_be_otp_request, pk_be_otp_verify};
+const pk_backend_ops pk_backend_live_ops = {be_card_open,      be_card_login,    be_card_close, be_cancel,
+                                            pk_be_submit,      pk_be_track,      pk_be_inbox,   pk_be_document,
+                                            pk_be_print,       pk_be_otp_request, pk_be_otp_verify, pk_be_pay,
+                                            pk_be_pay_cancel};

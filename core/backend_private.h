@@ -49,6 +49,7 @@ struct pk_backend {
   uint64_t hold_until_ms; /* end of the start's resolution of requests in doubt */
   void (*link_changed)(void *ud, pk_link_state now);
   void *link_ud;
+  struct pk_be_pay *pay;  /* the fee's payment on the card terminal (backend_pay.c) */
 };
 
 /* The delivery's word on a row (pk_delivery_cb): told to the citizen waiting for it. */
@@ -83,5 +84,23 @@ void pk_be_otp_verify(void *be, pk_app *app, unsigned gen, pk_secret *code);
 void pk_be_inbox(void *be, pk_app *app, unsigned gen);
 void pk_be_document(void *be, pk_app *app, unsigned gen, const char *kind);
 void pk_be_print(void *be, pk_app *app, unsigned gen, const char *jws);
+
+/* backend_pay.c: the payment store, the terminal and its worker; the start's resolution. */
+int pk_be_open_pay(pk_backend *be, char **err);
+void pk_be_close_pay(pk_backend *be);
+void pk_be_pay(void *be, pk_app *app, unsigned gen, const char *service_id, long long amount_rials);
+void pk_be_pay_cancel(void *be, pk_app *app, unsigned gen);
+/* The session ended: money not yet carried by a request is given back. */
+void pk_be_pay_session_end(pk_backend *be);
+/* The submit of service_id in this session: the request paid for (its drafted ref and key in
+ * row) and its invoice, or NULL when no payment is approved for it. */
+const char *pk_be_pay_claim(pk_backend *be, const char *service_id, pk_outbox_row *row);
+/* Why a fee service's request may not be made now (msgid), or NULL. */
+const char *pk_be_pay_refusal(pk_backend *be, const pk_service *svc, bool offline);
+/* A request reached its end (registered, failed, never registered): its payment is attached or
+ * reversed. */
+void pk_be_pay_request_ended(pk_backend *be, const pk_outbox_row *row);
+/* Why nobody may be served yet (msgid): earlier payments are being settled. */
+const char *pk_be_pay_hold(const pk_backend *be);
 
 #endif

@@ -67,8 +67,10 @@ static char *seal(const pk_backend *be, const char *request, const consent_job *
   return jwe;
 }
 
-static void new_row(pk_backend *be, pk_outbox_row *row, const char *service_id, bool offline) {
-  pk_outbox_draft(be->ob, row);
+/* A paid request keeps the ref and key its invoice was made for. */
+static const char *new_row(pk_backend *be, pk_outbox_row *row, const char *service_id, bool offline) {
+  const char *invoice = offline ? NULL : pk_be_pay_claim(be, service_id, row);
+  if (!invoice) pk_outbox_draft(be->ob, row);
   snprintf(row->service_id, sizeof row->service_id, "%s", service_id);
   const pk_citizen *who = pk_app_citizen(be->app);
   pk_mask_national_code(who ? who->national_code : "", row->national_masked, sizeof row->national_masked);
@@ -76,6 +78,7 @@ static void new_row(pk_backend *be, pk_outbox_row *row, const char *service_id, 
   row->sealed_offline = offline;
   row->state = offline ? PK_OB_QUEUED : PK_OB_SENDING;
   row->created_at = row->updated_at = row->next_attempt_at = (int64_t)time(NULL);
+  return invoice;
 }
 
 /* Nothing is claimed before the row is durable: a failed write is said as such. */
@@ -98,7 +101,7 @@ static int store(pk_backend *be, unsigned gen, pk_outbox_row *row, const char *s
 
 static void send_online(pk_backend *be, unsigned gen, const char *service_id, const char *fields_json) {
   pk_outbox_row row;
-  new_row(be, &row, service_id, false);
+  const char *invoice = new_row(be, &row, service_id, false);
   char *request = request_json(be, &row, fields_json), err[256] = "";
   char *sealed = request ? seal(be, request, NULL, err, sizeof err) : NULL;
   if (request) pk_free_wiped(request);
@@ -114,7 +117,7 @@ static void send_online(pk_backend *be, unsigned gen, const char *service_id, co
   snprintf(be->cur_ref, sizeof be->cur_ref, "%s", row.ref);
   be->cur_answered = false;
   if (be->app) pk_app_submit_recorded(be->app, gen, row.ref);
-  if (pk_delivery_send(be->dl, &row, fields_json) != 0)
+  if (pk_delivery_send_paid(be->dl, &row, fields_json, invoice) != 0)
     pk_warn("request %s recorded; it will be delivered by the queue", row.ref);
   pk_outbox_row_clear(&row);
 }
@@ -270,6 +273,11 @@ void pk_be_submit(void *bep, pk_app *app, unsigned gen, const char *service_id, 
     return;
   }
   const pk_service *svc = pk_app_current_service(app);
+  const char *unpaid = pk_be_pay_refusal(be, svc, offline);
+  if (unpaid) {
+    answer_failure(be, gen, PK_SUBMIT_REFUSED, unpaid, NULL);
+    return;
+  }
   if (offline && svc && !svc->offline_capable) {
     answer_failure(be, gen, PK_SUBMIT_REFUSED,
                    N_("This service needs a live answer from the national window, so it cannot be queued. Please "
@@ -298,6 +306,7 @@ void pk_be_delivered(void *bep, const pk_outbox_row *row, const pk_net_result *s
   if (row->state == PK_OB_DELIVERED) pk_be_audit_request(be, "request_delivered", row->ref, row->service_id);
   if (row->state == PK_OB_FAILED || row->state == PK_OB_NOT_REGISTERED)
     pk_be_audit_request(be, "request_failed", row->ref, row->service_id);
+  pk_be_pay_request_ended(be, row);
   if (!be->app || !be->cur_ref[0] || strcmp(be->cur_ref, row->ref)) return;
   pk_app_submit_result res = {.outcome = outcome_of(row), .jws = row->receipt_jws};
   /* Later retries of a request still in doubt are not news: only its end is. */
@@ -377,6 +386,7 @@ int pk_be_open_outbox(pk_backend *be, char **err) {
     return -1;
   }
   be->hold_until_ms = pk_now_ms() + 3 * (uint64_t)be->cfg->total_timeout_ms;
+  if (pk_be_open_pay(be, err) != 0) return -1;
   be->pki_timer = pk_loop_every(be->loop, 60000, pki_tick, be);
   return 0;
 }
@@ -385,6 +395,7 @@ void pk_be_close_outbox(pk_backend *be) {
   if (be->pki_timer) pk_loop_timer_cancel(be->loop, be->pki_timer);
   be->pki_timer = 0;
   pk_be_close_pki(be);
+  pk_be_close_pay(be);
   pk_delivery_free(be->dl);
   pk_link_free(be->link);
   pk_outbox_close(be->ob);
@@ -424,6 +435,7 @@ void pk_backend_on_link(pk_backend *be, void (*cb)(void *ud, pk_link_state now),
 }
 
 const char *pk_backend_hold(const pk_backend *be, uint64_t now_ms) {
+  if (pk_be_pay_hold(be)) return pk_be_pay_hold(be);
   if (!be->hold_until_ms || now_ms >= be->hold_until_ms || pk_link_known_down(be->link)) return NULL;
   size_t in_doubt, queued;
   pk_backend_queue_counts(be, &in_doubt, &queued);

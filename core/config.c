@@ -34,6 +34,8 @@ void pk_config_defaults(pk_config *c) {
   c->queue_parallel = 2;
   c->paper_mm = 80;
   c->print_confirm_ms = 10000;
+  snprintf(c->pay_terminal, sizeof c->pay_terminal, "none");
+  c->pay_sale_timeout_ms = 95000;
   c->log_level = 6;
 }
 
@@ -54,6 +56,7 @@ static const char *const themes[] = {"default", "high-contrast", "mono", NULL};
 static const char *const langs[] = {"fa", "en", NULL};
 static const char *const printers[] = {"none", "png", "escpos-tcp", "escpos-dev", "cups", NULL};
 static const char *const paper_widths[] = {"58", "80", NULL};
+static const char *const pay_terminals[] = {"none", "pos-tcp", "pos-serial", NULL};
 static const char *const offline_modes[] = {"auto", "always", "never", NULL};
 _Static_assert(sizeof(pk_bidi_mode) == sizeof(int) && sizeof(pk_theme) == sizeof(int) && sizeof(pk_offline_mode) == sizeof(int),
                "K_ENUM stores an int");
@@ -93,6 +96,10 @@ static const key_spec keys[] = {
     {"offline", "max_rows", K_INT, F(queue_max_rows), 1, 100000, "requests", NULL},
     {"offline", "max_age_days", K_INT, F(queue_max_age_days), 1, 90, "days", NULL},
     {"offline", "parallel", K_INT, F(queue_parallel), 1, 8, "deliveries", NULL},
+    {"payment", "terminal", K_WORD, F(pay_terminal), 0, 0, NULL, pay_terminals},
+    {"payment", "terminal_dest", K_STR, F(pay_terminal_dest), 0, 0, NULL, NULL},
+    {"payment", "terminal_id", K_STR, F(pay_terminal_id), 0, 0, NULL, NULL},
+    {"payment", "sale_timeout_ms", K_INT, F(pay_sale_timeout_ms), 10000, 300000, "milliseconds", NULL},
     {"metrics", "textfile_dir", K_STR, F(metrics_dir), 0, 0, NULL, NULL},
     {"log", "level", K_INT, F(log_level), 0, 7, "(syslog: 3 errors, 4 warnings, 6 info, 7 debug)", NULL},
     {"log", "stderr", K_BOOL, F(log_stderr), 0, 0, NULL, NULL},

@@ -2,6 +2,7 @@
  * request first, each attempt with the row's key, backoff with jitter between attempts. */
 #include "pishkhan/delivery.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -25,6 +26,7 @@ typedef struct attempt {
 typedef struct body {
   char ref[16];
   char *fields;
+  char invoice[40];         /* the paid invoice of a fee service, or "" */
   struct body *next;
 } body;
 
@@ -140,7 +142,10 @@ static void answered(const pk_net_receipt *r, void *ud) {
 }
 
 static pk_net_req *call(pk_delivery *d, attempt *a, const pk_outbox_row *row, const body *b) {
-  if (a->replay) return pk_net_submit(d->net, row->service_id, b->fields, row->idem_key, answered, a);
+  if (a->replay) {
+    pk_net_submit_extra x = {.invoice_id = b->invoice[0] ? b->invoice : NULL};
+    return pk_net_submit_with(d->net, row->service_id, b->fields, row->idem_key, &x, answered, a);
+  }
   if (!a->sealed) return pk_net_request_lookup(d->net, row->idem_key, answered, a);
   pk_outbox_row full;
   if (pk_outbox_get(d->ob, row->ref, true, &full) != 0) return NULL;
@@ -207,6 +212,10 @@ pk_delivery *pk_delivery_new(pk_loop *loop, pk_net *net, pk_outbox *ob, pk_link 
 }
 
 int pk_delivery_send(pk_delivery *d, const pk_outbox_row *row, const char *fields_json) {
+  return pk_delivery_send_paid(d, row, fields_json, NULL);
+}
+
+int pk_delivery_send_paid(pk_delivery *d, const pk_outbox_row *row, const char *fields_json, const char *invoice) {
   body **slot = find_body(d, row->ref);
   if (!*slot) {
     body *b = calloc(1, sizeof *b);
@@ -215,6 +224,7 @@ int pk_delivery_send(pk_delivery *d, const pk_outbox_row *row, const char *field
       return -1;
     }
     memcpy(b->ref, row->ref, sizeof b->ref);
+    snprintf(b->invoice, sizeof b->invoice, "%s", invoice ? invoice : "");
     *slot = b;
   }
   return is_live(d, row->ref) ? 0 : start(d, row);

@@ -20,6 +20,29 @@ void pk_config_printer_opts(const pk_config *cfg, pk_printer_opts *o) {
   o->cups_roll = media && !strcmp(media, "roll");
 }
 
+void pk_config_pay_opts(const pk_config *cfg, pk_pay_opts *o) {
+  *o = PK_PAY_OPTS_DEFAULT;
+  o->sale_timeout_ms = cfg->pay_sale_timeout_ms;
+}
+
+/* pos-tcp's destination is host:port; the serial line's speed is [payment] baud (115200). */
+pk_pay_terminal *pk_config_pay_terminal(const pk_config *cfg) {
+  const char *dest = cfg->pay_terminal_dest, *colon = strrchr(dest, ':');
+  if (!strcmp(cfg->pay_terminal, "pos-tcp") && colon && colon != dest) {
+    char host[PK_CFG_STR];
+    snprintf(host, sizeof host, "%.*s", (int)(colon - dest), dest);
+    long port = strtol(colon + 1, NULL, 10);
+    if (port <= 0 || port > 65535) return NULL;
+    return pk_pay_pos_tcp_open(host, (int)port, &pk_pay_framing_pkpos, cfg->pay_terminal_id);
+  }
+  if (!strcmp(cfg->pay_terminal, "pos-serial") && dest[0]) {
+    const char *baud = pk_config_get(cfg, "payment", "baud");
+    return pk_pay_pos_serial_open(dest, baud ? (int)strtol(baud, NULL, 10) : 115200, &pk_pay_framing_pkpos,
+                                  cfg->pay_terminal_id);
+  }
+  return NULL;
+}
+
 void pk_config_net_opts(const pk_config *cfg, pk_net_opts *o) {
   memset(o, 0, sizeof *o);
   snprintf(o->url, sizeof o->url, "%s", cfg->url);

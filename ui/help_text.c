@@ -20,6 +20,7 @@ static const char *const help[PK_SCREEN_COUNT] = {
     [PK_SCREEN_SERVICE] = N_("This page says what the service is, what it costs and what it needs. Press Enter to request it, or Backspace to go back."),
     [PK_SCREEN_FORM] = N_("Fill in each field and press Enter to go to the next one. If something is wrong, the screen says what to change. Esc leaves the form."),
     [PK_SCREEN_REVIEW] = N_("Check what will be sent. Press Enter to send the request, or Backspace to change something."),
+    [PK_SCREEN_PAY] = N_("Pay the fee on the card terminal beside the kiosk: your card and PIN go only into the terminal. Esc cancels, and any amount taken is given back."),
     [PK_SCREEN_SUBMIT] = N_("Your request is being sent. Please wait; if it takes long, Esc stops waiting, but the request is not taken back."),
     [PK_SCREEN_RECEIPT] = N_("Your request was received. Keep the tracking code: with it you can ask about your request later. Press 1 to print the receipt."),
     [PK_SCREEN_STATUS] = N_("Type the tracking code from your receipt and press Enter to see what became of your request."),

@@ -7,6 +7,7 @@
 #include "draw.h"
 #include "pishkhan/i18n.h"
 #include "view.h"
+#include "view_pay.h"
 #include "view_list.h"
 
 static const char *agency_row(const pk_app *app, size_t i) {
@@ -79,11 +80,7 @@ static void draw_fee_and_level(const pk_service *s, int *y) {
   add_line(y, _("Authentication level:"), lvl_d ? lvl_d : lvl);
   free(lvl_d);
   if (s->fee_rials > 0) {
-    char *amount = pk_amount_format(s->fee_rials);
-    char *fee = ui_fmt("%s %s", amount ? amount : "", _("rials"));
-    add_line(y, _("Fee:"), fee ? fee : "");
-    free(fee);
-    free(amount);
+    ui_draw_fee((*y)++, s->fee_rials);
   } else {
     add_line(y, _("Fee:"), _("free of charge"));
   }

@@ -9,6 +9,7 @@
 #include "pishkhan/receipt.h"
 #include "pishkhan/secret.h"
 #include "view.h"
+#include "view_pay.h"
 #include "view_list.h"
 
 static const char spin[] = "|/-\\";
@@ -111,6 +112,8 @@ static void draw_review(const pk_app *app, const ui_status *st, int top, int row
   ui_put_start(top, 2, _("Please check your request before sending it."));
   attroff(A_BOLD);
   for (size_t i = 0; i < n && (int)i < rows - 4; i++) draw_field(&fields[i], pk_app_form_value(app, i), false, top + 2 + (int)i);
+  const pk_service *s = pk_app_current_service(app);
+  if (s && s->fee_rials > 0) ui_draw_fee(top + 3 + (int)(n < (size_t)rows - 6 ? n : (size_t)rows - 6), s->fee_rials);
   const pk_app_failure *f = pk_app_failure_shown(app);
   if (f && (f->fa[0] || f->en[0])) ui_put_start(top + rows - 1, 3, ui_pick(f->fa, f->en));
   const char *ref = pk_app_pending_ref(app);
@@ -158,9 +161,10 @@ static void draw_receipt(const pk_app *app, const ui_status *st, int top, int ro
   attroff(A_BOLD);
   const pk_service *s = pk_app_current_service(app);
   if (s) ui_put_start(top + 3, 3, ui_pick(s->title_fa, s->title_en));
-  ui_put_start(top + 5, 3, r->queued ? _("It will be delivered to the national window when the connection returns. "
+  ui_put_start(top + (r->paid > 0 ? 6 : 5), 3, r->queued ? _("It will be delivered to the national window when the connection returns. "
                                          "Keep this reference to follow it.")
                                      : _("Keep this code to follow your request."));
+  if (r->paid > 0) ui_draw_payment(top + 4, r->paid, r->bank_ref, r->invoice);
   const char *ps = pk_app_print_state(app);
   if (ps) ui_put_start(top + 7, 3, _(ps));
   if (!draw_qr(r->jws, top, ui_rtl() ? COLS / 2 : COLS - 1, rows))

@@ -99,6 +99,9 @@ typedef struct pk_app_receipt {
   char service_id[32];
   char *jws;              /* the signed receipt token, also the QR payload */
   long long at;           /* unix seconds */
+  long long paid;         /* rials paid at the card terminal for it (0: no fee) */
+  char bank_ref[16];      /* the payment's bank reference (RRN) */
+  char invoice[40];       /* the window's invoice it paid */
 } pk_app_receipt;
 
 /* The citizen's latest request at this kiosk (last 24 h), told after sign-in: after a crash or
@@ -138,6 +141,23 @@ typedef struct pk_app_document {
   char *jws;
 } pk_app_document;
 
+/* Where the fee's payment stands, as the citizen must hear it. */
+typedef enum {
+  PK_APP_PAY_PROGRESS = 0, /* under way: msgid says what to do on the terminal or what is checked */
+  PK_APP_PAY_APPROVED,     /* paid, and the window took the payment: the request carries the invoice */
+  PK_APP_PAY_DECLINED,     /* no money taken: another card may be tried */
+  PK_APP_PAY_REVERSED,     /* the amount was given back to the card */
+  PK_APP_PAY_UNAVAILABLE,  /* cannot be paid at this kiosk now (no terminal, no link): not submitted */
+} pk_app_pay_outcome;
+
+typedef struct pk_app_payment {
+  pk_app_pay_outcome outcome;
+  const char *msgid;       /* the plain sentence for the citizen */
+  long long amount;        /* rials */
+  char invoice[40];        /* the window's invoice */
+  char rrn[16];            /* the bank reference */
+} pk_app_payment;
+
 /* What the state machine asks of the outside world. Every call is asynchronous:
  * the backend answers later on the main thread with the matching pk_app_*_done(),
  * passing back `gen`; answers for an older generation (a wiped session) are dropped. */
@@ -160,6 +180,12 @@ typedef struct pk_backend_ops {
    * national code; code is owned by the app and wiped right after this call returns. */
   void (*otp_request)(void *be, pk_app *app, unsigned gen, const char *national_code, const char *mobile);
   void (*otp_verify)(void *be, pk_app *app, unsigned gen, pk_secret *code);
+  /* The fee of service_id on the card terminal: invoice, sale, the window's confirmation;
+   * progress and the end come through pk_app_pay_update. The request then sent for this service
+   * in this session carries the invoice. */
+  void (*pay)(void *be, pk_app *app, unsigned gen, const char *service_id, long long amount_rials);
+  /* The citizen cancels: whatever the terminal took is given back. */
+  void (*pay_cancel)(void *be, pk_app *app, unsigned gen);
 } pk_backend_ops;
 
 #define PK_PAGE_SIZE 8
@@ -210,6 +236,8 @@ const char *pk_app_otp_national_code(const pk_app *app);
 const char *pk_app_otp_mobile(const pk_app *app);
 const char *pk_app_otp_mobile_masked(const pk_app *app);
 bool pk_app_otp_busy(const pk_app *app); /* waiting for the window */
+void pk_app_pay_update(pk_app *app, unsigned gen, const pk_app_payment *p);
+const pk_app_payment *pk_app_payment_shown(const pk_app *app); /* NULL before any payment */
 
 /* The catalog the citizen browses (owned by the caller, kept in sync by it). */
 void pk_app_set_catalog(pk_app *app, pk_catalog *cat);

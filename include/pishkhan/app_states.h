@@ -22,6 +22,7 @@
   X(SERVICE, service, "service card: level, fee, documents")                   \
   X(FORM, form, "the service's form")                                          \
   X(REVIEW, review, "what will be sent")                                       \
+  X(PAY, pay, "the fee paid on the card terminal: what to do, progress, result") \
   X(SUBMIT, submit, "sending (spinner, Esc stops waiting)")                    \
   X(RECEIPT, receipt, "tracking code, QR, print")                              \
   X(STATUS, status, "status inquiry by tracking code")                         \
@@ -58,6 +59,9 @@
   X(REQUEST, "Enter, when the session's level is enough")                      \
   X(FORM_DONE, "Enter on the last field, every field valid")                   \
   X(SEND, "Enter: send (one idempotency key per request)")                     \
+  X(PAY, "Enter on the review of a fee service")                               \
+  X(PAID, "the terminal approved and the window took the payment")             \
+  X(PAY_CANCELLED, "Esc while paying: the payment is reversed")                \
   X(SUBMITTED, "the window's receipt")                                         \
   X(SUBMIT_FAILED, "the window refused or could not be reached (message)")     \
   X(STOP_WAITING, "Esc: stop waiting (message)")                               \

@@ -58,6 +58,11 @@ typedef struct pk_config {
   int queue_max_rows;              /* 500 */
   int queue_max_age_days;          /* 7 */
   int queue_parallel;              /* 2 deliveries at once */
+  /* [payment] */
+  char pay_terminal[32];           /* none | pos-tcp | pos-serial */
+  char pay_terminal_dest[PK_CFG_STR]; /* host:port for pos-tcp, the serial device for pos-serial */
+  char pay_terminal_id[17];        /* the terminal's id (ISO 8583 field 41) */
+  int pay_sale_timeout_ms;         /* the citizen's card, PIN and the bank's answer */
   /* [metrics] */
   char metrics_dir[PK_CFG_STR];    /* node_exporter's textfile folder; "" = no metrics file */
   /* [log] */

@@ -4,10 +4,14 @@
 #define PISHKHAN_MODULE_OPTS_H
 #include "pishkhan/config.h"
 #include "pishkhan/net.h"
+#include "pishkhan/payment.h"
 #include "pishkhan/receipt.h"
 
 void pk_config_printer_opts(const pk_config *cfg, pk_printer_opts *out);
 void pk_config_net_opts(const pk_config *cfg, pk_net_opts *out);
+void pk_config_pay_opts(const pk_config *cfg, pk_pay_opts *out);
+/* The [payment] terminal's driver, or NULL for "none" or a destination that cannot be used. */
+pk_pay_terminal *pk_config_pay_terminal(const pk_config *cfg);
 /* pk_net_new with the [window] settings. */
 pk_net *pk_net_new_config(pk_loop *loop, const pk_config *cfg, char **err);
 /* pk_receipt_keys_fn for the receipt verifier's command line. */

@@ -37,6 +37,8 @@ typedef struct pk_window_sim_opts {
   bool quiet;                  /* no request log on stderr */
   bool offline;                /* start unreachable (pk_window_sim_set_reachable) */
   bool fees_enforce;           /* a fee service's submit needs a paid invoice (default off until kiosks pay) */
+  char provider_pos_db[256];   /* the terminal's own record (pishkhan-pos-sim --db): the provider's word
+                                * on a reference it has not been told of; "" = only POST /admin/provider */
   pk_window_sim_faults faults;
 } pk_window_sim_opts;
 

@@ -104,11 +104,41 @@ enum MHD_Result sim_h_invoice_create(pk_window_sim *s, sim_req *r) {
   return sim_send_json(s, r, had ? 200 : 201, invoice_json(&v), 0);
 }
 
+/* The acquirer's host as the provider sees it: the terminal simulator's own record of its
+ * approved sales, read-only. A reference the kiosk made up is in no such record. */
+static bool approved_at_terminal(const pk_window_sim *s, const char *rrn, long long *amount) {
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  bool found = false;
+  if (!s->opts.provider_pos_db[0] ||
+      sqlite3_open_v2(s->opts.provider_pos_db, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    sqlite3_close(db);
+    return false;
+  }
+  sqlite3_busy_timeout(db, 2000);
+  if (sqlite3_prepare_v2(db, "SELECT amount FROM sales WHERE rrn=? AND state='approved'", -1, &st, NULL) == SQLITE_OK) {
+    sqlite3_bind_text(st, 1, rrn, -1, SQLITE_STATIC);
+    if ((found = sqlite3_step(st) == SQLITE_ROW)) *amount = sqlite3_column_int64(st, 0);
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return found;
+}
+
+static void learn_from_terminal(pk_window_sim *s, const char *rrn) {
+  long long amount;
+  if (!approved_at_terminal(s, rrn, &amount)) return;
+  char *sql = sqlite3_mprintf("INSERT OR IGNORE INTO provider(bank_ref,amount) VALUES(%Q,%lld)", rrn, amount);
+  if (sql) sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+  sqlite3_free(sql);
+}
+
 /* Under s->lock: the provider's word on a bank reference. 0 confirmed for amount, else the
  * problem code. */
 static const char *confirm(pk_window_sim *s, const char *rrn, long long amount, const char *inv) {
   sqlite3_stmt *st;
   const char *why = "payment_not_confirmed";
+  learn_from_terminal(s, rrn);
   if (sqlite3_prepare_v2(s->db, "SELECT amount,coalesce(invoice_id,'') FROM provider WHERE bank_ref=?", -1, &st,
                          NULL) != SQLITE_OK)
     return why;

@@ -65,6 +65,8 @@ static void usage(FILE *f) {
         "  --print-jwks           print the JWKS of --receipt-key (and --enc-key if given) and exit\n"
         "  --fees MODE            enforce: a fee service's request needs a paid invoice (invoice_id);\n"
         "                         off (default): fees are not required yet, a given invoice is checked\n"
+        "  --provider-pos-db FILE the payment provider confirms a bank reference from the terminal's own\n"
+        "                         record (pishkhan-pos-sim --db FILE), never from the kiosk\n"
         "  --max-queue-age-days N refuse sealed (queued) requests made more than N days ago (default 7)\n"
         "Authentication:\n"
         "  --token-ttl S          session lifetime in seconds (default 900)\n"
@@ -94,7 +96,7 @@ int main(int argc, char **argv) {
   o.port = 8443;
   int print_jwks = 0;
   enum { O_BIND = 256, O_PORT, O_CERT, O_KEY, O_CCA, O_DB, O_SEED, O_SVC, O_CARDCA, O_CRL, O_RKEY, O_EKEY, O_QAGE, O_JWKS,
-         O_TTL, O_OTTL, O_OINT, O_OMAX, O_TEST, O_LAT, O_ERR, O_DROP, O_TRUNC, O_DRIP, O_AFTER, O_OFFLINE, O_QUIET, O_FEES };
+         O_TTL, O_OTTL, O_OINT, O_OMAX, O_TEST, O_LAT, O_ERR, O_DROP, O_TRUNC, O_DRIP, O_AFTER, O_OFFLINE, O_QUIET, O_FEES, O_PPOS };
   static const struct option lo[] = {
     {"bind", 1, 0, O_BIND}, {"port", 1, 0, O_PORT}, {"cert", 1, 0, O_CERT}, {"key", 1, 0, O_KEY},
     {"client-ca", 1, 0, O_CCA}, {"db", 1, 0, O_DB}, {"seed", 1, 0, O_SEED}, {"services", 1, 0, O_SVC},
@@ -104,7 +106,7 @@ int main(int argc, char **argv) {
     {"otp-interval", 1, 0, O_OINT}, {"otp-max", 1, 0, O_OMAX}, {"test-endpoints", 0, 0, O_TEST},
     {"latency", 1, 0, O_LAT}, {"error-ratio", 1, 0, O_ERR}, {"drop-ratio", 1, 0, O_DROP},
     {"truncate-ratio", 1, 0, O_TRUNC}, {"drip", 1, 0, O_DRIP}, {"after-commit", 0, 0, O_AFTER},
-    {"offline", 0, 0, O_OFFLINE}, {"quiet", 0, 0, O_QUIET}, {"fees", 1, 0, O_FEES}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+    {"offline", 0, 0, O_OFFLINE}, {"quiet", 0, 0, O_QUIET}, {"fees", 1, 0, O_FEES}, {"provider-pos-db", 1, 0, O_PPOS}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
   int c;
   while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
     switch (c) {
@@ -142,6 +144,7 @@ int main(int argc, char **argv) {
       }
       o.fees_enforce = !strcmp(optarg, "enforce");
       break;
+    case O_PPOS: snprintf(o.provider_pos_db, sizeof o.provider_pos_db, "%s", optarg); break;
     case 'h': usage(stdout); return 0;
     default: usage(stderr); return 2;
     }

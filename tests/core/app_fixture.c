@@ -65,3 +65,13 @@ void fx_type(fixture *f, const char *utf8) {
     fx_key(f, PK_KEY_CHAR, cp);
   }
 }
+
+void fx_login(fixture *f) {
+  pk_app_card_inserted(f->app, "R", f->now);
+  pk_citizen c = {.name_fa = "زهرا محمدی", .national_code = "0071234561"};
+  pk_app_card_open_done(f->app, f->fb.last_gen, PK_CARDRES_OK, &c, 3);
+  fx_type(f, "1234");
+  fx_key(f, PK_KEY_ENTER, 0);
+  pk_app_card_login_done(f->app, f->fb.last_gen, PK_CARDRES_OK, 3);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_DASHBOARD);
+}

@@ -24,5 +24,7 @@ void fx_fresh(fixture *f);
 void fx_key(fixture *f, pk_key_code code, uint32_t cp);
 /* Each code point of the UTF-8 text as one key press. */
 void fx_type(fixture *f, const char *utf8);
+/* Zahra's card and PIN: the session at the dashboard. */
+void fx_login(fixture *f);
 
 #endif

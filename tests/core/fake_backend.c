@@ -82,5 +82,21 @@ static void fb_otp_verify(void *be, pk_app *app, unsigned gen, pk_secret *code) 
   f->last_pin[n < 15 ? n : 15] = 0;
 }
 
-const pk_backend_ops fake_backend_ops = {fb_open,  fb_login, fb_close,    fb_cancel,      fb_submit,    fb_track,
-                                         fb_inbox, fb_document, fb_print, fb_otp_request, fb_otp_verify};
+static void fb_pay(void *be, pk_app *app, unsigned gen, const char *service_id, long long amount) {
+  fake_backend *f = be;
+  (void)app;
+  f->pays++;
+  f->last_gen = gen;
+  f->last_amount = amount;
+  snprintf(f->last_service, sizeof f->last_service, "%s", service_id);
+}
+
+static void fb_pay_cancel(void *be, pk_app *app, unsigned gen) {
+  (void)app;
+  ((fake_backend *)be)->pay_cancels++;
+  ((fake_backend *)be)->last_gen = gen;
+}
+
+const pk_backend_ops fake_backend_ops = {fb_open,     fb_login,       fb_close,      fb_cancel, fb_submit,
+                                         fb_track,    fb_inbox,       fb_document,   fb_print,  fb_otp_request,
+                                         fb_otp_verify, fb_pay,       fb_pay_cancel};

@@ -4,8 +4,10 @@
 #include "pishkhan/app.h"
 
 typedef struct {
-  int opens, logins, closes, cancels, submits, tracks, inboxes, documents, prints, otp_requests, otp_verifies;
+  int opens, logins, closes, cancels, submits, tracks, inboxes, documents, prints, otp_requests, otp_verifies, pays,
+      pay_cancels;
   char last_otp_target[32]; /* "national_code mobile" */
+  long long last_amount;
   char last_service[64], last_fields[1024], last_ref[64], recorded_ref[16], last_tracking[64];
   unsigned last_gen;
   char last_pin[16];

@@ -16,15 +16,7 @@
 #include "pishkhan/catalog.h"
 #include "pishkhan/i18n.h"
 
-static void login(fixture *f) {
-  pk_app_card_inserted(f->app, "R", f->now);
-  pk_citizen c = {.name_fa = "زهرا محمدی", .national_code = "0071234561"};
-  pk_app_card_open_done(f->app, f->fb.last_gen, PK_CARDRES_OK, &c, 3);
-  fx_type(f, "1234");
-  fx_key(f, PK_KEY_ENTER, 0);
-  pk_app_card_login_done(f->app, f->fb.last_gen, PK_CARDRES_OK, 3);
-  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_DASHBOARD);
-}
+static void login(fixture *f) { fx_login(f); }
 
 static void test_browse_by_agency_sorted_in_persian(void **state) {
   fixture *f = *state;
@@ -115,7 +107,9 @@ static void test_failed_submit_keeps_the_form(void **state) {
   fx_key(f, PK_KEY_ENTER, 0);
   fx_key(f, PK_KEY_ENTER, 0); /* a form with no fields */
   assert_int_equal(pk_app_screen(f->app), PK_SCREEN_REVIEW);
-  fx_key(f, PK_KEY_ENTER, 0);
+  fx_key(f, PK_KEY_ENTER, 0); /* a fee service: paid first */
+  pk_app_pay_update(f->app, f->fb.last_gen, &(pk_app_payment){.outcome = PK_APP_PAY_APPROVED, .amount = 50000});
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_SUBMIT);
   pk_app_failure fail = {.msgid = "The national window has a problem right now. Please try again in a few minutes."};
   strcpy(fail.fa, "خطای موقت");
   pk_app_submit_done(f->app, f->fb.last_gen, &(pk_app_submit_result){.outcome = PK_SUBMIT_REFUSED, .ref = "Q0001", .fail = fail});

@@ -3,7 +3,7 @@
  * reached from everywhere. For real: every row of the table is driven by the input a citizen
  * (or the card, the window, the clock) would give, on a fresh app with a real catalog store,
  * and must land where the table says; every screen leaves by a key of its own; card removal
- * and the idle timeout from each of the 17 session screens wipe the session. */
+ * and the idle timeout from each of the 18 session screens wipe the session. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -74,6 +74,9 @@ static void test_no_row_twice_and_names_unique(void **state) {
 
 static const pk_citizen zahra = {.name_fa = "زهرا محمدی", .national_code = "0071234561"};
 
+/* The path being driven goes through the payment: the service opened must charge a fee. */
+static bool fee_path, want_fee; /* want_fee: the next drive ends on a fee service's review */
+
 /* What a citizen, the card, the window or the clock does to cause ev on screen `from`. */
 static void cause(fixture *f, pk_screen_id from, pk_app_event ev) {
   pk_app *a = f->app;
@@ -87,6 +90,7 @@ static void cause(fixture *f, pk_screen_id from, pk_app_event ev) {
   case PK_EV_APP_LOGOUT: fx_type(f, "0"); break;
   case PK_EV_APP_TAKE_CARD:
   case PK_EV_APP_SEND:
+  case PK_EV_APP_PAY:
   case PK_EV_APP_REQUEST:
   case PK_EV_APP_FORM_DONE:
   case PK_EV_APP_DONE: fx_key(f, PK_KEY_ENTER, 0); break;
@@ -127,7 +131,8 @@ static void cause(fixture *f, pk_screen_id from, pk_app_event ev) {
   case PK_EV_APP_MENU_INBOX: fx_type(f, "4"); break;
   case PK_EV_APP_MENU_DOCUMENT: fx_type(f, "5"); break;
   case PK_EV_APP_OPEN:
-    if (from == PK_SCREEN_SEARCH) fx_key(f, PK_KEY_CHAR, 0x06A9); /* ک: the report card's title */
+    if (from == PK_SCREEN_SEARCH && fee_path) fx_type(f, "پرونده"); /* the tax file inquiry: a fee */
+    else if (from == PK_SCREEN_SEARCH) fx_key(f, PK_KEY_CHAR, 0x06A9); /* ک: the report card's title */
     fx_key(f, PK_KEY_ENTER, 0);
     break;
   case PK_EV_APP_BACK:
@@ -145,7 +150,11 @@ static void cause(fixture *f, pk_screen_id from, pk_app_event ev) {
   case PK_EV_APP_SUBMIT_FAILED:
     pk_app_submit_done(a, g, &(pk_app_submit_result){.outcome = PK_SUBMIT_REFUSED, .fail = refused});
     break;
-  case PK_EV_APP_STOP_WAITING: fx_key(f, PK_KEY_CANCEL, 0); break;
+  case PK_EV_APP_STOP_WAITING:
+  case PK_EV_APP_PAY_CANCELLED: fx_key(f, PK_KEY_CANCEL, 0); break;
+  case PK_EV_APP_PAID:
+    pk_app_pay_update(a, g, &(pk_app_payment){.outcome = PK_APP_PAY_APPROVED, .amount = 50000, .rrn = "123456789012"});
+    break;
   case PK_EV_APP_PINPAD: /* a property of the reader, told while the card is read */
   default: fail_msg("no cause for %s on %s", pk_app_event_name(ev), pk_screen_name(from));
   }
@@ -195,6 +204,8 @@ static size_t path_to(pk_screen_id to, int via, step *out) {
 /* Drive a fresh app along the path, checking every step lands where the table says. */
 static void drive(fixture *f, const step *p, size_t n) {
   fx_fresh(f);
+  fee_path = want_fee;
+  for (size_t i = 0; i < n; i++) fee_path = fee_path || p[i].ev == PK_EV_APP_PAY;
   for (size_t i = 0; i < n; i++) {
     cause(f, p[i].from, p[i].ev);
     int want = pk_app_next_screen(p[i].from, p[i].ev);
@@ -222,7 +233,9 @@ static void test_every_row_is_driven_by_its_input(void **state) {
   const pk_transition *t = pk_app_transitions(&n);
   for (size_t i = 0; i < n; i++) {
     if (t[i].from == PK_STATE_SESSION || t[i].ev == PK_EV_APP_PINPAD) continue; /* below */
+    want_fee = t[i].ev == PK_EV_APP_PAY;
     drive_to(f, (pk_screen_id)t[i].from, via_for(&t[i]));
+    want_fee = false;
     step s = {(pk_screen_id)t[i].from, t[i].ev};
     cause(f, s.from, s.ev);
     if (pk_app_screen(f->app) != t[i].to)

@@ -102,6 +102,11 @@ static const char every_key[] =
     "max_rows = 50\n"
     "max_age_days = 3\n"
     "parallel = 4\n"
+    "[payment]\n"
+    "terminal = pos-tcp\n"
+    "terminal_dest = 127.0.0.1:7001\n"
+    "terminal_id = T0001\n"
+    "sale_timeout_ms = 60000\n"
     "[metrics]\n"
     "textfile_dir = /var/lib/prometheus/node-exporter\n"
     "[log]\n"
@@ -147,6 +152,10 @@ static void test_every_key_is_read(void **state) {
   assert_int_equal(c.queue_max_rows, 50);
   assert_int_equal(c.queue_max_age_days, 3);
   assert_int_equal(c.queue_parallel, 4);
+  assert_string_equal(c.pay_terminal, "pos-tcp");
+  assert_string_equal(c.pay_terminal_dest, "127.0.0.1:7001");
+  assert_string_equal(c.pay_terminal_id, "T0001");
+  assert_int_equal(c.pay_sale_timeout_ms, 60000);
   assert_string_equal(c.metrics_dir, "/var/lib/prometheus/node-exporter");
   assert_int_equal(c.log_level, 7);
   assert_true(c.log_stderr);

@@ -1,0 +1,53 @@
+/* Paying a service's fee on the card terminal, between the review and the submit. The money
+ * is the backend's business (trace before the terminal, reversal of what is not submitted);
+ * this screen says what to do, what happened, and never lets a request leave unpaid. */
+#include <string.h>
+
+#include "app_private.h"
+#include "pishkhan/i18n.h"
+
+static void ask(pk_app *app) {
+  app->pay = (pk_app_payment){.outcome = PK_APP_PAY_PROGRESS, .amount = app->service->fee_rials,
+                              .msgid = N_("Follow the card terminal: insert or swipe your bank card and type "
+                                          "your PIN on the terminal, never on this screen.")};
+  app->paying = true;
+  app->message = NULL;
+  app->dirty = true;
+  app->ops->pay(app->be, app, app->gen, app->service->id, app->service->fee_rials);
+}
+
+/* Back from a failed submit, a payment already approved is not asked again. */
+static pk_app_event pay_enter(pk_app *app) {
+  if (app->paying && app->pay.outcome == PK_APP_PAY_APPROVED) return PK_EV_APP_PAID;
+  ask(app);
+  return PK_EV_APP_NONE;
+}
+
+static pk_app_event cancel(pk_app *app) {
+  bool under_way = app->pay.outcome == PK_APP_PAY_PROGRESS;
+  if (under_way) app->ops->pay_cancel(app->be, app, app->gen);
+  pk_app_set_message(app, under_way ? N_("Payment cancelled. If your card was charged, the amount is given back "
+                                         "to it; the request was not sent.")
+                                    : N_("The request was not sent."));
+  app->paying = false;
+  return PK_EV_APP_PAY_CANCELLED;
+}
+
+/* Enter after a decline tries another card; Esc cancels (and reverses what is under way). */
+static pk_app_event pay_key(pk_app *app, pk_key key) {
+  if (key.code == PK_KEY_CANCEL || key.code == PK_KEY_BACK) return cancel(app);
+  if (key.code == PK_KEY_ENTER && app->pay.outcome == PK_APP_PAY_DECLINED) ask(app);
+  return PK_EV_APP_NONE;
+}
+
+const pk_screen_ops pk_screen_pay = {pay_enter, pay_key, NULL};
+
+void pk_app_pay_update(pk_app *app, unsigned gen, const pk_app_payment *p) {
+  if (gen != app->gen || app->screen != PK_SCREEN_PAY || !app->paying) return;
+  pk_app_input_begins(app);
+  app->pay = *p;
+  app->dirty = true;
+  if (p->outcome == PK_APP_PAY_APPROVED) pk_app_dispatch(app, PK_EV_APP_PAID);
+}
+
+const pk_app_payment *pk_app_payment_shown(const pk_app *app) { return app->paying ? &app->pay : NULL; }

@@ -1,0 +1,266 @@
+/* A fee paid for real: the state machine with the live backend, the card in process, the
+ * window simulator with fees enforced (its provider reads the terminal's own record, never the
+ * kiosk's) and pishkhan-pos-sim over TCP. Counted at the simulators: one charge, one request,
+ * and the request carries the paid invoice; what no request carries is reversed at start. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../net/harness.h"
+#include "../payment/possim.h"
+#include "pishkhan/app.h"
+#include "pishkhan/backend.h"
+#include "pishkhan/catalog.h"
+#include "pishkhan/payment.h"
+#include "pishkhan/vcard.h"
+
+typedef struct {
+  harness h;
+  possim pos;
+  pk_vcard *card;
+  pk_catalog *cat;
+  pk_backend *be;
+  pk_app *app;
+  char data_dir[64];
+} fixture;
+
+static pk_transport *open_card(void *ud, const char *reader, pk_card_status *st) {
+  (void)reader;
+  pk_transport *t = pk_vcard_present(ud) ? pk_transport_inproc_new(ud) : NULL;
+  if (!t) *st = PK_CARD_REMOVED;
+  return t;
+}
+
+static void sync_done(const pk_net_sync *r, void *ud) {
+  assert_int_equal(r->st.err, PK_NET_OK);
+  *(bool *)ud = true;
+}
+
+static void open_backend(fixture *f) {
+  char *err = NULL;
+  f->be = pk_backend_new(f->h.loop, &f->h.cfg, f->h.net, open_card, f->card, &err);
+  if (!f->be) fail_msg("backend: %s", err ? err : "?");
+  f->app = pk_app_new(&f->h.cfg, &pk_backend_live_ops, f->be);
+  pk_app_set_catalog(f->app, f->cat);
+}
+
+static int setup(void **state) {
+  fixture *f = calloc(1, sizeof *f);
+  assert_true(possim_start(&f->pos, 0));
+  pk_window_sim_opts o;
+  pk_window_sim_opts_defaults(&o);
+  o.fees_enforce = true;
+  assert_true(strlen(f->pos.db) < sizeof o.provider_pos_db);
+  memcpy(o.provider_pos_db, f->pos.db, strlen(f->pos.db) + 1);
+  h_start(&f->h, &o, true);
+  h_path(&f->h, f->h.cfg.issuer_ca, sizeof f->h.cfg.issuer_ca, "card/ca.crt.pem");
+  h_path(&f->h, f->h.cfg.crl, sizeof f->h.cfg.crl, "card/crl.pem");
+  h_path(&f->h, f->h.cfg.jwks, sizeof f->h.cfg.jwks, "window/window-jwks.json");
+  h_path(&f->h, f->h.cfg.device_key, sizeof f->h.cfg.device_key, "device/key.pem");
+  snprintf(f->data_dir, sizeof f->data_dir, "/tmp/pk-bepay-XXXXXX");
+  assert_non_null(mkdtemp(f->data_dir));
+  snprintf(f->h.cfg.data_dir, sizeof f->h.cfg.data_dir, "%s", f->data_dir);
+  snprintf(f->h.cfg.pay_terminal, sizeof f->h.cfg.pay_terminal, "pos-tcp");
+  snprintf(f->h.cfg.pay_terminal_dest, sizeof f->h.cfg.pay_terminal_dest, "127.0.0.1:%d", f->pos.port);
+  snprintf(f->h.cfg.pay_terminal_id, sizeof f->h.cfg.pay_terminal_id, "T0001");
+  char dir[256], *err = NULL;
+  h_path(&f->h, dir, sizeof dir, "card");
+  f->card = pk_vcard_new("citizen", dir, &err);
+  assert_non_null(f->card);
+  f->cat = pk_catalog_open(":memory:", &err);
+  assert_non_null(f->cat);
+  bool synced = false;
+  pk_net_catalog_sync(f->h.net, f->cat, sync_done, &synced);
+  h_run_until(&f->h, &synced, 30000);
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fixture *f = *state;
+  pk_app_free(f->app);
+  pk_backend_free(f->be);
+  pk_catalog_close(f->cat);
+  pk_vcard_free(f->card);
+  h_stop(&f->h);
+  possim_stop(&f->pos);
+  char cmd[300];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->data_dir);
+  if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", f->data_dir);
+  free(f);
+  return 0;
+}
+
+static void run_until_screen(fixture *f, pk_screen_id s) {
+  uint64_t end = pk_now_ms() + 20000;
+  while (pk_app_screen(f->app) != s && pk_now_ms() < end) pk_loop_run_once(f->h.loop, 50);
+  if (pk_app_screen(f->app) != s)
+    fail_msg("waited for %s, at %s (%s)", pk_screen_name(s), pk_screen_name(pk_app_screen(f->app)),
+             pk_app_message(f->app) ? pk_app_message(f->app) : "");
+}
+
+static void key(fixture *f, pk_key_code code, uint32_t cp) { pk_app_key(f->app, (pk_key){code, cp}, pk_now_ms()); }
+
+static void type(fixture *f, const char *ascii) {
+  for (; *ascii; ascii++) key(f, PK_KEY_CHAR, (uint32_t)(unsigned char)*ascii);
+}
+
+static void login(fixture *f) {
+  pk_vcard_set_present(f->card, true);
+  pk_app_card_inserted(f->app, "Reader 0", pk_now_ms());
+  run_until_screen(f, PK_SCREEN_PIN);
+  type(f, "1234");
+  key(f, PK_KEY_ENTER, 0);
+  run_until_screen(f, PK_SCREEN_DASHBOARD);
+}
+
+static const char *value_for(pk_field_type t) {
+  switch (t) {
+  case PK_FIELD_NATIONAL_CODE: return "0071234561";
+  case PK_FIELD_MOBILE: return "09121234567";
+  case PK_FIELD_JALALI_DATE: return "1370/05/12";
+  default: return NULL;
+  }
+}
+
+/* A kiosk fee service whose required fields this test can fill. */
+static const pk_service *fee_service(fixture *f) {
+  const pk_agency *ag;
+  size_t na = pk_catalog_agencies(f->cat, &ag);
+  for (size_t a = 0; a < na; a++) {
+    static const pk_service *svc[512];
+    size_t ns = pk_catalog_services_of(f->cat, ag[a].id, svc, 512);
+    for (size_t i = 0; i < ns && i < 512; i++) {
+      const pk_service *s = svc[i];
+      if (s->fee_rials <= 0 || s->auth_level > 3 || !(s->channels & PK_CHANNEL_KIOSK)) continue;
+      size_t nf;
+      const pk_form_field *ff = pk_catalog_form(f->cat, s, &nf);
+      bool ok = ff || nf == 0;
+      for (size_t k = 0; ok && k < nf; k++) ok = !ff[k].required || value_for(ff[k].type);
+      if (ok) return s;
+    }
+  }
+  fail_msg("no fee service with a simple form in the simulator's catalog");
+  return NULL;
+}
+
+static void pick(fixture *f, size_t n, bool (*is)(fixture *, size_t, const void *), const void *want) {
+  size_t i = 0;
+  while (i < n && !is(f, i, want)) i++;
+  assert_true(i < n);
+  for (size_t k = 0; k < i; k++) key(f, PK_KEY_DOWN, 0);
+  key(f, PK_KEY_ENTER, 0);
+}
+
+static bool is_agency(fixture *f, size_t i, const void *id) { return !strcmp(pk_app_agency_at(f->app, i)->id, id); }
+static bool is_service(fixture *f, size_t i, const void *id) { return !strcmp(pk_app_service_at(f->app, i)->id, id); }
+
+/* Dashboard to the review of the fee service, its form filled. */
+static void to_review(fixture *f, const pk_service *s) {
+  type(f, "2");
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_AGENCIES);
+  pick(f, pk_app_list_count(f->app), is_agency, s->agency_id);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_SERVICES);
+  pick(f, pk_app_list_count(f->app), is_service, s->id);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_SERVICE);
+  key(f, PK_KEY_ENTER, 0);
+  const pk_form_field *ff;
+  size_t nf = pk_app_form(f->app, &ff);
+  for (size_t k = 0; k < nf; k++) {
+    const char *v = ff[k].required ? value_for(ff[k].type) : NULL;
+    if (v) type(f, v);
+    key(f, PK_KEY_ENTER, 0);
+  }
+  if (nf == 0) key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_REVIEW);
+}
+
+static void test_a_fee_is_paid_once_and_its_request_registered_once(void **state) {
+  fixture *f = *state;
+  open_backend(f);
+  while (pk_backend_hold(f->be, pk_now_ms())) pk_loop_run_once(f->h.loop, 50);
+  const pk_service *s = fee_service(f);
+  login(f);
+  to_review(f, s);
+  key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_PAY);
+  run_until_screen(f, PK_SCREEN_RECEIPT);
+  possim_row rows[4];
+  size_t n = possim_dump(&f->pos, rows, 4);
+  assert_int_equal(n, 1);
+  assert_int_equal(rows[0].sales, 1);
+  assert_int_equal(rows[0].reversals, 0);
+  assert_string_equal(rows[0].state, "approved");
+  assert_int_equal(rows[0].amount, s->fee_rials);
+  assert_int_equal(pk_window_sim_request_count(f->h.sim), 1);
+  /* The kiosk's record: attached to the registered request, by its tracking code. */
+  char path[128], err[128];
+  snprintf(path, sizeof path, "%s/payments.db", f->data_dir);
+  pk_pay_opts o = PK_PAY_OPTS_DEFAULT;
+  pk_pay_store *st = pk_pay_store_open(path, &o, err, sizeof err);
+  assert_non_null(st);
+  pk_pay_record r;
+  assert_int_equal(pk_pay_get(st, rows[0].trace, &r), PK_PAY_OK);
+  assert_int_equal(r.state, PK_PAY_SUBMITTED);
+  const pk_app_receipt *rc = pk_app_last_receipt(f->app);
+  assert_non_null(rc);
+  assert_string_equal(r.tracking_code, rc->tracking);
+  pk_pay_store_close(st);
+}
+
+/* Esc while the invoice is being made: nothing sold, nothing sent. */
+static void test_cancel_before_the_sale_charges_nothing(void **state) {
+  fixture *f = *state;
+  open_backend(f);
+  while (pk_backend_hold(f->be, pk_now_ms())) pk_loop_run_once(f->h.loop, 50);
+  login(f);
+  to_review(f, fee_service(f));
+  key(f, PK_KEY_ENTER, 0);
+  key(f, PK_KEY_CANCEL, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_REVIEW);
+  for (int i = 0; i < 20; i++) pk_loop_run_once(f->h.loop, 20);
+  possim_row rows[4];
+  assert_int_equal(possim_dump(&f->pos, rows, 4), 0);
+  assert_int_equal(pk_window_sim_request_count(f->h.sim), 0);
+}
+
+/* Approved at the terminal, then the kiosk stopped before any request carried it: at the next
+ * start the money goes back before anyone is served. */
+static void test_an_approved_payment_without_a_request_is_reversed_at_start(void **state) {
+  fixture *f = *state;
+  char path[128], err[128];
+  snprintf(path, sizeof path, "%s/payments.db", f->data_dir);
+  pk_pay_opts o = PK_PAY_OPTS_DEFAULT;
+  pk_pay_store *st = pk_pay_store_open(path, &o, err, sizeof err);
+  assert_non_null(st);
+  pk_pay_terminal *t = pk_pay_pos_tcp_open("127.0.0.1", f->pos.port, &pk_pay_framing_pkpos, "T0001");
+  pk_pay_record r;
+  assert_int_equal(pk_pay_begin(st, 50000, "INV1", "4b0e6f2c-0000-4000-8000-000000000001", &r), PK_PAY_OK);
+  assert_int_equal(pk_pay_sale(st, t, r.trace, &r), PK_PAY_OK);
+  assert_int_equal(r.state, PK_PAY_APPROVED);
+  pk_pay_terminal_close(t);
+  pk_pay_store_close(st);
+
+  open_backend(f);
+  assert_non_null(pk_backend_hold(f->be, pk_now_ms())); /* nobody is served yet */
+  uint64_t end = pk_now_ms() + 20000;
+  while (pk_backend_hold(f->be, pk_now_ms()) && pk_now_ms() < end) pk_loop_run_once(f->h.loop, 50);
+  assert_null(pk_backend_hold(f->be, pk_now_ms()));
+  possim_row rows[4];
+  assert_int_equal(possim_dump(&f->pos, rows, 4), 1);
+  assert_string_equal(rows[0].state, "reversed");
+  assert_int_equal(rows[0].sales, 1);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_a_fee_is_paid_once_and_its_request_registered_once, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_cancel_before_the_sale_charges_nothing, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_an_approved_payment_without_a_request_is_reversed_at_start, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
