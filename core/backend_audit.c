@@ -56,8 +56,8 @@ void pk_be_audit_request(pk_backend *be, const char *kind, const char *ref, cons
 
 /* A receipt is named by its tracking code, in groups of four so that no long digit run (which
  * the log takes for a national code) is written. */
-void pk_be_audit_print(pk_backend *be, const pk_receipt *r, bool again) {
-  char *code = pk_code_groups(r->tracking_code, 8);
-  if (code) append(be, again ? "reprint" : "print", json_pack("{s:s, s:s}", "ref", code, "service", r->service_id));
+void pk_be_audit_print(pk_backend *be, const char *tracking_code, const char *service_id, bool again) {
+  char *code = pk_code_groups(tracking_code, 8);
+  if (code) append(be, again ? "reprint" : "print", json_pack("{s:s, s:s}", "ref", code, "service", service_id));
   free(code);
 }

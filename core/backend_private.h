@@ -61,7 +61,7 @@ void pk_be_open_audit(pk_backend *be);
 void pk_be_close_audit(pk_backend *be);
 void pk_be_audit_auth(pk_backend *be, const char *method, int level, const char *national_code);
 void pk_be_audit_request(pk_backend *be, const char *kind, const char *ref, const char *service_id);
-void pk_be_audit_print(pk_backend *be, const pk_receipt *r, bool again);
+void pk_be_audit_print(pk_backend *be, const char *tracking_code, const char *service_id, bool again);
 /* Worker thread: a copy of the card's certificate (DER, malloc'd) for the main thread, or NULL. */
 uint8_t *pk_be_card_cert(pk_backend *be, size_t *len);
 /* The CRL the card layer trusts: a copy in the data folder, refreshed while the link is up. */
