@@ -1,8 +1,6 @@
 /* The window's calls: request bodies, which calls may be retried, and typed results. */
 #include <jansson.h>
 #include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +24,7 @@ static void fail_later_cb(pk_loop *loop, unsigned id, void *ud) {
 }
 
 /* A call refused before it leaves the kiosk still answers through its callback, later; a
- * cause known earlier (no curl handle) wins. NULL only when not even the request fitted in
+ * cause known earlier (no memory for its parts) wins. NULL only when not even the request fitted in
  * memory, or when no timer could be had (then the callback has already run). */
 static pk_net_req *fail_later(pk_net_req *r, pk_net_error err, const char *code) {
   if (!r) return NULL;
@@ -146,7 +144,7 @@ pk_net_req *pk_net_catalog_sync(pk_net *net, struct pk_catalog *cat, pk_net_sync
   if (etag && *etag && strlen(etag) < 150) {
     char h[180];
     snprintf(h, sizeof h, "If-None-Match: %s", etag);
-    r->headers = curl_slist_append(r->headers, h);
+    (void)pk_net_add_header(r, h); /* without it, the whole catalog comes again: slower, not wrong */
   }
   return cat ? go(r) : refuse(r, false);
 }
@@ -186,7 +184,8 @@ pk_net_req *pk_net_submit_with(pk_net *net, const char *service_id, const char *
   if (!r || !body) return refuse(r, ok);
   char h[100];
   snprintf(h, sizeof h, "Idempotency-Key: %s", idem_key);
-  r->headers = curl_slist_append(r->headers, h);
+  /* Without its key a retry could make a second request: not sent at all. */
+  if (pk_net_add_header(r, h) != 0) return fail_later(r, PK_NET_INTERNAL, "out_of_memory");
   return go(r);
 }
 
@@ -206,7 +205,8 @@ pk_net_req *pk_net_submit_sealed(pk_net *net, const char *jwe, const char *idem_
   if (!r || !body) return refuse(r, ok);
   char h[100];
   snprintf(h, sizeof h, "Idempotency-Key: %s", idem_key);
-  r->headers = curl_slist_append(r->headers, h);
+  /* Without its key a retry could make a second request: not sent at all. */
+  if (pk_net_add_header(r, h) != 0) return fail_later(r, PK_NET_INTERNAL, "out_of_memory");
   return go(r);
 }
 
@@ -310,23 +310,6 @@ pk_net_req *pk_net_invoice_get(pk_net *net, const char *invoice_id, pk_net_invoi
 }
 
 /* ---- results ---- */
-/* The leaf's notAfter from curl's certificate info (the PEM it kept), read by OpenSSL. */
-static int64_t peer_not_after(CURL *e) {
-  struct curl_certinfo *ci = NULL;
-  if (curl_easy_getinfo(e, CURLINFO_CERTINFO, &ci) != CURLE_OK || !ci || ci->num_of_certs < 1) return 0;
-  for (struct curl_slist *f = ci->certinfo[0]; f; f = f->next) {
-    if (strncmp(f->data, "Cert:", 5)) continue;
-    BIO *b = BIO_new_mem_buf(f->data + 5, -1);
-    X509 *x = b ? PEM_read_bio_X509(b, NULL, NULL, NULL) : NULL;
-    struct tm tm;
-    int64_t at = x && ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm) == 1 ? (int64_t)timegm(&tm) : 0;
-    X509_free(x);
-    BIO_free(b);
-    return at;
-  }
-  return 0;
-}
-
 static void malformed(pk_net_result *st) { pk_net_fail(st, PK_NET_PROTOCOL, "malformed_response"); }
 
 static bool body_ok(pk_net_req *r, pk_net_result *st, int expect) {
@@ -387,7 +370,7 @@ void pk_net_deliver(pk_net_req *r, pk_net_result *st) {
     break;
   }
   case NK_PROBE: {
-    pk_net_probe p = {.st = *st, .server_date = r->date, .peer_not_after = peer_not_after(r->easy)};
+    pk_net_probe p = {.st = *st, .server_date = r->date, .peer_not_after = r->peer_not_after};
     if (body_ok(r, st, 200) && pk_net_parse_health(r->resp, r->resp_len)) malformed(&p.st);
     ((pk_net_probe_cb)r->cb)(&p, r->ud);
     break;

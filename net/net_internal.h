@@ -1,11 +1,11 @@
-/* Internals of the window client: one pk_net_req per logical call, carried by one curl
- * easy handle through every retry. */
+/* Internals of the window client: one pk_net_req per logical call, handed to the network
+ * helper (netproc.h) once per attempt. */
 #ifndef PK_NET_INTERNAL_H
 #define PK_NET_INTERNAL_H
-#include <curl/curl.h>
 #include <stdbool.h>
 
 #include "net_parse.h"
+#include "netproc.h"
 #include "pishkhan/net.h"
 
 typedef enum {
@@ -16,8 +16,10 @@ typedef enum {
 struct pk_net_req {
   pk_net *net;
   pk_net_kind kind;
-  CURL *easy;
-  struct curl_slist *headers;
+  const char *method;     /* a literal */
+  char *url;
+  char *headers[PK_WIRE_HEADERS]; /* owned, wiped: one carries the bearer token */
+  size_t nheaders;
   char *body;            /* request body (JSON), owned */
   bool retryable;
   bool auth;             /* sends the bearer token */
@@ -26,13 +28,14 @@ struct pk_net_req {
   unsigned later_timer;   /* fail_later, on the loop */
   pk_net_error fail_err;  /* why a call refused before sending fails */
   const char *fail_code;
-  bool in_multi;
+  uint32_t wire_id;       /* the attempt the helper holds; 0 when none */
   char *resp;
   size_t resp_len, resp_cap, resp_limit;
   char etag[160];
   int retry_after_s;
   uint64_t started_ms;    /* for the observer */
   int64_t date;          /* the answer's Date header (NK_PROBE), unix seconds */
+  int64_t peer_not_after; /* the window's leaf certificate (NK_PROBE) */
   struct pk_catalog *cat;
   void (*cb)(void);      /* cast back per kind */
   void *ud;
@@ -41,8 +44,7 @@ struct pk_net_req {
 
 struct pk_net {
   pk_loop *loop;
-  CURLM *multi;
-  unsigned timer_id;
+  pk_netproc *proc;
   char base[PK_NET_STR + 8];
   char kiosk_id[64];
   pk_net_opts cfg;       /* copy of the options it was made with */
@@ -58,6 +60,9 @@ struct pk_net {
 /* net.c */
 pk_net_req *pk_net_start(pk_net *net, pk_net_kind kind, const char *method, const char *path, char *body,
                          bool retryable, bool auth, void (*cb)(void), void *ud);
+/* Adds a header line ("Name: value") to a started request. 0, or -1 (no memory, too many:
+ * the request then fails as out of memory when sent). */
+int pk_net_add_header(pk_net_req *r, const char *line);
 /* Sends a started request (after calls.c added its headers). 0 or -1. */
 int pk_net_go(pk_net_req *r);
 /* Sets the cause and machine code of a failure. */

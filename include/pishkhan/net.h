@@ -1,4 +1,5 @@
-/* The national window client: libcurl's multi interface driven by the main loop.
+/* The national window client, on the main loop; the HTTPS itself runs in a helper process
+ * (pishkhan-net, net/netproc.h), so that libcurl never loads into the kiosk's.
  * Every call is asynchronous; its callback runs on the loop thread exactly once
  * (also after pk_net_cancel, with PK_NET_CANCELLED, and at pk_net_free).
  * Result structs and their strings are valid only during the callback: copy what you keep.
@@ -204,6 +205,7 @@ typedef struct pk_net_opts {
   char pinned_pubkey[PK_NET_STR];  /* curl's "sha256//..." form, "" = no pinning */
   char proxy[PK_NET_STR];          /* "" = none (never taken from the environment) */
   int connect_timeout_ms, total_timeout_ms, max_retries;
+  char helper[PK_NET_STR];         /* the network helper program; "" = the installed one */
 } pk_net_opts;
 
 pk_net *pk_net_new(pk_loop *loop, const pk_net_opts *o, char **err);
@@ -219,6 +221,9 @@ void pk_net_free(pk_net *net);
 /* Cancel a pending request: its callback runs once, with PK_NET_CANCELLED, from inside
  * this call. A handle is valid only until its callback has started; NULL is ignored. */
 void pk_net_cancel(pk_net_req *req);
+
+/* For tests: the network helper's process id (0 when none runs). */
+int pk_net_helper_pid(const pk_net *net);
 
 /* The session token the window issued (kept inside pk_net, wiped on logout/clear). */
 bool pk_net_has_session(const pk_net *net);

@@ -35,6 +35,13 @@ conf good "$url" "$pki/tls/ca.pem"
 start_kiosk 100 30 --config "$WORK/good.conf"
 wait_for "$(visual 'برخط')" 15000
 ok "a window that answers: online"
+# It got there over HTTPS without libcurl or GnuTLS in its own memory: its helper did it.
+kpid=$(kiosk_pid) maps=$(cat "/proc/$kpid/maps")
+grep -qE 'libcurl|libgnutls' <<<"$maps" && { echo "FAIL: the kiosk's process maps libcurl or GnuTLS"; exit 1; }
+hpid=$(pgrep -P "$kpid" -x pishkhan-net) || { echo "FAIL: no pishkhan-net under the kiosk"; exit 1; }
+helper_maps=$(cat "/proc/$hpid/maps")
+grep -q libcurl <<<"$helper_maps" || { echo "FAIL: the check finds no libcurl even in pishkhan-net"; exit 1; }
+ok "online with neither libcurl nor GnuTLS mapped in the kiosk's process; its pishkhan-net maps them"
 stop_kiosk
 
 conf tls "$url" "$pki/card/ca.crt.pem"

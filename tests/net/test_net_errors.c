@@ -1,17 +1,20 @@
 /* What a citizen reads when a call fails: every cause the client reports has a sentence
- * in core with a Persian translation; a failed random generator or a request that cannot
- * even get a curl handle still fails through its callback, clearly, and sends nothing. */
+ * in core with a Persian translation; a failed random generator fails through its callback,
+ * clearly, and sends nothing; a network helper that is missing, dies or hangs is said,
+ * fails only what it held, and the next call gets a fresh one. */
 #define OPENSSL_SUPPRESS_DEPRECATED /* RAND_set_rand_method: the way to make RAND_bytes fail */
-#include <curl/curl.h>
-#include <dlfcn.h>
 #include <locale.h>
+#include <netinet/in.h>
 #include <openssl/rand.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -83,12 +86,6 @@ static void on_rec(const pk_net_receipt *r, void *ud) {
   s->st = r->st;
 }
 
-static void on_inbox(const pk_net_inbox *r, void *ud) {
-  seen *s = ud;
-  s->calls++;
-  s->st = r->st;
-}
-
 static void run_until_called(fixture *f, const seen *s) {
   uint64_t end = pk_now_ms() + 2000;
   while (!s->calls && pk_now_ms() < end) pk_loop_run_once(f->loop, 50);
@@ -123,29 +120,100 @@ static void test_failed_rng_gives_no_key_and_the_submit_fails(void **state) {
   assert_int_equal(strlen(key), 36);
 }
 
-/* libcurl refusing a handle (out of memory): the executable's definition interposes. */
-static bool refuse_handles;
-
-CURL *curl_easy_init(void) {
-  static CURL *(*real)(void);
-  if (!real) *(void **)&real = dlsym(RTLD_NEXT, "curl_easy_init");
-  return refuse_handles ? NULL : real();
+/* A window that takes the connection and never says a word: the exchange stays in the helper. */
+static int silent_listener(char *url, size_t n) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  socklen_t al = sizeof a;
+  assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+  assert_int_equal(listen(fd, 8), 0);
+  assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &al), 0);
+  snprintf(url, n, "https://127.0.0.1:%d/api/v1", ntohs(a.sin_port));
+  return fd;
 }
 
-static void test_no_curl_handle_still_calls_back(void **state) {
+static void on_done(const pk_net_result *r, void *ud) {
+  seen *s = ud;
+  s->calls++;
+  s->st = *r;
+}
+
+static void run_for(fixture *f, const seen *s, int ms) {
+  uint64_t end = pk_now_ms() + (uint64_t)ms;
+  while (!s->calls && pk_now_ms() < end) pk_loop_run_once(f->loop, 50);
+  assert_int_equal(s->calls, 1);
+}
+
+static void renet(fixture *f, const char *url, const char *helper, char **err) {
+  pk_net_free(f->net);
+  pk_net_opts o;
+  pk_config_net_opts(&f->cfg, &o);
+  snprintf(o.url, sizeof o.url, "%s", url);
+  snprintf(o.helper, sizeof o.helper, "%s", helper);
+  o.connect_timeout_ms = 300;
+  o.total_timeout_ms = 500;
+  f->net = pk_net_new(f->loop, &o, err);
+}
+
+static void test_missing_helper_is_said_at_start(void **state) {
   fixture *f = *state;
-  refuse_handles = true;
+  char *err = NULL;
+  renet(f, "https://127.0.0.1:9/api/v1", "/nonexistent/pishkhan-net", &err);
+  assert_null(f->net);
+  assert_non_null(err);
+  assert_non_null(strstr(err, "network helper"));
+  assert_non_null(strstr(err, "/nonexistent/pishkhan-net"));
+  free(err);
+}
+
+/* The helper killed in the middle of an exchange: that call fails as transient (offline), and
+ * the next call is served by a new helper, which really reaches the network. */
+static void test_dead_helper_fails_its_call_and_is_replaced(void **state) {
+  fixture *f = *state;
+  char url[64];
+  int lfd = silent_listener(url, sizeof url);
+  renet(f, url, "", NULL);
+  assert_non_null(f->net);
+  pid_t first = pk_net_helper_pid(f->net);
+  assert_true(first > 0);
   seen s = {0};
-  pk_net_req *r = pk_net_inbox_get(f->net, on_inbox, &s);
+  assert_non_null(pk_net_health(f->net, on_done, &s));
+  for (int i = 0; i < 5; i++) pk_loop_run_once(f->loop, 20); /* the exchange reaches the helper */
+  assert_int_equal(s.calls, 0);
+  assert_int_equal(kill(first, SIGKILL), 0);
+  run_for(f, &s, 2000);
+  assert_int_equal(s.st.err, PK_NET_OFFLINE);
+  assert_string_equal(s.st.code, "net_helper_failed");
   seen t = {0};
-  pk_net_submit(f->net, "tamin-0001", "{}", "0123456789abcdef", on_rec, &t);
-  refuse_handles = false;
-  assert_non_null(r);
-  run_until_called(f, &s);
-  run_until_called(f, &t);
-  assert_int_equal(s.st.err, PK_NET_INTERNAL);
-  assert_string_equal(s.st.code, "out_of_memory");
-  assert_int_equal(t.st.err, PK_NET_INTERNAL);
+  close(lfd); /* now refused: only a working helper can tell */
+  assert_non_null(pk_net_health(f->net, on_done, &t));
+  pid_t second = pk_net_helper_pid(f->net);
+  assert_true(second > 0 && second != first);
+  run_for(f, &t, 3000);
+  assert_int_equal(t.st.err, PK_NET_OFFLINE);
+  assert_string_equal(t.st.code, "offline");
+  assert_int_equal(kill(first, 0), -1); /* reaped, not left a zombie */
+}
+
+/* A helper that stops answering (stopped, as a hung one would be) is killed at its deadline:
+ * the call ends instead of waiting for ever. */
+static void test_hung_helper_is_killed_at_the_deadline(void **state) {
+  fixture *f = *state;
+  char url[64];
+  int lfd = silent_listener(url, sizeof url);
+  renet(f, url, "", NULL);
+  assert_non_null(f->net);
+  pid_t pid = pk_net_helper_pid(f->net);
+  assert_int_equal(kill(pid, SIGSTOP), 0);
+  seen s = {0};
+  uint64_t t0 = pk_now_ms();
+  assert_non_null(pk_net_health(f->net, on_done, &s));
+  run_for(f, &s, 15000);
+  uint64_t took = pk_now_ms() - t0;
+  assert_int_equal(s.st.err, PK_NET_OFFLINE);
+  assert_string_equal(s.st.code, "net_helper_failed");
+  assert_true(took >= 5000 && took < 12000); /* 300 + 500 ms of timeouts and 5 s of slack */
+  close(lfd);
 }
 
 int main(void) {
@@ -154,7 +222,9 @@ int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_every_cause_has_a_persian_sentence),
     cmocka_unit_test_setup_teardown(test_failed_rng_gives_no_key_and_the_submit_fails, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_no_curl_handle_still_calls_back, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_missing_helper_is_said_at_start, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_dead_helper_fails_its_call_and_is_replaced, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_hung_helper_is_killed_at_the_deadline, setup, teardown),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
   pk_i18n_shutdown();

@@ -35,7 +35,7 @@ listing "$sim" >"$root/sim.txt"
 has() { grep -qx -- "$2" "$root/$1.txt" || fail "$1 package lacks $2"; }
 lacks() { if grep -E -- "$2" "$root/$1.txt"; then fail "$1 package holds $3"; fi; }
 
-for f in /usr/bin/pishkhan /usr/bin/pishkhan-receipt /etc/pishkhan/pishkhan.conf \
+for f in /usr/bin/pishkhan /usr/bin/pishkhan-receipt /usr/libexec/pishkhan/pishkhan-net /etc/pishkhan/pishkhan.conf \
   /usr/share/pishkhan/locale/C/LC_MESSAGES/pishkhan-fa.mo /usr/share/pishkhan/locale/C/LC_MESSAGES/pishkhan-en.mo \
   /usr/share/man/man1/pishkhan.1.gz /usr/share/man/man1/pishkhan-receipt.1.gz \
   /usr/lib/sysusers.d/pishkhan.conf /usr/lib/tmpfiles.d/pishkhan.conf \

@@ -193,6 +193,8 @@ class Setup:
         DEMO = os.path.join(tmp, "bin", "pishkhan-demo")
         os.mkdir(os.path.dirname(DEMO))
         shutil.copy2(os.path.join(BUILD, "bin/pishkhan-demo"), DEMO)
+        # Its network helper, found beside it as in a build tree.
+        shutil.copy2(os.path.join(BUILD, "bin/pishkhan-net"), os.path.dirname(DEMO))
         shutil.copytree(os.path.join(BUILD, "locale"), os.path.join(tmp, "locale"))
         self.foot_ini = os.path.join(tmp, "foot.ini")
         shutil.copy(os.path.join(SRC, "packaging/foot.ini"), self.foot_ini)
