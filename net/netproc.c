@@ -43,13 +43,17 @@ struct pk_netproc {
   pending *pend;
 };
 
+/* Beside the executable (a build tree), then where an install beside it puts it (bin/ and
+ * libexec/pishkhan/ under one prefix, also unpacked elsewhere), then the configured path. */
 void pk_netproc_default_path(char *out, size_t n) {
+  static const char *const rel[] = {"pishkhan-net", "../libexec/pishkhan/pishkhan-net"};
   char self[PATH_MAX];
   ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
-  if (len > 0) {
+  for (size_t i = 0; len > 0 && i < sizeof rel / sizeof rel[0]; i++) {
     self[len] = 0;
-    snprintf(out, n, "%s/pishkhan-net", dirname(self));
+    snprintf(out, n, "%s/%s", dirname(self), rel[i]);
     if (access(out, X_OK) == 0) return;
+    len = readlink("/proc/self/exe", self, sizeof self - 1);
   }
   snprintf(out, n, "%s", PK_NET_HELPER_PATH);
 }

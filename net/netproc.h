@@ -23,7 +23,8 @@ typedef void (*pk_netproc_cb)(void *ud, const pk_wire_resp *a, uint8_t *block, s
 pk_netproc *pk_netproc_new(pk_loop *loop, const char *helper, const pk_wire_opts *o, char **err);
 void pk_netproc_free(pk_netproc *p); /* pending exchanges end without their callbacks */
 
-/* The helper beside this executable (a build tree), else the one installed in libexec. */
+/* The helper beside this executable (a build tree), else in ../libexec/pishkhan/ from it,
+ * else the one installed in libexec. */
 void pk_netproc_default_path(char *out, size_t n);
 
 /* Hands r to the helper; cb runs once, later, on the loop. deadline_ms bounds the whole
