@@ -79,7 +79,7 @@ static void check_standing(acc *a, const pk_pay_record *r, const pk_pay_journal_
   else if (e && e->amount != r->amount) amounts(a, r, PK_RECON_SIDE_TERMINAL, e->amount);
   if (!w || !w->reached) return;
   if (!w->paid && r->state != PK_PAY_APPROVED) add(a, PK_RECON_NOT_PAID_AT_WINDOW, r->trace, r->invoice);
-  else if (w->amount != r->amount) amounts(a, r, PK_RECON_SIDE_WINDOW, w->amount);
+  if (w->amount != r->amount) amounts(a, r, PK_RECON_SIDE_WINDOW, w->amount);
 }
 
 static void check_record(acc *a, const pk_pay_record *r) {
