@@ -96,7 +96,7 @@ static void gather_window(report *r) {
   for (size_t i = 0; ctx && i < r->ninv; i++) {
     ctx[i] = (inv_ctx){&r->inv[i], &left};
     left++;
-    pk_net_invoice_get(net, r->inv[i].invoice_id, on_invoice, &ctx[i]);
+    if (!pk_net_invoice_get(net, r->inv[i].invoice_id, on_invoice, &ctx[i])) left--;
   }
   uint64_t end = pk_now_ms() + WINDOW_WAIT_MS;
   while (left > 0 && pk_now_ms() < end) pk_loop_run_once(loop, 200);
@@ -113,7 +113,12 @@ static void report_free(report *r) {
   pk_pay_recon_free(&r->rec);
 }
 
-static bool complete(const report *r) { return r->batch.reached && !r->rec.window_unreached; }
+/* A kiosk without a terminal that holds no payment of the day has nothing the terminal could
+ * contradict. */
+static bool complete(const report *r) {
+  bool terminal_side = r->batch.reached || (!r->has_terminal && r->nrec == 0);
+  return terminal_side && !r->rec.window_unreached;
+}
 
 static int verdict(const report *r) {
   if (r->rec.mismatches) return PK_PAYREP_MISMATCH;

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "pishkhan/payment.h"
+#include "pishkhan/payments_cli.h"
 
 static const pk_pay_framing *F = &pk_pay_framing_pkpos;
 
@@ -142,6 +143,32 @@ static void test_decline_then_another_card_reconciles(void **state) {
   pk_pay_recon_free(&r);
 }
 
+/* The command line: a Jalali day in Persian digits is today's report; a day that does not
+ * exist is refused, not rounded into another day. */
+static void test_the_day_on_the_command_line(void **state) {
+  (void)state;
+  char dir[] = "/tmp/pk-payrecon-XXXXXX", conf[64];
+  assert_non_null(mkdtemp(dir));
+  snprintf(conf, sizeof conf, "%s/p.conf", dir);
+  FILE *f = fopen(conf, "w");
+  assert_non_null(f);
+  fprintf(f, "[kiosk]\ndata_dir = %s\n", dir);
+  fclose(f);
+  const char *days[] = {"۱۴۰۵/۰۹/۱۱", "1405/09/11", "2026-12-02",
+                        "1405/13/01", "2026-02-30", "yesterday"};
+  const int want[] = {PK_PAYREP_RECONCILES, PK_PAYREP_RECONCILES, PK_PAYREP_RECONCILES, PK_PAYREP_USAGE,
+                      PK_PAYREP_USAGE, PK_PAYREP_USAGE};
+  for (size_t i = 0; i < sizeof days / sizeof *days; i++) {
+    char *argv[] = {"payments", "report", "--day", (char *)days[i], "--config", conf, "--json", NULL};
+    assert_int_equal(pk_payments_cli(7, argv), want[i]);
+  }
+  char *no_report[] = {"payments", "--day", "2026-12-02", "--config", conf, NULL};
+  assert_int_equal(pk_payments_cli(5, no_report), PK_PAYREP_USAGE);
+  char cmd[96];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  assert_int_equal(system(cmd), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_batch_answer_round_trip),
@@ -150,6 +177,7 @@ int main(void) {
       cmocka_unit_test(test_kiosk_and_terminal_disagree),
       cmocka_unit_test(test_charged_twice_from_the_kiosk_alone),
       cmocka_unit_test(test_decline_then_another_card_reconciles),
+      cmocka_unit_test(test_the_day_on_the_command_line),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
