@@ -1,5 +1,6 @@
 /* The terminal's frames are outside input: for any bytes the parser answers OK, MORE or BAD, an
- * OK message has printable fields only and frames again to what it said. */
+ * OK message (sale, status, reversal, batch totals or journal entry) has printable fields and
+ * non-negative numbers only, and frames again to what it said. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +18,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   size_t used = 0;
   if (f->parse(data, size, &m, &used) != PK_PAY_FRAME_OK) return 0;
   if (used > size) abort();
-  const char *fields[] = {m.trace, m.invoice, m.tid, m.rc, m.approval, m.rrn, m.pan, m.state};
+  const char *fields[] = {m.trace, m.invoice, m.tid, m.rc, m.approval, m.rrn, m.pan, m.state, m.day};
   for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) printable(fields[i], 24);
+  /* Batch totals and journal positions are counts and sums: never negative. */
+  const int64_t nums[] = {m.amount, m.index, m.entries, m.n_approved, m.sum_approved, m.n_reversed, m.sum_reversed};
+  for (size_t i = 0; i < sizeof nums / sizeof *nums; i++)
+    if (nums[i] < 0) abort();
   uint8_t buf[PK_PAY_FRAME_MAX + 3];
   int n = f->encode(&m, buf, sizeof buf);
   if (n > 0 && (f->parse(buf, (size_t)n, &again, &used) != PK_PAY_FRAME_OK || memcmp(&m, &again, sizeof m) != 0))

@@ -8,14 +8,18 @@
 
 #include "pishkhan/payment.h"
 
+#define PK_PAY_NUM_DIGITS 15
+#define PK_PAY_NUM_MAX 999999999999999LL
+
 static const char *const TYPE_NAMES[PK_PAY_MSG_COUNT] = {
-    "", "SALE", "SALE_ANS", "STATUS", "STATUS_ANS", "REVERSE", "REVERSE_ANS"};
+    "", "SALE", "SALE_ANS", "STATUS", "STATUS_ANS", "REVERSE", "REVERSE_ANS", "BATCH", "BATCH_ANS", "JOURNAL",
+    "JOURNAL_ANS"};
 
 const char *pk_pay_msg_type_name(pk_pay_msg_type t) {
   return (unsigned)t < PK_PAY_MSG_COUNT ? TYPE_NAMES[t] : "";
 }
 
-/* Text fields and where they live in a message; amount is the one number. */
+/* Text fields and where they live in a message; numbers are in NUMS. */
 typedef struct {
   const char *key;
   size_t off, cap;
@@ -23,9 +27,24 @@ typedef struct {
 
 #define F(k, m) {k, offsetof(pk_pay_msg, m), sizeof(((pk_pay_msg *)0)->m)}
 static const field FIELDS[] = {F("tr", trace), F("inv", invoice), F("tid", tid), F("rc", rc),
-                               F("ac", approval), F("rrn", rrn), F("pan", pan), F("st", state)};
+                               F("ac", approval), F("rrn", rrn), F("pan", pan), F("st", state),
+                               F("dy", day)};
 #undef F
 #define NFIELDS (sizeof FIELDS / sizeof FIELDS[0])
+
+/* Numbers after am (always sent): sent only when not 0, so a v1 frame is unchanged. */
+#define N(k, m) {k, offsetof(pk_pay_msg, m), 0}
+static const field NUMS[] = {N("ix", index),     N("ne", entries),      N("na", n_approved),
+                             N("sa", sum_approved), N("nr", n_reversed), N("sr", sum_reversed)};
+#undef N
+#define NNUMS (sizeof NUMS / sizeof NUMS[0])
+
+static int64_t *num_at(pk_pay_msg *m, size_t i) { return (int64_t *)(void *)((char *)m + NUMS[i].off); }
+static int64_t num_of(const pk_pay_msg *m, size_t i) {
+  int64_t v;
+  memcpy(&v, (const char *)m + NUMS[i].off, sizeof v);
+  return v;
+}
 
 static uint8_t lrc(const uint8_t *p, size_t n) {
   uint8_t x = 0;
@@ -48,6 +67,11 @@ static int encode(const pk_pay_msg *m, uint8_t *buf, size_t cap) {
     if (!printable(v, strnlen(v, FIELDS[i].cap))) return -1;
     if (*v) n += snprintf(body + n, sizeof body - (size_t)n, "%s=%.*s\n", FIELDS[i].key, (int)FIELDS[i].cap, v);
   }
+  for (size_t i = 0; i < NNUMS && n > 0 && n < (int)sizeof body; i++) {
+    int64_t v = num_of(m, i);
+    if (v < 0 || v > PK_PAY_NUM_MAX) return -1;
+    if (v) n += snprintf(body + n, sizeof body - (size_t)n, "%s=%lld\n", NUMS[i].key, (long long)v);
+  }
   if (n <= 0 || n > PK_PAY_FRAME_MAX || (size_t)n + 3 > cap) return -1;
   buf[0] = (uint8_t)(n >> 8);
   buf[1] = (uint8_t)n;
@@ -57,7 +81,7 @@ static int encode(const pk_pay_msg *m, uint8_t *buf, size_t cap) {
 }
 
 static bool parse_amount(const char *v, size_t n, int64_t *out) {
-  if (n == 0 || n > 15) return false;
+  if (n == 0 || n > PK_PAY_NUM_DIGITS) return false;
   int64_t a = 0;
   for (size_t i = 0; i < n; i++) {
     if (v[i] < '0' || v[i] > '9') return false;
@@ -85,6 +109,9 @@ static bool take_line(const char *k, size_t kn, const char *v, size_t vn, pk_pay
   if (!printable(v, vn)) return false;
   if (kn == 1 && *k == 't') return once(seen, 1u << NFIELDS) && (m->type = type_from(v, vn)) != PK_PAY_MSG_NONE;
   if (kn == 2 && memcmp(k, "am", 2) == 0) return once(seen, 2u << NFIELDS) && parse_amount(v, vn, &m->amount);
+  for (size_t i = 0; i < NNUMS; i++)
+    if (kn == strlen(NUMS[i].key) && memcmp(NUMS[i].key, k, kn) == 0)
+      return once(seen, 4u << (NFIELDS + i)) && parse_amount(v, vn, num_at(m, i));
   for (size_t i = 0; i < NFIELDS; i++) {
     if (strlen(FIELDS[i].key) != kn || memcmp(FIELDS[i].key, k, kn) != 0) continue;
     if (!once(seen, 1u << i)) return false;

@@ -41,8 +41,13 @@ static bool send_all(int fd, bool sock, const uint8_t *p, size_t n, int64_t dead
   return true;
 }
 
+/* A sale's exchange is matched by trace; a batch or journal one (no trace asked: a journal
+ * answer carries the entry's) by its day and entry. */
 static bool answers(const pk_pay_msg *req, const pk_pay_msg *ans) {
-  return ans->type == req->type + 1 && strcmp(ans->trace, req->trace) == 0;
+  if (ans->type != req->type + 1) return false;
+  if (req->type == PK_PAY_MSG_BATCH || req->type == PK_PAY_MSG_JOURNAL)
+    return strcmp(ans->day, req->day) == 0 && ans->index == req->index;
+  return strcmp(ans->trace, req->trace) == 0;
 }
 
 /* Frames until the one answering req; anything else on the line is dropped. */

@@ -266,3 +266,26 @@ size_t pay_list(pk_pay_store *s, unsigned mask, char (*traces)[PK_PAY_TRACE_LEN 
   pthread_mutex_unlock(&s->lock);
   return got;
 }
+
+int pk_pay_list_between(pk_pay_store *s, int64_t from, int64_t to, pk_pay_record **out) {
+  if (!s || !out) return PK_PAY_EINVAL;
+  *out = NULL;
+  size_t n = 0, cap = 0;
+  int rc = 0;
+  pthread_mutex_lock(&s->lock);
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(s->db, "SELECT " COLS " FROM payments WHERE created_at >= ?1 AND created_at < ?2 ORDER BY id",
+                         -1, &st, NULL) != SQLITE_OK)
+    rc = PK_PAY_EIO;
+  sqlite3_bind_int64(st, 1, from);
+  sqlite3_bind_int64(st, 2, to);
+  while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+    pk_pay_record *more = n == cap ? realloc(*out, (cap = cap ? 2 * cap : 16) * sizeof **out) : *out;
+    if (!more) rc = PK_PAY_EIO;
+    else record_from(st, &(*out = more)[n++]);
+  }
+  sqlite3_finalize(st);
+  pthread_mutex_unlock(&s->lock);
+  if (rc) free(*out), *out = NULL;
+  return rc ? rc : (int)n;
+}

@@ -11,6 +11,7 @@
 #include "pishkhan/i18n.h"
 #include "pishkhan/log.h"
 #include "pishkhan/module_opts.h"
+#include "pishkhan/payments_cli.h"
 #include "pishkhan/queue_cli.h"
 #include "pishkhan/receipt.h"
 #include "doctor_cli.h"
@@ -22,6 +23,7 @@ static void usage(FILE *out, bool demo) {
           "       %s receipt verify [--jwks FILE] (TOKEN | FILE.png | FILE.pdf)\n"
           "       pishkhan queue [--config FILE] [--json] list|show|sync|retry|export|import|purge\n"
           "       pishkhan doctor [--json] [--config FILE] [--lang fa|en]\n"
+          "       pishkhan payments report --day DATE [--json] [--config FILE] [--lang fa|en]\n"
           "\n"
           "Persian-first kiosk and counter client for the national smart government services window.\n"
           "%s"
@@ -113,6 +115,7 @@ int ui_main(int argc, char **argv, const ui_demo_hooks *demo) {
     return 2;
   }
   if (argc >= 2 && !strcmp(argv[1], "audit")) return pk_audit_cli(argc - 1, argv + 1);
+  if (argc >= 2 && !strcmp(argv[1], "payments")) return pk_payments_cli(argc - 1, argv + 1);
   if (argc >= 2 && !strcmp(argv[1], "doctor")) return ui_doctor_main(argc - 1, argv + 1);
   if (argc >= 2 && !strcmp(argv[1], "queue")) {
     pk_log_open("pishkhan", true, PK_LOG_WARN);

@@ -19,6 +19,10 @@ typedef enum {
   PK_PAY_MSG_STATUS_ANS,
   PK_PAY_MSG_REVERSE,
   PK_PAY_MSG_REVERSE_ANS,
+  PK_PAY_MSG_BATCH,       /* the day's batch totals (ISO 8583 0500 reconciliation) */
+  PK_PAY_MSG_BATCH_ANS,
+  PK_PAY_MSG_JOURNAL,     /* entry ix of the day's journal */
+  PK_PAY_MSG_JOURNAL_ANS,
   PK_PAY_MSG_COUNT
 } pk_pay_msg_type;
 
@@ -38,6 +42,11 @@ typedef struct {
   char rrn[13];      /* bank reference (retrieval reference number) */
   char pan[24];      /* masked card number, first 6 + last 4 at most */
   char state[12];    /* status answers: approved, declined, reversed, none */
+  char day[9];       /* batch and journal: the day, YYYYMMDD in the terminal's local time */
+  int64_t index;     /* journal: which entry, from 0 */
+  int64_t entries;   /* batch and journal answers: how many entries the day's journal has */
+  int64_t n_approved, sum_approved; /* batch answers: sales still standing (rials) */
+  int64_t n_reversed, sum_reversed; /* batch answers: sales approved then reversed */
 } pk_pay_msg;
 
 typedef enum { PK_PAY_FRAME_BAD = -1, PK_PAY_FRAME_MORE = 0, PK_PAY_FRAME_OK = 1 } pk_pay_frame_rc;
@@ -168,5 +177,87 @@ int pk_pay_resolve_pending(pk_pay_store *s, pk_pay_terminal *t, pk_pay_keep_fn k
 
 /* The plain sentence for the citizen about r (gettext, the current language). */
 const char *pk_pay_outcome_text(const pk_pay_record *r);
+
+/* ---- Reconciliation (docs/payment.md, Reconciliation) -------------------------------- */
+
+/* The kiosk's payments created in [from, to) (unix seconds), oldest first: *out malloc'd
+ * (free it). Returns how many, or < 0 on a store error. */
+int pk_pay_list_between(pk_pay_store *s, int64_t from, int64_t to, pk_pay_record **out);
+
+/* One sale of the terminal's journal for the day. */
+typedef struct {
+  char trace[PK_PAY_TRACE_LEN + 1];
+  char invoice[33];
+  int64_t amount;
+  char state[12]; /* approved, declined, reversed */
+  char rrn[13];
+} pk_pay_journal_entry;
+
+/* The terminal's side of a day: its batch totals and its journal. */
+typedef struct {
+  bool reached; /* false: the terminal did not answer, the rest is empty */
+  int64_t n_approved, sum_approved, n_reversed, sum_reversed;
+  size_t n;
+  pk_pay_journal_entry *entries; /* malloc'd */
+} pk_pay_batch;
+
+/* Asks t for day's (YYYYMMDD) batch totals, then every journal entry; each exchange waits
+ * up to timeout_ms. PK_PAY_OK with b->reached false when the terminal cannot be reached. */
+int pk_pay_batch_fetch(pk_pay_terminal *t, const char *day, int timeout_ms, pk_pay_batch *b);
+void pk_pay_batch_free(pk_pay_batch *b);
+
+/* The window's record of an invoice the kiosk holds (read by the caller; this module never
+ * talks to the window). */
+typedef struct {
+  char invoice_id[40];
+  bool reached; /* false: the window did not answer for it */
+  bool paid;
+  char bank_ref[16];
+  int64_t amount;
+} pk_pay_window_invoice;
+
+typedef enum {
+  PK_RECON_APPROVED_NOT_SUBMITTED = 0,
+  PK_RECON_UNRESOLVED,        /* outcome still unknown (created, sent, uncertain) */
+  PK_RECON_REVERSED,          /* given back, the terminal agrees: a notice, not a mismatch */
+  PK_RECON_CHARGED_NOT_KEPT,  /* declined or reversed at the kiosk, standing at the terminal */
+  PK_RECON_CHARGED_TWICE,     /* one invoice, more than one standing sale */
+  PK_RECON_UNKNOWN_TO_KIOSK,  /* a standing terminal sale the kiosk has no record of */
+  PK_RECON_NOT_AT_TERMINAL,   /* the kiosk counts a charge the terminal does not hold */
+  PK_RECON_PAID_BUT_REVERSED, /* the window holds the invoice paid, the kiosk gave the money back */
+  PK_RECON_NOT_PAID_AT_WINDOW,/* submitted at the kiosk, unpaid at the window */
+  PK_RECON_AMOUNT_MISMATCH,
+  PK_RECON_TOTALS_DIFFER,
+  PK_RECON_KIND_COUNT
+} pk_recon_kind;
+
+typedef enum { PK_RECON_SIDE_KIOSK = 0, PK_RECON_SIDE_TERMINAL, PK_RECON_SIDE_WINDOW } pk_recon_side;
+
+typedef struct {
+  pk_recon_kind kind;
+  char trace[PK_PAY_TRACE_LEN + 1]; /* "" for totals */
+  char invoice[40];
+  pk_recon_side side; /* totals and amounts: which side disagrees with the kiosk */
+  int64_t kiosk_amount, other_amount;
+  int count; /* charged twice: how many standing sales */
+} pk_recon_item;
+
+typedef struct {
+  int64_t n_standing, sum_standing, n_reversed, sum_reversed; /* the kiosk's records */
+  int64_t n_paid, sum_paid; /* the window's paid invoices among the kiosk's */
+  size_t window_unreached;  /* invoices the window did not answer for */
+  size_t n, mismatches;
+  pk_recon_item *items; /* malloc'd */
+} pk_recon;
+
+/* The three sides compared; every mismatch (and every reversal, as a notice) in out->items.
+ * Returns PK_PAY_OK or PK_PAY_EIO (out of memory). */
+int pk_pay_reconcile(const pk_pay_record *recs, size_t nrec, const pk_pay_batch *b, const pk_pay_window_invoice *inv,
+                     size_t ninv, pk_recon *out);
+void pk_pay_recon_free(pk_recon *r);
+bool pk_recon_is_mismatch(pk_recon_kind k);
+const char *pk_recon_kind_name(pk_recon_kind k);   /* stable, for --json */
+const char *pk_recon_kind_text(pk_recon_kind k);   /* what it is (gettext, the current language) */
+const char *pk_recon_kind_action(pk_recon_kind k); /* what to do (gettext) */
 
 #endif

@@ -127,6 +127,63 @@ static reply handle(const pk_pay_msg *req, pk_pay_msg *ans, int *delay_ms) {
   return SEND;
 }
 
+/* ---- Batch totals and the day's journal (reconciliation, ISO 8583 0500) ---- */
+
+/* The day's sales: those whose first SALE arrived that day (terminal's local time); a trace only
+ * barred by a reversal ("void") never was a sale. */
+#define DAY_SALES                                                                                                 \
+  "SELECT s.trace, s.invoice, s.amount, s.state, s.rrn FROM sales s WHERE s.state <> 'void' AND"                  \
+  " strftime('%Y%m%d', (SELECT min(r.at) FROM requests r WHERE r.trace = s.trace AND r.type = 'SALE'),"           \
+  " 'unixepoch', 'localtime') = ?1 ORDER BY s.rowid"
+
+static void batch_totals(pk_pay_msg *ans) {
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(db, DAY_SALES, -1, &st, NULL) != SQLITE_OK) return;
+  sqlite3_bind_text(st, 1, ans->day, -1, SQLITE_STATIC);
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    const char *state = (const char *)sqlite3_column_text(st, 3);
+    int64_t am = sqlite3_column_int64(st, 2);
+    ans->entries++;
+    if (!strcmp(state, "approved")) ans->n_approved++, ans->sum_approved += am;
+    if (!strcmp(state, "reversed")) ans->n_reversed++, ans->sum_reversed += am;
+  }
+  sqlite3_finalize(st);
+}
+
+static void journal_entry(pk_pay_msg *ans) {
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(db, DAY_SALES, -1, &st, NULL) != SQLITE_OK) return;
+  sqlite3_bind_text(st, 1, ans->day, -1, SQLITE_STATIC);
+  snprintf(ans->rc, sizeof ans->rc, "25");
+  for (int64_t i = 0; sqlite3_step(st) == SQLITE_ROW; i++, ans->entries++) {
+    if (i != ans->index) continue;
+    snprintf(ans->trace, sizeof ans->trace, "%s", sqlite3_column_text(st, 0));
+    snprintf(ans->invoice, sizeof ans->invoice, "%s", sqlite3_column_text(st, 1));
+    ans->amount = sqlite3_column_int64(st, 2);
+    snprintf(ans->state, sizeof ans->state, "%s", sqlite3_column_text(st, 3));
+    snprintf(ans->rrn, sizeof ans->rrn, "%s", sqlite3_column_text(st, 4));
+    snprintf(ans->rc, sizeof ans->rc, "00");
+  }
+  sqlite3_finalize(st);
+}
+
+static bool is_batch(const pk_pay_msg *req) {
+  return req->type == PK_PAY_MSG_BATCH || req->type == PK_PAY_MSG_JOURNAL;
+}
+
+/* Batch and journal requests read the record only: no request row (the dump counts sales). */
+static reply batch(const pk_pay_msg *req, pk_pay_msg *ans) {
+  memset(ans, 0, sizeof *ans);
+  ans->type = req->type + 1;
+  ans->index = req->index;
+  snprintf(ans->day, sizeof ans->day, "%s", req->day);
+  snprintf(ans->tid, sizeof ans->tid, "%s", req->tid);
+  snprintf(ans->rc, sizeof ans->rc, "00");
+  if (req->type == PK_PAY_MSG_BATCH) batch_totals(ans);
+  else journal_entry(ans);
+  return SEND;
+}
+
 static void send_frame(int fd, const pk_pay_msg *ans, reply how) {
   uint8_t buf[PK_PAY_FRAME_MAX + 3];
   pk_pay_msg m = *ans;
@@ -165,7 +222,7 @@ static void *serve(void *arg) {
     while (!silent && (r = framing->parse(buf, have, &req, &used)) == PK_PAY_FRAME_OK) {
       int delay = 0;
       pthread_mutex_lock(&lock);
-      reply how = handle(&req, &ans, &delay);
+      reply how = is_batch(&req) ? batch(&req, &ans) : handle(&req, &ans, &delay);
       pthread_mutex_unlock(&lock);
       if (delay) pause_ms(delay);
       if (how == HANG_UP) goto out;
