@@ -101,6 +101,12 @@ void pk_app_tick(pk_app *app, uint64_t now) {
   if (app->screen == PK_SCREEN_HOME) return;
   uint64_t idle_ms = now - app->last_activity;
   uint64_t limit = (uint64_t)app->cfg->idle_timeout_s * 1000u;
+  /* A citizen at the card terminal types there, not here: the sale's own bound applies, and
+   * a little for its reversal, so that a PIN typed slowly does not wipe the session. */
+  if (pk_app_paying_at_terminal(app)) {
+    uint64_t sale = (uint64_t)app->cfg->pay_sale_timeout_ms + 15000u;
+    if (sale > limit) limit = sale;
+  }
   uint64_t warn = (uint64_t)app->cfg->idle_warning_s * 1000u;
   if (idle_ms >= limit) {
     pk_app_dispatch(app, PK_EV_APP_IDLE_TIMEOUT);

@@ -42,9 +42,15 @@ static pk_app_event pay_key(pk_app *app, pk_key key) {
 
 const pk_screen_ops pk_screen_pay = {pay_enter, pay_key, NULL};
 
+bool pk_app_paying_at_terminal(const pk_app *app) {
+  return app->screen == PK_SCREEN_PAY && app->paying && app->pay.outcome == PK_APP_PAY_PROGRESS;
+}
+
 void pk_app_pay_update(pk_app *app, unsigned gen, const pk_app_payment *p) {
   if (gen != app->gen || app->screen != PK_SCREEN_PAY || !app->paying) return;
   pk_app_input_begins(app);
+  /* Back from the terminal: the idle time counts from the answer, as from a key. */
+  if (p->outcome != PK_APP_PAY_PROGRESS && pk_app_paying_at_terminal(app)) app->last_activity = app->now;
   app->pay = *p;
   app->dirty = true;
   if (p->outcome == PK_APP_PAY_APPROVED) pk_app_dispatch(app, PK_EV_APP_PAID);

@@ -94,6 +94,8 @@ void pk_app_dispatch(pk_app *app, pk_app_event ev);
 /* The session wipe, run by every transition into home (and at shutdown). */
 void pk_app_wipe(pk_app *app, const char *why);
 void pk_app_set_message(pk_app *app, const char *msgid);
+/* The citizen is at the card terminal (app_pay.c): the idle limit is the sale's (app.c). */
+bool pk_app_paying_at_terminal(const pk_app *app);
 /* An input that may change screens arrives: a message raised while handling it goes with the
  * screen it leads to (a refusal told on the review); an older one stays behind with its screen. */
 void pk_app_input_begins(pk_app *app);

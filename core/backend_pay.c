@@ -28,7 +28,8 @@ struct pk_be_pay {
   char service_id[32];
   pk_app_payment shown;   /* invoice, bank reference and amount once approved */
   char trace[PK_PAY_TRACE_LEN + 1];
-  bool resolving;         /* start: earlier payments settled before anyone is served */
+  bool resolving;         /* earlier payments not yet settled with the terminal: no new sale */
+  bool holding;           /* start: nobody is served until the first settling round ends */
   bool closing;           /* the worker hands back what it held: nothing new starts */
   unsigned retry_timer;
 };
@@ -185,8 +186,12 @@ static void reverse_done(pay_job *j) {
 
 static void resolve_tick(pk_loop *loop, unsigned id, void *ud);
 
+/* The first round holds everyone; a terminal it could not reach then holds only the fees: a
+ * kiosk whose terminal is unplugged still serves every free service, and sells nothing until
+ * the earlier payments are settled. */
 static void resolve_done(pay_job *j) {
   struct pk_be_pay *p = j->be->pay;
+  p->holding = false;
   if (j->rc == 0) {
     p->resolving = false;
     return;
@@ -214,7 +219,7 @@ static void job_done(void *arg) {
 static void start_resolve(pk_backend *be) {
   pay_job *j = job_new(be, J_RESOLVE);
   if (j) run_job(be, j);
-  else be->pay->resolving = false;
+  else be->pay->resolving = be->pay->holding = false;
 }
 
 static void resolve_tick(pk_loop *loop, unsigned id, void *ud) {
@@ -271,6 +276,14 @@ void pk_be_pay(void *bep, pk_app *app, unsigned gen, const char *service_id, lon
     pk_app_payment no = {.outcome = PK_APP_PAY_UNAVAILABLE,
                          .msgid = N_("The fee of this service cannot be paid at this kiosk, so the request was not "
                                      "sent. Please pay and send it at the counter.")};
+    pk_app_pay_update(app, gen, &no);
+    return;
+  }
+  if (p->resolving) {
+    pk_app_payment no = {.outcome = PK_APP_PAY_UNAVAILABLE,
+                         .msgid = N_("The card terminal has not yet settled an earlier payment, so no fee can be paid "
+                                     "here now. Nothing was charged. Services without a fee can still be used; "
+                                     "please ask the clerk.")};
     pk_app_pay_update(app, gen, &no);
     return;
   }
@@ -343,7 +356,7 @@ void pk_be_pay_request_ended(pk_backend *be, const pk_outbox_row *row) {
 }
 
 const char *pk_be_pay_hold(const pk_backend *be) {
-  return be->pay && be->pay->resolving
+  return be->pay && be->pay->holding
              ? N_("Please wait: the kiosk is settling earlier card payments with the card terminal.")
              : NULL;
 }
@@ -373,7 +386,7 @@ int pk_be_open_pay(pk_backend *be, char **err) {
       *err = NULL;
     return -1;
   }
-  p->resolving = true;
+  p->resolving = p->holding = true;
   start_resolve(be);
   return 0;
 }

@@ -150,6 +150,12 @@ static int resolve_one(pk_pay_store *s, pk_pay_terminal *t, const char *trace, p
   return rc;
 }
 
+static bool terminal_reachable(pk_pay_store *s, pk_pay_terminal *t, const char *trace) {
+  pk_pay_record r;
+  pk_pay_msg ans;
+  return pk_pay_get(s, trace, &r) == PK_PAY_OK && ask(s, t, PK_PAY_MSG_STATUS, &r, &ans) != PK_PAY_X_NOT_SENT;
+}
+
 int pk_pay_resolve_pending(pk_pay_store *s, pk_pay_terminal *t, pk_pay_keep_fn keep, void *ud) {
   if (!s || !t) return PK_PAY_EINVAL;
   enum { MAX = 4096 };
@@ -161,6 +167,12 @@ int pk_pay_resolve_pending(pk_pay_store *s, pk_pay_terminal *t, pk_pay_keep_fn k
     bool open = false;
     rc = resolve_one(s, t, traces[i], keep, ud, &open);
     unresolved += open;
+    /* A terminal that cannot be reached at all settles none of the others either: each would
+     * wait out its own bound, and the kiosk holds everyone meanwhile. The next round asks again. */
+    if (open && rc == 0 && !terminal_reachable(s, t, traces[i])) {
+      unresolved += (int)(n - i - 1);
+      break;
+    }
   }
   free(traces);
   return rc ? rc : unresolved;

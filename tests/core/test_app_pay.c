@@ -111,8 +111,19 @@ static void session_ends_during_payment(fixture *f, bool removal) {
   fx_key(f, PK_KEY_ENTER, 0);
   unsigned gen = f->fb.last_gen;
   int closes = f->fb.closes;
-  if (removal) pk_app_card_removed(f->app, "R", f->now);
-  else pk_app_tick(f->app, f->now + (uint64_t)f->cfg.idle_timeout_s * 1000 + 1000);
+  if (removal) {
+    pk_app_card_removed(f->app, "R", f->now);
+  } else {
+    /* The citizen types their PIN on the terminal, slowly: the kiosk's idle limit alone does
+     * not end the session while the sale runs... */
+    uint64_t idle = (uint64_t)f->cfg.idle_timeout_s * 1000 + 1000;
+    pk_app_tick(f->app, f->now + idle);
+    assert_int_equal(pk_app_screen(f->app), PK_SCREEN_PAY);
+    assert_true(pk_app_has_session(f->app));
+    assert_int_equal(pk_app_idle_countdown(f->app), -1);
+    /* ...the sale's own bound does. */
+    pk_app_tick(f->app, f->now + (uint64_t)f->cfg.pay_sale_timeout_ms + 16000);
+  }
   assert_int_equal(pk_app_screen(f->app), PK_SCREEN_HOME);
   assert_false(pk_app_has_session(f->app));
   assert_null(pk_app_payment_shown(f->app));
@@ -123,6 +134,22 @@ static void session_ends_during_payment(fixture *f, bool removal) {
 }
 
 static void test_card_removed_during_payment(void **state) { session_ends_during_payment(*state, true); }
+
+/* Back from the terminal with a declined card, nobody types: the usual idle limit, counted from
+ * the terminal's answer, ends the session. */
+static void test_idle_after_a_decline_counts_from_the_answer(void **state) {
+  fixture *f = *state;
+  to_fee_review(f);
+  fx_key(f, PK_KEY_ENTER, 0);
+  uint64_t answered = f->now + 60000; /* a minute at the terminal */
+  pk_app_tick(f->app, answered);
+  answer(f, PK_APP_PAY_DECLINED, "The bank declined the card.");
+  pk_app_tick(f->app, answered + (uint64_t)f->cfg.idle_timeout_s * 1000 - 2000);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_PAY);
+  pk_app_tick(f->app, answered + (uint64_t)f->cfg.idle_timeout_s * 1000 + 1000);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_HOME);
+  assert_false(pk_app_has_session(f->app));
+}
 static void test_idle_timeout_during_payment(void **state) { session_ends_during_payment(*state, false); }
 
 /* A paid request refused by the window: the payment went with it (the backend reverses it);
@@ -163,6 +190,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_cancel_reverses_and_sends_nothing, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_unavailable_terminal_sends_nothing, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_card_removed_during_payment, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_idle_after_a_decline_counts_from_the_answer, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_idle_timeout_during_payment, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_refused_after_payment_asks_to_pay_again, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_in_doubt_after_payment_resends_without_paying_again, fx_setup, fx_teardown),

@@ -256,11 +256,54 @@ static void test_an_approved_payment_without_a_request_is_reversed_at_start(void
   assert_int_equal(rows[0].sales, 1);
 }
 
+/* The same payment at start, but the terminal cannot be reached: after one round the kiosk
+ * serves again (free services), sells nothing, and keeps the earlier payment to settle. */
+static void test_an_unreachable_terminal_holds_only_the_fees(void **state) {
+  fixture *f = *state;
+  char path[128], err[128];
+  snprintf(path, sizeof path, "%s/payments.db", f->data_dir);
+  pk_pay_opts o = PK_PAY_OPTS_DEFAULT;
+  pk_pay_store *st = pk_pay_store_open(path, &o, err, sizeof err);
+  assert_non_null(st);
+  pk_pay_terminal *t = pk_pay_pos_tcp_open("127.0.0.1", f->pos.port, &pk_pay_framing_pkpos, "T0001");
+  pk_pay_record r;
+  assert_int_equal(pk_pay_begin(st, 50000, "INV1", "4b0e6f2c-0000-4000-8000-000000000002", &r), PK_PAY_OK);
+  assert_int_equal(pk_pay_sale(st, t, r.trace, &r), PK_PAY_OK);
+  pk_pay_terminal_close(t);
+  pk_pay_store_close(st);
+
+  snprintf(f->h.cfg.pay_terminal_dest, sizeof f->h.cfg.pay_terminal_dest, "127.0.0.1:1"); /* unplugged */
+  open_backend(f);
+  assert_non_null(pk_backend_hold(f->be, pk_now_ms()));
+  /* One round: the payment's own bound of asking by trace (30 s), then its reversal tried. */
+  uint64_t end = pk_now_ms() + 45000;
+  while (pk_backend_hold(f->be, pk_now_ms()) && pk_now_ms() < end) pk_loop_run_once(f->h.loop, 50);
+  assert_null(pk_backend_hold(f->be, pk_now_ms())); /* the hold ended with the round */
+  login(f);
+  to_review(f, fee_service(f));
+  key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_PAY);
+  const pk_app_payment *p = pk_app_payment_shown(f->app);
+  assert_non_null(p);
+  assert_int_equal(p->outcome, PK_APP_PAY_UNAVAILABLE);
+  assert_non_null(strstr(p->msgid, "has not yet settled an earlier payment"));
+  for (int i = 0; i < 10; i++) pk_loop_run_once(f->h.loop, 20);
+  possim_row rows[4];
+  assert_int_equal(possim_dump(&f->pos, rows, 4), 1); /* no new sale; the earlier one still approved */
+  assert_string_equal(rows[0].state, "approved");
+  assert_int_equal(pk_window_sim_request_count(f->h.sim), 0);
+  st = pk_pay_store_open(path, &o, err, sizeof err);
+  assert_int_equal(pk_pay_get(st, r.trace, &r), PK_PAY_OK);
+  assert_int_equal(r.state, PK_PAY_APPROVED); /* kept, to settle when the terminal returns */
+  pk_pay_store_close(st);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_a_fee_is_paid_once_and_its_request_registered_once, setup, teardown),
       cmocka_unit_test_setup_teardown(test_cancel_before_the_sale_charges_nothing, setup, teardown),
       cmocka_unit_test_setup_teardown(test_an_approved_payment_without_a_request_is_reversed_at_start, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_an_unreachable_terminal_holds_only_the_fees, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
