@@ -155,15 +155,21 @@ static void first_frame(const char *dir) {
   FILE *f = fopen(conf, "w");
   fprintf(f, "[kiosk]\ndata_dir = %s\n[window]\nurl = https://127.0.0.1:9/api/v1\n[card]\nreader = none\n", dir);
   fclose(f);
-  setenv("PK_EXIT_AFTER_FIRST_FRAME", "1", 1);
   char *kiosk[] = {PK_KIOSK_BIN, "--config", conf, NULL};
-  double ms = 0, best = 1e9;
-  long rss = 0;
+  double ms = 0, best = 1e9, ready = 1e9;
+  long rss = 0, rss_ready = 0;
+  setenv("PK_EXIT_AFTER_FIRST_FRAME", "1", 1);
   for (int i = 0; i < 5; i++)
     if (measure(kiosk, &ms, &rss) == 0 && ms < best) best = ms;
+  /* The catalog is loaded after the first frame: until then nobody can choose a service. */
+  setenv("PK_EXIT_AFTER_FIRST_FRAME", "catalog", 1);
+  for (int i = 0; i < 5; i++)
+    if (measure(kiosk, &ms, &rss_ready) == 0 && ms < ready) ready = ms;
   unsetenv("PK_EXIT_AFTER_FIRST_FRAME");
-  printf("pishkhan: start to first frame of the home screen (catalog cached): %.1f ms (best of 5; target < 100 ms), "
-         "peak RSS %.1f MB (target < 32 MB)\n", best, rss / 1024.0);
+  printf("pishkhan: start to first frame of the home screen (catalog cached): %.1f ms (best of 5; target <= 40 ms), "
+         "peak RSS %.1f MB\n", best, rss / 1024.0);
+  printf("pishkhan: start to catalog loaded (ready to serve): %.1f ms (best of 5), peak RSS %.1f MB (target < 32 MB)\n",
+         ready, rss_ready / 1024.0);
 
   snprintf(page, sizeof page, "%s/home.html", dir);
   f = fopen(page, "w");
