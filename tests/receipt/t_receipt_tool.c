@@ -3,6 +3,7 @@
  *   t_receipt_tool large DIR              -> the same PNGs of a receipt whose QR is of the largest version
  *   t_receipt_tool print TYPE DEST         -> prints (config printer=TYPE, printer_dest=DEST); token on stdout
  *   t_receipt_tool state TYPE DEST         -> printer state name on stdout */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,14 +55,8 @@ int main(int argc, char **argv) {
   char *jws = argc > 1 && !strcmp(argv[1], "large") ? large_token(&r) : sample_token(&r);
   if (!jws || argc < 3) return 2;
   int rc = 0;
-  if (!strcmp(argv[1], "large")) {
-    char p[1024];
-    rc |= save(argv[2], "token.txt", (const unsigned char *)jws, strlen(jws));
-    snprintf(p, sizeof p, "%s/receipt.png", argv[2]);
-    rc |= pk_receipt_render_png(&r, jws, 80, p);
-    snprintf(p, sizeof p, "%s/receipt58.png", argv[2]);
-    rc |= pk_receipt_render_png(&r, jws, 58, p);
-  } else if (!strcmp(argv[1], "sample")) {
+  bool large = !strcmp(argv[1], "large");
+  if (large || !strcmp(argv[1], "sample")) {
     unsigned char *b;
     size_t n;
     char p[1024];
@@ -70,10 +65,12 @@ int main(int argc, char **argv) {
     rc |= pk_receipt_render_png(&r, jws, 80, p);
     snprintf(p, sizeof p, "%s/receipt58.png", argv[2]);
     rc |= pk_receipt_render_png(&r, jws, 58, p);
-    rc |= pk_receipt_render_pdf(&r, jws, 210, &b, &n) || save(argv[2], "receipt.pdf", b, n);
-    free(b);
-    rc |= pk_receipt_render_escpos(&r, jws, 80, &b, &n) || save(argv[2], "receipt.escpos", b, n);
-    free(b);
+    if (!large) {
+      rc |= pk_receipt_render_pdf(&r, jws, 210, &b, &n) || save(argv[2], "receipt.pdf", b, n);
+      free(b);
+      rc |= pk_receipt_render_escpos(&r, jws, 80, &b, &n) || save(argv[2], "receipt.escpos", b, n);
+      free(b);
+    }
   } else if (argc >= 4) {
     pk_config cfg;
     pk_config_defaults(&cfg);
