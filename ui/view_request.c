@@ -103,8 +103,8 @@ static void draw_inbox(const pk_app *app, const ui_status *st, int top, int rows
 
 static const char *inbox_hints(const pk_app *app) {
   if (!pk_app_inbox_opened(app)) return N_("Digits: choose   Arrows: move   Backspace: back");
-  return pk_app_inbox_service(app) ? N_("Enter: go to the service   Backspace: back to the inbox")
-                                   : N_("Backspace: back to the inbox");
+  return pk_app_inbox_service(app) ? N_("Enter: open the service   Backspace: inbox")
+                                   : N_("Backspace: inbox");
 }
 
 static void draw_document(const pk_app *app, const ui_status *st, int top, int rows) {
