@@ -4,11 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 
 start_kiosk 80 24 --demo
-wait_for "$(visual "$HOME_TEXT")"
-keys F5
-wait_for "$(visual 'رمز کارت خود را وارد کنید')"
-keys 1 2 3 4 Enter
-wait_for "$(visual 'زهرا محمدی')" 10000
+demo_login
 keys 4
 wait_for "$(visual 'کارتابل شما')"
 wait_for "$(visual 'بیمه نوزاد پس از تولد')" 10000

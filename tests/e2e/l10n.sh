@@ -5,11 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 
 start_kiosk 80 24 --demo
-wait_for "$(visual "$HOME_TEXT")"
-keys F5
-wait_for "$(visual 'رمز کارت خود را وارد کنید')"
-keys 1 2 3 4 Enter
-wait_for "$(visual 'زهرا محمدی')" 10000
+demo_login
 
 # A request, so that the inbox holds the window's message with its tracking code.
 keys 1
