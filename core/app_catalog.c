@@ -56,6 +56,7 @@ static pk_app_event services_enter(pk_app *app) {
 static pk_app_event open_service(pk_app *app, bool from_search) {
   app->service = app->items[app->sel];
   app->service_from_search = from_search;
+  app->service_from_inbox = false;
   return PK_EV_APP_OPEN;
 }
 
@@ -144,7 +145,9 @@ static pk_app_event service_key(pk_app *app, pk_key key) {
     }
     return PK_EV_APP_REQUEST;
   case PK_KEY_BACK:
-  case PK_KEY_CANCEL: return app->service_from_search ? PK_EV_APP_BACK_TO_SEARCH : PK_EV_APP_BACK;
+  case PK_KEY_CANCEL:
+    if (app->service_from_inbox) return PK_EV_APP_BACK_TO_INBOX;
+    return app->service_from_search ? PK_EV_APP_BACK_TO_SEARCH : PK_EV_APP_BACK;
   default: return PK_EV_APP_NONE;
   }
 }

@@ -62,6 +62,8 @@ static const pk_transition table[] = {
     {S(RECEIPT), E(DONE), S(DASHBOARD)},
     {S(STATUS), E(BACK), S(DASHBOARD)},
     {S(INBOX), E(BACK), S(DASHBOARD)},
+    {S(INBOX), E(OPEN), S(SERVICE)}, /* a proactive notice leads to its service */
+    {S(SERVICE), E(BACK_TO_INBOX), S(INBOX)},
     {S(DOCUMENT), E(BACK), S(DASHBOARD)},
 };
 

@@ -53,6 +53,7 @@ struct pk_app {
   bool search_picking;       /* search: arrows moved into the results, so digits pick one */
   uint64_t query_emptied_at; /* when Backspace emptied the search query (a held key stops there) */
   bool service_from_search;  /* Back from a service card returns to the search, not the list */
+  bool service_from_inbox;   /* ... or to the inbox, whose notice offered it */
   /* The form. */
   const pk_form_field *fields;
   size_t nfields, field;
@@ -68,6 +69,7 @@ struct pk_app {
   bool has_status;
   pk_app_inbox_item *inbox;
   size_t ninbox;
+  bool inbox_open;       /* the selected inbox item is shown whole */
   pk_app_document doc;
   size_t doc_page;
   pk_app_failure failure;

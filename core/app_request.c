@@ -4,6 +4,7 @@
 
 #include "app_input.h"
 #include "app_private.h"
+#include "pishkhan/catalog.h"
 #include "pishkhan/i18n.h"
 #include "pishkhan/outbox.h"
 
@@ -114,12 +115,48 @@ void pk_app_track_done(pk_app *app, unsigned gen, const pk_app_failure *fail, co
 
 static pk_app_event inbox_enter(pk_app *app) {
   app->sel = 0;
+  app->inbox_open = false;
   app->ops->inbox(app->be, app, app->gen);
   return PK_EV_APP_NONE;
 }
 
+/* The catalog's service a proactive notice is about. The contract's inbox item names no
+ * service, so the notice's title (the window titles a notice with its service) finds it. */
+static const pk_service *notice_service(const pk_app *app, const pk_app_inbox_item *it) {
+  if (!app->cat || strcmp(it->kind, "proactive")) return NULL;
+  const pk_service *hits[8];
+  size_t n = pk_catalog_search(app->cat, it->title_fa, hits, 8);
+  for (size_t i = 0; i < n && i < 8; i++)
+    if (hits[i]->proactive && !strcmp(hits[i]->title_fa, it->title_fa)) return hits[i];
+  return NULL;
+}
+
+/* An opened item: Enter goes on to the service a notice offers, Back returns to the list. */
+static pk_app_event opened_item_key(pk_app *app, pk_key key) {
+  const pk_service *svc = pk_app_inbox_service(app);
+  if (key.code == PK_KEY_ENTER && svc) {
+    app->service = svc;
+    app->service_from_search = false;
+    app->service_from_inbox = true;
+    return PK_EV_APP_OPEN;
+  }
+  if (key.code == PK_KEY_BACK || key.code == PK_KEY_CANCEL) {
+    app->inbox_open = false;
+    app->dirty = true;
+  }
+  return PK_EV_APP_NONE;
+}
+
 static pk_app_event inbox_key(pk_app *app, pk_key key) {
-  return pk_app_list_key(app, key, app->ninbox, true) == PK_LIST_BACK ? PK_EV_APP_BACK : PK_EV_APP_NONE;
+  if (app->inbox_open) return opened_item_key(app, key);
+  switch (pk_app_list_key(app, key, app->ninbox, true)) {
+  case PK_LIST_OPEN:
+    app->inbox_open = true;
+    app->dirty = true;
+    return PK_EV_APP_NONE;
+  case PK_LIST_BACK: return PK_EV_APP_BACK;
+  default: return PK_EV_APP_NONE;
+  }
 }
 
 const pk_screen_ops pk_screen_inbox = {inbox_enter, inbox_key, NULL};
@@ -136,6 +173,7 @@ void pk_app_inbox_done(pk_app *app, unsigned gen, const pk_app_failure *fail, co
   app->ninbox = app->inbox ? n : 0;
   if (app->inbox) memcpy(app->inbox, items, n * sizeof *items);
   app->sel = 0;
+  app->inbox_open = false;
   app->dirty = true;
 }
 
@@ -179,6 +217,13 @@ void pk_app_document_done(pk_app *app, unsigned gen, const pk_app_failure *fail,
 
 const pk_app_inbox_item *pk_app_inbox_at(const pk_app *app, size_t i) {
   return i < app->ninbox ? &app->inbox[i] : NULL;
+}
+const pk_app_inbox_item *pk_app_inbox_opened(const pk_app *app) {
+  return app->screen == PK_SCREEN_INBOX && app->inbox_open ? pk_app_inbox_at(app, app->sel) : NULL;
+}
+const pk_service *pk_app_inbox_service(const pk_app *app) {
+  const pk_app_inbox_item *it = pk_app_inbox_opened(app);
+  return it ? notice_service(app, it) : NULL;
 }
 const pk_app_status *pk_app_track_result(const pk_app *app) { return app->has_status ? &app->status : NULL; }
 const pk_app_document *pk_app_document_shown(const pk_app *app) { return app->doc.title_fa[0] ? &app->doc : NULL; }

@@ -1,4 +1,4 @@
-/* The receipt claims: short names so that a signed receipt fits QR version 15-M.
+/* The receipt claims: short names so that a signed receipt fits QR version 15-M (17 at most).
  * There is no version claim: it would cost 9 QR bytes on every receipt; a later format
  * gets a new protected header "typ" instead, and this one is recognised by its claims.
  *   tc  tracking code        sv  service id
@@ -70,9 +70,10 @@ static size_t token_len(const char *json, size_t header_b64_len) {
 char *rc_claims_json_fit(const pk_receipt *r, size_t hlen) {
   char title[PK_RECEIPT_TEXT], agency[PK_RECEIPT_TEXT];
   char *s = rc_claims_json(r);
-  if (!s || token_len(s, hlen) <= PK_RECEIPT_QR_MAX_BYTES) return s;
+  if (!s || token_len(s, hlen) <= PK_RECEIPT_QR_TYPICAL_BYTES) return s;
   free(s);
-  /* The office is on the paper and follows from the kiosk id: it goes first. */
+  /* The office is on the paper and follows from the kiosk id: it goes first, before the QR
+   * grows past a typical receipt's; the names are kept whole up to the largest QR. */
   s = dump(claims_obj(r, r->service_title, r->agency, NULL));
   if (!s || token_len(s, hlen) <= PK_RECEIPT_QR_MAX_BYTES) return s;
   cut_utf8(r->agency, 24, agency, sizeof agency);

@@ -53,17 +53,36 @@ static void rule(pen_t *p) {
   p->y += 10;
 }
 
-/* Whole dots per module, so every module prints as the same number of dots. */
+/* Whole dots per module, so every module prints as the same number of dots. The quiet zone
+ * is blank paper, so the symbol may use the text's margins too. */
+int rc_qr_module(int width_dots, int qr_size) {
+  int mod = width_dots / (qr_size + 2 * RC_QR_QUIET);
+  return mod > 6 ? 6 : mod; /* 0.75 mm modules scan well; larger only lengthens the paper */
+}
+
 static void qr(pen_t *p, const pk_qr *q) {
-  int quiet = 4, mod = (int)((p->w - 2 * p->margin) / (q->size + 2 * quiet));
-  if (mod > 6) mod = 6; /* 0.75 mm modules scan well; larger only lengthens the paper */
-  int side = (q->size + 2 * quiet) * mod;
-  int x0 = (int)(p->w - side) / 2 + quiet * mod, y0 = (int)p->y + quiet * mod;
+  int mod = rc_qr_module((int)p->w, q->size);
+  int side = (q->size + 2 * RC_QR_QUIET) * mod;
+  int x0 = (int)(p->w - side) / 2 + RC_QR_QUIET * mod, y0 = (int)p->y + RC_QR_QUIET * mod;
   for (int r = 0; r < q->size; r++)
     for (int c = 0; c < q->size; c++)
       if (q->dark[r * q->size + c]) cairo_rectangle(p->cr, x0 + c * mod, y0 + r * mod, mod, mod);
   cairo_fill(p->cr);
   p->y += side;
+}
+
+/* The service's name wraps over as many lines as it needs. A name the signer had to shorten
+ * to fit the QR ends in «…»: the paper says so, and that the service id decides. */
+static void service_title(pen_t *p, const pk_receipt *r) {
+  char a[PK_RECEIPT_TEXT * 2];
+  rc_sanitize(r->service_title, a, sizeof a);
+  field(p, FA_SERVICE, a, 25, 1);
+  if (rc_title_shortened(r)) para(p, FA_TITLE_SHORTENED, 19, 0, PANGO_ALIGN_RIGHT);
+}
+
+bool rc_title_shortened(const pk_receipt *r) {
+  size_t n = strlen(r->service_title), k = strlen("…");
+  return n >= k && !strcmp(r->service_title + n - k, "…");
 }
 
 static void body(pen_t *p, const pk_receipt *r, const pk_qr *q) {
@@ -75,8 +94,7 @@ static void body(pen_t *p, const pk_receipt *r, const pk_qr *q) {
     para(p, a, 22, 0, PANGO_ALIGN_CENTER);
   }
   rule(p);
-  rc_sanitize(r->service_title, a, sizeof a);
-  field(p, FA_SERVICE, a, 25, 1);
+  service_title(p, r);
   if (r->agency[0]) {
     rc_sanitize(r->agency, a, sizeof a);
     field(p, FA_AGENCY, a, 23, 0);

@@ -10,6 +10,8 @@
 #define FA_WINDOW pk_tr_fa("National smart government services window")
 #define FA_SERVICE pk_tr_fa("Service")
 #define FA_SERVICE_ID pk_tr_fa("Service id")
+#define FA_TITLE_SHORTENED \
+  pk_tr_fa("The service's name is shortened to fit the code below; the service id is the one that counts.")
 #define FA_AGENCY pk_tr_fa("Agency")
 #define FA_TRACKING pk_tr_fa("Tracking code")
 #define FA_DATE pk_tr_fa("Date")

@@ -20,10 +20,13 @@ static const char *service_row(const pk_app *app, size_t i) {
   return s ? ui_pick(s->title_fa, s->title_en) : "";
 }
 
+/* An agency's or a service's name: a sign before its digits stays there («پلیس +۱۰»). */
 static void title(int y, const char *text) {
+  char *name = pk_isolate_signed(text);
   attron(A_BOLD);
-  ui_put_start(y, 2, text);
+  ui_put_start(y, 2, name ? name : text);
   attroff(A_BOLD);
+  free(name);
 }
 
 static void draw_agencies(const pk_app *app, const ui_status *st, int top, int rows) {

@@ -31,9 +31,12 @@ int ui_list(const pk_app *app, int y, ui_row_text text, bool numbered) {
     char num[24];
     snprintf(num, sizeof num, "%zu", i - first + 1);
     char *d = ui_digits(num);
-    char *item = numbered ? ui_fmt("%s  %s", d ? d : num, text(app, i)) : NULL;
-    char *row = ui_marked(i == sel, item ? item : text(app, i));
+    char *name = pk_isolate_signed(text(app, i)); /* «پلیس +۱۰», not «۱۰+» */
+    const char *shown = name ? name : text(app, i);
+    char *item = numbered ? ui_fmt("%s  %s", d ? d : num, shown) : NULL;
+    char *row = ui_marked(i == sel, item ? item : shown);
     free(item);
+    free(name);
     if (i == sel) ui_bar(y, UI_PAIR_SELECT, true);
     if (row) ui_put_start(y, 3, row);
     if (i == sel) ui_bar(y, UI_PAIR_SELECT, false);

@@ -53,12 +53,40 @@ static void draw_status(const pk_app *app, const ui_status *st, int top, int row
   if (ps) ui_put_start(top + 10, 3, _(ps));
 }
 
+/* The window's own sentences carry numbers in Latin digits («کد رهگیری 1457...»): in Persian
+ * they are read in Persian digits, as everything else on the screen. malloc'd. */
+static char *window_text(const char *fa, const char *en) { return ui_digits(ui_pick(fa, en)); }
+
 static const char *inbox_row(const pk_app *app, size_t i) {
   const pk_app_inbox_item *it = pk_app_inbox_at(app, i);
   return it ? ui_pick(it->title_fa, it->title_en) : "";
 }
 
+/* An item opened: its title, when it came and its whole body; a notice offering a service
+ * says how to go on to it. */
+static void draw_inbox_item(const pk_app *app, const pk_app_inbox_item *it, int top, int rows) {
+  attron(A_BOLD);
+  ui_put_start(top, 2, ui_pick(it->title_fa, it->title_en));
+  attroff(A_BOLD);
+  char *when = jalali_of(it->at);
+  if (when) ui_put_start(top + 1, 3, when);
+  free(when);
+  bool offers = pk_app_inbox_service(app) != NULL;
+  char *body = window_text(it->body_fa, it->body_en);
+  int y = top + 3 + (body ? ui_paragraph(top + 3, 3, rows - (offers ? 5 : 3), body) : 0);
+  free(body);
+  if (!offers) return;
+  attron(A_BOLD);
+  ui_put_start(y + 1, 3, _("Enter: go to this service and fill in its form"));
+  attroff(A_BOLD);
+}
+
 static void draw_inbox(const pk_app *app, const ui_status *st, int top, int rows) {
+  const pk_app_inbox_item *open = pk_app_inbox_opened(app);
+  if (open) {
+    draw_inbox_item(app, open, top, rows);
+    return;
+  }
   attron(A_BOLD);
   ui_put_start(top, 2, _("Your inbox"));
   attroff(A_BOLD);
@@ -68,7 +96,15 @@ static void draw_inbox(const pk_app *app, const ui_status *st, int top, int rows
   }
   int y = ui_list(app, top + 2, inbox_row, true);
   const pk_app_inbox_item *it = pk_app_inbox_at(app, pk_app_list_selected(app));
-  if (it) ui_paragraph(y, 3, top + rows - y, ui_pick(it->body_fa, it->body_en));
+  char *body = it ? window_text(it->body_fa, it->body_en) : NULL;
+  if (body) ui_paragraph(y, 3, top + rows - y, body);
+  free(body);
+}
+
+static const char *inbox_hints(const pk_app *app) {
+  if (!pk_app_inbox_opened(app)) return N_("Digits: choose   Arrows: move   Backspace: back");
+  return pk_app_inbox_service(app) ? N_("Enter: open the service   Backspace: inbox")
+                                   : N_("Backspace: inbox");
 }
 
 static void draw_document(const pk_app *app, const ui_status *st, int top, int rows) {
@@ -95,5 +131,5 @@ static void draw_document(const pk_app *app, const ui_status *st, int top, int r
 }
 
 const ui_view ui_view_status = {.draw = draw_status, .hints = N_("Digits: code   Enter: look up   Backspace: erase/back")};
-const ui_view ui_view_inbox = {.draw = draw_inbox, .hints = N_("Digits: choose   Arrows: move   Backspace: back")};
+const ui_view ui_view_inbox = {.draw = draw_inbox, .hints_now = inbox_hints};
 const ui_view ui_view_document = {.draw = draw_document, .hints = N_("Arrows: next page   Backspace: back")};

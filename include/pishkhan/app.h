@@ -260,6 +260,8 @@ size_t pk_app_list_selected(const pk_app *app);
 const pk_agency *pk_app_agency_at(const pk_app *app, size_t i);
 const pk_service *pk_app_service_at(const pk_app *app, size_t i);
 const pk_app_inbox_item *pk_app_inbox_at(const pk_app *app, size_t i);
+const pk_app_inbox_item *pk_app_inbox_opened(const pk_app *app); /* the item shown whole, or NULL */
+const pk_service *pk_app_inbox_service(const pk_app *app); /* the service the opened notice offers */
 const char *pk_app_query(const pk_app *app);          /* search text, or tracking code typed */
 const pk_agency *pk_app_current_agency(const pk_app *app);
 const pk_agency *pk_app_agency_of(const pk_app *app, const pk_service *s); /* NULL if unknown */

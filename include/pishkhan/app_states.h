@@ -56,6 +56,7 @@
   X(OPEN, "digit or Enter on a row")                                           \
   X(BACK, "Backspace or Esc")                                                  \
   X(BACK_TO_SEARCH, "Backspace or Esc, when the service was found by search")  \
+  X(BACK_TO_INBOX, "Backspace or Esc, when an inbox notice offered the service") \
   X(REQUEST, "Enter, when the session's level is enough")                      \
   X(FORM_DONE, "Enter on the last field, every field valid")                   \
   X(SEND, "Enter: send (one idempotency key per request)")                     \

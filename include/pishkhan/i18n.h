@@ -81,6 +81,9 @@ char *pk_sanitize(const char *utf8, size_t max_bytes);
 /* ASCII digits -> Persian ۰-۹ when the UI language is fa; a copy otherwise. */
 char *pk_digits_localize(const char *utf8);
 char *pk_digits_to_persian(const char *utf8);
+/* A sign beginning a number ("پلیس +۱۰") in an LTR isolate, so that it stays before the
+ * digits: UAX #9 alone puts it after them in right-to-left text («۱۰+»). For names. */
+char *pk_isolate_signed(const char *utf8);
 /* Persian and Arabic-Indic digits -> ASCII. */
 char *pk_digits_to_ascii(const char *utf8);
 

@@ -16,16 +16,20 @@ enum {
   PK_RECEIPT_EINVAL = 1,   /* malformed token or receipt */
   PK_RECEIPT_EKEY = 2,     /* key file unreadable / not P-256, kid unknown, bad JWKS */
   PK_RECEIPT_ESIG = 3,     /* signature does not verify */
-  PK_RECEIPT_ETOOBIG = 4,  /* does not fit QR version 15 at level M even after shortening */
+  PK_RECEIPT_ETOOBIG = 4,  /* does not fit PK_RECEIPT_QR_MAX_VERSION at level M even after shortening */
   PK_RECEIPT_EIO = 5,      /* printer / file / socket */
   PK_RECEIPT_ENOMEM = 6,
   PK_RECEIPT_EPOLICY = 7,  /* signature valid but the claims break a rule (device said "submitted") */
   PK_RECEIPT_EUNCONFIRMED = 8, /* the job was sent; the printer did not confirm it printed it */
 };
 
-/* The largest QR we allow: version 15 at level M holds 412 bytes in byte mode. */
-#define PK_RECEIPT_QR_MAX_VERSION 15
-#define PK_RECEIPT_QR_MAX_BYTES 412
+/* The largest QR we allow: the largest both paper widths print with modules of 4 dots
+ * (0.5 mm at 203 dpi) or more: 58 mm paper (384 dots) holds 85 + 8 quiet modules of 4 dots,
+ * version 17; at level M it holds 504 bytes in byte mode (docs/receipt.md). */
+#define PK_RECEIPT_QR_MAX_VERSION 17
+#define PK_RECEIPT_QR_MAX_BYTES 504
+/* A receipt with an office to drop stays at version 15 (412 bytes), a smaller symbol. */
+#define PK_RECEIPT_QR_TYPICAL_BYTES 412
 
 #define PK_RECEIPT_TEXT 256
 

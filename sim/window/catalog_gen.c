@@ -144,9 +144,9 @@ static const sim_verb_def *verbs_for(char kind) {
   }
 }
 
-static const char *agency_name(const char *id) {
+static const char *agency_name(const char *id, bool en) {
   for (size_t i = 0; i < sim_nagencies; i++)
-    if (!strcmp(sim_agencies[i].id, id)) return sim_agencies[i].fa;
+    if (!strcmp(sim_agencies[i].id, id)) return en ? sim_agencies[i].en : sim_agencies[i].fa;
   return "";
 }
 
@@ -173,9 +173,9 @@ static void add_service(gen_ctx *g, const char *agency, const char *fa, const ch
   int smart = flagship || (int)(((uint64_t)g->n * 7919u) % (uint64_t)g->total) < 500 - (int)sim_nflagships;
   if (level <= 0) level = 1 + (int)(r % 3);
   char dfa[2048], den[2048];
-  snprintf(dfa, sizeof dfa, "خدمت «%s» توسط %s ارائه می‌شود.%s", fa, agency_name(agency),
+  snprintf(dfa, sizeof dfa, "خدمت «%s» توسط %s ارائه می‌شود.%s", fa, agency_name(agency, false),
            smart ? " این خدمت هوشمند است و نیازی به ارائه مدرک یا مراجعه حضوری ندارد." : "");
-  snprintf(den, sizeof den, "The service \"%s\" is provided by this agency.%s", en,
+  snprintf(den, sizeof den, "The service \"%s\" is provided by the %s.%s", en, agency_name(agency, true),
            smart ? " It is a smart service: no documents and no visit needed." : "");
   json_t *docs = json_array();
   if (!smart) {

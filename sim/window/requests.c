@@ -421,7 +421,8 @@ enum MHD_Result sim_h_inquiry(pk_window_sim *s, sim_req *r) {
                                           {"زبان انگلیسی", "English"}, {"مطالعات اجتماعی", "Social studies"}};
     for (size_t i = 0; i < 6; i++) {
       char v[16];
-      snprintf(v, sizeof v, "%u.%02u", 12 + (h >> (i * 3)) % 9, ((h >> (i * 2)) % 4) * 25);
+      unsigned whole = 12 + (h >> (i * 3)) % 9; /* out of 20: a 20 has no fraction above it */
+      snprintf(v, sizeof v, "%u.%02u", whole, whole == 20 ? 0 : ((h >> (i * 2)) % 4) * 25);
       json_array_append_new(rows, row(subj[i][0], subj[i][1], v));
     }
     json_array_append_new(rows, row("وضعیت", "Result", "قبول"));

@@ -249,6 +249,43 @@ static void test_a_message_stays_on_its_screen(void **state) {
   assert_null(pk_app_failure_shown(f->app));
 }
 
+/* The inbox is not a dead end: a digit opens its item (and the screen is redrawn), Back closes
+ * it; a proactive notice leads on to its service and its form, and Back from the service
+ * returns to the inbox, not to a list the citizen never saw. */
+static void test_an_inbox_notice_opens_and_leads_to_its_service(void **state) {
+  fixture *f = *state;
+  login(f);
+  fx_type(f, "4");
+  pk_app_inbox_item items[2] = {
+      {.kind = "letter", .title_fa = "ابلاغیه سازمان امور مالیاتی", .body_fa = "مهلت اظهارنامه", .at = 1},
+      {.kind = "proactive", .title_fa = "نام‌نویسی پایه اول ابتدایی", .body_fa = "فرزند شما ثبت نام شد.", .at = 2},
+  };
+  pk_app_inbox_done(f->app, f->fb.last_gen, NULL, items, 2);
+  pk_app_take_dirty(f->app);
+  fx_type(f, "1");
+  assert_true(pk_app_take_dirty(f->app));
+  assert_non_null(pk_app_inbox_opened(f->app));
+  assert_string_equal(pk_app_inbox_opened(f->app)->body_fa, "مهلت اظهارنامه");
+  assert_null(pk_app_inbox_service(f->app)); /* a letter offers no service */
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_INBOX);
+  fx_key(f, PK_KEY_BACK, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_INBOX);
+  assert_null(pk_app_inbox_opened(f->app));
+  fx_type(f, "۲"); /* the notice, by a Persian digit */
+  assert_string_equal(pk_app_inbox_opened(f->app)->kind, "proactive");
+  assert_string_equal(pk_app_inbox_service(f->app)->id, "edu-0002");
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_SERVICE);
+  assert_string_equal(pk_app_current_service(f->app)->id, "edu-0002");
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_FORM);
+  fx_key(f, PK_KEY_CANCEL, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_SERVICE);
+  fx_key(f, PK_KEY_BACK, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_INBOX);
+}
+
 /* No memory for the form: the citizen stays on the service card with a message, nothing
  * half-made is kept, and the next try works. */
 /* At start, while earlier requests are being resolved, a card put in waits: nobody is served
@@ -268,7 +305,7 @@ static void test_form_without_memory_says_so_and_keeps_nothing(void **state) {
   fixture *f = *state;
   login(f);
   fx_type(f, "2");
-  fx_type(f, "1"); /* edu: its one service, the report card */
+  fx_type(f, "1"); /* edu: its first service, the report card */
   fx_type(f, "1");
   assert_int_equal(pk_app_screen(f->app), PK_SCREEN_SERVICE);
   fail_calloc_after(1); /* the values succeed, the error slots do not */
@@ -294,6 +331,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_a_code_of_the_wrong_shape_is_not_asked_about, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_form_without_memory_says_so_and_keeps_nothing, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_a_card_waits_while_earlier_requests_are_resolved, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_an_inbox_notice_opens_and_leads_to_its_service, fx_setup, fx_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

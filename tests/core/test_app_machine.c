@@ -77,6 +77,13 @@ static const pk_citizen zahra = {.name_fa = "زهرا محمدی", .national_cod
 /* The path being driven goes through the payment: the service opened must charge a fee. */
 static bool fee_path, want_fee; /* want_fee: the next drive ends on a fee service's review */
 
+/* The inbox's proactive notice opened by its digit; the Enter that follows goes to its service. */
+static void open_notice(fixture *f) {
+  pk_app_inbox_item notice = {.kind = "proactive", .title_fa = "نام‌نویسی پایه اول ابتدایی"};
+  pk_app_inbox_done(f->app, f->fb.last_gen, NULL, &notice, 1);
+  fx_type(f, "1");
+}
+
 /* What a citizen, the card, the window or the clock does to cause ev on screen `from`. */
 static void cause(fixture *f, pk_screen_id from, pk_app_event ev) {
   pk_app *a = f->app;
@@ -131,12 +138,14 @@ static void cause(fixture *f, pk_screen_id from, pk_app_event ev) {
   case PK_EV_APP_MENU_INBOX: fx_type(f, "4"); break;
   case PK_EV_APP_MENU_DOCUMENT: fx_type(f, "5"); break;
   case PK_EV_APP_OPEN:
-    if (from == PK_SCREEN_SEARCH && fee_path) fx_type(f, "پرونده"); /* the tax file inquiry: a fee */
+    if (from == PK_SCREEN_INBOX) open_notice(f);
+    else if (from == PK_SCREEN_SEARCH && fee_path) fx_type(f, "پرونده"); /* the tax file inquiry: a fee */
     else if (from == PK_SCREEN_SEARCH) fx_key(f, PK_KEY_CHAR, 0x06A9); /* ک: the report card's title */
     fx_key(f, PK_KEY_ENTER, 0);
     break;
   case PK_EV_APP_BACK:
-  case PK_EV_APP_BACK_TO_SEARCH: fx_key(f, PK_KEY_BACK, 0); break;
+  case PK_EV_APP_BACK_TO_SEARCH:
+  case PK_EV_APP_BACK_TO_INBOX: fx_key(f, PK_KEY_BACK, 0); break;
   case PK_EV_APP_SUBMITTED: {
     pk_app_submit_result r = {.outcome = PK_SUBMIT_REGISTERED, .tracking = "T-0001", .jws = "e30.e30.sig"};
     if (from == PK_SCREEN_REVIEW) { /* a request in doubt, found registered while the citizen reviews */
@@ -223,8 +232,13 @@ static void drive_to(fixture *f, pk_screen_id s, int via) {
 }
 
 static int via_for(const pk_transition *t) {
-  if (t->from != PK_SCREEN_SERVICE || (t->ev != PK_EV_APP_BACK && t->ev != PK_EV_APP_BACK_TO_SEARCH)) return -1;
-  return t->ev == PK_EV_APP_BACK ? PK_SCREEN_SERVICES : PK_SCREEN_SEARCH;
+  if (t->from != PK_SCREEN_SERVICE) return -1;
+  switch (t->ev) {
+  case PK_EV_APP_BACK: return PK_SCREEN_SERVICES;
+  case PK_EV_APP_BACK_TO_SEARCH: return PK_SCREEN_SEARCH;
+  case PK_EV_APP_BACK_TO_INBOX: return PK_SCREEN_INBOX;
+  default: return -1;
+  }
 }
 
 static void test_every_row_is_driven_by_its_input(void **state) {

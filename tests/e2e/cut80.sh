@@ -49,6 +49,12 @@ wait_for "$(visual 'جستجوی خدمت')"
 keys 4
 wait_for "$(visual 'کارتابل شما')" 5000
 both inbox
+wait_for "$(visual 'بیمه نوزاد پس از تولد')" 5000
+keys 3
+wait_for "$(visual 'رفتن به این خدمت و پر کردن فرم آن')" 3000
+both "inbox notice"
+keys BSpace
+wait_for "$(visual 'کارتابل شما')"
 keys BSpace
 wait_for "$(visual 'جستجوی خدمت')"
 keys 1
@@ -61,7 +67,7 @@ both service
 keys Enter
 wait_for "$(visual 'کد ملی متقاضی:')"
 both form
-ok "home, PIN, dashboard, agencies, services, status, inbox, search, service, form: no cut hint in fa or en"
+ok "home, PIN, dashboard, agencies, services, status, inbox, inbox notice, search, service, form: no cut hint in fa or en"
 
 # The idle warning, in Persian then English: it ends with its instruction (a long sentence wraps,
 # and with no '…' the last word on screen is the sentence's last).

@@ -78,7 +78,10 @@ keys 4
 wait_for "$(visual 'کارتابل شما')"
 wait_for "$(visual 'بیمه نوزاد پس از تولد')" 10000
 keys 3
+wait_for "$(visual 'رفتن به این خدمت و پر کردن فرم آن')" 3000
 ok "inbox: proactive services listed, one opened"
+keys BSpace
+wait_for "$(visual 'کارتابل شما')"
 keys BSpace
 wait_for "$(visual 'جستجوی خدمت')"
 keys 5

@@ -87,6 +87,14 @@ passed=0
 # The home screen's own sentence (the dashboard also says «خوش آمدید»).
 HOME_TEXT='کارت هوشمند ملی خود را در کارت‌خوان قرار دهید'
 ok() { passed=$((passed + 1)); echo "ok - $*"; }
+# demo_login: the demo kiosk on home, its card put in and its PIN typed: Zahra's dashboard.
+demo_login() {
+  wait_for "$(visual "$HOME_TEXT")"
+  keys F5
+  wait_for "$(visual 'رمز کارت خود را وارد کنید')"
+  keys 1 2 3 4 Enter
+  wait_for "$(visual 'زهرا محمدی')" 10000
+}
 # The demo card in, its PIN (1234), and the demo citizen's dashboard.
 demo_sign_in() {
   keys F5

@@ -72,6 +72,38 @@ static void isolates_keep_codes_in_reading_order(void **st) {
   RTL(in, 0, "1403-02-000123 :\uFEAA\uFB90");
 }
 
+/* «پلیس +۱۰» (an agency's name): isolated, the sign stays before the digits where it was
+ * written, not after them as UAX #9 alone puts it («۱۰+»); a hyphen inside a code is left alone. */
+static void a_signed_number_in_a_name_keeps_its_sign_in_front(void **st) {
+  (void)st;
+  char *name = pk_isolate_signed("پلیس +۱۰");
+  char *got = pk_visual_dir(name, 0, PK_DIR_RTL);
+  assert_non_null(got);
+  assert_memory_equal(got, "+۱۰ ", strlen("+۱۰ "));
+  free(got);
+  free(name);
+  name = pk_isolate_signed("دمای \u22125 درجه");
+  got = pk_visual_dir(name, 0, PK_DIR_RTL);
+  assert_non_null(strstr(got, "\u22125"));
+  free(got);
+  free(name);
+  name = pk_isolate_signed("کد: 1403-02 و ۱-۲");
+  assert_string_equal(name, "کد: 1403-02 و ۱-۲");
+  free(name);
+}
+
+/* Persian writes a decimal point as the momayyez (U+066B): «۱۷٫۲۵», never «۱۷.۲۵»; a full stop
+ * after a number stays one. Read back, the momayyez is a point again. */
+static void persian_digits_take_the_persian_decimal_point(void **st) {
+  (void)st;
+  char *fa = pk_digits_to_persian("17.25 از 20.");
+  assert_string_equal(fa, "۱۷\u066B۲۵ از ۲۰.");
+  char *back = pk_digits_to_ascii(fa);
+  assert_string_equal(back, "17.25 از 20.");
+  free(fa);
+  free(back);
+}
+
 static void aligns_and_truncates_by_direction(void **st) {
   (void)st;
   RTL("سلام", 6, "   \uFEE1\uFEFC\uFEB3");
@@ -144,6 +176,8 @@ static void wrap_reopens_isolates(void **st) {
 int main(void) {
   const struct CMUnitTest t[] = {
       cmocka_unit_test(shapes_and_reverses_persian),
+      cmocka_unit_test(a_signed_number_in_a_name_keeps_its_sign_in_front),
+      cmocka_unit_test(persian_digits_take_the_persian_decimal_point),
       cmocka_unit_test(zwnj_breaks_joining_but_is_not_printed),
       cmocka_unit_test(harakat_stay_combining_after_base),
       cmocka_unit_test(mark_after_a_control_prints_only_the_mark),

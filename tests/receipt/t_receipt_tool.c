@@ -1,7 +1,9 @@
 /* Test driver: makes a sample device-signed receipt and renders or prints it.
  *   t_receipt_tool sample DIR             -> DIR/token.txt receipt.png receipt58.png receipt.pdf receipt.escpos
+ *   t_receipt_tool large DIR              -> the same PNGs of a receipt whose QR is of the largest version
  *   t_receipt_tool print TYPE DEST         -> prints (config printer=TYPE, printer_dest=DEST); token on stdout
  *   t_receipt_tool state TYPE DEST         -> printer state name on stdout */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,22 @@ static char *sample_token(pk_receipt *r) {
   return jws;
 }
 
+/* A fee service's receipt with a long name: the token is of the largest QR version allowed. */
+static char *large_token(pk_receipt *r) {
+  char key[512];
+  snprintf(key, sizeof key, "%s/pki/device/key.pem", PK_BINARY_DIR);
+  sample_receipt(r);
+  r->office[0] = 0;
+  snprintf(r->service_title, sizeof r->service_title, "ارسال اظهارنامه مالیاتی اشخاص حقیقی");
+  snprintf(r->agency, sizeof r->agency, "سازمان امور مالیاتی");
+  snprintf(r->tracking_code, sizeof r->tracking_code, "1457143582487267");
+  snprintf(r->invoice_id, sizeof r->invoice_id, "inv_AbCdEfGhIjKlMnOpQrStUv");
+  char *jws = NULL;
+  if (pk_receipt_sign(r, key, "w-xt-vI0Js", &jws)) return NULL;
+  pk_receipt_parse(jws, r);
+  return jws;
+}
+
 static int save(const char *dir, const char *name, const unsigned char *b, size_t n) {
   char p[1024];
   snprintf(p, sizeof p, "%s/%s", dir, name);
@@ -34,10 +52,11 @@ static int save(const char *dir, const char *name, const unsigned char *b, size_
 
 int main(int argc, char **argv) {
   pk_receipt r;
-  char *jws = sample_token(&r);
+  char *jws = argc > 1 && !strcmp(argv[1], "large") ? large_token(&r) : sample_token(&r);
   if (!jws || argc < 3) return 2;
   int rc = 0;
-  if (!strcmp(argv[1], "sample")) {
+  bool large = !strcmp(argv[1], "large");
+  if (large || !strcmp(argv[1], "sample")) {
     unsigned char *b;
     size_t n;
     char p[1024];
@@ -46,10 +65,12 @@ int main(int argc, char **argv) {
     rc |= pk_receipt_render_png(&r, jws, 80, p);
     snprintf(p, sizeof p, "%s/receipt58.png", argv[2]);
     rc |= pk_receipt_render_png(&r, jws, 58, p);
-    rc |= pk_receipt_render_pdf(&r, jws, 210, &b, &n) || save(argv[2], "receipt.pdf", b, n);
-    free(b);
-    rc |= pk_receipt_render_escpos(&r, jws, 80, &b, &n) || save(argv[2], "receipt.escpos", b, n);
-    free(b);
+    if (!large) {
+      rc |= pk_receipt_render_pdf(&r, jws, 210, &b, &n) || save(argv[2], "receipt.pdf", b, n);
+      free(b);
+      rc |= pk_receipt_render_escpos(&r, jws, 80, &b, &n) || save(argv[2], "receipt.escpos", b, n);
+      free(b);
+    }
   } else if (argc >= 4) {
     pk_config cfg;
     pk_config_defaults(&cfg);
