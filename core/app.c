@@ -28,6 +28,7 @@ pk_app *pk_app_new(const pk_config *cfg, const pk_backend_ops *ops, void *be) {
 void pk_app_free(pk_app *app) {
   if (!app) return;
   pk_app_wipe(app, "shutdown");
+  pk_app_tech_close(app);
   pk_secret_free(app->pin);
   free(app->items);
   free(app);
@@ -57,6 +58,7 @@ void pk_app_key(pk_app *app, pk_key key, uint64_t now) {
     app->dirty = true; /* the view switches the catalog language; state is unchanged */
     return;
   }
+  if (pk_app_tech_key(app, key)) return;
   /* Help covers the screen: the key that closes it does nothing else, so that a citizen who
    * pressed something to get rid of it is not taken anywhere. */
   if (key.code == PK_KEY_HELP || app->help) {

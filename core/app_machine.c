@@ -172,6 +172,7 @@ static pk_app_event switch_to(pk_app *app, pk_screen_id to, pk_app_event why) {
   }
   if (app->message_input != app->inputs) app->message = NULL; /* it stays with its screen */
   app->help = false;                                              /* and so does its help */
+  pk_app_tech_close(app);
   app->screen = to;
   app->dirty = true;
   const pk_screen_ops *ops = pk_app_screen_ops(to);

@@ -34,6 +34,9 @@ struct pk_app {
   int pin_tries;
   bool pinpad;           /* the reader takes the PIN on its own keypad */
   bool help;             /* the screen's help is open over it */
+  bool tech;             /* the technician's checks are open over home (app_tech.c) */
+  unsigned tech_run, tech_runs;
+  struct pk_doctor_report *tech_report; /* the last run's, NULL while one runs */
   /* Sign-in without a card (app_otp.c); the code itself goes into `pin`, a secret like it. */
   char otp_nc[11], otp_mobile[12], otp_masked[16];
   int otp_field;
@@ -96,6 +99,10 @@ void pk_app_dispatch(pk_app *app, pk_app_event ev);
 /* The session wipe, run by every transition into home (and at shutdown). */
 void pk_app_wipe(pk_app *app, const char *why);
 void pk_app_set_message(pk_app *app, const char *msgid);
+/* app_tech.c: a key while the technician's view is open, or the one that opens it; false when
+ * the key is the screen's. */
+bool pk_app_tech_key(pk_app *app, pk_key key);
+void pk_app_tech_close(pk_app *app);
 /* The citizen is at the card terminal (app_pay.c): the idle limit is the sale's (app.c). */
 bool pk_app_paying_at_terminal(const pk_app *app);
 /* An input that may change screens arrives: a message raised while handling it goes with the

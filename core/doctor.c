@@ -460,3 +460,8 @@ char *pk_doctor_json(const pk_doctor_report *r) {
   json_decref(root);
   return s;
 }
+
+const char *pk_doctor_mark(const pk_doctor_check *c) {
+  if (c->ok) return "ok";
+  return c->severity == PK_DOCTOR_CRITICAL ? "FAIL" : c->severity == PK_DOCTOR_WARNING ? "WARN" : "--";
+}

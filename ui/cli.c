@@ -66,6 +66,7 @@ static int parse(int argc, char **argv, pk_config *cfg, ui_run_opts *opts, const
   while ((c = getopt_long(argc, argv, "c:hV", longopts, NULL)) != -1) {
     switch (c) {
     case 'c':
+      opts->config_path = optarg;
       if (pk_config_load(cfg, optarg, err, sizeof err) != 0) {
         /* Persian first: the person at the kiosk may read only Persian; the detail follows. */
         fprintf(stderr, "%s\n%s: %s: %s\n", pk_tr_fa("The settings file could not be used."),

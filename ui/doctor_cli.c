@@ -24,13 +24,8 @@ static int usage(FILE *out) {
   return out == stdout ? 0 : 2;
 }
 
-static const char *mark(const pk_doctor_check *c) {
-  if (c->ok) return "ok";
-  return c->severity == PK_DOCTOR_CRITICAL ? "FAIL" : c->severity == PK_DOCTOR_WARNING ? "WARN" : "--";
-}
-
 static void print_text(const pk_doctor_report *r) {
-  for (size_t i = 0; i < r->n; i++) printf("%-5s %-12s %s\n", mark(&r->checks[i]), r->checks[i].name, r->checks[i].message);
+  for (size_t i = 0; i < r->n; i++) printf("%-5s %-12s %s\n", pk_doctor_mark(&r->checks[i]), r->checks[i].name, r->checks[i].message);
   printf("%s\n", pk_doctor_ok(r) ? pk_tr("The kiosk can serve.") : pk_tr("The kiosk cannot serve: see FAIL above."));
 }
 

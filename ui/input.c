@@ -77,6 +77,7 @@ static ui_cmd from_function_key(int k) {
   case KEY_F(5): return (ui_cmd){UI_CMD_DEMO_CARD, {0}};
   case KEY_F(6): return (ui_cmd){UI_CMD_DEMO_NEXT, {0}};
   case KEY_F(10): return (ui_cmd){UI_CMD_QUIT, {0}};
+  case KEY_F(12): return key_cmd(PK_KEY_TECH, 0);
   case KEY_RESIZE: return (ui_cmd){UI_CMD_RESIZE, {0}};
   case KEY_MOUSE: return from_mouse();
   default: return from_keypad(k);
@@ -90,6 +91,7 @@ static ui_cmd from_char(wint_t c) {
   case 27: return key_cmd(PK_KEY_CANCEL, 0);
   case '\t': return key_cmd(PK_KEY_TAB, 0);
   case 3: case 17: return (ui_cmd){UI_CMD_QUIT, {0}}; /* Ctrl-C, Ctrl-Q (ignored in kiosk mode) */
+  case 20: return key_cmd(PK_KEY_TECH, 0);            /* Ctrl-T: a technician's keyboard */
   default: break;
   }
   if (c < 32 || (c >= 0x7f && c < 0xa0)) return (ui_cmd){0};

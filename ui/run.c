@@ -26,6 +26,7 @@
 #include "pishkhan/receipt.h"
 #include "pishkhan/sdnotify.h"
 #include "pishkhan/worker.h"
+#include "tech_run.h"
 #include "term.h"
 #include "view.h"
 
@@ -46,6 +47,7 @@ typedef struct {
   pk_net_req *sync;          /* a catalog sync in flight */
   pk_chores chores;          /* when the printer is asked and the catalog refreshed */
   pk_app *app;
+  ui_tech tech;              /* the technician's checks, when asked for at home */
   ui_status st;
   bool redraw;
   int exit_code;
@@ -201,6 +203,7 @@ static void run_loop(ui_runtime *rt, char **err) {
   if (bench) return;
   while (!pk_loop_stopped(rt->loop)) {
     pk_loop_run_once(rt->loop, 1000);
+    ui_tech_poll(&rt->tech, rt->loop, rt->app, rt->cfg, rt->opts.config_path);
     if (pk_app_take_dirty(rt->app) || rt->redraw) render(rt);
   }
 }
@@ -268,6 +271,7 @@ static int start_sources(ui_runtime *rt, char **err) {
 
 static void stop_sources(ui_runtime *rt) {
   if (rt->loop) pk_loop_on_event(rt->loop, NULL, NULL); /* events still queued find no app */
+  ui_tech_stop(&rt->tech);
   pk_worker_free(rt->printer_worker);
   if (rt->loop) pk_loop_run_once(rt->loop, 0); /* deliver (and free) a last printer answer */
   pk_app_free(rt->app);

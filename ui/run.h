@@ -20,6 +20,7 @@ typedef struct ui_demo_hooks {
 typedef struct {
   const ui_demo_hooks *demo; /* NULL: a real kiosk (PC/SC readers, the configured window) */
   bool kiosk;
+  const char *config_path;   /* the settings file it loaded, NULL for the compiled-in defaults */
 } ui_run_opts;
 
 /* Runs the kiosk until quit (never in kiosk mode) or SIGTERM. Returns the exit status. */

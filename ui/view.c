@@ -11,6 +11,7 @@
 #include "draw.h"
 #include "input.h"
 #include "view_help.h"
+#include "view_tech.h"
 #include "pishkhan/i18n.h"
 
 /* From the one list of screens: a screen without a view does not link. */
@@ -152,6 +153,7 @@ void ui_draw(const pk_app *app, const ui_status *st) {
   draw_header();
   draw_status(st);
   if (pk_app_help_open(app)) ui_help_draw(app, 4, LINES - 8);
+  else if (pk_app_tech_open(app)) ui_tech_draw(app, 4, LINES - 8);
   else if (v && v->draw) v->draw(app, st, 4, LINES - 8);
   draw_banner(app, v);
   draw_hints(app, v);

@@ -33,6 +33,7 @@ typedef enum {
   PK_KEY_LANG,    /* one key to switch Persian/English */
   PK_KEY_PRINT,
   PK_KEY_HELP,    /* F1 or the «راهنما» target: this screen explained; any key closes it */
+  PK_KEY_TECH,    /* Ctrl-T or F12 on the home screen: the technician's checks (pishkhan doctor) */
 } pk_key_code;
 
 typedef struct {
@@ -238,6 +239,17 @@ const char *pk_app_otp_mobile_masked(const pk_app *app);
 bool pk_app_otp_busy(const pk_app *app); /* waiting for the window */
 void pk_app_pay_update(pk_app *app, unsigned gen, const pk_app_payment *p);
 const pk_app_payment *pk_app_payment_shown(const pk_app *app); /* NULL before any payment */
+
+/* The technician's view: the kiosk's own checks (those of `pishkhan doctor`) over the home
+ * screen, opened by PK_KEY_TECH while nobody is signed in; Enter checks again, any other key
+ * closes it, and so does anything that leaves home. The runtime runs the checks (they block:
+ * pcscd, the printer, the window) whenever pk_app_tech_run changes, and hands the report back. */
+struct pk_doctor_report;
+bool pk_app_tech_open(const pk_app *app);
+unsigned pk_app_tech_run(const pk_app *app); /* 0 while closed */
+/* A report for a run that is no longer the one asked for is dropped. */
+void pk_app_set_tech_report(pk_app *app, unsigned run, const struct pk_doctor_report *r);
+const struct pk_doctor_report *pk_app_tech_report(const pk_app *app); /* NULL while the checks run */
 
 /* The catalog the citizen browses (owned by the caller, kept in sync by it). */
 void pk_app_set_catalog(pk_app *app, pk_catalog *cat);

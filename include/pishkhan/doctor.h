@@ -37,6 +37,8 @@ typedef struct pk_doctor_opts {
 } pk_doctor_opts;
 
 void pk_doctor_run(const pk_config *cfg, const pk_doctor_opts *o, pk_doctor_report *out);
+/* "ok", "FAIL" (critical), "WARN" or "--" (info): how a line of the report starts. */
+const char *pk_doctor_mark(const pk_doctor_check *c);
 /* false when a critical check failed. */
 bool pk_doctor_ok(const pk_doctor_report *r);
 /* {"ok": bool, "checks": [{"name","ok","severity","message"}...]}, malloc'd. */

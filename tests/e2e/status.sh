@@ -42,6 +42,18 @@ hpid=$(pgrep -P "$kpid" -x pishkhan-net) || { echo "FAIL: no pishkhan-net under 
 helper_maps=$(cat "/proc/$hpid/maps")
 grep -q libcurl <<<"$helper_maps" || { echo "FAIL: the check finds no libcurl even in pishkhan-net"; exit 1; }
 ok "online with neither libcurl nor GnuTLS mapped in the kiosk's process; its pishkhan-net maps them"
+# The technician's view at home (Ctrl-T): the same checks as `pishkhan doctor`, the same verdict.
+verdict='کیوسک نمی‌تواند خدمت بدهد: FAIL های بالا را ببینید.'
+if PK_LOCALEDIR=${PK_BINARY_DIR}/locale "$PK_BIN" doctor --config "$WORK/good.conf" --json >/dev/null 2>&1; then
+  verdict='کیوسک می‌تواند خدمت بدهد.'
+fi
+keys C-t
+wait_for "$(visual 'فنی: بررسی‌های پیشخوان')" 3000
+wait_for "$(visual "$verdict")" 20000
+keys Escape
+wait_gone "$(visual 'فنی: بررسی‌های پیشخوان')" 2000
+on_screen "$(visual 'برخط')" || { echo "FAIL: home is not back after the technician's view"; exit 1; }
+ok "Ctrl-T at home shows the kiosk's checks with doctor's verdict; Esc gives home back"
 stop_kiosk
 
 conf tls "$url" "$pki/card/ca.crt.pem"
