@@ -2,6 +2,8 @@
 # vpcd), the window simulator with fees enforced whose provider reads the terminal's own record,
 # and pishkhan-pos-sim over TCP. Sourced after lib.sh, inside pcsc-ns.sh's namespace.
 pki=${PK_BINARY_DIR:?}/pki
+[ -n "${PK_TRACE:-}" ] && set -x
+KIOSK_BIN=$PK_BIN   # the production kiosk
 
 # pay_peers PAPER_MM [POS-SIM ARGS...]: the terminal (its record in $WORK/pos.db; sets POS_PID,
 # POS_PORT), the window and the card reader, and the kiosk's settings in $WORK/pishkhan.conf
@@ -77,6 +79,12 @@ pay_to_review() {
   wait_for "$(visual 'ریال')"
 }
 
+# pay_wait_receipt: the receipt screen of a paid request, with its bank reference.
+pay_wait_receipt() {
+  wait_for "$(visual 'درخواست شما ثبت شد.')" 30000
+  wait_for "$(visual 'شماره مرجع بانکی:')" 5000
+}
+
 # pay_records: the terminal's own record ($WORK/pos.dump, one line per trace) and the window's
 # requests ($WORK/requests.json), for the counts each test asserts.
 pay_records() {
@@ -103,4 +111,18 @@ pay_check_printed_receipt() {
   "$PK_BIN" receipt verify --jwks "$pki/window/jwks.json" "$png" > "$WORK/verify.txt" \
     || { echo "FAIL: the printed receipt does not verify"; cat "$WORK/verify.txt"; exit 1; }
   grep -qF "شماره مرجع بانکی: $rrn" "$WORK/verify.txt" || { echo "FAIL: verify does not show the reference"; cat "$WORK/verify.txt"; exit 1; }
+}
+
+# pay_assert_counts <<'PY' ... PY: refreshes pay_records and runs the Python on stdin (asserts,
+# then a "# ..." line) with rows (the terminal's record, one dict per trace), reqs (the window's
+# requests), fee and db (the terminal's SQLite file) defined.
+pay_assert_counts() {
+  pay_records
+  local code
+  code=$(cat)
+  python3 -c 'import json, sqlite3, sys
+rows = [dict(kv.split("=", 1) for kv in l.split()) for l in open(sys.argv[1]) if l.strip()]
+reqs = json.load(open(sys.argv[2]))["requests"]
+fee, db = int(sys.argv[3]), sys.argv[4]
+'"$code" "$WORK/pos.dump" "$WORK/requests.json" "$FEE" "$WORK/pos.db"
 }

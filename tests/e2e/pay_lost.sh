@@ -9,8 +9,6 @@ if [ "${PK_IN_PCSC_NS:-}" != 1 ]; then
 fi
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/pay_lib.sh"
-[ -n "${PK_TRACE:-}" ] && set -x
-KIOSK_BIN=$PK_BIN
 pay_peers 80 --script lost
 pay_pick_service
 
@@ -22,15 +20,11 @@ on_screen "$(visual 'درخواست شما ثبت شد.')" && { echo "FAIL: the 
 ok "lost answer: the citizen reads that the payment was reversed and nothing taken"
 stop_kiosk
 
-pay_records
-python3 - "$WORK/pos.dump" "$WORK/requests.json" "$WORK/pos.db" <<'PY'
-import json, sqlite3, sys
-rows = [dict(kv.split("=", 1) for kv in l.split()) for l in open(sys.argv[1]) if l.strip()]
-reqs = json.load(open(sys.argv[2]))["requests"]
+pay_assert_counts <<'PY'
 assert len(rows) == 1, rows
 r = rows[0]
 assert r["state"] == "reversed" and r["sales"] == "1" and int(r["reversals"]) >= 1, r
-asks = sqlite3.connect(sys.argv[3]).execute("SELECT count(*) FROM requests WHERE trace=? AND type='STATUS'",
+asks = sqlite3.connect(db).execute("SELECT count(*) FROM requests WHERE trace=? AND type='STATUS'",
                                              (r["trace"],)).fetchone()[0]
 assert asks >= 1, f"the kiosk never asked the terminal by trace ({asks})"
 assert not [q for q in reqs if q.get("invoice_id") == r["invoice"]] and not reqs, reqs
