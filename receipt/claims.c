@@ -5,7 +5,8 @@
  *   ti  service title (UTF-8)       ag  agency               of  office (optional)
  *   iat issued at, unix seconds     kd  kiosk id             st  "s" submitted | "q" queued
  *   am  amount in rials (optional)  nc  last 4 digits of the national code   sg "w" window | "d" device
- *   obo legal ID acted for, ast assisting clerk's id, inv invoice id (each optional: counter, fees) */
+ *   obo legal ID acted for, ast assisting clerk's id, inv invoice id (each optional: counter, fees)
+ *   pr  the payment's bank reference (RRN), only beside am: the window vouches that am was paid */
 #include <ctype.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -21,7 +22,8 @@ static void put_str(json_t *o, const char *k, const char *v) {
   if (v && *v) json_object_set_new(o, k, json_string(v));
 }
 
-static json_t *claims_obj(const pk_receipt *r, const char *title, const char *agency, const char *office) {
+static json_t *claims_obj(const pk_receipt *r, const char *title, const char *agency, const char *office,
+                          const char *invoice) {
   json_t *o = json_object();
   put_str(o, "tc", r->tracking_code);
   put_str(o, "sv", r->service_id);
@@ -36,7 +38,8 @@ static json_t *claims_obj(const pk_receipt *r, const char *title, const char *ag
   json_object_set_new(o, "sg", json_string(r->signer == PK_SIGNER_DEVICE ? "d" : "w"));
   put_str(o, "obo", r->on_behalf_of);
   put_str(o, "ast", r->assisted_by);
-  put_str(o, "inv", r->invoice_id);
+  put_str(o, "inv", invoice);
+  put_str(o, "pr", r->payment_ref);
   return o;
 }
 
@@ -47,7 +50,7 @@ static char *dump(json_t *o) {
 }
 
 char *rc_claims_json(const pk_receipt *r) {
-  return dump(claims_obj(r, r->service_title, r->agency, r->office));
+  return dump(claims_obj(r, r->service_title, r->agency, r->office, r->invoice_id));
 }
 
 /* Cuts s to at most n code points, adding "…" when it cut. */
@@ -74,20 +77,27 @@ char *rc_claims_json_fit(const pk_receipt *r, size_t hlen) {
   free(s);
   /* The office is on the paper and follows from the kiosk id: it goes first, before the QR
    * grows past a typical receipt's; the names are kept whole up to the largest QR. */
-  s = dump(claims_obj(r, r->service_title, r->agency, NULL));
+  s = dump(claims_obj(r, r->service_title, r->agency, NULL, r->invoice_id));
   if (!s || token_len(s, hlen) <= PK_RECEIPT_QR_MAX_BYTES) return s;
   cut_utf8(r->agency, 24, agency, sizeof agency);
   snprintf(title, sizeof title, "%s", r->service_title); /* a title shorter than 8 is never cut */
   for (size_t n = pk_utf8_count(r->service_title); n >= 8; n--) {
     free(s);
     cut_utf8(r->service_title, n, title, sizeof title);
-    s = dump(claims_obj(r, title, agency, NULL));
+    s = dump(claims_obj(r, title, agency, NULL, r->invoice_id));
     if (!s || token_len(s, hlen) <= PK_RECEIPT_QR_MAX_BYTES) return s;
   }
   free(s);
   /* Last, the agency: it follows from the service id, while the counter's claims (obo, ast,
    * inv) follow from nothing else on the receipt. */
-  s = dump(claims_obj(r, title, NULL, NULL));
+  s = dump(claims_obj(r, title, NULL, NULL, r->invoice_id));
+  if (!s || token_len(s, hlen) <= PK_RECEIPT_QR_MAX_BYTES) return s;
+  free(s);
+  if (!r->payment_ref[0]) return NULL;
+  /* A counter's receipt for a company, with a clerk, paying a fee: the invoice goes, since the
+   * bank reference (what the citizen's statement shows) and the tracking code both lead to it
+   * at the window, and the amount and the reference stay. */
+  s = dump(claims_obj(r, title, NULL, NULL, NULL));
   if (!s || token_len(s, hlen) <= PK_RECEIPT_QR_MAX_BYTES) return s;
   free(s);
   return NULL;
@@ -142,7 +152,8 @@ int rc_claims_parse(const unsigned char *json, size_t len, pk_receipt *out) {
       get_str(o, "nc", out->national_code_last4, sizeof out->national_code_last4, 0, NULL) ||
       get_str(o, "obo", out->on_behalf_of, sizeof out->on_behalf_of, 0, "") ||
       get_str(o, "ast", out->assisted_by, sizeof out->assisted_by, 0, "-_.") ||
-      get_str(o, "inv", out->invoice_id, sizeof out->invoice_id, 0, "-_"))
+      get_str(o, "inv", out->invoice_id, sizeof out->invoice_id, 0, "-_") ||
+      get_str(o, "pr", out->payment_ref, sizeof out->payment_ref, 0, ""))
     goto done;
   if (out->national_code_last4[0] &&
       (strlen(out->national_code_last4) != 4 || !ascii_ok(out->national_code_last4, "") ||
@@ -151,6 +162,7 @@ int rc_claims_parse(const unsigned char *json, size_t len, pk_receipt *out) {
   if (get_int(o, "iat", &out->issued_at, 1, (int64_t)1 << 40, 1) ||
       get_int(o, "am", &out->amount_rials, 0, 1000000000000000LL, 0))
     goto done;
+  if (out->payment_ref[0] && out->amount_rials <= 0) goto done; /* a reference for no amount paid */
   if (get_flag(o, "st", 's', 'q', &queued) || get_flag(o, "sg", 'w', 'd', &device)) goto done;
   out->status = queued ? PK_RECEIPT_QUEUED : PK_RECEIPT_SUBMITTED;
   out->signer = device ? PK_SIGNER_DEVICE : PK_SIGNER_WINDOW;

@@ -85,6 +85,21 @@ bool rc_title_shortened(const pk_receipt *r) {
   return n >= k && !strcmp(r->service_title + n - k, "…");
 }
 
+/* With a bank reference the window vouches the amount was paid; without one it is only the fee. */
+static void amount(pen_t *p, const pk_receipt *r) {
+  char a[128], b[128], c[160]; /* a reference is at most 15 characters */
+  rc_amount_fa(r->amount_rials, a, sizeof a);
+  field(p, r->payment_ref[0] ? FA_AMOUNT_PAID : FA_AMOUNT, a, 23, r->payment_ref[0] != 0);
+  char *words = pk_amount_words_rials_fa(r->amount_rials); /* «یک میلیون و دویست هزار ریال» */
+  if (words) para(p, words, 20, 0, PANGO_ALIGN_RIGHT);
+  free(words);
+  if (!r->payment_ref[0]) return;
+  rc_sanitize(r->payment_ref, a, sizeof a);
+  rc_digits_fa(a, b, sizeof b);
+  snprintf(c, sizeof c, LRI "%s" PDI, b);
+  field(p, FA_PAYMENT_REF, c, 23, 0);
+}
+
 static void body(pen_t *p, const pk_receipt *r, const pk_qr *q) {
   char a[PK_RECEIPT_TEXT * 2], b[PK_RECEIPT_TEXT * 2 + 128], c[PK_RECEIPT_TEXT * 2 + 256];
   para(p, FA_HEADING, 34, 1, PANGO_ALIGN_CENTER);
@@ -117,13 +132,7 @@ static void body(pen_t *p, const pk_receipt *r, const pk_qr *q) {
   snprintf(b, sizeof b, LRI "%s" PDI, a);
   para(p, b, 20, 0, PANGO_ALIGN_RIGHT);
   field(p, FA_STATUS, r->status == PK_RECEIPT_QUEUED ? FA_QUEUED : FA_SUBMITTED, 23, 1);
-  if (r->amount_rials > 0) {
-    rc_amount_fa(r->amount_rials, a, sizeof a);
-    field(p, FA_AMOUNT, a, 23, 0);
-    char *words = pk_amount_words_rials_fa(r->amount_rials); /* «یک میلیون و دویست هزار ریال» */
-    if (words) para(p, words, 20, 0, PANGO_ALIGN_RIGHT);
-    free(words);
-  }
+  if (r->amount_rials > 0) amount(p, r);
   if (r->national_code_last4[0]) {
     snprintf(a, sizeof a, "******%s", r->national_code_last4);
     rc_digits_fa(a, b, sizeof b);

@@ -20,6 +20,8 @@
 #define FA_QUEUED pk_tr_fa("Queued for sending (no connection)")
 #define FA_QUEUED_NOTE pk_tr_fa("Your request is stored on this kiosk and will be sent to the national window once the connection is back.")
 #define FA_AMOUNT pk_tr_fa("Amount")
+#define FA_AMOUNT_PAID pk_tr_fa("Amount paid")
+#define FA_PAYMENT_REF pk_tr_fa("Bank reference")
 #define FA_NATIONAL_CODE pk_tr_fa("National code")
 #define FA_KIOSK pk_tr_fa("Kiosk id")
 #define FA_OFFICE pk_tr_fa("Office")

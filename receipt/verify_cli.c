@@ -59,6 +59,7 @@ static void show(const pk_receipt *r) {
   printf("%s: %s (%s)\n", FA_DATE, a, b);
   printf("%s: %s\n", FA_STATUS, r->status == PK_RECEIPT_QUEUED ? FA_QUEUED : FA_SUBMITTED);
   if (r->amount_rials > 0) rc_amount_fa(r->amount_rials, a, sizeof a), printf("%s: %s\n", FA_AMOUNT, a);
+  if (r->payment_ref[0]) rc_sanitize(r->payment_ref, a, sizeof a), printf("%s: %s\n", FA_PAYMENT_REF, a);
   if (r->national_code_last4[0]) {
     snprintf(a, sizeof a, "******%s", r->national_code_last4);
     rc_digits_fa(a, b, sizeof b);

@@ -52,6 +52,8 @@ typedef struct pk_receipt {
   char on_behalf_of[12];               /* legal ID of the company acted for, "" = none (claim obo) */
   char assisted_by[40];                /* the assisting clerk's opaque id, "" = none (claim ast) */
   char invoice_id[32];                 /* the invoice that paid the fee, "" = none (claim inv) */
+  char payment_ref[16];                /* the bank's reference (RRN) of that payment, "" = none (claim pr);
+                                          letters and digits, and only with an amount */
 } pk_receipt;
 
 /* Keeps only the last 4 digits (any digit set accepted) of a national code. */

@@ -15,9 +15,7 @@
 #include <unistd.h>
 
 #include "pishkhan/payment.h"
-
-enum { APPROVE, DECLINE, NO_FUNDS, CARD_REMOVED, TIMEOUT_BEFORE, TIMEOUT_AFTER, LOST, DUPLICATED, SLOW, FULL_PAN,
-       BAD_BYTES, SCENARIOS };
+#include "script.h"
 
 static sqlite3 *db;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -85,10 +83,10 @@ static void record_sale(const pk_pay_msg *req, const char *state, const char *rc
 typedef enum { SEND, SEND_TWICE, SILENT, HANG_UP, SEND_FULL_PAN, SEND_BAD_BYTES } reply;
 
 /* A sale the terminal has not seen: charged or not as its scenario says. */
-static reply new_sale(const pk_pay_msg *req, pk_pay_msg *ans) {
+static reply new_sale(const pk_pay_msg *req, pk_pay_msg *ans, int *delay_ms) {
   static const char *const RC[SCENARIOS] = {"00", "05", "51", "17", "68", "00", "00", "00", "00", "00", "00"};
-  int sc = (int)(req->amount % 100);
-  if (sc >= SCENARIOS) sc = APPROVE;
+  int sc = pos_script_take(req->amount);
+  if (sc == SLOW) *delay_ms = slow_ms;
   record_sale(req, strcmp(RC[sc], "00") ? "declined" : "approved", RC[sc], sc == LOST);
   lookup(req->trace, ans);
   switch (sc) {
@@ -114,9 +112,8 @@ static reply handle(const pk_pay_msg *req, pk_pay_msg *ans, int *delay_ms) {
   bool mute = lookup(req->trace, ans);
   bool known = strcmp(ans->state, "none") != 0;
   if (req->type == PK_PAY_MSG_SALE) {
-    if (!known && req->amount % 100 == SLOW) *delay_ms = slow_ms;
     if (known && !strcmp(ans->state, "void")) snprintf(ans->rc, sizeof ans->rc, "25");
-    return known ? SEND : new_sale(req, ans);
+    return known ? SEND : new_sale(req, ans, delay_ms);
   }
   if (req->type == PK_PAY_MSG_STATUS) return mute ? SILENT : SEND;
   if (req->type != PK_PAY_MSG_REVERSE) return HANG_UP;
@@ -272,7 +269,7 @@ static int listen_on(const char *bind_addr, int port) {
 }
 
 static void usage(void) {
-  puts("usage: pishkhan-pos-sim --db FILE [--bind ADDR] [--port N] [--slow-ms N]\n"
+  puts("usage: pishkhan-pos-sim --db FILE [--bind ADDR] [--port N] [--slow-ms N] [--script LIST]\n"
        "       pishkhan-pos-sim --dump FILE\n"
        "  --port N      port, 0 = ephemeral (default 0); the chosen port is printed\n"
        "  --db FILE     the terminal's own durable record of sales and reversals\n"
@@ -280,7 +277,10 @@ static void usage(void) {
        "  --slow-ms N   delay of a slow answer (default 300)\n"
        "Scenario of a sale = amount mod 100: 0 approve, 1 decline, 2 insufficient funds, 3 card removed,\n"
        "4 timeout before approval, 5 timeout after approval, 6 lost answer (and status), 7 duplicated\n"
-       "answer, 8 slow answer, 9 full card number in the answer, 10 control bytes in the answer.");
+       "answer, 8 slow answer, 9 full card number in the answer, 10 control bytes in the answer.\n"
+       "  --script LIST the scenarios of the next new sales, in order, whatever their amount; then as above.\n"
+       "                Names:");
+  printf("                %s\n", pos_script_names());
 }
 
 int main(int argc, char **argv) {
@@ -288,6 +288,7 @@ int main(int argc, char **argv) {
   int port = 0;
   static const struct option opts[] = {{"bind", 1, 0, 'b'}, {"port", 1, 0, 'p'}, {"db", 1, 0, 'd'},
                                        {"dump", 1, 0, 'D'}, {"slow-ms", 1, 0, 's'}, {"help", 0, 0, 'h'},
+                                       {"script", 1, 0, 'S'},
                                        {0, 0, 0, 0}};
   for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
     if (c == 'b') bind_addr = optarg;
@@ -295,6 +296,9 @@ int main(int argc, char **argv) {
     else if (c == 'd') path = optarg;
     else if (c == 'D') return dump(optarg);
     else if (c == 's') slow_ms = atoi(optarg);
+    else if (c == 'S') {
+      if (pos_script_set(optarg)) return 2;
+    }
     else return usage(), c == 'h' ? 0 : 2;
   }
   if (!path) return usage(), 2;

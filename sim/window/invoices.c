@@ -271,6 +271,14 @@ enum MHD_Result sim_check_invoice(pk_window_sim *s, sim_req *r, const char *nc, 
   return *ok = true, MHD_YES;
 }
 
+bool sim_invoice_paid(pk_window_sim *s, const char *inv, long long *amount, char *bank_ref) {
+  invoice v = {0};
+  if (!load(s, "id=?", inv, NULL, NULL, &v) || !v.paid_at) return false;
+  *amount = v.amount;
+  memcpy(bank_ref, v.bank_ref, sizeof v.bank_ref);
+  return true;
+}
+
 bool sim_invoice_claim(pk_window_sim *s, const char *inv, const char *key) {
   char *sql = sqlite3_mprintf("UPDATE invoices SET used_by=%Q WHERE id=%Q AND paid_at IS NOT NULL"
                               " AND (used_by IS NULL OR used_by=%Q)", key, inv, key);

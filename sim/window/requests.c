@@ -96,6 +96,10 @@ static char *new_answer(pk_window_sim *s, const sim_new_request *q, const char *
   snprintf(rc.on_behalf_of, sizeof rc.on_behalf_of, "%s", q->on_behalf_of ? q->on_behalf_of : "");
   snprintf(rc.assisted_by, sizeof rc.assisted_by, "%s", q->assisted_by ? q->assisted_by : "");
   snprintf(rc.invoice_id, sizeof rc.invoice_id, "%s", q->invoice_id ? q->invoice_id : "");
+  /* The amount the invoice was paid, and its bank reference: the signed receipt then proves the
+   * payment, not only the fee (without an invoice "am" is the catalog's fee, no "pr"). */
+  long long paid;
+  if (q->invoice_id && sim_invoice_paid(s, q->invoice_id, &paid, rc.payment_ref)) rc.amount_rials = paid;
   char *jws = NULL;
   if (pk_receipt_sign_key(&rc, s->receipt_key, s->receipt_kid, &jws) != 0) jws = NULL;
   json_t *resp = json_pack("{s:s, s:s, s:s, s:I, s:s}", "tracking_code", tc, "service_id", q->sid, "status",

@@ -190,6 +190,8 @@ enum MHD_Result sim_check_invoice(pk_window_sim *s, sim_req *r, const char *nc, 
                                   bool *ok);
 /* Under s->lock: binds a paid invoice to the request key; false if another request has it. */
 bool sim_invoice_claim(pk_window_sim *s, const char *inv, const char *key);
+/* Under s->lock: a paid invoice's amount and bank reference (bank_ref >= 16 bytes); false if unpaid. */
+bool sim_invoice_paid(pk_window_sim *s, const char *inv, long long *amount, char *bank_ref);
 
 /* ---- requests.c: storing a request once per idempotency key ---- */
 typedef struct sim_new_request {

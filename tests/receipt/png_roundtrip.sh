@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # PNG/PDF -> independent QR decoders (zbarimg, pdftoppm) -> independent JOSE verifier (jwcrypto),
+# the paper of a paid fee shows the amount paid and the bank reference (pdftotext),
 # and `pishkhan-receipt verify` accepts the real receipt and rejects a one-byte tamper.
 set -euo pipefail
 bin=$PK_BINARY_DIR/bin
@@ -22,6 +23,12 @@ else
 fi
 pdftoppm -q -r 150 -f 1 -l 1 -singlefile -png "$d/receipt.pdf" "$d/page"
 [ "$(zbarimg -q --raw -Sdisable -Sqrcode.enable "$d/page.png" 2>/dev/null)" = "$tok" ] || { echo "FAIL: QR of the PDF"; exit 1; }
+# The paper of a paid fee (one layout for PNG, ESC/POS and PDF; the PDF's text is readable):
+# the amount as paid and the bank reference, in Persian digits.
+pdftotext "$d/receipt.pdf" "$d/receipt.txt"
+for want in 'مبلغ پرداخت' 'شماره مرجع بانکی' '۵۰۴۸۱۲۷۳۴۰۱۹'; do
+  grep -qF "$want" "$d/receipt.txt" || { echo "FAIL: the paid receipt's paper lacks '$want'"; cat "$d/receipt.txt"; exit 1; }
+done
 # Our verifier on each input form.
 "$bin/pishkhan-receipt" verify --device-jwks "$jwks" "$tok" >"$d/out.txt"
 grep -q "معتبر است" "$d/out.txt"

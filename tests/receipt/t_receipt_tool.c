@@ -17,6 +17,7 @@ static char *sample_token(pk_receipt *r) {
   snprintf(kidp, sizeof kidp, "%s/pki/device/kid", PK_BINARY_DIR);
   read_small(kidp, kid, sizeof kid);
   sample_receipt(r);
+  snprintf(r->payment_ref, sizeof r->payment_ref, "504812734019"); /* a paid fee: the paper shows it */
   char *jws = NULL;
   if (pk_receipt_sign_device(r, key, kid, &jws)) return NULL;
   char office[sizeof r->office];

@@ -284,6 +284,90 @@ static void test_window_key_and_role_separation(void **st) {
   free(wjwks);
 }
 
+/* A paid receipt signed and read back: the amount and the bank reference always survive. */
+static char *sign_paid(const pk_receipt *r, pk_receipt *out) {
+  char *jws = NULL;
+  assert_int_equal(pk_receipt_sign_device(r, dev_key, dev_kid, &jws), 0);
+  assert_true(strlen(jws) <= PK_RECEIPT_QR_MAX_BYTES);
+  assert_int_equal(pk_receipt_verify(jws, dev_jwks, out, NULL, 0), 0);
+  assert_int_equal(out->amount_rials, 1200000);
+  assert_string_equal(out->payment_ref, "504812734019");
+  pk_qr qr;
+  assert_int_equal(pk_qr_matrix(jws, &qr), 0);
+  print_message("paid receipt (%s): token %zu bytes, QR version %d (%dx%d)\n",
+                r->assisted_by[0] ? "counter, worst case" : "kiosk", strlen(jws), qr.version, qr.size, qr.size);
+  pk_qr_free(&qr);
+  return jws;
+}
+
+/* A paid fee (issue 13): the amount and the bank reference travel in the token, the verifier
+ * shows them, and in the worst case (a counter's clerk for a company, long texts) only the
+ * invoice id makes room, never the payment. */
+static void test_payment_claims_round_trip_and_fit(void **st) {
+  pk_receipt r, out;
+  sample_receipt(&r);
+  snprintf(r.invoice_id, sizeof r.invoice_id, "inv_AbCdEfGhIjKl");
+  snprintf(r.payment_ref, sizeof r.payment_ref, "504812734019");
+  char *jws = sign_paid(&r, &out);
+  assert_string_equal(out.invoice_id, "inv_AbCdEfGhIjKl");
+  char *claims = token_payload(jws);
+  assert_non_null(strstr(claims, "\"am\":1200000"));
+  assert_non_null(strstr(claims, "\"pr\":\"504812734019\""));
+  char *shown = verify_cli_output(jws), line[128];
+  snprintf(line, sizeof line, "%s: 504812734019\n", pk_tr_fa("Bank reference"));
+  assert_non_null(strstr(shown, line));
+  free(shown), free(claims), free(jws);
+
+  snprintf(r.assisted_by, sizeof r.assisted_by, "clerk-0042");
+  snprintf(r.on_behalf_of, sizeof r.on_behalf_of, "10101234567");
+  r.service_title[0] = r.agency[0] = '\0';
+  for (int i = 0; i < 6; i++) strcat(r.service_title, "درخواست صدور مجدد ");
+  for (int i = 0; i < 5; i++) strcat(r.agency, "سازمان ثبت اسناد ");
+  jws = sign_paid(&r, &out);
+  assert_string_equal(out.assisted_by, "clerk-0042");
+  assert_string_equal(out.on_behalf_of, "10101234567");
+  free(jws);
+}
+
+/* Signed claims (a valid signature proves nothing about a claim's shape) that must not parse. */
+static void test_hostile_payment_claims_refused(void **st) {
+  EVP_PKEY *key = rc_load_private_pem(dev_key);
+  assert_non_null(key);
+#define BASE "{\"tc\":\"1403-0215-4823\",\"sv\":\"SV-1\",\"ti\":\"t\",\"iat\":1713612300,\"kd\":\"K1\",\"st\":\"q\",\"sg\":\"d\"%s}"
+  const char *good[] = {"", ",\"am\":5000", ",\"am\":5000,\"pr\":\"504812734019\"", ",\"am\":5000,\"pr\":\"AB12\""};
+  const char *bad[] = {
+      ",\"am\":5000,\"pr\":\"12<b>34\"",            /* markup */
+      ",\"am\":5000,\"pr\":\"1234\\u001b[2J\"",     /* an escape sequence */
+      ",\"am\":5000,\"pr\":\"5048 1273\"",          /* a space */
+      ",\"am\":5000,\"pr\":\"5048127340191234\"",   /* 16 characters */
+      ",\"am\":5000,\"pr\":\"\"",                   /* empty */
+      ",\"am\":5000,\"pr\":504812734019",           /* a number */
+      ",\"am\":5000,\"pr\":\"1234\\u00005678\"",    /* an embedded NUL */
+      ",\"am\":5000,\"pr\":\"۵۰۴۸۱۲۷۳۴۰۱۹\"",       /* not ASCII */
+      ",\"pr\":\"504812734019\"",                   /* a reference for no amount */
+      ",\"am\":0,\"pr\":\"504812734019\"",
+      ",\"am\":5000,\"pr\":\"1\",\"pr\":\"2\"",     /* said twice */
+      ",\"am\":-5000",
+      ",\"am\":\"5000\"",
+      ",\"am\":5000.5",
+      ",\"am\":10000000000000000",
+  };
+  char payload[512];
+  pk_receipt out;
+  for (size_t i = 0; i < sizeof good / sizeof *good + sizeof bad / sizeof *bad; i++) {
+    bool ok = i < sizeof good / sizeof *good;
+    snprintf(payload, sizeof payload, BASE, ok ? good[i] : bad[i - sizeof good / sizeof *good]);
+    char *jws = pk_jws_sign_es256(key, dev_kid, payload);
+    assert_non_null(jws);
+    int rc = pk_receipt_verify(jws, dev_jwks, &out, NULL, 0);
+    if (ok != (rc == 0)) fail_msg("claims %s: verify gave %d", payload, rc);
+    if (!ok) assert_string_equal(out.payment_ref, "");
+    free(jws);
+  }
+  EVP_PKEY_free(key);
+#undef BASE
+}
+
 static void test_qr_limits(void **st) {
   pk_qr qr;
   char big[PK_RECEIPT_QR_MAX_BYTES + 2];
@@ -310,6 +394,8 @@ int main(void) {
       cmocka_unit_test(test_full_national_code_never_leaves_the_kiosk),
       cmocka_unit_test(test_window_key_and_role_separation),
       cmocka_unit_test(test_qr_limits),
+      cmocka_unit_test(test_payment_claims_round_trip_and_fit),
+      cmocka_unit_test(test_hostile_payment_claims_refused),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
