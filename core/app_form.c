@@ -18,6 +18,7 @@ void pk_app_forget_form(pk_app *app) {
   app->errors = NULL;
   app->fields = NULL;
   app->nfields = app->field = 0;
+  app->leaving = false;
   pk_app_forget_sent(app);
 }
 
@@ -83,7 +84,30 @@ static void type_char(pk_app *app, uint32_t cp) {
   app->dirty = true;
 }
 
+static bool anything_typed(const pk_app *app) {
+  for (size_t i = 0; i < app->nfields; i++)
+    if (app->values[i][0]) return true;
+  return false;
+}
+
+/* What a citizen typed is not thrown away by one key: Esc asks first. */
 static pk_app_event leave_form(pk_app *app) {
+  if (anything_typed(app) && !app->leaving) {
+    app->leaving = true;
+    pk_app_set_message(app, N_("Leave this form? What you typed will be lost. Esc again: leave. Any other key: "
+                               "stay."));
+    return PK_EV_APP_NONE;
+  }
+  pk_app_forget_form(app);
+  return PK_EV_APP_BACK;
+}
+
+/* The answer to the question above: Esc leaves, any other key stays and does nothing else. */
+static pk_app_event answer_leaving(pk_app *app, pk_key key) {
+  app->leaving = false;
+  app->message = NULL;
+  app->dirty = true;
+  if (key.code != PK_KEY_CANCEL) return PK_EV_APP_NONE;
   pk_app_forget_form(app);
   return PK_EV_APP_BACK;
 }
@@ -113,6 +137,7 @@ static pk_app_event form_key(pk_app *app, pk_key key) {
     if (key.code == PK_KEY_ENTER) return PK_EV_APP_FORM_DONE;
     return key.code == PK_KEY_BACK || key.code == PK_KEY_CANCEL ? leave_form(app) : PK_EV_APP_NONE;
   }
+  if (app->leaving) return answer_leaving(app, key);
   switch (key.code) {
   case PK_KEY_CHAR: type_char(app, key.cp); break;
   case PK_KEY_ENTER: return next_field(app);

@@ -173,6 +173,9 @@ static pk_app_event switch_to(pk_app *app, pk_screen_id to, pk_app_event why) {
   if (app->message_input != app->inputs) app->message = NULL; /* it stays with its screen */
   app->help = false;                                              /* and so does its help */
   pk_app_tech_close(app);
+  /* A new screen is something new to read: the idle time counts from it, not from the key that
+   * began a slow sign-in or submit. */
+  app->last_activity = app->now;
   app->screen = to;
   app->dirty = true;
   const pk_screen_ops *ops = pk_app_screen_ops(to);

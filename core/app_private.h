@@ -61,6 +61,7 @@ struct pk_app {
   const pk_form_field *fields;
   size_t nfields, field;
   char (*values)[256];
+  bool leaving;          /* Esc on a filled form: asked once whether to drop what was typed */
   const char **errors;
   const char *hold;      /* msgid while nobody may be served (earlier requests being resolved) */
   pk_app_recent recent;  /* the citizen's latest request here, if any */

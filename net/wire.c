@@ -184,7 +184,22 @@ static int as_num(const uint8_t *v, size_t n, int64_t lo, int64_t hi, int64_t *o
 
 #define MS_MAX (24LL * 3600 * 1000)
 
-static int opts_field(pk_wire_opts *o, uint8_t tag, const uint8_t *v, size_t n) {
+/* Every field of a frame of the given type through fn (which refuses a tag it does not know). */
+static int decode_fields(const pk_wire_frame *f, uint8_t type, int (*fn)(void *, uint8_t, const uint8_t *, size_t),
+                         void *out) {
+  if (f->type != type) return -1;
+  cursor c = {f, 0};
+  uint8_t tag;
+  const uint8_t *v;
+  size_t n;
+  int rc;
+  while ((rc = next_field(&c, &tag, &v, &n)) == 1)
+    if (fn(out, tag, v, n) != 0) return -1;
+  return rc;
+}
+
+static int opts_field(void *out, uint8_t tag, const uint8_t *v, size_t n) {
+  pk_wire_opts *o = out;
   switch (tag) {
   case T_CA: return copy_str(o->ca_bundle, sizeof o->ca_bundle, v, n);
   case T_CERT: return copy_str(o->client_cert, sizeof o->client_cert, v, n);
@@ -199,18 +214,11 @@ static int opts_field(pk_wire_opts *o, uint8_t tag, const uint8_t *v, size_t n) 
 
 int pk_wire_decode_opts(const pk_wire_frame *f, pk_wire_opts *o) {
   memset(o, 0, sizeof *o);
-  if (f->type != PK_WIRE_OPTS) return -1;
-  cursor c = {f, 0};
-  uint8_t tag;
-  const uint8_t *v;
-  size_t n;
-  int rc;
-  while ((rc = next_field(&c, &tag, &v, &n)) == 1)
-    if (opts_field(o, tag, v, n) != 0) return -1;
-  return rc;
+  return decode_fields(f, PK_WIRE_OPTS, opts_field, o);
 }
 
-static int req_field(pk_wire_req *r, uint8_t tag, const uint8_t *v, size_t n) {
+static int req_field(void *out, uint8_t tag, const uint8_t *v, size_t n) {
+  pk_wire_req *r = out;
   int64_t x;
   switch (tag) {
   case T_METHOD: return (r->method = as_str(v, n)) && n <= 8 ? 0 : -1;
@@ -233,19 +241,12 @@ static int req_field(pk_wire_req *r, uint8_t tag, const uint8_t *v, size_t n) {
 
 int pk_wire_decode_req(const pk_wire_frame *f, pk_wire_req *r) {
   memset(r, 0, sizeof *r);
-  if (f->type != PK_WIRE_REQ) return -1;
-  cursor c = {f, 0};
-  uint8_t tag;
-  const uint8_t *v;
-  size_t n;
-  int rc;
-  while ((rc = next_field(&c, &tag, &v, &n)) == 1)
-    if (req_field(r, tag, v, n) != 0) return -1;
-  if (rc != 0 || !r->method || !r->url) return -1;
+  if (decode_fields(f, PK_WIRE_REQ, req_field, r) != 0 || !r->method || !r->url) return -1;
   return strpbrk(r->url, " \r\n") ? -1 : 0;
 }
 
-static int resp_field(pk_wire_resp *r, uint8_t tag, const uint8_t *v, size_t n) {
+static int resp_field(void *out, uint8_t tag, const uint8_t *v, size_t n) {
+  pk_wire_resp *r = out;
   int64_t x;
   switch (tag) {
   case T_ERR:
@@ -270,15 +271,7 @@ static int resp_field(pk_wire_resp *r, uint8_t tag, const uint8_t *v, size_t n) 
 
 int pk_wire_decode_resp(const pk_wire_frame *f, pk_wire_resp *r) {
   memset(r, 0, sizeof *r);
-  if (f->type != PK_WIRE_RESP) return -1;
-  cursor c = {f, 0};
-  uint8_t tag;
-  const uint8_t *v;
-  size_t n;
-  int rc;
-  while ((rc = next_field(&c, &tag, &v, &n)) == 1)
-    if (resp_field(r, tag, v, n) != 0) return -1;
-  return rc;
+  return decode_fields(f, PK_WIRE_RESP, resp_field, r);
 }
 
 /* ---- the connection ---- */

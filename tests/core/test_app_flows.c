@@ -98,6 +98,56 @@ static void test_search_with_arabic_yeh_then_form_and_submit(void **state) {
   assert_string_equal(pk_app_query(f->app), "");
 }
 
+/* A slow sign-in: the window answers 8 s after the PIN's Enter. The dashboard then gives the
+ * citizen the whole idle time, counted from when it appeared. */
+static void test_idle_time_counts_from_the_new_screen(void **state) {
+  fixture *f = *state;
+  pk_app_card_inserted(f->app, "R", f->now);
+  pk_citizen c = {.name_fa = "زهرا محمدی", .national_code = "0071234561"};
+  pk_app_card_open_done(f->app, f->fb.last_gen, PK_CARDRES_OK, &c, 3);
+  fx_type(f, "1234");
+  fx_key(f, PK_KEY_ENTER, 0);
+  uint64_t shown = f->now + 8000;
+  pk_app_tick(f->app, shown); /* the loop's clock, while the window thinks */
+  pk_app_card_login_done(f->app, f->fb.last_gen, PK_CARDRES_OK, 3);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_DASHBOARD);
+  uint64_t quiet = (uint64_t)(f->cfg.idle_timeout_s - f->cfg.idle_warning_s) * 1000;
+  pk_app_tick(f->app, f->now + quiet + 1000); /* the Enter's time would warn here */
+  assert_int_equal(pk_app_idle_countdown(f->app), -1);
+  pk_app_tick(f->app, shown + quiet);
+  assert_int_equal(pk_app_idle_countdown(f->app), f->cfg.idle_warning_s);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_DASHBOARD);
+}
+
+/* Esc on a filled form asks before throwing the typing away: any other key stays (and types
+ * nothing), Esc again leaves. An empty form is left at once. */
+static void test_esc_asks_before_a_filled_form_is_dropped(void **state) {
+  fixture *f = *state;
+  login(f);
+  fx_type(f, "1");
+  fx_type(f, "مالياتي");
+  fx_key(f, PK_KEY_ENTER, 0);
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_FORM);
+  fx_type(f, "00712");
+  fx_key(f, PK_KEY_CANCEL, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_FORM);
+  assert_non_null(pk_app_message(f->app));
+  assert_non_null(strstr(pk_app_message(f->app), "Leave this form?"));
+  fx_type(f, "3"); /* stay: the key only answers */
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_FORM);
+  assert_string_equal(pk_app_form_value(f->app, 0), "00712");
+  assert_null(pk_app_message(f->app));
+  fx_key(f, PK_KEY_CANCEL, 0);
+  fx_key(f, PK_KEY_CANCEL, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_SERVICE);
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_FORM);
+  assert_string_equal(pk_app_form_value(f->app, 0), ""); /* dropped, and wiped */
+  fx_key(f, PK_KEY_CANCEL, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_SERVICE); /* nothing typed: no question */
+}
+
 static void test_failed_submit_keeps_the_form(void **state) {
   fixture *f = *state;
   login(f);
@@ -323,7 +373,9 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_browse_by_agency_sorted_in_persian, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_search_with_arabic_yeh_then_form_and_submit, fx_setup, fx_teardown),
-      cmocka_unit_test_setup_teardown(test_failed_submit_keeps_the_form, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_esc_asks_before_a_filled_form_is_dropped, fx_setup, fx_teardown),
+    cmocka_unit_test_setup_teardown(test_idle_time_counts_from_the_new_screen, fx_setup, fx_teardown),
+    cmocka_unit_test_setup_teardown(test_failed_submit_keeps_the_form, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_removal_mid_form_and_timeout_from_every_flow_screen, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_status_by_tracking_code, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_a_message_stays_on_its_screen, fx_setup, fx_teardown),
