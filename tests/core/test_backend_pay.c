@@ -228,10 +228,9 @@ static void test_cancel_before_the_sale_charges_nothing(void **state) {
   assert_int_equal(pk_window_sim_request_count(f->h.sim), 0);
 }
 
-/* Approved at the terminal, then the kiosk stopped before any request carried it: at the next
- * start the money goes back before anyone is served. */
-static void test_an_approved_payment_without_a_request_is_reversed_at_start(void **state) {
-  fixture *f = *state;
+/* A payment approved at the terminal by a kiosk that then stopped before any request carried
+ * it (the store and the terminal as that kiosk left them). */
+static void approved_before_start(fixture *f, const char *idem, pk_pay_record *out) {
   char path[128], err[128];
   snprintf(path, sizeof path, "%s/payments.db", f->data_dir);
   pk_pay_opts o = PK_PAY_OPTS_DEFAULT;
@@ -239,11 +238,19 @@ static void test_an_approved_payment_without_a_request_is_reversed_at_start(void
   assert_non_null(st);
   pk_pay_terminal *t = pk_pay_pos_tcp_open("127.0.0.1", f->pos.port, &pk_pay_framing_pkpos, "T0001");
   pk_pay_record r;
-  assert_int_equal(pk_pay_begin(st, 50000, "INV1", "4b0e6f2c-0000-4000-8000-000000000001", &r), PK_PAY_OK);
+  assert_int_equal(pk_pay_begin(st, 50000, "INV1", idem, &r), PK_PAY_OK);
   assert_int_equal(pk_pay_sale(st, t, r.trace, &r), PK_PAY_OK);
   assert_int_equal(r.state, PK_PAY_APPROVED);
   pk_pay_terminal_close(t);
   pk_pay_store_close(st);
+  if (out) *out = r;
+}
+
+/* Approved at the terminal, then the kiosk stopped before any request carried it: at the next
+ * start the money goes back before anyone is served. */
+static void test_an_approved_payment_without_a_request_is_reversed_at_start(void **state) {
+  fixture *f = *state;
+  approved_before_start(f, "4b0e6f2c-0000-4000-8000-000000000001", NULL);
 
   open_backend(f);
   assert_non_null(pk_backend_hold(f->be, pk_now_ms())); /* nobody is served yet */
@@ -260,17 +267,12 @@ static void test_an_approved_payment_without_a_request_is_reversed_at_start(void
  * serves again (free services), sells nothing, and keeps the earlier payment to settle. */
 static void test_an_unreachable_terminal_holds_only_the_fees(void **state) {
   fixture *f = *state;
+  pk_pay_record r;
+  approved_before_start(f, "4b0e6f2c-0000-4000-8000-000000000002", &r);
   char path[128], err[128];
   snprintf(path, sizeof path, "%s/payments.db", f->data_dir);
   pk_pay_opts o = PK_PAY_OPTS_DEFAULT;
-  pk_pay_store *st = pk_pay_store_open(path, &o, err, sizeof err);
-  assert_non_null(st);
-  pk_pay_terminal *t = pk_pay_pos_tcp_open("127.0.0.1", f->pos.port, &pk_pay_framing_pkpos, "T0001");
-  pk_pay_record r;
-  assert_int_equal(pk_pay_begin(st, 50000, "INV1", "4b0e6f2c-0000-4000-8000-000000000002", &r), PK_PAY_OK);
-  assert_int_equal(pk_pay_sale(st, t, r.trace, &r), PK_PAY_OK);
-  pk_pay_terminal_close(t);
-  pk_pay_store_close(st);
+  pk_pay_store *st;
 
   snprintf(f->h.cfg.pay_terminal_dest, sizeof f->h.cfg.pay_terminal_dest, "127.0.0.1:1"); /* unplugged */
   open_backend(f);

@@ -155,6 +155,17 @@ static void renet(fixture *f, const char *url, const char *helper, char **err) {
   f->net = pk_net_new(f->loop, &o, err);
 }
 
+/* A client whose window never answers; its helper's pid. */
+static pid_t client_of_a_silent_window(fixture *f, int *lfd) {
+  char url[64];
+  *lfd = silent_listener(url, sizeof url);
+  renet(f, url, "", NULL);
+  assert_non_null(f->net);
+  pid_t pid = pk_net_helper_pid(f->net);
+  assert_true(pid > 0);
+  return pid;
+}
+
 static void test_missing_helper_is_said_at_start(void **state) {
   fixture *f = *state;
   char *err = NULL;
@@ -170,12 +181,8 @@ static void test_missing_helper_is_said_at_start(void **state) {
  * the next call is served by a new helper, which really reaches the network. */
 static void test_dead_helper_fails_its_call_and_is_replaced(void **state) {
   fixture *f = *state;
-  char url[64];
-  int lfd = silent_listener(url, sizeof url);
-  renet(f, url, "", NULL);
-  assert_non_null(f->net);
-  pid_t first = pk_net_helper_pid(f->net);
-  assert_true(first > 0);
+  int lfd;
+  pid_t first = client_of_a_silent_window(f, &lfd);
   seen s = {0};
   assert_non_null(pk_net_health(f->net, on_done, &s));
   for (int i = 0; i < 5; i++) pk_loop_run_once(f->loop, 20); /* the exchange reaches the helper */
@@ -199,11 +206,8 @@ static void test_dead_helper_fails_its_call_and_is_replaced(void **state) {
  * the call ends instead of waiting for ever. */
 static void test_hung_helper_is_killed_at_the_deadline(void **state) {
   fixture *f = *state;
-  char url[64];
-  int lfd = silent_listener(url, sizeof url);
-  renet(f, url, "", NULL);
-  assert_non_null(f->net);
-  pid_t pid = pk_net_helper_pid(f->net);
+  int lfd;
+  pid_t pid = client_of_a_silent_window(f, &lfd);
   assert_int_equal(kill(pid, SIGSTOP), 0);
   seen s = {0};
   uint64_t t0 = pk_now_ms();
