@@ -42,6 +42,9 @@ void pk_app_set_message(pk_app *app, const char *msgid) {
 
 void pk_app_input_begins(pk_app *app) { app->inputs++; }
 
+void pk_app_emptied(pk_app *app) { app->emptied_at = app->now; }
+bool pk_app_backspace_held(const pk_app *app) { return app->now - app->emptied_at < 1000; }
+
 static void touch(pk_app *app, uint64_t now) {
   pk_app_input_begins(app);
   app->now = now;

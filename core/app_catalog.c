@@ -99,11 +99,11 @@ static pk_app_event search_backspace(pk_app *app) {
   app->search_picking = false;
   if (app->query[0]) {
     pk_utf8_pop(app->query);
-    if (!app->query[0]) app->query_emptied_at = app->now;
+    if (!app->query[0]) pk_app_emptied(app);
     run_search(app);
     return PK_EV_APP_NONE;
   }
-  if (app->now - app->query_emptied_at < 1000) return PK_EV_APP_NONE;
+  if (pk_app_backspace_held(app)) return PK_EV_APP_NONE;
   app->nitems = 0;
   return PK_EV_APP_BACK;
 }

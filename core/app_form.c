@@ -112,11 +112,20 @@ static pk_app_event answer_leaving(pk_app *app, pk_key key) {
   return PK_EV_APP_BACK;
 }
 
+/* Backspace erases; on an empty field it goes to the one before, but a held key stops at the
+ * field it emptied, so that it never runs on into what was typed before. */
 static pk_app_event back_key(pk_app *app) {
   char *v = app->values[app->field];
-  if (v[0]) pk_utf8_pop(v);
-  else if (app->field > 0) app->field--;
-  else return leave_form(app);
+  if (v[0]) {
+    pk_utf8_pop(v);
+    if (!v[0]) pk_app_emptied(app);
+  } else if (pk_app_backspace_held(app)) {
+    return PK_EV_APP_NONE;
+  } else if (app->field > 0) {
+    app->field--;
+  } else {
+    return leave_form(app);
+  }
   app->dirty = true;
   return PK_EV_APP_NONE;
 }

@@ -54,7 +54,7 @@ struct pk_app {
   const pk_agency *agency;
   const pk_service *service;
   bool search_picking;       /* search: arrows moved into the results, so digits pick one */
-  uint64_t query_emptied_at; /* when Backspace emptied the search query (a held key stops there) */
+  uint64_t emptied_at;   /* when Backspace emptied a query or a field (a held key stops there) */
   bool service_from_search;  /* Back from a service card returns to the search, not the list */
   bool service_from_inbox;   /* ... or to the inbox, whose notice offered it */
   /* The form. */
@@ -100,6 +100,11 @@ void pk_app_dispatch(pk_app *app, pk_app_event ev);
 /* The session wipe, run by every transition into home (and at shutdown). */
 void pk_app_wipe(pk_app *app, const char *why);
 void pk_app_set_message(pk_app *app, const char *msgid);
+/* A held Backspace stops at the text it emptied: pk_app_emptied when a press empties one, and
+ * pk_app_backspace_held is true within a second of it, when the next press must do nothing
+ * (not leave the screen, not go on into the field before). */
+void pk_app_emptied(pk_app *app);
+bool pk_app_backspace_held(const pk_app *app);
 /* app_tech.c: a key while the technician's view is open, or the one that opens it; false when
  * the key is the screen's. */
 bool pk_app_tech_key(pk_app *app, pk_key key);

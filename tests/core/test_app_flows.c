@@ -119,6 +119,32 @@ static void test_idle_time_counts_from_the_new_screen(void **state) {
   assert_int_equal(pk_app_screen(f->app), PK_SCREEN_DASHBOARD);
 }
 
+/* A held Backspace empties the field it is in and stops there: what was typed in the field
+ * before is kept. A press a second later goes back to it (without erasing). */
+static void test_a_held_backspace_stops_at_the_field_it_emptied(void **state) {
+  fixture *f = *state;
+  login(f);
+  fx_type(f, "1");
+  fx_type(f, "مالياتي");
+  fx_key(f, PK_KEY_ENTER, 0);
+  fx_key(f, PK_KEY_ENTER, 0);
+  fx_type(f, "0071234561");
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(pk_app_form_current(f->app), 1);
+  char first[64];
+  snprintf(first, sizeof first, "%s", pk_app_form_value(f->app, 0));
+  assert_true(first[0]);
+  fx_type(f, "13");
+  for (int i = 0; i < 6; i++) fx_key(f, PK_KEY_BACK, 0); /* the key held: presses within the second */
+  assert_int_equal(pk_app_form_current(f->app), 1);
+  assert_string_equal(pk_app_form_value(f->app, 1), "");
+  assert_string_equal(pk_app_form_value(f->app, 0), first);
+  f->now += 1500;
+  fx_key(f, PK_KEY_BACK, 0);
+  assert_int_equal(pk_app_form_current(f->app), 0);
+  assert_string_equal(pk_app_form_value(f->app, 0), first);
+}
+
 /* Esc on a filled form asks before throwing the typing away: any other key stays (and types
  * nothing), Esc again leaves. An empty form is left at once. */
 static void test_esc_asks_before_a_filled_form_is_dropped(void **state) {
@@ -374,6 +400,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_browse_by_agency_sorted_in_persian, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_search_with_arabic_yeh_then_form_and_submit, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_esc_asks_before_a_filled_form_is_dropped, fx_setup, fx_teardown),
+    cmocka_unit_test_setup_teardown(test_a_held_backspace_stops_at_the_field_it_emptied, fx_setup, fx_teardown),
     cmocka_unit_test_setup_teardown(test_idle_time_counts_from_the_new_screen, fx_setup, fx_teardown),
     cmocka_unit_test_setup_teardown(test_failed_submit_keeps_the_form, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_removal_mid_form_and_timeout_from_every_flow_screen, fx_setup, fx_teardown),
