@@ -89,17 +89,26 @@ static int cmp_byid(const void *a, const void *b) {
   return strcmp(sort_cat->services[*(const size_t *)a].id, sort_cat->services[*(const size_t *)b].id);
 }
 
-static const char *const *documents(pk_catalog *c, const char *json, size_t *n) {
+/* The required documents in both languages (the store keeps {"fa","en"} pairs); false when
+ * memory ran out. A document without its Persian name is not one. */
+static bool documents(pk_catalog *c, const char *json, pk_service *s) {
   json_t *j = json_loads(json, 0, NULL);
   size_t m = json_array_size(j);
-  const char **v = pk_net_pool_add(&c->pool, calloc(m ? m : 1, sizeof *v));
-  *n = 0;
-  for (size_t i = 0; v && i < m; i++) {
-    const char *s = json_string_value(json_object_get(json_array_get(j, i), "fa"));
-    if (s && (v[*n] = pk_net_pool_add(&c->pool, strdup(s)))) (*n)++;
+  const char **fa = pk_net_pool_add(&c->pool, calloc(m ? m : 1, sizeof *fa));
+  const char **en = pk_net_pool_add(&c->pool, calloc(m ? m : 1, sizeof *en));
+  size_t n = 0;
+  for (size_t i = 0; fa && en && i < m; i++) {
+    json_t *d = json_array_get(j, i);
+    const char *f = json_string_value(json_object_get(d, "fa")), *e = json_string_value(json_object_get(d, "en"));
+    if (!f || !(fa[n] = pk_net_pool_add(&c->pool, strdup(f)))) continue;
+    en[n] = pk_net_pool_add(&c->pool, strdup(e ? e : ""));
+    if (en[n]) n++;
   }
   json_decref(j);
-  return v;
+  s->documents_fa = fa;
+  s->documents_en = en;
+  s->ndocuments = n;
+  return fa && en;
 }
 
 static size_t agency_index(pk_catalog *c, const char *id) {
@@ -138,9 +147,8 @@ static int load_services(pk_catalog *c) {
     r->s.offline_capable = sqlite3_column_int(st, 9);
     r->s.channels = (unsigned)sqlite3_column_int(st, 10);
     r->s.fee_rials = sqlite3_column_int64(st, 11);
-    r->s.documents_fa = documents(c, (const char *)sqlite3_column_text(st, 12), &r->s.ndocuments);
-    if (!r->s.id || !r->s.title_fa || !r->s.title_en || !r->s.desc_fa || !r->s.desc_en ||
-        !r->s.documents_fa) {
+    bool docs = documents(c, (const char *)sqlite3_column_text(st, 12), &r->s);
+    if (!r->s.id || !r->s.title_fa || !r->s.title_en || !r->s.desc_fa || !r->s.desc_en || !docs) {
       rc = -1;
       break;
     }

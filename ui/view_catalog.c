@@ -100,7 +100,7 @@ static void draw_service(const pk_app *app, const ui_status *st, int top, int ro
   add_line(&y, _("Smart service:"), s->smart ? _("yes, no documents and no visit needed") : _("no"));
   if (s->ndocuments) {
     add_line(&y, _("Documents:"), "");
-    for (size_t i = 0; i < s->ndocuments && y < top + rows - 1; i++) add_line(&y, "  -", s->documents_fa[i]);
+    for (size_t i = 0; i < s->ndocuments && y < top + rows - 1; i++) add_line(&y, "  -", ui_pick(s->documents_fa[i], s->documents_en[i]));
   }
   if (s->auth_level > pk_app_session_level(app))
     ui_paragraph(top + rows - 2, 3, 2, _("This service needs a higher authentication level than this session has."));

@@ -58,6 +58,7 @@ typedef struct pk_service {
   int64_t fee_rials;
   size_t ndocuments;
   const char *const *documents_fa; /* required documents; empty for smart services */
+  const char *const *documents_en; /* the same, in English ("" when the window sent none) */
 } pk_service;
 
 /* Opens (creating) the store at path (":memory:" works) and loads it. NULL + *err on failure. */

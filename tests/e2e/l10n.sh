@@ -61,4 +61,19 @@ wait_for "Fee:"
 wait_for "the Judiciary of the Islamic Republic of Iran."
 on_screen "this agency" && { echo "FAIL: the card does not name its agency"; screen; exit 1; }
 ok "English service card: provided by the Judiciary of the Islamic Republic of Iran"
+
+# A service that needs documents: in English, their English names.
+keys BSpace
+wait_for "Verification of criminal record certificate"
+keys Down   # into the results: each row gets the digit that picks it
+wait_for "1  "
+n=$(screen | grep -o '[0-9]\+[^0-9A-Za-z]*Verification of criminal record certificate' | grep -o '^[0-9]\+' | head -1 || true)
+[ -n "$n" ] || { echo "FAIL: no number on the search row"; screen; exit 1; }
+keys "$n"
+wait_for "Documents:"
+wait_for "Copy of the birth certificate"
+if screen | grep -A4 'Documents:' | grep -qP '[\x{0600}-\x{06FF}]'; then
+  echo "FAIL: Persian document names on the English card"; screen; exit 1
+fi
+ok "English service card: its documents by their English names"
 summary

@@ -119,7 +119,8 @@ static const char *CAT =
   "{\"id\":\"medu\",\"name_fa\":\"آموزش و پرورش\",\"name_en\":\"Education\"}],"
   "\"services\":[{\"id\":\"tax-1\",\"agency_id\":\"tax\",\"title_fa\":\"صدور گواهی عدم بدهی مالیاتی\",\"title_en\":\"Tax clearance\","
   "\"description_fa\":\"\",\"description_en\":\"\",\"auth_level\":3,\"smart\":true,\"proactive\":false,\"offline_capable\":false,"
-  "\"channels\":[\"kiosk\"],\"fee_rials\":0,\"documents\":[],\"form\":{\"fields\":[{\"name\":\"amount\",\"type\":\"amount\","
+  "\"channels\":[\"kiosk\"],\"fee_rials\":0,\"documents\":[{\"fa\":\"تصویر کارت ملی\",\"en\":\"Copy of the national ID card\"},"
+  "{\"fa\":\"عکس ۳×۴\"}],\"form\":{\"fields\":[{\"name\":\"amount\",\"type\":\"amount\","
   "\"label_fa\":\"مبلغ\",\"label_en\":\"Amount\",\"required\":true,\"min\":10,\"max\":100}]}}]}";
 
 static void test_counter_and_invoice(void **state) {
@@ -181,6 +182,11 @@ static void test_catalog_refuses_bad_and_keeps_old(void **state) {
   assert_int_equal(nf, 1);
   assert_int_equal(f[0].type, PK_FIELD_AMOUNT);
   assert_int_equal(f[0].max, 100);
+  /* The documents in both languages, for an English screen (none sent in English: ""). */
+  assert_int_equal(s->ndocuments, 2);
+  assert_string_equal(s->documents_fa[0], "تصویر کارت ملی");
+  assert_string_equal(s->documents_en[0], "Copy of the national ID card");
+  assert_string_equal(s->documents_en[1], "");
   const char *bad[] = {
     "{\"version\":4,\"agencies\":[],\"services\":[{\"id\":\"x\",\"agency_id\":\"nope\"}]}",
     "{\"version\":0,\"agencies\":[],\"services\":[]}",
