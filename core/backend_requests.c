@@ -214,6 +214,7 @@ static void copy_doc(pk_app_document *d, const pk_net_doc *s) {
     snprintf(d->rows[i].label_fa, sizeof d->rows[i].label_fa, "%s", s->rows[i].label_fa);
     snprintf(d->rows[i].label_en, sizeof d->rows[i].label_en, "%s", s->rows[i].label_en);
     snprintf(d->rows[i].value, sizeof d->rows[i].value, "%s", s->rows[i].value);
+    snprintf(d->rows[i].value_en, sizeof d->rows[i].value_en, "%s", s->rows[i].value_en);
   }
   d->jws = s->jws ? strdup(s->jws) : NULL;
 }

@@ -318,7 +318,8 @@ int pk_net_parse_doc(const char *body, size_t len, pk_net_doc *out, pk_net_pool 
     v[i].label_fa = pstr(pool, lfa, 256);
     v[i].label_en = pstr(pool, str(r, "label_en", 1024), 256);
     v[i].value = pstr(pool, val, 1024);
-    if (!v[i].label_fa || !v[i].label_en || !v[i].value) goto done;
+    v[i].value_en = pstr(pool, str(r, "value_en", 4096), 1024);
+    if (!v[i].label_fa || !v[i].label_en || !v[i].value || !v[i].value_en) goto done;
   }
   out->document_id = pstr(pool, id, 63);
   out->kind = pstr(pool, kind, 31);

@@ -122,7 +122,7 @@ static void draw_document(const pk_app *app, const ui_status *st, int top, int r
   free(subject);
   size_t first = pk_app_document_page(app) * PK_PAGE_SIZE;
   for (size_t i = first; i < d->nrows && i < first + PK_PAGE_SIZE; i++) {
-    char *v = ui_digits(d->rows[i].value);
+    char *v = ui_digits(ui_pick(d->rows[i].value, d->rows[i].value_en));
     char *label = ui_fmt("%s:", ui_pick(d->rows[i].label_fa, d->rows[i].label_en));
     labelled(top + 3 + (int)(i - first), label ? label : "", v);
     free(label);

@@ -132,7 +132,7 @@ typedef struct pk_app_inbox_item {
 } pk_app_inbox_item;
 
 typedef struct pk_app_doc_row {
-  char label_fa[128], label_en[128], value[256];
+  char label_fa[128], label_en[128], value[256], value_en[256];
 } pk_app_doc_row;
 
 typedef struct pk_app_document {

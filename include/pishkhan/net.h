@@ -123,6 +123,7 @@ typedef struct pk_net_inbox {
 
 typedef struct pk_net_doc_row {
   const char *label_fa, *label_en, *value;
+  const char *value_en; /* the value in English when it is words («قبول» / "Passed"); "" otherwise */
 } pk_net_doc_row;
 
 typedef struct pk_net_doc {

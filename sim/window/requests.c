@@ -394,6 +394,13 @@ static json_t *row(const char *fa, const char *en, const char *v) {
   return json_pack("{s:s, s:s, s:s}", "label_fa", fa, "label_en", en, "value", v);
 }
 
+/* A value in words has an English form too. */
+static json_t *row_words(const char *fa, const char *en, const char *v_fa, const char *v_en) {
+  json_t *r = row(fa, en, v_fa);
+  json_object_set_new(r, "value_en", json_string(v_en));
+  return r;
+}
+
 enum MHD_Result sim_h_inquiry(pk_window_sim *s, sim_req *r) {
   sim_session ses;
   enum MHD_Result ret;
@@ -429,14 +436,14 @@ enum MHD_Result sim_h_inquiry(pk_window_sim *s, sim_req *r) {
       snprintf(v, sizeof v, "%u.%02u", whole, whole == 20 ? 0 : ((h >> (i * 2)) % 4) * 25);
       json_array_append_new(rows, row(subj[i][0], subj[i][1], v));
     }
-    json_array_append_new(rows, row("وضعیت", "Result", "قبول"));
+    json_array_append_new(rows, row_words("وضعیت", "Result", "قبول", "Passed"));
   } else if (kind && !strcmp(kind, "insurance_record")) {
     tfa = "سوابق بیمه تامین اجتماعی";
     ten = "Social security insurance record";
     char v[32];
     snprintf(v, sizeof v, "%u", 12 + h % 200);
     json_array_append_new(rows, row("مجموع ماه‌های سابقه", "Total months", v));
-    json_array_append_new(rows, row("آخرین کارگاه", "Last workshop", "شرکت نمونه"));
+    json_array_append_new(rows, row_words("آخرین کارگاه", "Last workshop", "شرکت نمونه", "Sample company"));
   } else if (kind && !strcmp(kind, "tax_clearance")) {
     tfa = "گواهی عدم بدهی مالیاتی";
     ten = "Tax clearance certificate";

@@ -110,6 +110,12 @@ static void test_inbox_and_doc(void **state) {
   free(many);
   pk_net_doc d = {0};
   assert_int_equal(pk_net_parse_doc(P("{\"document_id\":\"d\",\"kind\":\"report_card\",\"title_fa\":\"کارنامه\","
+                                      "\"issued_at\":1,\"rows\":[{\"label_fa\":\"وضعیت\",\"label_en\":\"Result\","
+                                      "\"value\":\"قبول\",\"value_en\":\"Passed\\u001b[2J\"},"
+                                      "{\"label_fa\":\"ریاضی\",\"label_en\":\"Math\",\"value\":\"19.50\"}]}"), &d, &pool), 0);
+  assert_string_equal(d.rows[0].value_en, "Passed"); /* sanitized like every string */
+  assert_string_equal(d.rows[1].value_en, "");
+  assert_int_equal(pk_net_parse_doc(P("{\"document_id\":\"d\",\"kind\":\"report_card\",\"title_fa\":\"کارنامه\","
                                       "\"issued_at\":1,\"rows\":[{\"label_fa\":\"ریاضی\",\"value\":19}]}"), &d, &pool), -1);
   pk_net_pool_free(&pool);
 }
