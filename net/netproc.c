@@ -218,11 +218,14 @@ uint32_t pk_netproc_send(pk_netproc *p, const pk_wire_req *r, uint64_t deadline_
   pending *q = calloc(1, sizeof *q);
   pk_wire_buf b = {0};
   uint32_t id = ++p->next_id ? p->next_id : ++p->next_id;
-  if (!q || pk_wire_encode_req(&b, id, r) != 0 || pk_wire_conn_send(p->conn, &b) != 0) {
+  if (!q || pk_wire_encode_req(&b, id, r) != 0) {
     pk_wire_buf_free(&b);
     free(q);
     return 0;
   }
+  /* A helper that died a moment ago refuses the bytes; its hang-up, at the loop's next turn,
+   * then fails this exchange as transient with the others it held. */
+  (void)pk_wire_conn_send(p->conn, &b);
   *q = (pending){.owner = p, .id = id, .cb = cb, .ud = ud, .next = p->pend};
   q->deadline_timer = pk_loop_timer(p->loop, deadline_ms, on_deadline, q);
   p->pend = q;

@@ -202,6 +202,35 @@ static void test_dead_helper_fails_its_call_and_is_replaced(void **state) {
   assert_int_equal(kill(first, 0), -1); /* reaped, not left a zombie */
 }
 
+static bool is_zombie(pid_t pid) {
+  char path[64], st[256];
+  snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+  FILE *f = fopen(path, "r");
+  size_t n = f ? fread(st, 1, sizeof st - 1, f) : 0;
+  if (f) fclose(f);
+  st[n] = 0;
+  const char *close_paren = strrchr(st, ')');
+  return close_paren && close_paren[1] == ' ' && close_paren[2] == 'Z';
+}
+
+/* A call made after the helper died but before the loop saw it go: the same transient failure
+ * as for what it held, never an internal error. */
+static void test_a_call_to_a_helper_just_dead_is_transient(void **state) {
+  fixture *f = *state;
+  int lfd;
+  pid_t pid = client_of_a_silent_window(f, &lfd);
+  assert_int_equal(kill(pid, SIGKILL), 0);
+  uint64_t end = pk_now_ms() + 2000;
+  while (!is_zombie(pid) && pk_now_ms() < end) usleep(1000);
+  assert_true(is_zombie(pid));
+  seen s = {0};
+  assert_non_null(pk_net_health(f->net, on_done, &s));
+  run_for(f, &s, 2000);
+  assert_int_equal(s.st.err, PK_NET_OFFLINE);
+  assert_string_equal(s.st.code, "net_helper_failed");
+  close(lfd);
+}
+
 /* A helper that stops answering (stopped, as a hung one would be) is killed at its deadline:
  * the call ends instead of waiting for ever. */
 static void test_hung_helper_is_killed_at_the_deadline(void **state) {
@@ -228,6 +257,7 @@ int main(void) {
     cmocka_unit_test_setup_teardown(test_failed_rng_gives_no_key_and_the_submit_fails, setup, teardown),
     cmocka_unit_test_setup_teardown(test_missing_helper_is_said_at_start, setup, teardown),
     cmocka_unit_test_setup_teardown(test_dead_helper_fails_its_call_and_is_replaced, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_a_call_to_a_helper_just_dead_is_transient, setup, teardown),
     cmocka_unit_test_setup_teardown(test_hung_helper_is_killed_at_the_deadline, setup, teardown),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
