@@ -78,18 +78,19 @@ void pk_catalog_close(pk_catalog *c) {
 long pk_catalog_version(const pk_catalog *c) { return c ? c->version : 0; }
 const char *pk_catalog_etag(const pk_catalog *c) { return c ? c->etag : ""; }
 
+/* A kiosk's catalog loads after its first frame: until then (c NULL) it is an empty one. */
 size_t pk_catalog_agencies(const pk_catalog *c, const pk_agency **out) {
-  if (out) *out = c->agencies;
-  return c->nagencies;
+  if (out) *out = c ? c->agencies : NULL;
+  return c ? c->nagencies : 0;
 }
 
 const pk_agency *pk_catalog_agency(const pk_catalog *c, const char *id) {
-  for (size_t i = 0; id && i < c->nagencies; i++)
+  for (size_t i = 0; c && id && i < c->nagencies; i++)
     if (!strcmp(c->agencies[i].id, id)) return &c->agencies[i];
   return NULL;
 }
 
-size_t pk_catalog_service_count(const pk_catalog *c) { return c->nservices; }
+size_t pk_catalog_service_count(const pk_catalog *c) { return c ? c->nservices : 0; }
 
 size_t pk_catalog_services_of(const pk_catalog *c, const char *agency_id, const pk_service **out, size_t max) {
   const pk_agency *a = pk_catalog_agency(c, agency_id);
@@ -105,7 +106,7 @@ static int cmp_id(const void *k, const void *e) {
 }
 
 const pk_service *pk_catalog_service(const pk_catalog *c, const char *id) {
-  if (!id || !c->nservices) return NULL;
+  if (!id || !c || !c->nservices) return NULL;
   struct id_key k = {id, c};
   const size_t *hit = bsearch(&k, c->by_id, c->nservices, sizeof *c->by_id, cmp_id);
   return hit ? &c->services[*hit] : NULL;
@@ -129,6 +130,7 @@ static int cmp_hit(const void *a, const void *b) {
  * first, then the whole query anywhere, then scattered words; smart services and shorter
  * titles first within a rank. */
 size_t pk_catalog_search(const pk_catalog *c, const char *query, const pk_service **results, size_t max) {
+  if (!c) return 0;
   char *q = pk_catalog_fold(query);
   if (!q) return 0;
   char *phrase = strdup(q);

@@ -42,12 +42,16 @@ typedef struct {
   pk_backend *be;
   pk_catalog *cat;
   pk_worker *printer_worker; /* asking a printer can block for a second: never on the loop */
+  pk_worker *catalog_worker; /* loads the catalog after the first frame, the loop free for keys */
+  bool catalog_loading;
+  char *catalog_err;         /* why the catalog could not be opened: the kiosk stops */
   pk_printer_opts printer_opts;
   pk_printer_state_t printer;
   pk_net_req *sync;          /* a catalog sync in flight */
   pk_chores chores;          /* when the printer is asked and the catalog refreshed */
   pk_app *app;
   ui_tech tech;              /* the technician's checks, when asked for at home */
+  unsigned tick;             /* the app's clock (pk_loop_every) */
   ui_status st;
   bool redraw;
   int exit_code;
@@ -184,10 +188,11 @@ static void on_tick(pk_loop *loop, unsigned id, void *ud) {
   }
 }
 
-static int open_catalog(ui_runtime *rt, char **err);
+static void load_catalog(ui_runtime *rt);
 
 /* Redraw after every turn of the loop in which anything changed. The home screen needs no
- * catalog: it is drawn first, and the catalog (thousands of services) loaded after it. */
+ * catalog: it is drawn first, and the catalog (thousands of services) loaded after it, off
+ * the loop, so that the first keys are not kept waiting. */
 static void run_loop(ui_runtime *rt, char **err) {
   render(rt);
   pk_sd_ready(); /* systemd: the home screen is up (Type=notify) */
@@ -195,17 +200,14 @@ static void run_loop(ui_runtime *rt, char **err) {
    * serve, its catalog loaded ("catalog"). */
   const char *bench = getenv("PK_EXIT_AFTER_FIRST_FRAME");
   if (bench && strcmp(bench, "catalog")) return;
-  if (open_catalog(rt, err) != 0) {
-    rt->exit_code = 1;
-    return;
-  }
-  pk_app_set_catalog(rt->app, rt->cat);
-  if (bench) return;
-  while (!pk_loop_stopped(rt->loop)) {
+  load_catalog(rt);
+  while (!pk_loop_stopped(rt->loop) && !(bench && !rt->catalog_loading)) {
     pk_loop_run_once(rt->loop, 1000);
     ui_tech_poll(&rt->tech, rt->loop, rt->app, rt->cfg, rt->opts.config_path);
     if (pk_app_take_dirty(rt->app) || rt->redraw) render(rt);
   }
+  *err = rt->catalog_err;
+  rt->catalog_err = NULL;
 }
 
 static void synced(const pk_net_sync *r, void *ud) {
@@ -238,13 +240,53 @@ static void start_sync(ui_runtime *rt) {
 }
 
 /* The local catalog answers at once; the sync refreshes it in the background. */
-static int open_catalog(ui_runtime *rt, char **err) {
+typedef struct {
+  ui_runtime *rt;
   char path[PK_CFG_STR + 16];
-  snprintf(path, sizeof path, "%s/catalog.db", rt->cfg->data_dir);
-  rt->cat = pk_catalog_open(path, err);
-  if (!rt->cat) return -1;
-  start_sync(rt);
-  return 0;
+  pk_catalog *cat;
+  char *err;
+} catalog_job;
+
+static void catalog_run(void *p) {
+  catalog_job *j = p;
+  j->cat = pk_catalog_open(j->path, &j->err);
+}
+
+/* The local catalog answers at once; the sync refreshes it in the background. A kiosk whose
+ * catalog cannot be opened cannot serve: it stops and says why (its unit restarts it). */
+static void catalog_done(void *p) {
+  catalog_job *j = p;
+  ui_runtime *rt = j->rt;
+  rt->catalog_loading = false;
+  if (j->cat) {
+    rt->cat = j->cat;
+    if (rt->app) pk_app_set_catalog(rt->app, rt->cat);
+    start_sync(rt);
+    rt->redraw = true;
+  } else {
+    rt->catalog_err = j->err ? j->err : strdup("the catalog cannot be opened");
+    rt->exit_code = 1;
+    pk_loop_stop(rt->loop);
+  }
+  free(j);
+}
+
+static void load_catalog(ui_runtime *rt) {
+  catalog_job *j = calloc(1, sizeof *j);
+  if (!j) {
+    rt->catalog_err = strdup("out of memory");
+    rt->exit_code = 1;
+    pk_loop_stop(rt->loop);
+    return;
+  }
+  j->rt = rt;
+  snprintf(j->path, sizeof j->path, "%s/catalog.db", rt->cfg->data_dir);
+  rt->catalog_loading = true;
+  if (!rt->catalog_worker) rt->catalog_worker = pk_worker_new(rt->loop);
+  if (rt->catalog_worker && pk_worker_submit(rt->catalog_worker, catalog_run, catalog_done, j) == 0) return;
+  /* No thread to spare: loaded here, which only makes the first keys wait. */
+  catalog_run(j);
+  catalog_done(j);
 }
 
 static int start_sources(ui_runtime *rt, char **err) {
@@ -270,11 +312,20 @@ static int start_sources(ui_runtime *rt, char **err) {
 }
 
 static void stop_sources(ui_runtime *rt) {
-  if (rt->loop) pk_loop_on_event(rt->loop, NULL, NULL); /* events still queued find no app */
+  if (rt->loop) {
+    /* Nothing that reaches the app may run once it is gone: the backend's and the network's
+     * last turns of the loop still fire timers and read the terminal. */
+    pk_loop_on_event(rt->loop, NULL, NULL); /* events still queued find no app */
+    if (rt->tick) pk_loop_timer_cancel(rt->loop, rt->tick);
+    rt->tick = 0;
+    pk_loop_unwatch(rt->loop, STDIN_FILENO);
+  }
   ui_tech_stop(&rt->tech);
+  pk_worker_free(rt->catalog_worker); /* a catalog still loading is handed over, then closed below */
   pk_worker_free(rt->printer_worker);
   if (rt->loop) pk_loop_run_once(rt->loop, 0); /* deliver (and free) a last printer answer */
   pk_app_free(rt->app);
+  rt->app = NULL;
   pk_backend_free(rt->be);
   pk_net_free(rt->net);
   pk_catalog_close(rt->cat);
@@ -286,7 +337,8 @@ static void stop_sources(ui_runtime *rt) {
 static int start_app(ui_runtime *rt) {
   rt->app = pk_app_new(rt->cfg, &pk_backend_live_ops, rt->be);
   if (!rt->app) return -1;
-  return pk_loop_every(rt->loop, TICK_MS, on_tick, rt) ? 0 : -1;
+  rt->tick = pk_loop_every(rt->loop, TICK_MS, on_tick, rt);
+  return rt->tick ? 0 : -1;
 }
 
 int ui_run(pk_config *cfg, const ui_run_opts *opts) {

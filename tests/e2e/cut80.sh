@@ -26,6 +26,9 @@ both() {
 start_kiosk 80 24 --demo --config "$WORK/pishkhan.conf"
 wait_for "$(visual "$HOME_TEXT")"
 wait_for "$(visual 'شبکه: برخط')" 10000     # started: the link is up (the status line is final)
+# and the demo's first (full) catalog sync is written: until then the loop is busy with it, and a
+# key waits (seconds, in a sanitizer build under load), longer than each step here allows.
+wait_log 'catalog: version' 20000
 both home
 keys F5
 wait_for "$(visual 'رمز کارت خود را وارد کنید')"
