@@ -42,11 +42,13 @@ struct pk_card_monitor {
   DWORD pnp_state;
 };
 
-static bool wanted(const pk_card_monitor *m, const char *name) {
-  if (!m->pattern || !*m->pattern) return true;
-  if (strpbrk(m->pattern, "*?[")) return fnmatch(m->pattern, name, 0) == 0;
-  return strstr(name, m->pattern) != NULL;
+bool pk_reader_matches(const char *pattern, const char *name) {
+  if (!pattern || !*pattern) return true;
+  if (strpbrk(pattern, "*?[")) return fnmatch(pattern, name, 0) == 0;
+  return strstr(name, pattern) != NULL;
 }
+
+static bool wanted(const pk_card_monitor *m, const char *name) { return pk_reader_matches(m->pattern, name); }
 
 static void post(pk_card_monitor *m, pk_event_type type, const char *reader, const uint8_t *atr, size_t atr_len,
                  long code) {

@@ -21,6 +21,7 @@ pk_app *pk_app_new(const pk_config *cfg, const pk_backend_ops *ops, void *be) {
   app->countdown = -1;
   app->gen = 1;
   app->screen = PK_SCREEN_HOME;
+  app->desk = cfg->face == PK_FACE_COUNTER ? PK_DESK_CLOSED : PK_DESK_OFF;
   app->dirty = true;
   return app;
 }
@@ -61,7 +62,7 @@ void pk_app_key(pk_app *app, pk_key key, uint64_t now) {
     app->dirty = true; /* the view switches the catalog language; state is unchanged */
     return;
   }
-  if (pk_app_tech_key(app, key)) return;
+  if (pk_app_tech_key(app, key) && !app->from_citizen) return;
   /* Help covers the screen: the key that closes it does nothing else, so that a citizen who
    * pressed something to get rid of it is not taken anywhere. */
   if (key.code == PK_KEY_HELP || app->help) {
@@ -69,12 +70,14 @@ void pk_app_key(pk_app *app, pk_key key, uint64_t now) {
     app->dirty = true;
     return;
   }
+  if (pk_app_desk_key(app, key)) return;
   const pk_screen_ops *ops = pk_app_screen_ops(app->screen);
   if (ops->key) pk_app_dispatch(app, ops->key(app, key));
 }
 
 void pk_app_card_inserted(pk_app *app, const char *reader, uint64_t now) {
   touch(app, now);
+  if (pk_app_desk_card_in(app, reader)) return;
   app->card_present = true;
   snprintf(app->reader, sizeof app->reader, "%s", reader ? reader : "");
   app->dirty = true;
@@ -95,6 +98,7 @@ const char *pk_app_hold(const pk_app *app) { return app->hold; }
 
 void pk_app_card_removed(pk_app *app, const char *reader, uint64_t now) {
   touch(app, now);
+  if (pk_app_desk_card_out(app, reader)) return;
   app->card_present = false;
   pk_app_dispatch(app, PK_EV_APP_CARD_REMOVED);
 }
@@ -103,6 +107,7 @@ void pk_app_card_removed(pk_app *app, const char *reader, uint64_t now) {
 void pk_app_tick(pk_app *app, uint64_t now) {
   pk_app_input_begins(app);
   app->now = now;
+  pk_app_desk_tick(app);
   if (app->screen == PK_SCREEN_HOME) return;
   uint64_t idle_ms = now - app->last_activity;
   uint64_t limit = (uint64_t)app->cfg->idle_timeout_s * 1000u;
@@ -145,8 +150,10 @@ bool pk_app_take_dirty(pk_app *app) {
 
 void pk_app_set_catalog(pk_app *app, pk_catalog *cat) { app->cat = cat; }
 size_t pk_app_list_count(const pk_app *app) {
-  return app->screen == PK_SCREEN_INBOX ? app->ninbox
-         : app->screen == PK_SCREEN_DOCUMENT ? app->doc.nrows : app->nitems;
+  return app->screen == PK_SCREEN_INBOX      ? app->ninbox
+         : app->screen == PK_SCREEN_DOCUMENT ? app->doc.nrows
+         : app->screen == PK_SCREEN_ENTITY   ? app->nentities
+                                             : app->nitems;
 }
 size_t pk_app_list_selected(const pk_app *app) { return app->sel; }
 const char *pk_app_query(const pk_app *app) { return app->query; }

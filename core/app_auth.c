@@ -96,6 +96,8 @@ static pk_app_event refusal(pk_app *app, pk_card_result res) {
 static pk_app_event card_opened(pk_app *app, pk_card_result res, const pk_citizen *who, int tries) {
   app->pin_tries = tries;
   if (res != PK_CARDRES_OK) return refusal(app, res);
+  pk_card_result desk = pk_app_desk_card_check(app, who);
+  if (desk != PK_CARDRES_OK) return refusal(app, desk);
   app->who = *who;
   app->card_res = PK_CARDRES_OK;
   return tries == 0 ? refusal(app, PK_CARDRES_PIN_BLOCKED) : PK_EV_APP_CARD_VERIFIED;
@@ -117,6 +119,8 @@ static pk_app_event logged_in(pk_app *app, pk_card_result res, int tries) {
   app->card_res = res;
   switch (res) {
   case PK_CARDRES_OK:
+    if (app->clerk_authing) return pk_app_desk_clerk_signed(app);
+    pk_app_desk_citizen_signed(app, true);
     app->has_session = true;
     app->level = 3; /* card + PIN + signature: the strongest level */
     pk_info("citizen logged in");
@@ -143,8 +147,9 @@ static pk_app_event dashboard_enter(pk_app *app) {
 }
 
 static pk_app_event dashboard_key(pk_app *app, pk_key key) {
-  static const pk_app_event menu[] = {PK_EV_APP_LOGOUT, PK_EV_APP_MENU_SEARCH, PK_EV_APP_MENU_AGENCIES,
-                                      PK_EV_APP_MENU_STATUS, PK_EV_APP_MENU_INBOX, PK_EV_APP_MENU_DOCUMENT};
+  static const pk_app_event menu[] = {PK_EV_APP_LOGOUT,      PK_EV_APP_MENU_SEARCH, PK_EV_APP_MENU_AGENCIES,
+                                      PK_EV_APP_MENU_STATUS, PK_EV_APP_MENU_INBOX,  PK_EV_APP_MENU_DOCUMENT,
+                                      PK_EV_APP_MENU_ENTITY};
   int d = pk_key_digit(key);
   if (key.code == PK_KEY_CANCEL) return PK_EV_APP_LOGOUT;
   return d >= 0 && d < (int)(sizeof menu / sizeof *menu) ? menu[d] : PK_EV_APP_NONE;

@@ -258,6 +258,7 @@ void pk_app_submit_done(pk_app *app, unsigned gen, const pk_app_submit_result *r
        ours = app->screen == PK_SCREEN_REVIEW && app->ref[0] && !strcmp(app->ref, r->ref);
   if (gen != app->gen || (!waiting && !ours)) return;
   pk_app_input_begins(app);
+  if (r->outcome != PK_SUBMIT_IN_DOUBT) pk_app_desk_outcome(app, r->outcome);
   if (r->outcome == PK_SUBMIT_REGISTERED || r->outcome == PK_SUBMIT_QUEUED) {
     take_receipt(app, r);
     pk_app_dispatch(app, PK_EV_APP_SUBMITTED);

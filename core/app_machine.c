@@ -65,6 +65,13 @@ static const pk_transition table[] = {
     {S(INBOX), E(OPEN), S(SERVICE)}, /* a proactive notice leads to its service */
     {S(SERVICE), E(BACK_TO_INBOX), S(INBOX)},
     {S(DOCUMENT), E(BACK), S(DASHBOARD)},
+    {S(DASHBOARD), E(MENU_ENTITY), S(ENTITY)},
+    {S(ENTITY), E(OPEN), S(DASHBOARD)},
+    {S(ENTITY), E(BACK), S(DASHBOARD)},
+    /* Counter mode (app_desk.c): the clerk's sign-in ends at the desk, which home shows, and
+     * the next citizen is one key from anywhere. */
+    {S(AUTH), E(CLERK_CONFIRMED), S(HOME)},
+    {PK_STATE_SESSION, E(NEXT_CITIZEN), S(HOME)},
 };
 
 const pk_transition *pk_app_transitions(size_t *n) {
@@ -146,6 +153,9 @@ void pk_app_wipe(pk_app *app, const char *why) {
   pk_wipe(app->otp_masked, sizeof app->otp_masked);
   app->otp_field = 0;
   app->otp_busy = false;
+  app->clerk_authing = false;
+  app->confirm_wait = false;
+  pk_app_forget_entities(app);
   pk_app_forget_form(app);
   pk_app_forget_results(app);
   app->nitems = app->sel = 0;
@@ -169,6 +179,7 @@ static pk_app_event switch_to(pk_app *app, pk_screen_id to, pk_app_event why) {
     char reason[96];
     snprintf(reason, sizeof reason, "%s at %s", pk_app_event_name(why), pk_screen_name(app->screen));
     pk_app_wipe(app, reason);
+    pk_app_desk_citizen_left(app);
   }
   if (app->message_input != app->inputs) app->message = NULL; /* it stays with its screen */
   app->help = false;                                              /* and so does its help */

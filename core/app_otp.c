@@ -124,6 +124,7 @@ void pk_app_otp_done(pk_app *app, unsigned gen, const pk_app_failure *fail, int 
   snprintf(app->who.national_code, sizeof app->who.national_code, "%s", app->otp_nc);
   snprintf(app->who.name_fa, sizeof app->who.name_fa, "%s", name_fa ? name_fa : "");
   snprintf(app->who.name_en, sizeof app->who.name_en, "%s", name_en ? name_en : "");
+  pk_app_desk_citizen_signed(app, false);
   app->has_session = true;
   app->level = level;
   pk_info("citizen logged in by one-time code (level %d)", level);

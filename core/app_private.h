@@ -80,6 +80,19 @@ struct pk_app {
   const char *print_state;
   pk_app_payment pay;    /* the fee of the form's request */
   bool paying;           /* pay.outcome says where it stands (else no payment was asked) */
+  /* Acting for a company (app_entity.c): the window's list, and the one chosen. */
+  pk_app_entity *entities;
+  size_t nentities;
+  bool entities_busy;
+  pk_app_entity obo;     /* obo.legal_id[0] == 0: the citizen acts for themselves */
+  /* Counter mode (app_desk.c): the shift outlives every citizen's wipe; only its end wipes it. */
+  pk_desk_state desk;
+  pk_app_shift shift;
+  char clerk_nc[11];     /* the shift's clerk: only their card resumes it (never logged) */
+  bool clerk_authing;    /* the card being signed in on the citizen's screens is the clerk's */
+  bool clerk_card_in;    /* the clerk's card is in its reader */
+  bool from_citizen;     /* the key being handled came from the citizen-facing keypad */
+  bool confirm_wait;     /* the review waits for the citizen's confirmation */
 };
 
 /* What a list key did. */
@@ -114,6 +127,22 @@ bool pk_app_paying_at_terminal(const pk_app *app);
 /* An input that may change screens arrives: a message raised while handling it goes with the
  * screen it leads to (a refusal told on the review); an older one stays behind with its screen. */
 void pk_app_input_begins(pk_app *app);
+
+/* app_desk.c: counter mode's hooks into the citizen's machine. Each is a no-op in kiosk mode. */
+bool pk_app_counter(const pk_app *app);
+bool pk_app_desk_card_in(pk_app *app, const char *reader);   /* true: the desk took the event */
+bool pk_app_desk_card_out(pk_app *app, const char *reader);  /* true: the desk took the event */
+bool pk_app_desk_key(pk_app *app, pk_key key);               /* true: the desk took the key */
+void pk_app_desk_tick(pk_app *app);
+void pk_app_desk_citizen_left(pk_app *app);                 /* the citizen's part went home */
+/* The card read during a clerk's sign-in: a refusal, or PK_CARDRES_OK. */
+pk_card_result pk_app_desk_card_check(const pk_app *app, const pk_citizen *who);
+/* The clerk's PIN and signature were accepted: what follows. */
+pk_app_event pk_app_desk_clerk_signed(pk_app *app);
+void pk_app_desk_citizen_signed(pk_app *app, bool by_card);
+void pk_app_desk_outcome(pk_app *app, pk_submit_outcome outcome);
+/* app_entity.c */
+void pk_app_forget_entities(pk_app *app);
 
 #define PK_X_SCREEN_OPS(id, name, what) extern const pk_screen_ops pk_screen_##name;
 PK_SCREENS(PK_X_SCREEN_OPS)

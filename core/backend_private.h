@@ -84,6 +84,13 @@ void pk_be_otp_verify(void *be, pk_app *app, unsigned gen, pk_secret *code);
 void pk_be_inbox(void *be, pk_app *app, unsigned gen);
 void pk_be_document(void *be, pk_app *app, unsigned gen, const char *kind);
 void pk_be_print(void *be, pk_app *app, unsigned gen, const char *jws);
+void pk_be_entities(void *be, pk_app *app, unsigned gen);
+void pk_be_clerk_check(void *be, pk_app *app, unsigned gen);
+/* backend_counter.c: the desk's audit entries and the shift report. */
+void pk_be_desk_audit(void *be, const char *kind, const char *clerk_id);
+void pk_be_shift_end(void *be, pk_app *app, const pk_app_shift *shift);
+/* The shift report as text, Persian then English (tests, the printer). Caller frees. */
+char *pk_be_shift_report_text(const pk_app_shift *shift);
 
 /* backend_pay.c: the payment store, the terminal and its worker; the start's resolution. */
 int pk_be_open_pay(pk_backend *be, char **err);

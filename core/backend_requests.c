@@ -337,3 +337,76 @@ void pk_be_otp_verify(void *bep, pk_app *app, unsigned gen, pk_secret *code) {
   be->inflight = pk_net_otp_verify(be->net, be->otp_id, text, otp_session, c);
   pk_wipe(text, sizeof text);
 }
+
+/* ---- counter: the companies a citizen signs for, and the clerk's register ---- */
+
+static void entities_got(const pk_net_entities *r, void *ud) {
+  req_ctx *c = ud;
+  if (settle(c, &r->st)) {
+    pk_app_failure f;
+    bool fail = failed(&r->st, &f);
+    size_t n = fail ? 0 : r->n;
+    pk_app_entity *v = n ? calloc(n, sizeof *v) : NULL;
+    for (size_t i = 0; v && i < n; i++) {
+      snprintf(v[i].legal_id, sizeof v[i].legal_id, "%s", r->items[i].legal_id);
+      snprintf(v[i].name, sizeof v[i].name, "%s", r->items[i].name);
+    }
+    pk_app_entities_done(c->app, c->gen, fail ? &f : NULL, v, v ? n : 0);
+    free(v);
+  }
+  free(c);
+}
+
+void pk_be_entities(void *bep, pk_app *app, unsigned gen) {
+  pk_backend *be = bep;
+  req_ctx *c = ctx_new(be, app, gen);
+  if (c) be->inflight = pk_net_entities_get(be->net, entities_got, c);
+}
+
+static unsigned clerk_perms(const pk_net_clerk *k) {
+  static const struct { const char *name; unsigned bit; } known[] = {
+      {"serve_card", PK_PERM_SERVE_CARD}, {"serve_otp", PK_PERM_SERVE_OTP},
+      {"act_for_entity", PK_PERM_ENTITY}, {"cash_payment", PK_PERM_CASH}};
+  unsigned p = 0;
+  for (size_t i = 0; i < k->npermissions; i++)
+    for (size_t j = 0; j < sizeof known / sizeof *known; j++)
+      if (!strcmp(k->permissions[i], known[j].name)) p |= known[j].bit;
+  return p;
+}
+
+/* Refused by the register (403 not_a_clerk) is not the same as a window out of reach. */
+static pk_card_result clerk_result(const pk_net_result *st) {
+  switch (st->err) {
+  case PK_NET_OK: return PK_CARDRES_OK;
+  case PK_NET_AUTH: return PK_CARDRES_NOT_CLERK;
+  case PK_NET_OFFLINE:
+  case PK_NET_TIMEOUT: return PK_CARDRES_NET;
+  case PK_NET_SERVER: return PK_CARDRES_WINDOW_DOWN;
+  case PK_NET_TLS: return PK_CARDRES_WINDOW_TLS;
+  default: return PK_CARDRES_WINDOW_ANSWER;
+  }
+}
+
+static void clerk_got(const pk_net_clerk *r, void *ud) {
+  req_ctx *c = ud;
+  if (settle(c, &r->st)) {
+    pk_app_clerk k = {0};
+    pk_card_result res = clerk_result(&r->st);
+    if (res == PK_CARDRES_OK) {
+      snprintf(k.clerk_id, sizeof k.clerk_id, "%s", r->clerk_id);
+      snprintf(k.office_id, sizeof k.office_id, "%s", r->office_id);
+      snprintf(k.office_name, sizeof k.office_name, "%s", r->office_name);
+      k.perms = clerk_perms(r);
+    } else {
+      pk_warn("clerk not confirmed by the window: %s %s", pk_net_error_name(r->st.err), r->st.code);
+    }
+    pk_app_clerk_done(c->app, c->gen, res, res == PK_CARDRES_OK ? &k : NULL);
+  }
+  free(c);
+}
+
+void pk_be_clerk_check(void *bep, pk_app *app, unsigned gen) {
+  pk_backend *be = bep;
+  req_ctx *c = ctx_new(be, app, gen);
+  if (c) be->inflight = pk_net_clerk_me(be->net, clerk_got, c);
+}

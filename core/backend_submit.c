@@ -117,7 +117,11 @@ static void send_online(pk_backend *be, unsigned gen, const char *service_id, co
   snprintf(be->cur_ref, sizeof be->cur_ref, "%s", row.ref);
   be->cur_answered = false;
   if (be->app) pk_app_submit_recorded(be->app, gen, row.ref);
-  if (pk_delivery_send_paid(be->dl, &row, fields_json, invoice) != 0)
+  const pk_app_entity *obo = be->app ? pk_app_acting_for(be->app) : NULL;
+  pk_net_submit_extra extra = {.invoice_id = invoice,
+                               .on_behalf_of = obo ? obo->legal_id : NULL,
+                               .assisted_by = be->app ? pk_app_assisted_by(be->app) : NULL};
+  if (pk_delivery_send_with(be->dl, &row, fields_json, &extra) != 0)
     pk_warn("request %s recorded; it will be delivered by the queue", row.ref);
   pk_outbox_row_clear(&row);
 }

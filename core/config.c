@@ -36,6 +36,8 @@ void pk_config_defaults(pk_config *c) {
   c->print_confirm_ms = 10000;
   snprintf(c->pay_terminal, sizeof c->pay_terminal, "none");
   c->pay_sale_timeout_ms = 95000;
+  c->desk_lock_s = 300;
+  c->shift_max_h = 12;
   c->log_level = 6;
 }
 
@@ -58,7 +60,9 @@ static const char *const printers[] = {"none", "png", "escpos-tcp", "escpos-dev"
 static const char *const paper_widths[] = {"58", "80", NULL};
 static const char *const pay_terminals[] = {"none", "pos-tcp", "pos-serial", NULL};
 static const char *const offline_modes[] = {"auto", "always", "never", NULL};
-_Static_assert(sizeof(pk_bidi_mode) == sizeof(int) && sizeof(pk_theme) == sizeof(int) && sizeof(pk_offline_mode) == sizeof(int),
+static const char *const faces[] = {"kiosk", "counter", NULL};
+_Static_assert(sizeof(pk_bidi_mode) == sizeof(int) && sizeof(pk_theme) == sizeof(int) && sizeof(pk_offline_mode) == sizeof(int) &&
+                   sizeof(pk_face) == sizeof(int),
                "K_ENUM stores an int");
 
 #define F(field) offsetof(pk_config, field), sizeof(((pk_config *)0)->field)
@@ -100,6 +104,12 @@ static const key_spec keys[] = {
     {"payment", "terminal_dest", K_STR, F(pay_terminal_dest), 0, 0, NULL, NULL},
     {"payment", "terminal_id", K_STR, F(pay_terminal_id), 0, 0, NULL, NULL},
     {"payment", "sale_timeout_ms", K_INT, F(pay_sale_timeout_ms), 10000, 300000, "milliseconds", NULL},
+    {"counter", "mode", K_ENUM, F(face), 0, 0, NULL, faces},
+    {"counter", "clerk_reader", K_STR, F(clerk_reader), 0, 0, NULL, NULL},
+    {"counter", "citizen_reader", K_STR, F(citizen_reader), 0, 0, NULL, NULL},
+    {"counter", "citizen_keypad", K_STR, F(citizen_keypad), 0, 0, NULL, NULL},
+    {"counter", "desk_lock", K_INT, F(desk_lock_s), 30, 3600, "seconds", NULL},
+    {"counter", "shift_max_h", K_INT, F(shift_max_h), 1, 24, "hours", NULL},
     {"metrics", "textfile_dir", K_STR, F(metrics_dir), 0, 0, NULL, NULL},
     {"log", "level", K_INT, F(log_level), 0, 7, "(syslog: 3 errors, 4 warnings, 6 info, 7 debug)", NULL},
     {"log", "stderr", K_BOOL, F(log_stderr), 0, 0, NULL, NULL},

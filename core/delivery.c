@@ -27,6 +27,7 @@ typedef struct body {
   char ref[16];
   char *fields;
   char invoice[40];         /* the paid invoice of a fee service, or "" */
+  char obo[12], ast[40];    /* the company acted for, the assisting clerk's id, or "" */
   struct body *next;
 } body;
 
@@ -143,7 +144,9 @@ static void answered(const pk_net_receipt *r, void *ud) {
 
 static pk_net_req *call(pk_delivery *d, attempt *a, const pk_outbox_row *row, const body *b) {
   if (a->replay) {
-    pk_net_submit_extra x = {.invoice_id = b->invoice[0] ? b->invoice : NULL};
+    pk_net_submit_extra x = {.invoice_id = b->invoice[0] ? b->invoice : NULL,
+                             .on_behalf_of = b->obo[0] ? b->obo : NULL,
+                             .assisted_by = b->ast[0] ? b->ast : NULL};
     return pk_net_submit_with(d->net, row->service_id, b->fields, row->idem_key, &x, answered, a);
   }
   if (!a->sealed) return pk_net_request_lookup(d->net, row->idem_key, answered, a);
@@ -212,10 +215,13 @@ pk_delivery *pk_delivery_new(pk_loop *loop, pk_net *net, pk_outbox *ob, pk_link 
 }
 
 int pk_delivery_send(pk_delivery *d, const pk_outbox_row *row, const char *fields_json) {
-  return pk_delivery_send_paid(d, row, fields_json, NULL);
+  return pk_delivery_send_with(d, row, fields_json, NULL);
 }
 
-int pk_delivery_send_paid(pk_delivery *d, const pk_outbox_row *row, const char *fields_json, const char *invoice) {
+#define OR_EMPTY(x, f) ((x) && (x)->f ? (x)->f : "")
+
+int pk_delivery_send_with(pk_delivery *d, const pk_outbox_row *row, const char *fields_json,
+                          const pk_net_submit_extra *extra) {
   body **slot = find_body(d, row->ref);
   if (!*slot) {
     body *b = calloc(1, sizeof *b);
@@ -224,7 +230,9 @@ int pk_delivery_send_paid(pk_delivery *d, const pk_outbox_row *row, const char *
       return -1;
     }
     memcpy(b->ref, row->ref, sizeof b->ref);
-    snprintf(b->invoice, sizeof b->invoice, "%s", invoice ? invoice : "");
+    snprintf(b->invoice, sizeof b->invoice, "%s", OR_EMPTY(extra, invoice_id));
+    snprintf(b->obo, sizeof b->obo, "%s", OR_EMPTY(extra, on_behalf_of));
+    snprintf(b->ast, sizeof b->ast, "%s", OR_EMPTY(extra, assisted_by));
     *slot = b;
   }
   return is_live(d, row->ref) ? 0 : start(d, row);

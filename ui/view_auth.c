@@ -9,6 +9,7 @@
 #include "pishkhan/backend.h"
 #include "pishkhan/i18n.h"
 #include "view.h"
+#include "view_counter.h"
 
 static const char spin[] = "|/-\\";
 
@@ -17,6 +18,10 @@ static const char spin[] = "|/-\\";
 static bool card_to_take(const pk_app *app) { return pk_app_card_present(app) && !pk_app_hold(app); }
 
 static void draw_home(const pk_app *app, const ui_status *st, int top, int rows) {
+  if (pk_app_desk(app) != PK_DESK_OFF) {
+    ui_desk_draw(app, st, top, rows);
+    return;
+  }
   attron(A_BOLD);
   ui_put_center(top + rows / 2 - 3, card_to_take(app) ? _("Please take your card.") : _("Welcome"));
   attroff(A_BOLD);
@@ -69,6 +74,9 @@ static const char *refusal_msgid(pk_card_result r) {
   case PK_CARDRES_WINDOW_DOWN: return pk_net_error_msgid(PK_NET_SERVER);
   case PK_CARDRES_WINDOW_TLS: return pk_net_error_msgid(PK_NET_TLS);
   case PK_CARDRES_WINDOW_ANSWER: return pk_net_error_msgid(PK_NET_PROTOCOL);
+  case PK_CARDRES_NOT_CLERK:
+    return N_("This card is not a counter clerk's card, or the national window's register of clerks does not list its holder.");
+  case PK_CARDRES_OTHER_CLERK: return N_("This counter's shift belongs to another clerk: only their card unlocks it.");
   case PK_CARDRES_CRL_STALE:
     return N_("Without a connection this kiosk cannot check cards: its revocation list is too old. Please ask the clerk.");
   default: return N_("The card could not be read. Please take it out and insert it again.");
@@ -103,7 +111,9 @@ static void draw_tries(const pk_app *app, int y) {
 
 static void draw_pin(const pk_app *app, const ui_status *st, int top, int rows) {
   int mid = top + rows / 2;
-  ui_put_center(mid - 3, _("Enter your card PIN, then press Enter."));
+  ui_put_center(mid - 3, pk_app_desk(app) != PK_DESK_OFF && !ui_desk_clerk_signing(app)
+                             ? _("Citizen: type your card PIN on the keypad in front of you, then press Enter.")
+                             : _("Enter your card PIN, then press Enter."));
   draw_tries(app, mid - 1);
   char stars[32] = "";
   size_t n = pk_app_pin_length(app);
@@ -158,16 +168,19 @@ static void draw_dashboard(const pk_app *app, const ui_status *st, int top, int 
   draw_recent(app, top + rows - 3);
   static const char *items[] = {
       N_("1  Find a service"), N_("2  Services by agency"), N_("3  Follow a request (tracking code)"),
-      N_("4  My inbox"), N_("5  My documents (report card)"), N_("0  Sign out"),
+      N_("4  My inbox"), N_("5  My documents (report card)"), N_("6  Act for a company"), N_("0  Sign out"),
   };
-  static const char keys[] = "123450";
-  for (size_t i = 0; i < sizeof items / sizeof *items; i++) {
-    ui_put_start(top + 2 + 2 * (int)i, 4, _(items[i]));
-    ui_hit_add(top + 2 + 2 * (int)i, (pk_key){PK_KEY_CHAR, (uint32_t)keys[i]});
+  static const char keys[] = "1234560";
+  ui_desk_acting_for(app, top + 1);
+  int n = (int)(sizeof items / sizeof *items), step = rows >= 2 * n + 6 ? 2 : 1; /* room for recent and link */
+  for (int i = 0; i < n; i++) {
+    ui_put_start(top + 2 + step * i, 4, _(items[i]));
+    ui_hit_add(top + 2 + step * i, (pk_key){PK_KEY_CHAR, (uint32_t)keys[i]});
   }
 }
 
 static const char *home_hints(const pk_app *app) {
+  if (pk_app_desk(app) != PK_DESK_OFF) return ui_desk_hints(app);
   return card_to_take(app) ? N_("Take your card") : N_("Insert your card to begin   1: no card? sign in with a code by text message");
 }
 

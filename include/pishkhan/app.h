@@ -34,6 +34,8 @@ typedef enum {
   PK_KEY_PRINT,
   PK_KEY_HELP,    /* F1 or the «راهنما» target: this screen explained; any key closes it */
   PK_KEY_TECH,    /* Ctrl-T or F12 on the home screen: the technician's checks (pishkhan doctor) */
+  PK_KEY_NEXT,    /* counter: F3, the next citizen (the citizen's part wiped, the shift stays) */
+  PK_KEY_END_SHIFT, /* counter: F8 at the desk, the shift ends */
 } pk_key_code;
 
 typedef struct {
@@ -58,6 +60,8 @@ typedef enum {
   PK_CARDRES_WINDOW_TLS,    /* the window's certificate could not be verified */
   PK_CARDRES_WINDOW_ANSWER, /* the window's login answer could not be understood */
   PK_CARDRES_CRL_STALE,     /* offline sign-in refused: the kiosk's revocation list is too old */
+  PK_CARDRES_NOT_CLERK,     /* counter: the card is no clerk's, or the window does not know the clerk */
+  PK_CARDRES_OTHER_CLERK,   /* counter: a locked shift resumes only with its own clerk's card */
 } pk_card_result;
 
 typedef struct {
@@ -159,6 +163,49 @@ typedef struct pk_app_payment {
   char rrn[16];            /* the bank reference */
 } pk_app_payment;
 
+/* A company (legal entity) the citizen is a registered signatory of (the window's list). */
+typedef struct pk_app_entity {
+  char legal_id[12];      /* 11 ASCII digits, check digit right */
+  char name[256];         /* Persian, sanitized */
+} pk_app_entity;
+
+/* What the clerk may do, as the window's register says (pk_net_clerk permissions). */
+enum { PK_PERM_SERVE_CARD = 1, PK_PERM_SERVE_OTP = 2, PK_PERM_ENTITY = 4, PK_PERM_CASH = 8 };
+
+typedef struct pk_app_clerk {
+  char name_fa[256], name_en[256];  /* from the clerk's card */
+  char clerk_id[40];                /* opaque (never a national code): what assisted_by carries */
+  char office_id[40], office_name[256];
+  unsigned perms;                   /* PK_PERM_* */
+} pk_app_clerk;
+
+/* A clerk's shift at the counter, as its report tells it. */
+typedef struct pk_app_shift {
+  pk_app_clerk clerk;
+  long long opened_at, closed_at;   /* unix seconds */
+  unsigned by_card, by_otp;         /* citizens signed in, by way in */
+  unsigned for_entity;              /* citizens who acted for a company */
+  unsigned registered, queued, refused; /* assisted requests, by outcome */
+  unsigned locks, ticket;           /* times the counter locked; the last ticket called */
+  unsigned long long audit_size;    /* the audit log's checkpoint at shift end */
+  char audit_head[65];
+  char report_path[512];            /* where the report was written ("" when it could not be) */
+} pk_app_shift;
+
+#define PK_X_DESK_ID(id, name, what) PK_DESK_##id,
+typedef enum { PK_DESK_STATES(PK_X_DESK_ID) PK_DESK_COUNT } pk_desk_state;
+#undef PK_X_DESK_ID
+#define PK_X_DESK_EV(id, what) PK_EV_DESK_##id,
+typedef enum { PK_EV_DESK_NONE = 0, PK_DESK_EVENTS(PK_X_DESK_EV) PK_EV_DESK_COUNT } pk_desk_event;
+#undef PK_X_DESK_EV
+
+/* The desk's transition table (core/app_desk.c), for the tests and the docs. */
+typedef struct pk_transition_desk {
+  pk_desk_state from;
+  pk_desk_event ev;
+  pk_desk_state to;
+} pk_transition_desk;
+
 /* What the state machine asks of the outside world. Every call is asynchronous:
  * the backend answers later on the main thread with the matching pk_app_*_done(),
  * passing back `gen`; answers for an older generation (a wiped session) are dropped. */
@@ -187,6 +234,16 @@ typedef struct pk_backend_ops {
   void (*pay)(void *be, pk_app *app, unsigned gen, const char *service_id, long long amount_rials);
   /* The citizen cancels: whatever the terminal took is given back. */
   void (*pay_cancel)(void *be, pk_app *app, unsigned gen);
+  /* The companies the session's person signs for: pk_app_entities_done. */
+  void (*entities)(void *be, pk_app *app, unsigned gen);
+  /* Counter: the signed-in card's holder as the window's register of clerks knows them:
+   * pk_app_clerk_done. */
+  void (*clerk_check)(void *be, pk_app *app, unsigned gen);
+  /* Counter: a desk event for the audit log (kind: clerk_login, clerk_lock, clerk_logout). */
+  void (*desk_audit)(void *be, const char *kind, const char *clerk_id);
+  /* Counter: the shift ended: its report written (and printed) with the audit log's signed
+   * checkpoint, answered by pk_app_shift_closed. */
+  void (*shift_end)(void *be, pk_app *app, const pk_app_shift *shift);
 } pk_backend_ops;
 
 #define PK_PAGE_SIZE 8
@@ -250,6 +307,40 @@ unsigned pk_app_tech_run(const pk_app *app); /* 0 while closed */
 /* A report for a run that is no longer the one asked for is dropped. */
 void pk_app_set_tech_report(pk_app *app, unsigned run, const struct pk_doctor_report *r);
 const struct pk_doctor_report *pk_app_tech_report(const pk_app *app); /* NULL while the checks run */
+
+/* Companies (pk_app_entity) the citizen signs for, or fail says why not. */
+void pk_app_entities_done(pk_app *app, unsigned gen, const pk_app_failure *fail, const pk_app_entity *items,
+                          size_t n);
+const pk_app_entity *pk_app_entity_at(const pk_app *app, size_t i);
+/* The company the citizen acts for in this session, or NULL for themselves. */
+const pk_app_entity *pk_app_acting_for(const pk_app *app);
+
+/* ---- Counter mode (core/app_desk.c) ----
+ * Keys from the citizen-facing keypad: in counter mode the PIN, the one-time code and the
+ * confirmation of an assisted request are taken from it only, never from the clerk's
+ * keyboard. In kiosk mode the same as pk_app_key. */
+void pk_app_citizen_key(pk_app *app, pk_key key, uint64_t now_ms);
+/* The window's word on the clerk (after pk_backend_ops.clerk_check), or fail says why not. */
+void pk_app_clerk_done(pk_app *app, unsigned gen, pk_card_result res, const pk_app_clerk *clerk);
+/* The report is written: where, and the audit checkpoint it names. */
+void pk_app_shift_closed(pk_app *app, const pk_app_shift *report);
+pk_desk_state pk_app_desk(const pk_app *app);
+const pk_app_shift *pk_app_shift_shown(const pk_app *app); /* NULL with no shift */
+/* The clerk's id for assisted_by while a shift serves a citizen, else NULL. */
+const char *pk_app_assisted_by(const pk_app *app);
+/* The review waits for the citizen to confirm on their side (PIN pad or keypad). */
+bool pk_app_confirm_waiting(const pk_app *app);
+/* The card on the sign-in screens is the clerk's own. */
+bool pk_app_clerk_signing(const pk_app *app);
+/* Which kind of reader a name is, by [counter] clerk_reader / citizen_reader. */
+typedef enum { PK_READER_CITIZEN = 0, PK_READER_CLERK } pk_reader_role;
+pk_reader_role pk_app_reader_role(const pk_app *app, const char *reader);
+const pk_transition_desk *pk_app_desk_transitions(size_t *n);
+const char *pk_desk_state_name(pk_desk_state s);
+const char *pk_desk_state_what(pk_desk_state s);
+const char *pk_desk_event_name(pk_desk_event ev);
+const char *pk_desk_event_cause(pk_desk_event ev);
+int pk_app_desk_next(pk_desk_state from, pk_desk_event ev);
 
 /* The catalog the citizen browses (owned by the caller, kept in sync by it). */
 void pk_app_set_catalog(pk_app *app, pk_catalog *cat);

@@ -27,7 +27,8 @@
   X(RECEIPT, receipt, "tracking code, QR, print")                              \
   X(STATUS, status, "status inquiry by tracking code")                         \
   X(INBOX, inbox, "the citizen's inbox")                                       \
-  X(DOCUMENT, document, "a document from an inquiry (report card)")
+  X(DOCUMENT, document, "a document from an inquiry (report card)")          \
+  X(ENTITY, entity, "the companies the citizen signs for: act for one or for oneself")
 
 /* X(ID, what causes it). A key handler, a completion or the clock returns one of these; only
  * the transition table (core/app_machine.c) decides where it leads. */
@@ -66,6 +67,31 @@
   X(SUBMITTED, "the window's receipt")                                         \
   X(SUBMIT_FAILED, "the window refused or could not be reached (message)")     \
   X(STOP_WAITING, "Esc: stop waiting (message)")                               \
-  X(DONE, "Enter, Backspace or 0")
+  X(DONE, "Enter, Backspace or 0")                                            \
+  X(MENU_ENTITY, "6: act for a company")                                       \
+  X(CLERK_CONFIRMED, "counter: the window confirmed the clerk (shift opened or resumed)") \
+  X(NEXT_CITIZEN, "counter: F3, the next citizen (the citizen's part wiped)")
+
+/* Counter mode's desk: the clerk's shift around the citizen's screens. The citizen's part runs
+ * on the screens above; whenever it is at home, the desk's state says what the counter shows.
+ * X(ID, name, what the clerk sees) */
+#define PK_DESK_STATES(X)                                                      \
+  X(OFF, off, "kiosk mode: no desk")                                           \
+  X(CLOSED, closed, "no shift: the clerk's card and PIN open one")             \
+  X(OPEN, open, "the desk: next citizen, ways in, the ticket called")          \
+  X(SWAP, swap, "one reader: the clerk's card out, the citizen's card goes in") \
+  X(LOCKED, locked, "locked: the clerk's card and PIN resume the shift")       \
+  X(REPORT, report, "the shift closed: its report, Enter to finish")
+
+#define PK_DESK_EVENTS(X)                                                      \
+  X(SHIFT_OPENED, "the window confirmed the clerk's card")                     \
+  X(RESUMED, "the same clerk's card and PIN again")                            \
+  X(CLERK_CARD_OUT, "the clerk's card removed (two readers)")                  \
+  X(CLERK_SWAP, "the clerk's card removed at the desk (one reader)")           \
+  X(CITIZEN_GONE, "the citizen's session ended (one reader)")                  \
+  X(DESK_IDLE, "the desk untouched for [counter] desk_lock seconds")           \
+  X(END_SHIFT, "F8 at the desk")                                               \
+  X(SHIFT_EXPIRED, "the shift open for [counter] shift_max_h hours")           \
+  X(REPORT_DONE, "Enter on the shift report")
 
 #endif

@@ -194,6 +194,9 @@ long long pk_card_crl_accept(const uint8_t *pem, size_t len, const char *issuer_
 /* ---- Monitor ----------------------------------------------------------------------- */
 
 typedef struct pk_card_monitor pk_card_monitor;
+/* A reader's name against a [card] reader-style pattern: a glob when it holds * ? or [, else a
+ * part of the name; "" matches every reader. */
+bool pk_reader_matches(const char *pattern, const char *name);
 /* Starts a thread that sends PK_EV_READER_ADDED/REMOVED, PK_EV_CARD_INSERTED/REMOVED and
  * PK_EV_READER_ERROR (then recovers when pcscd is back) to sink, on that thread (the kiosk
  * passes pk_loop_sink and its loop). reader_pattern: fnmatch(3) pattern or substring of

@@ -13,6 +13,9 @@ typedef enum { PK_THEME_DEFAULT = 0, PK_THEME_HIGH_CONTRAST, PK_THEME_MONO } pk_
 /* auto: queue when the window cannot be reached; always: a field office with no link; never: online only. */
 typedef enum { PK_OFFLINE_AUTO = 0, PK_OFFLINE_ALWAYS, PK_OFFLINE_NEVER } pk_offline_mode;
 
+/* kiosk: citizens serve themselves; counter: a clerk signs in with their card and serves citizens. */
+typedef enum { PK_FACE_KIOSK = 0, PK_FACE_COUNTER } pk_face;
+
 typedef struct pk_config_extra {
   char *section, *key, *value;
   struct pk_config_extra *next;
@@ -63,6 +66,13 @@ typedef struct pk_config {
   char pay_terminal_dest[PK_CFG_STR]; /* host:port for pos-tcp, the serial device for pos-serial */
   char pay_terminal_id[17];        /* the terminal's id (ISO 8583 field 41) */
   int pay_sale_timeout_ms;         /* the citizen's card, PIN and the bank's answer */
+  /* [counter] */
+  pk_face face;
+  char clerk_reader[PK_CFG_STR];   /* reader name pattern of the clerk's card; "" = the one reader */
+  char citizen_reader[PK_CFG_STR]; /* the citizen's; "" or the same as the clerk's: one reader */
+  char citizen_keypad[PK_CFG_STR]; /* the citizen-facing keypad (evdev device, tty or FIFO); "" = none */
+  int desk_lock_s;                 /* 300: the desk untouched this long locks (the clerk walked away) */
+  int shift_max_h;                 /* 12: a shift open this long ends (report written) */
   /* [metrics] */
   char metrics_dir[PK_CFG_STR];    /* node_exporter's textfile folder; "" = no metrics file */
   /* [log] */

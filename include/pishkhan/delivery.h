@@ -28,8 +28,10 @@ void pk_delivery_free(pk_delivery *d);
  * (never on disk in clear) so that an unseen outcome can be replayed while the session
  * lasts. The callback reports the first outcome; later ones come through it too. */
 int pk_delivery_send(pk_delivery *d, const pk_outbox_row *row, const char *fields_json);
-/* The same for a fee service's request: each replay carries its paid invoice. */
-int pk_delivery_send_paid(pk_delivery *d, const pk_outbox_row *row, const char *fields_json, const char *invoice);
+/* The same with what the request carries beyond its fields (the paid invoice of a fee service,
+ * the company acted for, the assisting clerk): every replay carries them. extra may be NULL. */
+int pk_delivery_send_with(pk_delivery *d, const pk_outbox_row *row, const char *fields_json,
+                          const pk_net_submit_extra *extra);
 /* The citizen's session ended: forget every request body kept in memory. Rows still in
  * doubt are resolved by lookup from now on. */
 void pk_delivery_forget_session(pk_delivery *d);

@@ -97,6 +97,33 @@ static void fb_pay_cancel(void *be, pk_app *app, unsigned gen) {
   ((fake_backend *)be)->last_gen = gen;
 }
 
+static void fb_entities(void *be, pk_app *app, unsigned gen) {
+  (void)app;
+  ((fake_backend *)be)->entity_asks++;
+  ((fake_backend *)be)->last_gen = gen;
+}
+
+static void fb_clerk_check(void *be, pk_app *app, unsigned gen) {
+  (void)app;
+  ((fake_backend *)be)->clerk_checks++;
+  ((fake_backend *)be)->last_gen = gen;
+}
+
+static void fb_desk_audit(void *be, const char *kind, const char *clerk_id) {
+  fake_backend *f = be;
+  (void)clerk_id;
+  size_t n = strlen(f->audit);
+  snprintf(f->audit + n, sizeof f->audit - n, "%s%s", n ? " " : "", kind);
+}
+
+static void fb_shift_end(void *be, pk_app *app, const pk_app_shift *shift) {
+  fake_backend *f = be;
+  (void)app;
+  f->shift_ends++;
+  f->last_shift = *shift;
+}
+
 const pk_backend_ops fake_backend_ops = {fb_open,     fb_login,       fb_close,      fb_cancel, fb_submit,
                                          fb_track,    fb_inbox,       fb_document,   fb_print,  fb_otp_request,
-                                         fb_otp_verify, fb_pay,       fb_pay_cancel};
+                                         fb_otp_verify, fb_pay,       fb_pay_cancel, fb_entities, fb_clerk_check,
+                                         fb_desk_audit, fb_shift_end};
