@@ -280,8 +280,9 @@ bool pk_app_desk_key(pk_app *app, pk_key key) {
   if (!pk_app_counter(app)) return false;
   if (app->screen == PK_SCREEN_HOME) return app->from_citizen || at_desk_key(app, key);
   if (app->clerk_authing) return false;
-  if (key.code == PK_KEY_NEXT) {
+  if (key.code == PK_KEY_NEXT) { /* this citizen is done and the next ticket is called */
     pk_app_dispatch(app, PK_EV_APP_NEXT_CITIZEN);
+    app->shift.ticket++;
     return true;
   }
   if (app->from_citizen) { /* the citizen's keypad drives only what is theirs to type */

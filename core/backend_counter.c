@@ -96,8 +96,10 @@ void pk_be_shift_end(void *bep, pk_app *app, const pk_app_shift *shift) {
   pk_app_shift r = *shift;
   char err[160] = "";
   pk_be_desk_audit(be, "clerk_logout", shift->clerk.clerk_id);
-  if (be->audit && pk_audit_checkpoint(be->audit, err, sizeof err) != 0) pk_err("audit: shift checkpoint: %s", err);
+  /* The checkpoint signs the log as it stands before the checkpoint's own entry: that tree
+   * size and head are what the paper names. */
   r.audit_size = be->audit ? pk_audit_size(be->audit, r.audit_head) : 0;
+  if (be->audit && pk_audit_checkpoint(be->audit, err, sizeof err) != 0) pk_err("audit: shift checkpoint: %s", err);
   if (write_report(be, &r, r.report_path, sizeof r.report_path) != 0)
     pk_err("shift report not written in %s/shifts: %s", be->cfg->data_dir, strerror(errno));
   else pk_info("shift closed: report %s, audit checkpoint at %llu", r.report_path, r.audit_size);

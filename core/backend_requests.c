@@ -22,6 +22,7 @@ typedef struct {
   char *jws;
   int rc;
   char printed_code[48], printed_service[48]; /* print: the receipt's, for the audit log */
+  pk_app_entity obo;   /* print: the company the session acts for (its name is printed) */
 } req_ctx;
 
 static req_ctx *ctx_new(pk_backend *be, pk_app *app, unsigned gen) {
@@ -249,6 +250,8 @@ static void print_run(void *p) {
   c->rc = pk_receipt_parse(c->jws, &r);
   if (c->rc == 0) {
     snprintf(r.office, sizeof r.office, "%s", c->be->cfg->office);
+    if (r.on_behalf_of[0] && !strcmp(r.on_behalf_of, c->obo.legal_id))
+      snprintf(r.on_behalf_name, sizeof r.on_behalf_name, "%s", c->obo.name);
     c->rc = pk_print_receipt(&c->be->printer, &r, c->jws, c->jws_err, sizeof c->jws_err);
     snprintf(c->printed_code, sizeof c->printed_code, "%s", r.tracking_code);
     snprintf(c->printed_service, sizeof c->printed_service, "%s", r.service_id);
@@ -287,6 +290,8 @@ void pk_be_print(void *bep, pk_app *app, unsigned gen, const char *jws) {
   req_ctx *c = ctx_new(be, app, gen);
   if (!c) return;
   c->jws = strdup(jws);
+  const pk_app_entity *obo = pk_app_acting_for(app); /* the name goes on paper, from the session */
+  if (obo) c->obo = *obo;
   if (pk_worker_submit(be->worker, print_run, print_done, c) != 0) {
     /* Not queued: answer now, or the print spinner would never end. */
     c->rc = -1;

@@ -100,6 +100,21 @@ static void amount(pen_t *p, const pk_receipt *r) {
   field(p, FA_PAYMENT_REF, c, 23, 0);
 }
 
+/* A counter's receipt says whom the request was made for and that a clerk helped (the token
+ * carries both: obo, ast); the clerk's id itself is for the inspector's tools, not the paper. */
+static void counter_lines(pen_t *p, const pk_receipt *r) {
+  char a[64], b[128], c[PK_RECEIPT_TEXT * 2 + 160];
+  if (r->on_behalf_of[0]) {
+    rc_sanitize(r->on_behalf_of, a, sizeof a);
+    rc_digits_fa(a, b, sizeof b);
+    char name[PK_RECEIPT_TEXT * 2] = "";
+    if (r->on_behalf_name[0]) rc_sanitize(r->on_behalf_name, name, sizeof name);
+    snprintf(c, sizeof c, "%s%s" LRI "%s" PDI, name, name[0] ? " " : "", b);
+    field(p, FA_ON_BEHALF, c, 23, 1);
+  }
+  if (r->assisted_by[0]) para(p, FA_ASSISTED, 22, 1, PANGO_ALIGN_RIGHT);
+}
+
 static void body(pen_t *p, const pk_receipt *r, const pk_qr *q) {
   char a[PK_RECEIPT_TEXT * 2], b[PK_RECEIPT_TEXT * 2 + 128], c[PK_RECEIPT_TEXT * 2 + 256];
   para(p, FA_HEADING, 34, 1, PANGO_ALIGN_CENTER);
@@ -139,6 +154,7 @@ static void body(pen_t *p, const pk_receipt *r, const pk_qr *q) {
     snprintf(c, sizeof c, LRI "%s" PDI, b);
     field(p, FA_NATIONAL_CODE, c, 23, 0);
   }
+  counter_lines(p, r);
   rc_sanitize(r->kiosk_id, a, sizeof a);
   snprintf(b, sizeof b, LRI "%s" PDI, a);
   field(p, FA_KIOSK, b, 21, 0);

@@ -23,6 +23,8 @@
 #define FA_AMOUNT_PAID pk_tr_fa("Amount paid")
 #define FA_PAYMENT_REF pk_tr_fa("Bank reference")
 #define FA_NATIONAL_CODE pk_tr_fa("National code")
+#define FA_ON_BEHALF pk_tr_fa("On behalf of")
+#define FA_ASSISTED pk_tr_fa("With the help of the counter clerk")
 #define FA_KIOSK pk_tr_fa("Kiosk id")
 #define FA_OFFICE pk_tr_fa("Office")
 #define FA_SIGNED_WINDOW pk_tr_fa("Signed by the national window")

@@ -18,6 +18,8 @@ struct pk_demo {
   pk_window_sim *sim;
   pk_vcard **cards;   /* one per persona, kept until stop: a worker may still hold one */
   pk_vcard *card;
+  pk_vcard *clerk;    /* counter mode: the clerk's card in the clerk's reader, or NULL */
+  bool clerk_in;
   char pki_root[256];
   size_t persona;
   bool card_in;
@@ -85,6 +87,27 @@ static int load_card(pk_demo *d, char **err) {
   return 0;
 }
 
+/* A two-reader counter: the clerk's card in its own reader, the citizens' personas in the other. */
+static int start_counter(pk_demo *d, pk_config *cfg, char **err) {
+  char dir[300];
+  set_path(dir, sizeof dir, d->pki_root, "card");
+  d->clerk = pk_vcard_new("clerk", dir, err);
+  if (!d->clerk) return -1;
+  pk_vcard_set_present(d->clerk, false);
+  if (!cfg->clerk_reader[0]) snprintf(cfg->clerk_reader, sizeof cfg->clerk_reader, "%s", PK_DEMO_CLERK_READER);
+  if (!cfg->citizen_reader[0]) snprintf(cfg->citizen_reader, sizeof cfg->citizen_reader, "%s", PK_DEMO_READER);
+  /* The citizen's keypad: a FIFO anyone at the demo (or a test) writes digits into. */
+  if (!cfg->citizen_keypad[0]) {
+    snprintf(cfg->citizen_keypad, sizeof cfg->citizen_keypad, "%s/keypad", d->data_dir);
+    if (mkfifo(cfg->citizen_keypad, 0600) != 0) {
+      if (err) *err = strdup("the demo's citizen keypad (a FIFO) cannot be made");
+      return -1;
+    }
+    pk_info("demo: the citizen keypad is %s (write digits and a newline into it)", cfg->citizen_keypad);
+  }
+  return 0;
+}
+
 pk_demo *pk_demo_start(pk_loop *loop, pk_config *cfg, const char *pki_root, char **err) {
   pk_demo *d = calloc(1, sizeof *d);
   if (!d) return NULL;
@@ -99,6 +122,10 @@ pk_demo *pk_demo_start(pk_loop *loop, pk_config *cfg, const char *pki_root, char
     return NULL;
   }
   snprintf(cfg->data_dir, sizeof cfg->data_dir, "%s", d->data_dir);
+  if (cfg->face == PK_FACE_COUNTER && start_counter(d, cfg, err) != 0) {
+    pk_demo_stop(d);
+    return NULL;
+  }
   /* With no printer configured, the demo "prints" PNG receipts that any phone can scan. */
   if (!strcmp(cfg->printer, "none")) {
     snprintf(cfg->printer, sizeof cfg->printer, "png");
@@ -114,7 +141,7 @@ pk_demo *pk_demo_start(pk_loop *loop, pk_config *cfg, const char *pki_root, char
 
 static void remove_tree(const char *dir) {
   char path[128];
-  static const char *files[] = {"catalog.db", "catalog.db-wal", "catalog.db-shm", "receipts.db"};
+  static const char *files[] = {"catalog.db", "catalog.db-wal", "catalog.db-shm", "receipts.db", "keypad"};
   for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
     snprintf(path, sizeof path, "%s/%s", dir, files[i]);
     unlink(path);
@@ -126,21 +153,31 @@ void pk_demo_stop(pk_demo *d) {
   if (!d) return;
   if (d->sim) pk_window_sim_stop(d->sim);
   for (size_t i = 0; d->cards && i < NPERSONAS; i++) pk_vcard_free(d->cards[i]);
+  pk_vcard_free(d->clerk);
   free(d->cards);
   if (d->data_dir[0] && strcmp(d->data_dir + strlen(d->data_dir) - 6, "XXXXXX")) remove_tree(d->data_dir);
   free(d);
 }
 
-static void post(pk_demo *d, pk_event_type type) {
+static void post_card(pk_demo *d, pk_event_type type, const char *reader, pk_vcard *card) {
   pk_event ev = {.type = type};
-  snprintf(ev.reader, sizeof ev.reader, "%s", PK_DEMO_READER);
+  snprintf(ev.reader, sizeof ev.reader, "%s", reader);
   size_t n = 0;
-  const uint8_t *atr = pk_vcard_atr(d->card, &n);
+  const uint8_t *atr = pk_vcard_atr(card, &n);
   if (atr && n <= sizeof ev.atr) {
     memcpy(ev.atr, atr, n);
     ev.atr_len = n;
   }
   pk_loop_post(d->loop, &ev);
+}
+
+static void post(pk_demo *d, pk_event_type type) { post_card(d, type, PK_DEMO_READER, d->card); }
+
+void pk_demo_toggle_clerk_card(pk_demo *d) {
+  if (!d->clerk) return;
+  d->clerk_in = !d->clerk_in;
+  pk_vcard_set_present(d->clerk, d->clerk_in);
+  post_card(d, d->clerk_in ? PK_EV_CARD_INSERTED : PK_EV_CARD_REMOVED, PK_DEMO_CLERK_READER, d->clerk);
 }
 
 void pk_demo_toggle_card(pk_demo *d) {
@@ -164,11 +201,12 @@ bool pk_demo_card_in(const pk_demo *d) { return d->card_in; }
 
 pk_transport *pk_demo_open_transport(void *demo, const char *reader, pk_card_status *st) {
   pk_demo *d = demo;
-  if (!d->card_in) {
+  bool clerk = d->clerk && reader && !strcmp(reader, PK_DEMO_CLERK_READER);
+  if (!(clerk ? d->clerk_in : d->card_in)) {
     *st = PK_CARD_REMOVED;
     return NULL;
   }
-  pk_transport *t = pk_transport_inproc_new(d->card);
+  pk_transport *t = pk_transport_inproc_new(clerk ? d->clerk : d->card);
   if (!t) *st = PK_CARD_COMM;
   return t;
 }

@@ -31,20 +31,22 @@ static void usage(FILE *out, bool demo) {
           "Options:\n"
           "  -c, --config FILE   read settings from FILE (INI; see packaging/pishkhan.conf)\n"
           "      --kiosk         locked-down mode: no key combination leaves the program\n"
+          "      --counter       counter mode: a clerk serves citizens (as [counter] mode = counter)\n"
           "      --lang fa|en    UI language at start (default from config: fa)\n"
           "      --log-stderr    log to stderr instead of syslog/journald\n"
           "  -h, --help          show this help\n"
           "  -V, --version       show the version\n"
           "\n"
           "Keys: digits, arrows, Enter, Backspace (back), Esc (cancel), F2 language, F4 print,\n"
-          "      F10 quit (not in kiosk mode).\n",
+          "      F10 quit (not in kiosk mode). Counter: F3 next citizen or ticket, F8 end the shift.\n",
           demo ? "pishkhan-demo" : "pishkhan", demo ? "pishkhan-demo" : "pishkhan",
           demo ? "The embedded demo: an in-process window simulator and demo cards, no daemons,\n"
-                 "no root, no network (F5 card in/out, F6 next card). --demo is accepted and implied.\n"
+                 "no root, no network (F5 card in/out, F6 next card; counter mode: F7 the clerk's\n"
+                 "card in/out, the citizen keypad a FIFO named in the log). --demo is accepted and implied.\n"
                : "");
 }
 
-enum { OPT_DEMO = 256, OPT_KIOSK, OPT_LOG_STDERR, OPT_LANG };
+enum { OPT_DEMO = 256, OPT_KIOSK, OPT_LOG_STDERR, OPT_LANG, OPT_COUNTER };
 
 /* The production binary has no demo: say where it is rather than "unknown option". */
 static int no_demo(void) {
@@ -59,7 +61,8 @@ static int parse(int argc, char **argv, pk_config *cfg, ui_run_opts *opts, const
       {"config", required_argument, NULL, 'c'}, {"demo", no_argument, NULL, OPT_DEMO},
       {"kiosk", no_argument, NULL, OPT_KIOSK},  {"log-stderr", no_argument, NULL, OPT_LOG_STDERR},
       {"lang", required_argument, NULL, OPT_LANG}, {"help", no_argument, NULL, 'h'},
-      {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
+      {"version", no_argument, NULL, 'V'},      {"counter", no_argument, NULL, OPT_COUNTER},
+      {NULL, 0, NULL, 0},
   };
   int c;
   char err[512];
@@ -78,6 +81,7 @@ static int parse(int argc, char **argv, pk_config *cfg, ui_run_opts *opts, const
       if (!demo) return no_demo();
       break;
     case OPT_KIOSK: opts->kiosk = true; break;
+    case OPT_COUNTER: cfg->face = PK_FACE_COUNTER; break;
     case OPT_LOG_STDERR: cfg->log_stderr = true; break;
     case OPT_LANG:
       if (strcmp(optarg, "fa") && strcmp(optarg, "en")) {

@@ -73,9 +73,12 @@ static ui_cmd from_function_key(int k) {
   case KEY_BTAB: return key_cmd(PK_KEY_UP, 0);
   case KEY_F(1): return key_cmd(PK_KEY_HELP, 0);
   case KEY_F(2): return key_cmd(PK_KEY_LANG, 0);
+  case KEY_F(3): return key_cmd(PK_KEY_NEXT, 0);
   case KEY_F(4): return key_cmd(PK_KEY_PRINT, 0);
   case KEY_F(5): return (ui_cmd){UI_CMD_DEMO_CARD, {0}};
   case KEY_F(6): return (ui_cmd){UI_CMD_DEMO_NEXT, {0}};
+  case KEY_F(7): return (ui_cmd){UI_CMD_DEMO_CLERK, {0}};
+  case KEY_F(8): return key_cmd(PK_KEY_END_SHIFT, 0);
   case KEY_F(10): return (ui_cmd){UI_CMD_QUIT, {0}};
   case KEY_F(12): return key_cmd(PK_KEY_TECH, 0);
   case KEY_RESIZE: return (ui_cmd){UI_CMD_RESIZE, {0}};

@@ -4,6 +4,7 @@
 #include "run.h"
 
 #include <curses.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #include "pishkhan/receipt.h"
 #include "pishkhan/sdnotify.h"
 #include "pishkhan/worker.h"
+#include "keypad.h"
 #include "tech_run.h"
 #include "term.h"
 #include "view.h"
@@ -51,6 +53,7 @@ typedef struct {
   pk_chores chores;          /* when the printer is asked and the catalog refreshed */
   pk_app *app;
   ui_tech tech;              /* the technician's checks, when asked for at home */
+  ui_keypad keypad;          /* counter mode: the citizen-facing keypad ([counter] citizen_keypad) */
   unsigned tick;             /* the app's clock (pk_loop_every) */
   ui_status st;
   bool redraw;
@@ -74,6 +77,9 @@ static void handle_cmd(ui_runtime *rt, const ui_cmd *c) {
   case UI_CMD_DEMO_CARD:
     if (rt->demo) rt->opts.demo->toggle_card(rt->demo);
     break;
+  case UI_CMD_DEMO_CLERK:
+    if (rt->demo && rt->opts.demo->toggle_clerk_card) rt->opts.demo->toggle_clerk_card(rt->demo);
+    break;
   case UI_CMD_DEMO_NEXT:
     if (rt->demo) {
       rt->opts.demo->next_persona(rt->demo);
@@ -89,6 +95,27 @@ static void on_stdin(pk_loop *loop, int fd, unsigned rev, void *ud) {
   ui_runtime *rt = ud;
   ui_cmd c;
   while (ui_input_read(&c)) handle_cmd(rt, &c);
+}
+
+static void on_keypad(pk_loop *loop, int fd, unsigned rev, void *ud) {
+  ui_runtime *rt = ud;
+  pk_key keys[16];
+  size_t n;
+  while ((n = ui_keypad_read(&rt->keypad, keys, sizeof keys / sizeof *keys)) > 0)
+    for (size_t i = 0; i < n; i++) pk_app_citizen_key(rt->app, keys[i], pk_now_ms());
+  pk_wipe(keys, sizeof keys);
+}
+
+/* A counter whose citizen keypad cannot be opened still serves card citizens on a PIN pad. */
+static void open_keypad(ui_runtime *rt) {
+  rt->keypad.fd = -1;
+  if (rt->cfg->face != PK_FACE_COUNTER || !rt->cfg->citizen_keypad[0]) return;
+  if (ui_keypad_open(&rt->keypad, rt->cfg->citizen_keypad) != 0) {
+    pk_err("counter: the citizen keypad %s cannot be opened: %s", rt->cfg->citizen_keypad, strerror(errno));
+    return;
+  }
+  pk_info("counter: citizen keypad %s%s", rt->cfg->citizen_keypad, rt->keypad.evdev ? " (input device, grabbed)" : "");
+  pk_loop_watch(rt->loop, rt->keypad.fd, PK_IO_IN, on_keypad, rt);
 }
 
 static void on_signal_fd(pk_loop *loop, int fd, unsigned rev, void *ud) {
@@ -319,7 +346,9 @@ static void stop_sources(ui_runtime *rt) {
     if (rt->tick) pk_loop_timer_cancel(rt->loop, rt->tick);
     rt->tick = 0;
     pk_loop_unwatch(rt->loop, STDIN_FILENO);
+    if (rt->keypad.fd >= 0) pk_loop_unwatch(rt->loop, rt->keypad.fd);
   }
+  ui_keypad_close(&rt->keypad);
   ui_tech_stop(&rt->tech);
   pk_worker_free(rt->catalog_worker); /* a catalog still loading is handed over, then closed below */
   pk_worker_free(rt->printer_worker);
@@ -342,7 +371,7 @@ static int start_app(ui_runtime *rt) {
 }
 
 int ui_run(pk_config *cfg, const ui_run_opts *opts) {
-  ui_runtime rt = {.cfg = cfg, .opts = *opts, .st.printer = N_("unknown"), .st.network = N_("connecting")};
+  ui_runtime rt = {.cfg = cfg, .opts = *opts, .keypad.fd = -1, .st.printer = N_("unknown"), .st.network = N_("connecting")};
   rt.loop = pk_loop_new();
   char *err = NULL;
   if (!rt.loop || start_sources(&rt, &err) != 0 || start_app(&rt) != 0) {
@@ -360,6 +389,7 @@ int ui_run(pk_config *cfg, const ui_run_opts *opts) {
   }
   pk_loop_on_event(rt.loop, on_event, &rt);
   pk_loop_watch(rt.loop, STDIN_FILENO, PK_IO_IN, on_stdin, &rt);
+  open_keypad(&rt);
   pk_loop_watch(rt.loop, ui_term_signal_fd(), PK_IO_IN, on_signal_fd, &rt);
   pk_config_printer_opts(cfg, &rt.printer_opts); /* after the demo may have chosen its printer */
   rt.printer_worker = pk_worker_new(rt.loop);

@@ -13,6 +13,7 @@ typedef struct ui_demo_hooks {
   void (*stop)(void *demo);
   void (*toggle_card)(void *demo);
   void (*next_persona)(void *demo);
+  void (*toggle_clerk_card)(void *demo); /* counter mode: the demo clerk's card, in its own reader */
   const char *(*persona)(const void *demo);
   pk_transport_opener open_transport;
 } ui_demo_hooks;

@@ -9,6 +9,7 @@
 #include "pishkhan/receipt.h"
 #include "pishkhan/secret.h"
 #include "view.h"
+#include "view_counter.h"
 #include "view_pay.h"
 #include "view_list.h"
 
@@ -167,6 +168,7 @@ static void draw_receipt(const pk_app *app, const ui_status *st, int top, int ro
   if (r->paid > 0) ui_draw_payment(top + 4, r->paid, r->bank_ref, r->invoice);
   const char *ps = pk_app_print_state(app);
   if (ps) ui_put_start(top + 7, 3, _(ps));
+  ui_desk_acting_for(app, top + 8); /* for a company, with the clerk's help: as the paper says */
   if (!draw_qr(r->jws, top, ui_rtl() ? COLS / 2 : COLS - 1, rows))
     ui_put_start(top + 9, 3, _("The QR code to verify this receipt is on the printed copy."));
 }

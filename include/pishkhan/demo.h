@@ -10,6 +10,8 @@
 typedef struct pk_demo pk_demo;
 
 #define PK_DEMO_READER "Pishkhan Demo Reader 00 00"
+/* Counter mode: the clerk's own reader, holding the demo clerk's card (persona "clerk"). */
+#define PK_DEMO_CLERK_READER "Pishkhan Demo Clerk Reader 00 01"
 /* Where the demo's receipts are printed (as PNG) unless the config names a printer. */
 #define PK_DEMO_RECEIPTS "/tmp/pishkhan-demo-receipts"
 
@@ -22,6 +24,8 @@ void pk_demo_stop(pk_demo *d);
 void pk_demo_toggle_card(pk_demo *d);
 /* Next persona (removes the current card first). */
 void pk_demo_next_persona(pk_demo *d);
+/* Counter mode: the clerk's card in its reader if out, out if in. */
+void pk_demo_toggle_clerk_card(pk_demo *d);
 const char *pk_demo_persona(const pk_demo *d);
 bool pk_demo_card_in(const pk_demo *d);
 /* pk_transport_opener for pk_backend_new(): a transport to the demo card. */

@@ -51,6 +51,7 @@ typedef struct pk_receipt {
   char kid[64];                        /* key id of the signature (from the JWS header) */
   char on_behalf_of[12];               /* legal ID of the company acted for, "" = none (claim obo) */
   char assisted_by[40];                /* the assisting clerk's opaque id, "" = none (claim ast) */
+  char on_behalf_name[PK_RECEIPT_TEXT]; /* the company's name: printed beside its ID, never in the token */
   char invoice_id[32];                 /* the invoice that paid the fee, "" = none (claim inv) */
   char payment_ref[16];                /* the bank's reference (RRN) of that payment, "" = none (claim pr);
                                           letters and digits, and only with an amount */

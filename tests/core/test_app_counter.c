@@ -301,6 +301,7 @@ static void test_card_citizen_assisted(void **state) {
   fx_key(f, PK_KEY_NEXT, 0);
   assert_citizen_gone(f);
   const pk_app_shift *s = pk_app_shift_shown(f->app);
+  assert_int_equal(s->ticket, 1); /* and the next ticket is called */
   assert_int_equal(s->by_card, 1);
   assert_int_equal(s->registered, 1);
 }

@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# Issue 12: a clerk's shift at a two-reader counter, entirely by keyboard (the demo's two
+# in-process readers: F7 the clerk's card, F5 the citizen's; the citizen's keypad is a FIFO).
+# The clerk opens the shift with their own card and PIN; serves a citizen with a card, acting
+# for a company; serves one without a card by a one-time code; never types or sees a PIN or a
+# code; every request waits for the citizen's own confirmation. The clerk's card pulled locks
+# the counter with nothing of the citizen on screen; the same card and PIN resume; F8 ends the
+# shift, whose report names the audit log's checkpoint, and the log verifies.
+source "$(dirname "$0")/lib.sh"
+pki=${PK_BINARY_DIR:?}/pki
+mkdir -p "$WORK/receipts"
+printf '[receipt]\nprinter = png\nprinter_dest = %s\npaper_mm = 80\n' "$WORK/receipts" > "$WORK/pishkhan.conf"
+start_kiosk 100 30 --demo --counter --config "$WORK/pishkhan.conf"
+wait_for "$(visual 'باجه بسته است')" 10000
+wait_log 'citizen keypad is'
+KP=$(sed -n 's/.*citizen keypad is \(.*\) (write.*/\1/p' "$WORK/stderr.log" | head -1)
+[ -p "$KP" ] || { echo "FAIL: no citizen keypad FIFO ($KP)"; exit 1; }
+citizen() { printf '%s' "$1" > "$KP"; }   # the citizen's own keypad
+F5_IN=0
+
+keys 1                                        # a closed counter serves nobody
+sleep 0.3
+on_screen "$(visual 'ورود بدون کارت')" && { echo "FAIL: a closed counter took a citizen"; exit 1; }
+keys F7
+wait_for "$(visual 'رمز کارت خود را وارد کنید')" 10000
+keys 0 0 0 0 Enter                            # the clerk's own PIN, on the clerk's keyboard
+wait_for "$(visual 'کارمند: نرگس جعفری')" 15000
+wait_log 'desk: closed -> open'
+ok "the clerk's card and PIN opened the shift (the window's register confirmed the clerk)"
+
+# --- a citizen with a card, acting for a company
+keys F3                                       # call ticket 1
+wait_for "$(visual 'نوبت شماره  ۱')"
+keys F5
+wait_for "$(visual 'شهروند گرامی: رمز کارت خود را روی صفحه‌کلیدِ روبه‌روی خود بزنید')" 10000
+keys 1 2 3 4 Enter                            # the clerk tries: refused, nothing typed
+wait_for "$(visual 'این را شهروند روی صفحه‌کلید خودش وارد می‌کند')"
+on_screen '* *' && { echo "FAIL: the clerk's keyboard typed into the PIN"; exit 1; }
+citizen $'1234\n'
+wait_for "$(visual 'زهرا محمدی')" 15000
+wait_for "$(visual 'با کمک کارمند باجه')"
+ok "the citizen's PIN came from their keypad only; the clerk's keys were refused"
+keys 6
+wait_for "$(visual 'به نمایندگی از شرکت')" 10000
+wait_for '۱۰۳۸۰۲۸۴۷۹۰' 10000                # the legal ID, in Persian digits
+keys 1 Enter
+wait_for "$(visual 'به نمایندگی از:')" 5000
+ok "acting for a company chosen from the window's list of the citizen's signatures"
+keys 1
+wait_for "$(visual 'جستجو:')"
+keys -l 'سوء پيشينه'
+wait_for "$(visual 'صدور گواهی عدم سوء پیشینه')"
+keys Enter
+wait_for "$(visual 'هزینه:')"
+keys Enter
+wait_for "$(visual 'کد ملی متقاضی:')"
+keys 0 0 7 1 2 3 4 5 6 1 Enter
+keys -l '۰۹۱۲۱۲۳۴۵۶۷'
+keys Enter
+keys -l '۱۳۷۰/۰۵/۱۲'
+keys Enter
+wait_for "$(visual 'لطفاً پیش از ارسال، درخواست خود را بررسی کنید.')"
+keys Enter                                    # the clerk cannot send alone
+wait_for "$(visual 'از شهروند بخواهید درخواست را بخواند')"
+sleep 0.3
+on_screen "$(visual 'درخواست شما ثبت شد.')" && { echo "FAIL: sent without the citizen"; exit 1; }
+citizen $'\n'
+wait_for "$(visual 'درخواست شما ثبت شد.')" 15000
+wait_for "$(visual 'با کمک کارمند باجه')"
+ok "the request went once the citizen confirmed on their keypad"
+keys 1
+wait_for "$(visual 'چاپ شد. لطفاً رسید خود را بردارید.')" 10000
+png=$(ls "$WORK"/receipts/*.png | head -1)
+"$PK_BIN" receipt verify --jwks "$pki/window/jwks.json" "$png" > "$WORK/verify.txt" \
+  || { echo "FAIL: the assisted receipt does not verify"; cat "$WORK/verify.txt"; exit 1; }
+token=$(zbarimg --raw -q -Sdisable -Sqrcode.enable "$png")
+claims=$(cut -d. -f2 <<<"$token" | tr '_-' '/+' | base64 -d 2>/dev/null || true)
+grep -q '"obo":"10380284790"' <<<"$claims" || { echo "FAIL: no company in the token: $claims"; exit 1; }
+grep -q '"ast":"' <<<"$claims" || { echo "FAIL: no clerk in the token: $claims"; exit 1; }
+ok "the printed receipt verifies and its token names the company (obo) and the clerk (ast)"
+keys F3                                       # the next citizen
+wait_for "$(visual 'نوبت شماره  ۲')"
+on_screen "$(visual 'زهرا محمدی')" && { echo "FAIL: the last citizen is still on the desk"; exit 1; }
+keys F5                                       # the last citizen takes their card
+ok "next citizen: one key, nothing of the last one left"
+
+# --- a citizen without a card
+keys 1
+wait_for "$(visual 'ورود بدون کارت')" 10000
+keys 1 2 3 4 5 6 7 8 9 1 Enter               # the clerk types the national code and mobile
+keys 0 9 1 2 1 2 3 4 5 6 7 Enter
+wait_for "$(visual 'فرستاده شد.')" 10000
+code=$(sed -n 's/.*window-sim: OTP for .* is \([0-9]*\)$/\1/p' "$WORK/stderr.log" | tail -1)
+[ -n "$code" ] || { echo "FAIL: no code in the window's log"; exit 1; }
+for d in $(grep -o . <<<"$code"); do keys "$d"; done
+sleep 0.3
+on_screen '* *' && { echo "FAIL: the clerk typed the one-time code"; exit 1; }
+citizen "$code"$'\n'
+wait_for "$(visual 'جستجوی خدمت')" 15000
+on_screen "$code" && { echo "FAIL: the code is on screen"; exit 1; }
+ok "without a card: the code went only through the citizen's keypad, never shown"
+keys 1
+wait_for "$(visual 'جستجو:')"
+keys -l 'برگ سابقه بیمه'
+wait_for "$(visual 'صدور برگ سابقه بیمه')"
+keys Enter
+wait_for "$(visual 'هزینه:')"
+keys Enter
+wait_for "$(visual 'کد ملی متقاضی:')"
+keys 1 2 3 4 5 6 7 8 9 1 Enter
+keys -l '۰۹۱۲۱۲۳۴۵۶۷'
+keys Enter
+keys -l '۱۳۷۰/۰۵/۱۲'
+keys Enter
+wait_for "$(visual 'لطفاً پیش از ارسال، درخواست خود را بررسی کنید.')"
+keys Enter
+wait_for "$(visual 'از شهروند بخواهید درخواست را بخواند')"
+citizen $'\n'
+wait_for "$(visual 'درخواست شما ثبت شد.')" 15000
+ok "the one-time-code citizen's request registered, confirmed on their side"
+
+# --- the clerk's card pulled: locked at once, nothing of the citizen on screen
+keys F7
+wait_for "$(visual 'باجه قفل است.')" 5000
+on_screen "$(visual 'درخواست شما ثبت شد.')" && { echo "FAIL: the citizen's receipt is on a locked counter"; exit 1; }
+on_screen "$(visual 'کد رهگیری')" && { echo "FAIL: a tracking code on a locked counter"; exit 1; }
+keys 1
+sleep 0.3
+on_screen "$(visual 'ورود بدون کارت')" && { echo "FAIL: a locked counter took a citizen"; exit 1; }
+ok "the clerk's card out locked the counter, with nothing of the citizen left"
+keys F7
+wait_for "$(visual 'رمز کارت خود را وارد کنید')" 10000
+keys 0 0 0 0 Enter
+wait_for "$(visual 'کارمند: نرگس جعفری')" 15000
+ok "the same clerk's card and PIN resumed the shift"
+
+# --- the shift's end: the report and the audit log agree, and the log verifies
+keys F8
+wait_for "$(visual 'نوبت کاری بسته شد.')" 10000
+wait_log 'shift closed: report'
+line=$(grep -F 'shift closed: report' "$WORK/stderr.log" | tail -1)
+report=$(sed -n 's/.*report \(.*\), audit checkpoint at \([0-9]*\)$/\1/p' <<<"$line")
+size=$(sed -n 's/.*audit checkpoint at \([0-9]*\)$/\1/p' <<<"$line")
+[ -f "$report" ] || { echo "FAIL: no shift report ($line)"; exit 1; }
+for want in 'Citizens with their card: 1' 'Citizens by one-time code: 1' 'Acting for a company: 1' \
+            'Requests registered: 2' 'Times locked: 1' 'Last ticket called: 2'; do
+  grep -qF "$want" "$report" || { echo "FAIL: the report lacks '$want'"; cat "$report"; exit 1; }
+done
+grep -qF "$(visual 'گزارش نوبت کاری باجه')" "$report" || grep -qF 'گزارش نوبت کاری باجه' "$report" \
+  || { echo "FAIL: the report has no Persian part"; exit 1; }
+data=$(dirname "$(dirname "$report")")
+audit() { "$PK_BIN" audit --log "$data/audit.log" "$@"; }
+audit verify --jwks "$pki/device/jwks.json" > "$WORK/audit-verify.txt" \
+  || { echo "FAIL: the audit log does not verify"; cat "$WORK/audit-verify.txt"; exit 1; }
+head=$(grep -F 'Audit log checkpoint' "$report" | tail -1 | awk '{print $NF}')
+ckpt=$(audit show --json | python3 -c '
+import json,sys
+es=json.load(sys.stdin)
+print(" ".join(e["kind"] for e in es))')
+for k in clerk_login citizen_auth clerk_lock clerk_logout request_submitted print; do
+  grep -qw "$k" <<<"$ckpt" || { echo "FAIL: no $k in the audit log: $ckpt"; exit 1; }
+done
+python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); sys.exit(not (c["head"]==sys.argv[2] and c["size"]==int(sys.argv[3])))' \
+  "$data/audit.log.checkpoint" "$head" "$size" \
+  || { echo "FAIL: the report's checkpoint ($size $head) is not the log's"; cat "$data/audit.log.checkpoint"; exit 1; }
+for needle in 0071234561 1234567891 1122334451 "$code"; do
+  if grep -qaF "$needle" "$data/audit.log" "$report"; then echo "FAIL: '$needle' in the log or report"; exit 1; fi
+done
+ok "shift report written ($size entries at its checkpoint); the audit log verifies and matches it"
+keys Enter
+wait_for "$(visual 'باجه بسته است')" 5000
+summary
