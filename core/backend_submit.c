@@ -43,9 +43,12 @@ static void answer_failure(pk_backend *be, unsigned gen, pk_submit_outcome o, co
 /* What the citizen consents to, as the window rebuilds it (RFC 8785 text). */
 static char *request_json(const pk_backend *be, const pk_outbox_row *row, const char *fields_json) {
   const pk_citizen *who = pk_app_citizen(be->app);
+  const pk_app_entity *obo = be->app ? pk_app_acting_for(be->app) : NULL;
   pk_outbox_request rq = {.service_id = row->service_id, .fields_json = fields_json, .kiosk_id = be->cfg->kiosk_id,
                           .idem_key = row->idem_key, .created_at = row->created_at,
-                          .national_code = who ? who->national_code : "", .level = row->level};
+                          .national_code = who ? who->national_code : "", .level = row->level,
+                          .on_behalf_of = obo ? obo->legal_id : NULL,
+                          .assisted_by = be->app ? pk_app_assisted_by(be->app) : NULL};
   return pk_outbox_consent_tbs(&rq);
 }
 

@@ -182,11 +182,17 @@ char *pk_outbox_consent_tbs(const pk_outbox_request *rq) {
   if (!rq || !ob_id_valid(rq->service_id, 31) || !ob_id_valid(rq->kiosk_id, 63) ||
       !ob_uuid_valid(rq->idem_key) || !digits_only(rq->national_code, 10) || rq->created_at <= 0 || rq->level < 0)
     return NULL;
+  /* A clerk's id of digits alone could be a national code: never sealed (the window refuses it too). */
+  if ((rq->on_behalf_of && !digits_only(rq->on_behalf_of, 11)) ||
+      (rq->assisted_by && (!ob_id_valid(rq->assisted_by, 39) || strspn(rq->assisted_by, "0123456789") == strlen(rq->assisted_by))))
+    return NULL;
   json_t *fields = fields_object(rq->fields_json);
   if (!fields) return NULL;
   json_t *o = json_pack("{s:s,s:o,s:s,s:s,s:I,s:s,s:i}", "service_id", rq->service_id, "fields", fields,
                         "kiosk_id", rq->kiosk_id, "idempotency_key", rq->idem_key, "created_at",
                         (json_int_t)rq->created_at, "national_code", rq->national_code, "level", rq->level);
+  if (o && rq->on_behalf_of) json_object_set_new(o, "on_behalf_of", json_string(rq->on_behalf_of));
+  if (o && rq->assisted_by) json_object_set_new(o, "assisted_by", json_string(rq->assisted_by));
   char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
   json_decref(o);
   char *jcs = text ? pk_jcs(text, strlen(text)) : NULL;

@@ -26,6 +26,7 @@ static const char *const help[PK_SCREEN_COUNT] = {
     [PK_SCREEN_STATUS] = N_("Type the tracking code from your receipt and press Enter to see what became of your request."),
     [PK_SCREEN_INBOX] = N_("These are messages from government offices for you. Press the number of a message to open it."),
     [PK_SCREEN_DOCUMENT] = N_("This is a document the national window gave for you. The arrow keys show the next page; Backspace goes back."),
+    [PK_SCREEN_ENTITY] = N_("To make a request for a company you sign for, type its number in the list (or its 11-digit national ID) and press Enter. * goes back to requests for yourself."),
 };
 
 const char *ui_help_for(pk_screen_id id) { return id < PK_SCREEN_COUNT ? help[id] : NULL; }

@@ -124,6 +124,9 @@ typedef struct pk_outbox_request {
   int64_t created_at;
   const char *national_code;
   int level;
+  /* At a counter (each NULL when not): the company acted for (11 digits) and the assisting
+   * clerk's id. Inside the request, so the citizen's consent signature covers them too. */
+  const char *on_behalf_of, *assisted_by;
 } pk_outbox_request;
 /* The request object as JCS text (malloc'd; free with pk_free_wiped), NULL if a value is bad. */
 char *pk_outbox_consent_tbs(const pk_outbox_request *rq);

@@ -112,6 +112,7 @@ static json_t *open_seal(pk_window_sim *s, const char *jwe) {
 typedef struct {
   json_t *req, *fields;
   const char *sid, *kiosk, *key, *nc, *cert, *consent;
+  const char *obo, *ast; /* a counter's request: the company, the clerk (NULL: none) */
   json_int_t created_at, level;
 } sealed;
 
@@ -121,9 +122,10 @@ static int unpack(json_t *pt, sealed *q) {
   q->req = json_object_get(pt, "request");
   q->cert = json_string_value(json_object_get(pt, "certificate"));
   q->consent = json_string_value(json_object_get(pt, "consent"));
-  return json_unpack(q->req, "{s:s, s:o, s:s, s:s, s:I, s:s, s:I}", "service_id", &q->sid, "fields", &q->fields,
-                     "kiosk_id", &q->kiosk, "idempotency_key", &q->key, "created_at", &q->created_at,
-                     "national_code", &q->nc, "level", &q->level) == 0 && q->cert && q->consent ? 0 : -1;
+  return json_unpack(q->req, "{s:s, s:o, s:s, s:s, s:I, s:s, s:I, s?:s, s?:s}", "service_id", &q->sid, "fields",
+                     &q->fields, "kiosk_id", &q->kiosk, "idempotency_key", &q->key, "created_at", &q->created_at,
+                     "national_code", &q->nc, "level", &q->level, "on_behalf_of", &q->obo, "assisted_by",
+                     &q->ast) == 0 && q->cert && q->consent ? 0 : -1;
 }
 
 typedef struct {
@@ -186,11 +188,14 @@ static enum MHD_Result verified(pk_window_sim *s, sim_req *r, const char *key, c
   json_t *svc;
   enum MHD_Result ret = sim_check_service(s, r, q->sid, q->fields, 3, &svc);
   if (!svc) return ret;
+  bool ok;
+  ret = sim_check_counter(s, r, q->nc, q->obo, q->ast, &ok);
+  if (!ok) return ret;
   long long max_age = (long long)s->opts.max_queue_age_days * 86400 + SKEW_S;
   /* The card's signature is the citizen's presence: the request is as strong as a live one. */
   sim_new_request n = {.key = key, .nc = q->nc, .sid = q->sid, .kiosk_id = q->kiosk, .channel = "offline",
                        .svc = svc, .fields = q->fields, .level = 3, .created_at = q->created_at,
-                       .stale = q->created_at < now - max_age};
+                       .stale = q->created_at < now - max_age, .on_behalf_of = q->obo, .assisted_by = q->ast};
   return sim_store_and_answer(s, r, &n);
 }
 

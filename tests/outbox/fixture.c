@@ -55,7 +55,7 @@ size_t fx_card_sign(const uint8_t digest[32], uint8_t *der, size_t cap) {
 
 char *fx_seal(const char *jwks, const pk_outbox_row *row, const char *national_code, const char *fields_json) {
   pk_outbox_request rq = {row->service_id, fields_json, "kiosk-7", row->idem_key, row->created_at ? row->created_at : 1,
-                          national_code, 3};
+                          national_code, 3, NULL, NULL};
   char *tbs = pk_outbox_consent_tbs(&rq);
   uint8_t digest[32], sig[80];
   if (!tbs || pk_outbox_consent_digest(tbs, digest)) abort();

@@ -39,7 +39,7 @@ static int enqueue(const driver *dv, pk_outbox *ob, pk_outbox_row *row) {
   row->sealed_offline = true;
   row->state = PK_OB_QUEUED;
   row->created_at = row->updated_at = row->next_attempt_at = (int64_t)time(NULL);
-  pk_outbox_request rq = {row->service_id, FIELDS, dv->kiosk, row->idem_key, row->created_at, dv->nc, 3};
+  pk_outbox_request rq = {row->service_id, FIELDS, dv->kiosk, row->idem_key, row->created_at, dv->nc, 3, NULL, NULL};
   char *tbs = pk_outbox_consent_tbs(&rq), err[256] = "";
   uint8_t digest[32], sig[80];
   size_t siglen = tbs && pk_outbox_consent_digest(tbs, digest) == 0 ? card_sign(dv->card, digest, sig, sizeof sig) : 0;

@@ -138,7 +138,7 @@ static void test_seal_needs_enc_key(void **state) {
 static void test_consent_and_envelope(void **state) {
   keys *k = *state;
   pk_outbox_request rq = {"svc.passport", "{\"last_name\":\"Farahani\",\"children\":2}", "kiosk-7",
-                          "0f8fad5b-d9cb-469f-a165-70867728950e", 1700000000, "0073649181", 3};
+                          "0f8fad5b-d9cb-469f-a165-70867728950e", 1700000000, "0073649181", 3, NULL, NULL};
   char *tbs = pk_outbox_consent_tbs(&rq);
   assert_non_null(tbs);
   assert_string_equal(tbs, "{\"created_at\":1700000000,\"fields\":{\"children\":2,\"last_name\":\"Farahani\"},"
@@ -175,6 +175,21 @@ static void test_consent_and_envelope(void **state) {
   json_decref(env);
   free(req), free(again), free(jwe), free(tbs);
   pk_free_wiped(plain);
+
+  /* At a counter: the company and the clerk are inside what the card signs. */
+  pk_outbox_request counter = rq;
+  counter.on_behalf_of = "10380284790";
+  counter.assisted_by = "clk-7f3a";
+  char *ctbs = pk_outbox_consent_tbs(&counter);
+  assert_non_null(ctbs);
+  assert_non_null(strstr(ctbs, "\"assisted_by\":\"clk-7f3a\""));
+  assert_non_null(strstr(ctbs, "\"on_behalf_of\":\"10380284790\""));
+  uint8_t cd[32];
+  assert_int_equal(pk_outbox_consent_digest(ctbs, cd), 0);
+  assert_memory_not_equal(cd, d, 32);
+  free(ctbs);
+  counter.assisted_by = "0073649181"; /* digits alone may be a national code: never sealed */
+  assert_null(pk_outbox_consent_tbs(&counter));
 
   pk_outbox_request bad = rq;
   bad.national_code = "007364918";

@@ -1,6 +1,7 @@
 /* Prints the state machine's transition table (core/app_machine.c) as the Markdown table and
  * Mermaid diagram of docs/architecture.md, so the docs are made from the table and cannot
  * drift: scripts/gen-docs writes them, the docs_state_table test compares. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -35,10 +36,38 @@ static void print_diagram(const pk_transition *t, size_t n) {
   puts("```");
 }
 
+/* Counter mode's desk (core/app_desk.c): its states and table, and the same as a diagram. */
+static void print_desk(bool diagram) {
+  size_t n;
+  const pk_transition_desk *t = pk_app_desk_transitions(&n);
+  if (diagram) {
+    puts("```mermaid");
+    puts("stateDiagram-v2");
+    puts("  [*] --> closed");
+    for (size_t i = 0; i < n; i++)
+      printf("  %s --> %s: %s\n", pk_desk_state_name(t[i].from), pk_desk_state_name(t[i].to), pk_desk_event_name(t[i].ev));
+    puts("```");
+    return;
+  }
+  puts("| desk state | what the clerk sees |");
+  puts("|---|---|");
+  for (int s = 0; s < PK_DESK_COUNT; s++)
+    printf("| %s | %s |\n", pk_desk_state_name((pk_desk_state)s), pk_desk_state_what((pk_desk_state)s));
+  puts("");
+  puts("| from | event | on | goes to |");
+  puts("|---|---|---|---|");
+  for (size_t i = 0; i < n; i++)
+    printf("| %s | %s | %s | %s%s |\n", pk_desk_state_name(t[i].from), pk_desk_event_name(t[i].ev), pk_desk_event_cause(t[i].ev),
+           pk_desk_state_name(t[i].to), t[i].to == PK_DESK_LOCKED || t[i].to == PK_DESK_REPORT ? " (citizen wiped)" : "");
+}
+
 int main(int argc, char **argv) {
   size_t n;
   const pk_transition *t = pk_app_transitions(&n);
-  if (argc > 1 && !strcmp(argv[1], "--diagram")) print_diagram(t, n);
+  const char *what = argc > 1 ? argv[1] : "";
+  if (!strcmp(what, "--diagram")) print_diagram(t, n);
+  else if (!strcmp(what, "--desk")) print_desk(false);
+  else if (!strcmp(what, "--desk-diagram")) print_desk(true);
   else print_table(t, n);
   return 0;
 }
