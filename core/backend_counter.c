@@ -35,44 +35,50 @@ static void jalali_time(long long t, char *buf, size_t n) {
   snprintf(buf, n, "%04d/%02d/%02d %02d:%02d", jy, jm, jd, tm.tm_hour, tm.tm_min);
 }
 
+/* A number as the block's language writes it; ids and hashes stay ASCII, left to right. */
+static void put_num(FILE *f, const char *label, unsigned long long n, bool fa) {
+  char num[24];
+  snprintf(num, sizeof num, "%llu", n);
+  char *shown = fa ? pk_digits_to_persian(num) : NULL;
+  fprintf(f, "%s: %s\n", label, shown ? shown : num);
+  free(shown);
+}
+
 /* One block of the report in one language: msgid and its Persian form share the numbers. */
 static void put_block(FILE *f, const pk_app_shift *s, bool fa) {
   char opened[32], closed[32];
   jalali_time(s->opened_at, opened, sizeof opened);
   jalali_time(s->closed_at, closed, sizeof closed);
-  const char *(*tr)(const char *) = fa ? pk_tr_fa : NULL;
-#define T(m) (tr ? tr(m) : (m))
+#define T(m) (fa ? pk_tr_fa(m) : (m))
+  char *o = fa ? pk_digits_to_persian(opened) : NULL, *c = fa ? pk_digits_to_persian(closed) : NULL;
   fprintf(f, "%s\n", T(N_("Counter shift report")));
   fprintf(f, "%s: %s\n", T(N_("Office")), s->clerk.office_name);
   fprintf(f, "%s: %s (%s)\n", T(N_("Clerk")), fa ? s->clerk.name_fa : s->clerk.name_en, s->clerk.clerk_id);
-  fprintf(f, "%s: %s\n%s: %s\n", T(N_("Opened")), opened, T(N_("Closed")), closed);
-  fprintf(f, "%s: %u\n%s: %u\n%s: %u\n", T(N_("Citizens with their card")), s->by_card,
-          T(N_("Citizens by one-time code")), s->by_otp, T(N_("Acting for a company")), s->for_entity);
-  fprintf(f, "%s: %u\n%s: %u\n%s: %u\n", T(N_("Requests registered")), s->registered, T(N_("Requests queued")),
-          s->queued, T(N_("Requests refused")), s->refused);
-  fprintf(f, "%s: %u\n%s: %u\n", T(N_("Times locked")), s->locks, T(N_("Last ticket called")), s->ticket);
-  fprintf(f, "%s: %llu %s\n", T(N_("Audit log checkpoint")), s->audit_size, s->audit_head);
+  fprintf(f, "%s: %s\n%s: %s\n", T(N_("Opened")), o ? o : opened, T(N_("Closed")), c ? c : closed);
+  free(o);
+  free(c);
+  const struct { const char *msgid; unsigned long long n; } rows[] = {
+      {N_("Citizens with their card"), s->by_card}, {N_("Citizens by one-time code"), s->by_otp},
+      {N_("Acting for a company"), s->for_entity},  {N_("Requests registered"), s->registered},
+      {N_("Requests queued"), s->queued},            {N_("Requests refused"), s->refused},
+      {N_("Times locked"), s->locks},                {N_("Last ticket called"), s->ticket},
+  };
+  for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) put_num(f, T(rows[i].msgid), rows[i].n, fa);
+  char size[24];
+  snprintf(size, sizeof size, "%llu", s->audit_size);
+  fprintf(f, "%s: %s %s\n", T(N_("Audit log checkpoint")), size, s->audit_head);
 #undef T
 }
 
 char *pk_be_shift_report_text(const pk_app_shift *s) {
-  char *buf = NULL, *fa_digits = NULL;
+  char *buf = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&buf, &len);
   if (!f) return NULL;
-  char *fa = NULL;
-  size_t fa_len = 0;
-  FILE *g = open_memstream(&fa, &fa_len);
-  if (g) {
-    put_block(g, s, true);
-    fclose(g);
-    fa_digits = fa ? pk_digits_to_persian(fa) : NULL;
-  }
-  fprintf(f, "%s\n", fa_digits ? fa_digits : "");
+  put_block(f, s, true);
+  fputc('\n', f);
   put_block(f, s, false);
   fclose(f);
-  free(fa);
-  free(fa_digits);
   return buf;
 }
 

@@ -163,6 +163,10 @@ static char *queued_receipt(pk_backend *be, const pk_outbox_row *row) {
   snprintf(r.kiosk_id, sizeof r.kiosk_id, "%s", be->cfg->kiosk_id);
   snprintf(r.office, sizeof r.office, "%s", be->cfg->office);
   if (who) pk_receipt_set_national_code(&r, who->national_code);
+  const pk_app_entity *obo = pk_app_acting_for(be->app);
+  const char *ast = pk_app_assisted_by(be->app);
+  if (obo) snprintf(r.on_behalf_of, sizeof r.on_behalf_of, "%s", obo->legal_id);
+  if (ast) snprintf(r.assisted_by, sizeof r.assisted_by, "%s", ast);
   char *jws = NULL;
   if (!be->device_kid[0] || pk_receipt_sign_device(&r, be->cfg->device_key, be->device_kid, &jws) != 0) {
     pk_err("queued receipt for %s could not be signed with the device key", row->ref);

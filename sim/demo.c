@@ -180,6 +180,12 @@ void pk_demo_toggle_clerk_card(pk_demo *d) {
   post_card(d, d->clerk_in ? PK_EV_CARD_INSERTED : PK_EV_CARD_REMOVED, PK_DEMO_CLERK_READER, d->clerk);
 }
 
+void pk_demo_toggle_window(pk_demo *d) {
+  bool up = !pk_window_sim_reachable(d->sim);
+  pk_window_sim_set_reachable(d->sim, up);
+  pk_info("demo: the window is %s", up ? "reachable" : "unreachable (its port refuses connections)");
+}
+
 void pk_demo_toggle_card(pk_demo *d) {
   d->card_in = !d->card_in;
   pk_vcard_set_present(d->card, d->card_in);

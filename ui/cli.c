@@ -41,7 +41,7 @@ static void usage(FILE *out, bool demo) {
           "      F10 quit (not in kiosk mode). Counter: F3 next citizen or ticket, F8 end the shift.\n",
           demo ? "pishkhan-demo" : "pishkhan", demo ? "pishkhan-demo" : "pishkhan",
           demo ? "The embedded demo: an in-process window simulator and demo cards, no daemons,\n"
-                 "no root, no network (F5 card in/out, F6 next card; counter mode: F7 the clerk's\n"
+                 "no root, no network (F5 card in/out, F6 next card, F9 the link cut or back; counter mode: F7 the clerk's\n"
                  "card in/out, the citizen keypad a FIFO named in the log). --demo is accepted and implied.\n"
                : "");
 }

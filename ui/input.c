@@ -79,6 +79,7 @@ static ui_cmd from_function_key(int k) {
   case KEY_F(6): return (ui_cmd){UI_CMD_DEMO_NEXT, {0}};
   case KEY_F(7): return (ui_cmd){UI_CMD_DEMO_CLERK, {0}};
   case KEY_F(8): return key_cmd(PK_KEY_END_SHIFT, 0);
+  case KEY_F(9): return (ui_cmd){UI_CMD_DEMO_WINDOW, {0}};
   case KEY_F(10): return (ui_cmd){UI_CMD_QUIT, {0}};
   case KEY_F(12): return key_cmd(PK_KEY_TECH, 0);
   case KEY_RESIZE: return (ui_cmd){UI_CMD_RESIZE, {0}};

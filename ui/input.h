@@ -14,6 +14,7 @@ typedef enum {
   UI_CMD_DEMO_CARD,  /* F5 */
   UI_CMD_DEMO_NEXT,  /* F6 */
   UI_CMD_DEMO_CLERK, /* F7: the demo clerk's card in or out (counter mode) */
+  UI_CMD_DEMO_WINDOW, /* F9: the demo window unreachable, or back */
 } ui_cmd_type;
 
 typedef struct {

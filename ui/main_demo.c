@@ -22,6 +22,7 @@ static void demo_stop(void *d) { pk_demo_stop(d); }
 static void demo_toggle(void *d) { pk_demo_toggle_card(d); }
 static void demo_next(void *d) { pk_demo_next_persona(d); }
 static void demo_clerk(void *d) { pk_demo_toggle_clerk_card(d); }
+static void demo_window(void *d) { pk_demo_toggle_window(d); }
 static const char *demo_persona(const void *d) { return pk_demo_persona(d); }
 
 static const ui_demo_hooks hooks = {
@@ -30,6 +31,7 @@ static const ui_demo_hooks hooks = {
     .toggle_card = demo_toggle,
     .next_persona = demo_next,
     .toggle_clerk_card = demo_clerk,
+    .toggle_window = demo_window,
     .persona = demo_persona,
     .open_transport = pk_demo_open_transport,
 };

@@ -80,6 +80,9 @@ static void handle_cmd(ui_runtime *rt, const ui_cmd *c) {
   case UI_CMD_DEMO_CLERK:
     if (rt->demo && rt->opts.demo->toggle_clerk_card) rt->opts.demo->toggle_clerk_card(rt->demo);
     break;
+  case UI_CMD_DEMO_WINDOW:
+    if (rt->demo && rt->opts.demo->toggle_window) rt->opts.demo->toggle_window(rt->demo);
+    break;
   case UI_CMD_DEMO_NEXT:
     if (rt->demo) {
       rt->opts.demo->next_persona(rt->demo);

@@ -13,7 +13,8 @@ typedef struct ui_demo_hooks {
   void (*stop)(void *demo);
   void (*toggle_card)(void *demo);
   void (*next_persona)(void *demo);
-  void (*toggle_clerk_card)(void *demo); /* counter mode: the demo clerk's card, in its own reader */
+  void (*toggle_clerk_card)(void *demo);
+  void (*toggle_window)(void *demo);     /* F9: the link cut, or back */ /* counter mode: the demo clerk's card, in its own reader */
   const char *(*persona)(const void *demo);
   pk_transport_opener open_transport;
 } ui_demo_hooks;

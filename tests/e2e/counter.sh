@@ -9,7 +9,8 @@
 source "$(dirname "$0")/lib.sh"
 pki=${PK_BINARY_DIR:?}/pki
 mkdir -p "$WORK/receipts"
-printf '[receipt]\nprinter = png\nprinter_dest = %s\npaper_mm = 80\n' "$WORK/receipts" > "$WORK/pishkhan.conf"
+printf '[receipt]\nprinter = png\nprinter_dest = %s\npaper_mm = 80\n[window]\nconnect_timeout_ms = 1000\ntotal_timeout_ms = 3000\nmax_retries = 0\n' \
+  "$WORK/receipts" > "$WORK/pishkhan.conf"
 start_kiosk 100 30 --demo --counter --config "$WORK/pishkhan.conf"
 wait_for "$(visual 'باجه بسته است')" 10000
 wait_log 'citizen keypad is'
@@ -134,6 +135,46 @@ keys 0 0 0 0 Enter
 wait_for "$(visual 'کارمند: نرگس جعفری')" 15000
 ok "the same clerk's card and PIN resumed the shift"
 
+# --- the link cut: a card citizen's request is sealed and queued, with the clerk's help inside it
+keys F9                                       # the demo's window refuses connections
+wait_log 'demo: the window is unreachable'
+keys F3
+keys F5                                       # the first citizen's card again
+wait_for "$(visual 'شهروند گرامی: رمز کارت خود را روی صفحه‌کلیدِ روبه‌روی خود بزنید')" 10000
+citizen $'1234\n'
+wait_for "$(visual 'زهرا محمدی')" 20000
+keys 1
+wait_for "$(visual 'جستجو:')"
+keys -l 'سوء پيشينه'
+wait_for "$(visual 'صدور گواهی عدم سوء پیشینه')"
+keys Enter
+wait_for "$(visual 'هزینه:')"
+keys Enter
+wait_for "$(visual 'کد ملی متقاضی:')"
+keys 0 0 7 1 2 3 4 5 6 1 Enter
+keys -l '۰۹۱۲۱۲۳۴۵۶۷'
+keys Enter
+keys -l '۱۳۷۰/۰۵/۱۲'
+keys Enter
+wait_for "$(visual 'لطفاً پیش از ارسال، درخواست خود را بررسی کنید.')"
+keys Enter
+wait_for "$(visual 'از شهروند بخواهید درخواست را بخواند')"
+citizen $'\n'
+wait_for "$(visual 'درخواست شما در این پیشخوان ثبت شد.')" 20000
+wait_for "$(visual 'با کمک کارمند باجه')"
+rm -f "$WORK"/receipts/*.png
+keys 1
+wait_for "$(visual 'چاپ شد. لطفاً رسید خود را بردارید.')" 10000
+png=$(ls "$WORK"/receipts/*.png | head -1)
+token=$(zbarimg --raw -q -Sdisable -Sqrcode.enable "$png")
+claims=$(cut -d. -f2 <<<"$token" | tr '_-' '/+' | base64 -d 2>/dev/null || true)
+grep -q '"ast":"' <<<"$claims" || { echo "FAIL: the queued receipt does not name the clerk: $claims"; exit 1; }
+keys F9                                       # the link is back: the queue delivers it
+wait_log ': delivered after attempt' 90000
+ok "with the link cut the assisted request was sealed and queued (the kiosk's receipt names the clerk), then delivered"
+keys F3
+keys F5
+
 # --- the shift's end: the report and the audit log agree, and the log verifies
 keys F8
 wait_for "$(visual 'نوبت کاری بسته شد.')" 10000
@@ -142,12 +183,13 @@ line=$(grep -F 'shift closed: report' "$WORK/stderr.log" | tail -1)
 report=$(sed -n 's/.*report \(.*\), audit checkpoint at \([0-9]*\)$/\1/p' <<<"$line")
 size=$(sed -n 's/.*audit checkpoint at \([0-9]*\)$/\1/p' <<<"$line")
 [ -f "$report" ] || { echo "FAIL: no shift report ($line)"; exit 1; }
-for want in 'Citizens with their card: 1' 'Citizens by one-time code: 1' 'Acting for a company: 1' \
-            'Requests registered: 2' 'Times locked: 1' 'Last ticket called: 2'; do
+for want in 'Citizens with their card: 2' 'Citizens by one-time code: 1' 'Acting for a company: 1' \
+            'Requests registered: 2' 'Requests queued: 1' 'Times locked: 1' 'Last ticket called: 4'; do
   grep -qF "$want" "$report" || { echo "FAIL: the report lacks '$want'"; cat "$report"; exit 1; }
 done
-grep -qF "$(visual 'گزارش نوبت کاری باجه')" "$report" || grep -qF 'گزارش نوبت کاری باجه' "$report" \
-  || { echo "FAIL: the report has no Persian part"; exit 1; }
+grep -qF 'شهروندان با کارت: ۲' "$report" || { echo "FAIL: the report has no Persian part"; cat "$report"; exit 1; }
+grep -qF "($(sed -n 's/^Clerk: .*(\(.*\))$/\1/p' "$report"))" <(grep '^کارمند' "$report") \
+  || { echo "FAIL: the clerk's id is not kept as it is in the Persian part"; cat "$report"; exit 1; }
 data=$(dirname "$(dirname "$report")")
 audit() { "$PK_BIN" audit --log "$data/audit.log" "$@"; }
 audit verify --jwks "$pki/device/jwks.json" > "$WORK/audit-verify.txt" \
@@ -157,7 +199,7 @@ ckpt=$(audit show --json | python3 -c '
 import json,sys
 es=json.load(sys.stdin)
 print(" ".join(e["kind"] for e in es))')
-for k in clerk_login citizen_auth clerk_lock clerk_logout request_submitted print; do
+for k in clerk_login citizen_auth clerk_lock clerk_logout request_submitted request_queued request_delivered print; do
   grep -qw "$k" <<<"$ckpt" || { echo "FAIL: no $k in the audit log: $ckpt"; exit 1; }
 done
 python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); sys.exit(not (c["head"]==sys.argv[2] and c["size"]==int(sys.argv[3])))' \
