@@ -180,6 +180,8 @@ void pk_demo_toggle_clerk_card(pk_demo *d) {
   post_card(d, d->clerk_in ? PK_EV_CARD_INSERTED : PK_EV_CARD_REMOVED, PK_DEMO_CLERK_READER, d->clerk);
 }
 
+struct pk_window_sim *pk_demo_window(pk_demo *d) { return d->sim; }
+
 void pk_demo_toggle_window(pk_demo *d) {
   bool up = !pk_window_sim_reachable(d->sim);
   pk_window_sim_set_reachable(d->sim, up);

@@ -24,6 +24,8 @@ void pk_demo_stop(pk_demo *d);
 void pk_demo_toggle_card(pk_demo *d);
 /* Next persona (removes the current card first). */
 void pk_demo_next_persona(pk_demo *d);
+/* The in-process window simulator (benchmarks and tests ask it what it sent). */
+struct pk_window_sim *pk_demo_window(pk_demo *d);
 /* The window's port refusing connections (a cut link) if it was up, up again if not. */
 void pk_demo_toggle_window(pk_demo *d);
 /* Counter mode: the clerk's card in its reader if out, out if in. */

@@ -64,6 +64,8 @@ char *pk_window_sim_requests(pk_window_sim *s);
 bool pk_window_sim_in_flight(pk_window_sim *s, const char *key);
 /* Last OTP issued for otp_id (tests), or -1. */
 int pk_window_sim_last_otp(pk_window_sim *s, const char *otp_id, char out[8]);
+/* The code of the one-time code sent last, whatever its handle (benchmarks). 0 or -1. */
+int pk_window_sim_latest_otp(pk_window_sim *s, char out[8]);
 /* The payment provider's word (tests, the POS simulator; also POST /api/v1/admin/provider):
  * a sale with this bank reference (RRN, 12 digits) settled for amount_rials. 0 or -1. */
 int pk_window_sim_provider_confirm(pk_window_sim *s, const char *bank_ref, long long amount_rials);

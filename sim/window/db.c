@@ -98,3 +98,18 @@ int pk_window_sim_last_otp(pk_window_sim *s, const char *otp_id, char out[8]) {
   pthread_mutex_unlock(&s->lock);
   return rc;
 }
+
+int pk_window_sim_latest_otp(pk_window_sim *s, char out[8]) {
+  int rc = -1;
+  sqlite3_stmt *st;
+  pthread_mutex_lock(&s->lock);
+  if (sqlite3_prepare_v2(s->db, "SELECT code FROM otps ORDER BY rowid DESC LIMIT 1", -1, &st, NULL) == SQLITE_OK) {
+    if (sqlite3_step(st) == SQLITE_ROW) {
+      snprintf(out, 8, "%s", (const char *)sqlite3_column_text(st, 0));
+      rc = 0;
+    }
+    sqlite3_finalize(st);
+  }
+  pthread_mutex_unlock(&s->lock);
+  return rc;
+}
