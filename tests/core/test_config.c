@@ -107,6 +107,13 @@ static const char every_key[] =
     "terminal_dest = 127.0.0.1:7001\n"
     "terminal_id = T0001\n"
     "sale_timeout_ms = 60000\n"
+    "[counter]\n"
+    "mode = counter\n"
+    "clerk_reader = Clerk*\n"
+    "citizen_reader = Citizen*\n"
+    "citizen_keypad = /dev/input/by-id/usb-pad-event-kbd\n"
+    "desk_lock = 120\n"
+    "shift_max_h = 9\n"
     "[metrics]\n"
     "textfile_dir = /var/lib/prometheus/node-exporter\n"
     "[log]\n"
@@ -156,6 +163,12 @@ static void test_every_key_is_read(void **state) {
   assert_string_equal(c.pay_terminal_dest, "127.0.0.1:7001");
   assert_string_equal(c.pay_terminal_id, "T0001");
   assert_int_equal(c.pay_sale_timeout_ms, 60000);
+  assert_int_equal(c.face, PK_FACE_COUNTER);
+  assert_string_equal(c.clerk_reader, "Clerk*");
+  assert_string_equal(c.citizen_reader, "Citizen*");
+  assert_string_equal(c.citizen_keypad, "/dev/input/by-id/usb-pad-event-kbd");
+  assert_int_equal(c.desk_lock_s, 120);
+  assert_int_equal(c.shift_max_h, 9);
   assert_string_equal(c.metrics_dir, "/var/lib/prometheus/node-exporter");
   assert_int_equal(c.log_level, 7);
   assert_true(c.log_stderr);
