@@ -97,7 +97,8 @@ static bool has_ten_digit_run(const char *s) {
 }
 
 static bool secret_name(const char *key) {
-  static const char *const words[] = {"pin", "otp", "password", "passcode", "puk"};
+  /* A date of birth is what a level 1 sign-in proves: it is kept out like the rest. */
+  static const char *const words[] = {"pin", "otp", "password", "passcode", "puk", "birth"};
   char buf[64];
   snprintf(buf, sizeof buf, "%s", key);
   for (char *w = strtok(buf, "_-"); w; w = strtok(NULL, "_-"))

@@ -7,12 +7,20 @@
 static pk_app_event home_enter(pk_app *app) {
   /* A card left in the reader after a wipe must come out before the next citizen. */
   if (app->card_present) pk_app_set_message(app, N_("Please remove your card."));
+  else if (app->want_service[0])
+    pk_app_set_message(app, N_("Sign in again the way the service asks: it opens then."));
   return PK_EV_APP_NONE;
 }
 
-/* Without a card: 1 signs in by a code sent to the mobile (a card inserted wins, as always). */
+/* Without a card: 1 signs in by a code sent to the mobile, 2 by the national code and date of
+ * birth (level 1 services only); a card inserted wins, as always. */
 static pk_app_event home_key(pk_app *app, pk_key key) {
-  return pk_key_digit(key) == 1 && !app->card_present && !app->hold ? PK_EV_APP_MENU_OTP : PK_EV_APP_NONE;
+  if (app->card_present || app->hold) return PK_EV_APP_NONE;
+  switch (pk_key_digit(key)) {
+  case 1: return PK_EV_APP_MENU_OTP;
+  case 2: return PK_EV_APP_MENU_LEVEL1;
+  default: return PK_EV_APP_NONE;
+  }
 }
 
 const pk_screen_ops pk_screen_home = {home_enter, home_key, NULL};
@@ -120,7 +128,7 @@ static pk_app_event logged_in(pk_app *app, pk_card_result res, int tries) {
   switch (res) {
   case PK_CARDRES_OK:
     if (app->clerk_authing) return pk_app_desk_clerk_signed(app);
-    pk_app_desk_citizen_signed(app, true);
+    pk_app_desk_citizen_signed(app, PK_WAY_CARD);
     app->has_session = true;
     app->level = 3; /* card + PIN + signature: the strongest level */
     pk_info("citizen logged in");
@@ -143,7 +151,7 @@ static pk_app_event dashboard_enter(pk_app *app) {
   app->sel = 0;
   app->query[0] = 0;
   app->search_picking = false;
-  return PK_EV_APP_NONE;
+  return pk_app_wanted_service(app);
 }
 
 static pk_app_event dashboard_key(pk_app *app, pk_key key) {

@@ -1,11 +1,12 @@
 /* Finding a service: by agency (paged, Persian-sorted), or by search as you type,
  * and the service card itself. */
+#include <stdio.h>
 #include <string.h>
 
 #include "app_input.h"
 #include "app_private.h"
 #include "pishkhan/i18n.h"
-
+#include "pishkhan/log.h"
 
 static void load_agencies(pk_app *app) {
   const pk_agency *list = NULL;
@@ -135,15 +136,35 @@ static pk_app_event search_key(pk_app *app, pk_key key) {
 
 const pk_screen_ops pk_screen_search = {search_enter, search_key, NULL};
 
-/* A service that needs more than the session has is explained on its card, not entered. */
+/* A service that needs more than the session has is explained on its card, with the way up:
+ * Enter again signs out, and the service opens once the citizen is back at its level. */
+static pk_app_event too_low(pk_app *app) {
+  if (app->step_up_offered) {
+    snprintf(app->want_service, sizeof app->want_service, "%s", app->service->id);
+    app->want_until = app->now + (uint64_t)app->cfg->idle_timeout_s * 1000;
+    app->stepping_up = true;
+    pk_info("sign-in again asked for a level %d service (session level %d)", app->service->auth_level, app->level);
+    return PK_EV_APP_LOGOUT;
+  }
+  app->step_up_offered = true;
+  pk_app_set_message(app, app->service->auth_level >= 3
+                              ? N_("This service needs your ID card and its PIN (level 3); you signed in without your card. "
+                                   "Press Enter again to sign out and sign in with your card: this service opens then.")
+                              : N_("This service needs level 2: your ID card, or a code by text message to your registered "
+                                   "mobile; you signed in with your date of birth (level 1). Press Enter again to sign in "
+                                   "that way: this service opens then."));
+  return PK_EV_APP_NONE;
+}
+
+static pk_app_event service_enter(pk_app *app) {
+  app->step_up_offered = false;
+  return PK_EV_APP_NONE;
+}
+
 static pk_app_event service_key(pk_app *app, pk_key key) {
+  if (key.code != PK_KEY_ENTER) app->step_up_offered = false;
   switch (key.code) {
-  case PK_KEY_ENTER:
-    if (app->service->auth_level > app->level) {
-      pk_app_set_message(app, N_("This service needs a higher authentication level than this session has."));
-      return PK_EV_APP_NONE;
-    }
-    return PK_EV_APP_REQUEST;
+  case PK_KEY_ENTER: return app->service->auth_level > app->level ? too_low(app) : PK_EV_APP_REQUEST;
   case PK_KEY_BACK:
   case PK_KEY_CANCEL:
     if (app->service_from_inbox) return PK_EV_APP_BACK_TO_INBOX;
@@ -152,7 +173,22 @@ static pk_app_event service_key(pk_app *app, pk_key key) {
   }
 }
 
-const pk_screen_ops pk_screen_service = {NULL, service_key, NULL};
+const pk_screen_ops pk_screen_service = {service_enter, service_key, NULL};
+
+/* After the sign-in the way up asked for: the service chosen before it, if it is still wanted
+ * (and still in the catalog). Back from it goes to its agency's list. */
+pk_app_event pk_app_wanted_service(pk_app *app) {
+  const pk_service *svc = app->want_service[0] && app->now <= app->want_until && app->cat
+                              ? pk_catalog_service(app->cat, app->want_service)
+                              : NULL;
+  const pk_agency *agency = svc ? pk_catalog_agency(app->cat, svc->agency_id) : NULL;
+  pk_wipe(app->want_service, sizeof app->want_service);
+  if (!agency) return PK_EV_APP_NONE;
+  app->service = svc;
+  app->agency = agency;
+  app->service_from_search = app->service_from_inbox = false;
+  return PK_EV_APP_OPEN;
+}
 
 const pk_agency *pk_app_agency_at(const pk_app *app, size_t i) {
   return app->screen == PK_SCREEN_AGENCIES && i < app->nitems ? app->items[i] : NULL;

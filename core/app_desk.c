@@ -225,10 +225,11 @@ void pk_app_desk_citizen_left(pk_app *app) {
   if (app->desk == PK_DESK_SWAP && !app->clerk_authing) desk_go(app, DE(CITIZEN_GONE));
 }
 
-void pk_app_desk_citizen_signed(pk_app *app, bool by_card) {
+void pk_app_desk_citizen_signed(pk_app *app, pk_way_in way) {
   if (!serving(app)) return;
-  if (by_card) app->shift.by_card++;
-  else app->shift.by_otp++;
+  unsigned *count[] = {[PK_WAY_CARD] = &app->shift.by_card, [PK_WAY_OTP] = &app->shift.by_otp,
+                       [PK_WAY_LEVEL1] = &app->shift.by_level1};
+  (*count[way])++;
 }
 
 void pk_app_desk_outcome(pk_app *app, pk_submit_outcome outcome) {
@@ -240,18 +241,25 @@ void pk_app_desk_outcome(pk_app *app, pk_submit_outcome outcome) {
 
 /* ---- keys */
 
+/* The clerk types the national code (and the date of birth) the citizen tells; a one-time code
+ * only the citizen types, on their keypad. */
+static void way_without_card(pk_app *app, pk_app_event way) {
+  bool otp = way == PK_EV_APP_MENU_OTP;
+  if (!(app->shift.clerk.perms & (otp ? PK_PERM_SERVE_OTP : PK_PERM_SERVE_LEVEL1)))
+    pk_app_set_message(app, otp ? N_("The window's register does not let this clerk serve citizens without their card.")
+                                : N_("The window's register does not let this clerk serve level 1 citizens by their date of birth."));
+  else if (otp && !app->cfg->citizen_keypad[0])
+    pk_app_set_message(app, N_("This counter has no citizen keypad: a citizen without a card cannot type their one-time code here."));
+  else pk_app_dispatch(app, way);
+}
+
 static bool at_desk_key(pk_app *app, pk_key key) {
   switch (app->desk) {
   case PK_DESK_OPEN:
     if (key.code == PK_KEY_END_SHIFT) desk_go(app, DE(END_SHIFT));
     else if (key.code == PK_KEY_NEXT) app->shift.ticket++, app->dirty = true;
-    else if (pk_key_digit(key) == 1 && !app->card_present) {
-      if (!(app->shift.clerk.perms & PK_PERM_SERVE_OTP))
-        pk_app_set_message(app, N_("The window's register does not let this clerk serve citizens without their card."));
-      else if (!app->cfg->citizen_keypad[0])
-        pk_app_set_message(app, N_("This counter has no citizen keypad: a citizen without a card cannot type their one-time code here."));
-      else pk_app_dispatch(app, PK_EV_APP_MENU_OTP);
-    }
+    else if (pk_key_digit(key) == 1 && !app->card_present) way_without_card(app, PK_EV_APP_MENU_OTP);
+    else if (pk_key_digit(key) == 2 && !app->card_present) way_without_card(app, PK_EV_APP_MENU_LEVEL1);
     return true;
   case PK_DESK_REPORT:
     if (key.code == PK_KEY_ENTER) desk_go(app, DE(REPORT_DONE));

@@ -34,6 +34,9 @@ static const pk_transition table[] = {
     {S(OTP_ID), E(BACK), S(HOME)},
     {S(OTP_CODE), E(LOGGED_IN), S(DASHBOARD)},
     {S(OTP_CODE), E(BACK), S(OTP_ID)},
+    {S(HOME), E(MENU_LEVEL1), S(LEVEL1)},
+    {S(LEVEL1), E(LOGGED_IN), S(DASHBOARD)},
+    {S(LEVEL1), E(BACK), S(HOME)},
     {S(DASHBOARD), E(MENU_SEARCH), S(SEARCH)},
     {S(DASHBOARD), E(MENU_AGENCIES), S(AGENCIES)},
     {S(DASHBOARD), E(MENU_STATUS), S(STATUS)},
@@ -68,6 +71,7 @@ static const pk_transition table[] = {
     {S(DASHBOARD), E(MENU_ENTITY), S(ENTITY)},
     {S(ENTITY), E(OPEN), S(DASHBOARD)},
     {S(ENTITY), E(BACK), S(DASHBOARD)},
+    {S(DASHBOARD), E(OPEN), S(SERVICE)}, /* the service the way up was asked for, once signed in again */
     /* Counter mode (app_desk.c): the clerk's sign-in ends at the desk, which home shows, and
      * the next citizen is one key from anywhere. */
     {S(AUTH), E(CLERK_CONFIRMED), S(HOME)},
@@ -151,6 +155,9 @@ void pk_app_wipe(pk_app *app, const char *why) {
   pk_wipe(app->otp_nc, sizeof app->otp_nc);
   pk_wipe(app->otp_mobile, sizeof app->otp_mobile);
   pk_wipe(app->otp_masked, sizeof app->otp_masked);
+  pk_wipe(app->l1_birth, sizeof app->l1_birth);
+  if (!app->stepping_up) pk_wipe(app->want_service, sizeof app->want_service); /* the way up keeps it */
+  app->stepping_up = false;
   app->otp_field = 0;
   app->otp_busy = false;
   app->clerk_authing = false;

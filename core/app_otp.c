@@ -1,11 +1,14 @@
-/* Signing in without a card, for services of levels 1 and 2: the national code and the mobile
- * registered for it, then the one-time code the window sends there. The code is a secret like
- * the PIN: it goes into the same pk_secret, is shown as stars and is wiped with the session. */
+/* Signing in without a card. Levels 1 and 2: the national code and the mobile registered for
+ * it, then the one-time code the window sends there; the code is a secret like the PIN: it goes
+ * into the same pk_secret, is shown as stars and is wiped with the session. Level 1 only: the
+ * national code and the date of birth, which the window checks against the civil register. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "app_input.h"
 #include "app_private.h"
+#include "pishkhan/form.h"
 #include "pishkhan/i18n.h"
 #include "pishkhan/log.h"
 
@@ -117,18 +120,88 @@ static pk_app_event otp_code_key(pk_app *app, pk_key key) {
 
 const pk_screen_ops pk_screen_otp_code = {otp_code_enter, otp_code_key, NULL};
 
-void pk_app_otp_done(pk_app *app, unsigned gen, const pk_app_failure *fail, int level, const char *name_fa,
-                     const char *name_en) {
-  if (!otp_answer(app, gen, PK_SCREEN_OTP_CODE, fail)) return;
+/* A session without the card: who it is comes from what was typed (the window may add a name). */
+static void signed_without_card(pk_app *app, pk_way_in way, int level, const char *name_fa, const char *name_en) {
   memset(&app->who, 0, sizeof app->who);
   snprintf(app->who.national_code, sizeof app->who.national_code, "%s", app->otp_nc);
   snprintf(app->who.name_fa, sizeof app->who.name_fa, "%s", name_fa ? name_fa : "");
   snprintf(app->who.name_en, sizeof app->who.name_en, "%s", name_en ? name_en : "");
-  pk_app_desk_citizen_signed(app, false);
+  pk_wipe(app->l1_birth, sizeof app->l1_birth);
+  pk_app_desk_citizen_signed(app, way);
   app->has_session = true;
   app->level = level;
-  pk_info("citizen logged in by one-time code (level %d)", level);
+  pk_info("citizen logged in by %s (level %d)", way == PK_WAY_OTP ? "one-time code" : "date of birth", level);
   pk_app_dispatch(app, PK_EV_APP_LOGGED_IN);
+}
+
+void pk_app_otp_done(pk_app *app, unsigned gen, const pk_app_failure *fail, int level, const char *name_fa,
+                     const char *name_en) {
+  if (otp_answer(app, gen, PK_SCREEN_OTP_CODE, fail)) signed_without_card(app, PK_WAY_OTP, level, name_fa, name_en);
+}
+
+/* ---- level 1: the national code and the date of birth, for the services that ask no more */
+
+static const pk_form_field birth_field = {.name = "birth_date", .type = PK_FIELD_JALALI_DATE, .required = true};
+
+static pk_app_event level1_enter(pk_app *app) {
+  app->otp_busy = false;
+  app->otp_field = 0;
+  return PK_EV_APP_NONE;
+}
+
+static pk_app_event level1_send(pk_app *app) {
+  if (app->otp_field == 0) {
+    if (!pk_national_code_digits_valid(app->otp_nc)) {
+      pk_app_set_message(app, N_("This national code is not valid. Please check its 10 digits."));
+      return PK_EV_APP_NONE;
+    }
+    app->otp_field = 1;
+    return PK_EV_APP_NONE;
+  }
+  char date[16];
+  snprintf(date, sizeof date, "%s", app->l1_birth);
+  const char *problem = strlen(date) == 8 ? pk_form_check(&birth_field, date, (long long)time(NULL))
+                                          : N_("Please type your date of birth as year, month and day: 8 digits, such as 13700512.");
+  if (problem) {
+    pk_app_set_message(app, problem);
+    return PK_EV_APP_NONE;
+  }
+  snprintf(date, sizeof date, "%.4s-%.2s-%.2s", app->l1_birth, app->l1_birth + 4, app->l1_birth + 6);
+  app->otp_busy = true;
+  app->message = NULL;
+  app->ops->level1(app->be, app, app->gen, app->otp_nc, date);
+  return PK_EV_APP_NONE;
+}
+
+static pk_app_event level1_key(pk_app *app, pk_key key) {
+  if (app->otp_busy) return PK_EV_APP_NONE;
+  char *field = app->otp_field ? app->l1_birth : app->otp_nc;
+  size_t cap = app->otp_field ? sizeof app->l1_birth : sizeof app->otp_nc;
+  app->dirty = true;
+  if (push_digit(field, cap, key)) return PK_EV_APP_NONE;
+  switch (key.code) {
+  case PK_KEY_ENTER: return level1_send(app);
+  case PK_KEY_BACK:
+    if (field[0]) field[strlen(field) - 1] = '\0';
+    else if (app->otp_field) app->otp_field = 0;
+    else return PK_EV_APP_BACK;
+    return PK_EV_APP_NONE;
+  default: return PK_EV_APP_NONE;
+  }
+}
+
+const pk_screen_ops pk_screen_level1 = {level1_enter, level1_key, NULL};
+
+void pk_app_level1_done(pk_app *app, unsigned gen, const pk_app_failure *fail, int level) {
+  if (otp_answer(app, gen, PK_SCREEN_LEVEL1, fail)) signed_without_card(app, PK_WAY_LEVEL1, level, NULL, NULL);
+}
+
+void pk_app_level1_birth(const pk_app *app, char *out, size_t size) {
+  const char *b = app->l1_birth;
+  size_t n = strlen(b);
+  if (n <= 4) snprintf(out, size, "%s", b);
+  else if (n <= 6) snprintf(out, size, "%.4s/%s", b, b + 4);
+  else snprintf(out, size, "%.4s/%.2s/%s", b, b + 4, b + 6);
 }
 
 int pk_app_otp_field(const pk_app *app) { return app->otp_field; }

@@ -39,6 +39,7 @@ struct pk_app {
   struct pk_doctor_report *tech_report; /* the last run's, NULL while one runs */
   /* Sign-in without a card (app_otp.c); the code itself goes into `pin`, a secret like it. */
   char otp_nc[11], otp_mobile[12], otp_masked[16];
+  char l1_birth[9];      /* level 1: the date of birth as typed, digits only (yyyymmdd) */
   int otp_field;
   bool otp_busy;
 
@@ -57,6 +58,11 @@ struct pk_app {
   uint64_t emptied_at;   /* when Backspace emptied a query or a field (a held key stops there) */
   bool service_from_search;  /* Back from a service card returns to the search, not the list */
   bool service_from_inbox;   /* ... or to the inbox, whose notice offered it */
+  /* The way up (app_catalog.c): a service above the session's level, asked for twice, signs
+   * the citizen out and opens once they are back at a level it takes, unless it expired. */
+  bool step_up_offered, stepping_up;
+  char want_service[64];
+  uint64_t want_until;
   /* The form. */
   const pk_form_field *fields;
   size_t nfields, field;
@@ -139,8 +145,11 @@ void pk_app_desk_citizen_left(pk_app *app);                 /* the citizen's par
 pk_card_result pk_app_desk_card_check(const pk_app *app, const pk_citizen *who);
 /* The clerk's PIN and signature were accepted: what follows. */
 pk_app_event pk_app_desk_clerk_signed(pk_app *app);
-void pk_app_desk_citizen_signed(pk_app *app, bool by_card);
+typedef enum { PK_WAY_CARD, PK_WAY_OTP, PK_WAY_LEVEL1 } pk_way_in;
+void pk_app_desk_citizen_signed(pk_app *app, pk_way_in way);
 void pk_app_desk_outcome(pk_app *app, pk_submit_outcome outcome);
+/* app_catalog.c: the service the way up was asked for, opened after the sign-in (OPEN). */
+pk_app_event pk_app_wanted_service(pk_app *app);
 /* app_entity.c */
 void pk_app_forget_entities(pk_app *app);
 

@@ -59,6 +59,7 @@ static void put_block(FILE *f, const pk_app_shift *s, bool fa) {
   free(c);
   const struct { const char *msgid; unsigned long long n; } rows[] = {
       {N_("Citizens with their card"), s->by_card}, {N_("Citizens by one-time code"), s->by_otp},
+      {N_("Citizens by date of birth (level 1)"), s->by_level1},
       {N_("Acting for a company"), s->for_entity},  {N_("Requests registered"), s->registered},
       {N_("Requests queued"), s->queued},            {N_("Requests refused"), s->refused},
       {N_("Times locked"), s->locks},                {N_("Last ticket called"), s->ticket},

@@ -81,6 +81,7 @@ void pk_be_tell_recent(pk_backend *be, unsigned gen); /* after sign-in */
 void pk_be_track(void *be, pk_app *app, unsigned gen, const char *tracking);
 void pk_be_otp_request(void *be, pk_app *app, unsigned gen, const char *national_code, const char *mobile);
 void pk_be_otp_verify(void *be, pk_app *app, unsigned gen, pk_secret *code);
+void pk_be_level1(void *be, pk_app *app, unsigned gen, const char *national_code, const char *birth_date);
 void pk_be_inbox(void *be, pk_app *app, unsigned gen);
 void pk_be_document(void *be, pk_app *app, unsigned gen, const char *kind);
 void pk_be_print(void *be, pk_app *app, unsigned gen, const char *jws);

@@ -343,6 +343,24 @@ void pk_be_otp_verify(void *bep, pk_app *app, unsigned gen, pk_secret *code) {
   pk_wipe(text, sizeof text);
 }
 
+static void level1_session(const pk_net_session *s, void *ud) {
+  req_ctx *c = ud;
+  if (settle(c, &s->st)) {
+    pk_app_failure f;
+    bool fail = failed(&s->st, &f);
+    pk_app_level1_done(c->app, c->gen, fail ? &f : NULL, s->level);
+    const pk_citizen *who = fail ? NULL : pk_app_citizen(c->app);
+    if (who) pk_be_audit_auth(c->be, "level1", s->level, who->national_code);
+  }
+  free(c);
+}
+
+void pk_be_level1(void *bep, pk_app *app, unsigned gen, const char *national_code, const char *birth_date) {
+  pk_backend *be = bep;
+  req_ctx *c = ctx_new(be, app, gen);
+  if (c) be->inflight = pk_net_level1(be->net, national_code, birth_date, level1_session, c);
+}
+
 /* ---- counter: the companies a citizen signs for, and the clerk's register ---- */
 
 static void entities_got(const pk_net_entities *r, void *ud) {
@@ -370,7 +388,7 @@ void pk_be_entities(void *bep, pk_app *app, unsigned gen) {
 
 static unsigned clerk_perms(const pk_net_clerk *k) {
   static const struct { const char *name; unsigned bit; } known[] = {
-      {"serve_card", PK_PERM_SERVE_CARD}, {"serve_otp", PK_PERM_SERVE_OTP},
+      {"serve_card", PK_PERM_SERVE_CARD}, {"serve_otp", PK_PERM_SERVE_OTP}, {"serve_level1", PK_PERM_SERVE_LEVEL1},
       {"act_for_entity", PK_PERM_ENTITY}, {"cash_payment", PK_PERM_CASH}};
   unsigned p = 0;
   for (size_t i = 0; i < k->npermissions; i++)

@@ -12,6 +12,7 @@ static const char *const help[PK_SCREEN_COUNT] = {
     [PK_SCREEN_PIN_BLOCKED] = N_("Your card's PIN is blocked after too many wrong tries. Take your card; an office of the civil registration can unblock it."),
     [PK_SCREEN_AUTH] = N_("The kiosk is checking your card and PIN with the national window. Please wait and leave your card in the reader."),
     [PK_SCREEN_OTP_ID] = N_("Type your national code and press Enter, then the mobile number registered for it and press Enter. A code comes to that mobile by text message."),
+    [PK_SCREEN_LEVEL1] = N_("Type your national code and press Enter, then your date of birth as year, month and day (8 digits, such as 13700512) and press Enter. This opens only services of level 1; for others, use your card or a code by text message."),
     [PK_SCREEN_OTP_CODE] = N_("Type the code from the text message on your mobile, then press Enter. Nobody at the office needs to see it. Backspace goes back to change the number."),
     [PK_SCREEN_DASHBOARD] = N_("This is your menu. Press the number of what you want to do: find a service, see the state of a request, or read your messages. Press 0 to sign out."),
     [PK_SCREEN_AGENCIES] = N_("These are the government offices. Press the number next to one to see its services; the arrow keys show the next page."),

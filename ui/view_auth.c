@@ -181,7 +181,8 @@ static void draw_dashboard(const pk_app *app, const ui_status *st, int top, int 
 
 static const char *home_hints(const pk_app *app) {
   if (pk_app_desk(app) != PK_DESK_OFF) return ui_desk_hints(app);
-  return card_to_take(app) ? N_("Take your card") : N_("Insert your card to begin   1: no card? sign in with a code by text message");
+  return card_to_take(app) ? N_("Take your card")
+                           : N_("Insert your card   No card? 1: a code by text message   2: date of birth (level 1)");
 }
 
 /* ---- sign-in without a card ---- */
@@ -210,6 +211,23 @@ static void draw_otp_id(const pk_app *app, const ui_status *st, int top, int row
   if (busy) draw_busy(st, y + 4, N_("Asking the national window to send the code."));
 }
 
+static void draw_level1(const pk_app *app, const ui_status *st, int top, int rows) {
+  attron(A_BOLD);
+  ui_put_start(top, 2, _("Sign in with your national code and date of birth"));
+  attroff(A_BOLD);
+  int y = top + 2;
+  y += ui_paragraph(y, 3, 3, _("Only for level 1 services, such as general inquiries. The national window checks your date of "
+                               "birth against the civil register. For other services, use your card or a code by text "
+                               "message."));
+  y++;
+  bool busy = pk_app_otp_busy(app);
+  char birth[16];
+  pk_app_level1_birth(app, birth, sizeof birth);
+  otp_line(y, _("National code:"), pk_app_otp_national_code(app), !busy && pk_app_otp_field(app) == 0);
+  otp_line(y + 2, _("Date of birth (year/month/day):"), birth, !busy && pk_app_otp_field(app) == 1);
+  if (busy) draw_busy(st, y + 4, N_("Asking the national window to check it."));
+}
+
 static void draw_otp_code(const pk_app *app, const ui_status *st, int top, int rows) {
   int mid = top + rows / 2;
   char *masked = ui_digits(pk_app_otp_mobile_masked(app));
@@ -233,6 +251,8 @@ const ui_view ui_view_otp_id = {.draw = draw_otp_id,
                                 .hints = N_("Digits: type   Enter: next   Backspace: erase/back   Esc: cancel")};
 const ui_view ui_view_otp_code = {.draw = draw_otp_code,
                                   .hints = N_("Digits: code   Enter: confirm   Backspace: erase/back   Esc: cancel")};
+const ui_view ui_view_level1 = {.draw = draw_level1,
+                                .hints = N_("Digits: type   Enter: next   Backspace: erase/back   Esc: cancel")};
 const ui_view ui_view_card_read = {.draw = draw_card_read, .hints = N_("Please wait")};
 const ui_view ui_view_card_error = {.draw = draw_card_error, .hints = N_("Take your card")};
 const ui_view ui_view_pin = {.draw = draw_pin, .hints = N_("Digits: PIN   Enter: confirm   Backspace: erase   Esc: cancel")};

@@ -46,10 +46,12 @@ static void draw_open(const pk_app *app, const pk_app_shift *s, int top, int row
   ui_put_start(top + 4, 3, _("A citizen with their card: they insert it in the citizen's reader."));
   ui_put_start(top + 5, 3, _("1  A citizen without a card: a one-time code to their registered mobile"));
   ui_hit_add(top + 5, (pk_key){PK_KEY_CHAR, '1'});
-  ui_put_start(top + 6, 3, _("The citizen types their PIN and codes on their own keypad, never on this keyboard."));
-  line_n(top + 8, 3, N_("Citizens served this shift"), (unsigned long long)s->by_card + s->by_otp);
-  line_n(top + 9, 3, N_("Requests registered"), s->registered);
-  line_n(top + 10, 3, N_("Requests queued"), s->queued);
+  ui_put_start(top + 6, 3, _("2  Level 1 services only: the citizen's national code and date of birth"));
+  ui_hit_add(top + 6, (pk_key){PK_KEY_CHAR, '2'});
+  ui_put_start(top + 7, 3, _("The citizen types their PIN and codes on their own keypad, never on this keyboard."));
+  line_n(top + 9, 3, N_("Citizens served this shift"), (unsigned long long)s->by_card + s->by_otp + s->by_level1);
+  line_n(top + 10, 3, N_("Requests registered"), s->registered);
+  line_n(top + 11, 3, N_("Requests queued"), s->queued);
 }
 
 static void draw_report(const pk_app_shift *s, int top, int rows) {
@@ -60,6 +62,7 @@ static void draw_report(const pk_app_shift *s, int top, int rows) {
   int y = top + 3;
   line_n(y++, 3, N_("Citizens with their card"), s->by_card);
   line_n(y++, 3, N_("Citizens by one-time code"), s->by_otp);
+  line_n(y++, 3, N_("Citizens by date of birth (level 1)"), s->by_level1);
   line_n(y++, 3, N_("Acting for a company"), s->for_entity);
   line_n(y++, 3, N_("Requests registered"), s->registered);
   line_n(y++, 3, N_("Requests queued"), s->queued);

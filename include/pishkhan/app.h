@@ -170,7 +170,7 @@ typedef struct pk_app_entity {
 } pk_app_entity;
 
 /* What the clerk may do, as the window's register says (pk_net_clerk permissions). */
-enum { PK_PERM_SERVE_CARD = 1, PK_PERM_SERVE_OTP = 2, PK_PERM_ENTITY = 4, PK_PERM_CASH = 8 };
+enum { PK_PERM_SERVE_CARD = 1, PK_PERM_SERVE_OTP = 2, PK_PERM_ENTITY = 4, PK_PERM_CASH = 8, PK_PERM_SERVE_LEVEL1 = 16 };
 
 typedef struct pk_app_clerk {
   char name_fa[256], name_en[256];  /* from the clerk's card */
@@ -183,7 +183,7 @@ typedef struct pk_app_clerk {
 typedef struct pk_app_shift {
   pk_app_clerk clerk;
   long long opened_at, closed_at;   /* unix seconds */
-  unsigned by_card, by_otp;         /* citizens signed in, by way in */
+  unsigned by_card, by_otp, by_level1; /* citizens signed in, by way in */
   unsigned for_entity;              /* citizens who acted for a company */
   unsigned registered, queued, refused; /* assisted requests, by outcome */
   unsigned locks, ticket;           /* times the counter locked; the last ticket called */
@@ -244,6 +244,9 @@ typedef struct pk_backend_ops {
   /* Counter: the shift ended: its report written (and printed) with the audit log's signed
    * checkpoint, answered by pk_app_shift_closed. */
   void (*shift_end)(void *be, pk_app *app, const pk_app_shift *shift);
+  /* Level 1 sign-in: the national code and the date of birth (yyyy-mm-dd, Jalali) checked by
+   * the window's register: pk_app_level1_done. */
+  void (*level1)(void *be, pk_app *app, unsigned gen, const char *national_code, const char *birth_date);
 } pk_backend_ops;
 
 #define PK_PAGE_SIZE 8
@@ -294,6 +297,10 @@ const char *pk_app_otp_national_code(const pk_app *app);
 const char *pk_app_otp_mobile(const pk_app *app);
 const char *pk_app_otp_mobile_masked(const pk_app *app);
 bool pk_app_otp_busy(const pk_app *app); /* waiting for the window */
+/* The level 1 session (national code and date of birth), or fail says why not. */
+void pk_app_level1_done(pk_app *app, unsigned gen, const pk_app_failure *fail, int level);
+/* The date of birth as typed so far, shown split (1370/05/12); field 0 is the national code. */
+void pk_app_level1_birth(const pk_app *app, char *out, size_t size);
 void pk_app_pay_update(pk_app *app, unsigned gen, const pk_app_payment *p);
 const pk_app_payment *pk_app_payment_shown(const pk_app *app); /* NULL before any payment */
 

@@ -15,6 +15,7 @@
   X(AUTH, auth, "PIN check, challenge signature, window login (spinner)")      \
   X(OTP_ID, otp_id, "no card: national code and registered mobile")           \
   X(OTP_CODE, otp_code, "the one-time code sent to the mobile (masked)")       \
+  X(LEVEL1, level1, "no card, level 1 services: national code and date of birth") \
   X(DASHBOARD, dashboard, "the citizen's menu")                                \
   X(AGENCIES, agencies, "browse by agency")                                    \
   X(SERVICES, services, "services of one agency")                              \
@@ -38,7 +39,7 @@
   X(CARD_REMOVED, "card removed")                                              \
   X(IDLE_TIMEOUT, "idle timeout")                                              \
   X(CANCEL, "Esc")                                                             \
-  X(LOGOUT, "0 or Esc: sign out")                                              \
+  X(LOGOUT, "0 or Esc: sign out; Enter twice on a service above the session's level") \
   X(TAKE_CARD, "Enter or Esc: take the card")                                  \
   X(CARD_VERIFIED, "identity verified, PIN tries left")                        \
   X(CARD_REFUSED, "card refused")                                              \
@@ -49,12 +50,13 @@
   X(LOGGED_IN, "window session opened")                                        \
   X(MENU_OTP, "1 on home: sign in with a code sent to the mobile")             \
   X(OTP_SENT, "the window sent the one-time code")                             \
+  X(MENU_LEVEL1, "2 on home: sign in with the national code and date of birth") \
   X(MENU_SEARCH, "1")                                                          \
   X(MENU_AGENCIES, "2")                                                        \
   X(MENU_STATUS, "3")                                                          \
   X(MENU_INBOX, "4")                                                           \
   X(MENU_DOCUMENT, "5")                                                        \
-  X(OPEN, "digit or Enter on a row")                                           \
+  X(OPEN, "digit or Enter on a row; signed in again for the service asked for") \
   X(BACK, "Backspace or Esc")                                                  \
   X(BACK_TO_SEARCH, "Backspace or Esc, when the service was found by search")  \
   X(BACK_TO_INBOX, "Backspace or Esc, when an inbox notice offered the service") \

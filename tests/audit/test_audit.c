@@ -105,6 +105,7 @@ static void refuses_secrets_and_full_national_codes(void **st) {
       "{\"method\":\"card\",\"level\":3,\"national_masked\":\"001****419\",\"pin\":\"1234\"}",
       "{\"method\":\"card\",\"level\":3,\"national_masked\":\"001****419\",\"note\":\"code 0013542419\"}",
       "{\"method\":\"card\",\"level\":3,\"national_masked\":\"001****419\",\"n\":13542419}",
+      "{\"method\":\"level1\",\"level\":1,\"national_masked\":\"001****419\",\"birth_date\":\"1370-05-12\"}",
   };
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
     if (pk_audit_append(a, "citizen_auth", bad[i], err, sizeof err) != PK_AUDIT_ESECRET) fail_msg("accepted %s", bad[i]);

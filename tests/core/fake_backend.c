@@ -123,7 +123,15 @@ static void fb_shift_end(void *be, pk_app *app, const pk_app_shift *shift) {
   f->last_shift = *shift;
 }
 
+static void fb_level1(void *be, pk_app *app, unsigned gen, const char *nc, const char *birth) {
+  fake_backend *f = be;
+  (void)app;
+  f->level1_asks++;
+  f->last_gen = gen;
+  snprintf(f->last_otp_target, sizeof f->last_otp_target, "%s %s", nc, birth);
+}
+
 const pk_backend_ops fake_backend_ops = {fb_open,     fb_login,       fb_close,      fb_cancel, fb_submit,
                                          fb_track,    fb_inbox,       fb_document,   fb_print,  fb_otp_request,
                                          fb_otp_verify, fb_pay,       fb_pay_cancel, fb_entities, fb_clerk_check,
-                                         fb_desk_audit, fb_shift_end};
+                                         fb_desk_audit, fb_shift_end, fb_level1};

@@ -5,10 +5,10 @@
 
 typedef struct {
   int opens, logins, closes, cancels, submits, tracks, inboxes, documents, prints, otp_requests, otp_verifies, pays,
-      pay_cancels, entity_asks, clerk_checks, shift_ends;
+      pay_cancels, entity_asks, clerk_checks, shift_ends, level1_asks;
   char audit[512];          /* the desk's audit kinds, space-separated, in order */
   pk_app_shift last_shift;  /* what shift_end was handed */
-  char last_otp_target[32]; /* "national_code mobile" */
+  char last_otp_target[32]; /* "national_code mobile", or "national_code birth_date" (level 1) */
   long long last_amount;
   char last_service[64], last_fields[1024], last_ref[64], recorded_ref[16], last_tracking[64];
   unsigned last_gen;

@@ -127,11 +127,18 @@ static void cause(fixture *f, pk_screen_id from, pk_app_event ev) {
       fx_type(f, "123456");
       fx_key(f, PK_KEY_ENTER, 0);
       pk_app_otp_done(a, f->fb.last_gen, NULL, 2, "", "");
+    } else if (from == PK_SCREEN_LEVEL1) {
+      fx_type(f, "0071234561");
+      fx_key(f, PK_KEY_ENTER, 0);
+      fx_type(f, "13700512");
+      fx_key(f, PK_KEY_ENTER, 0);
+      pk_app_level1_done(a, f->fb.last_gen, NULL, 1);
     } else {
       pk_app_card_login_done(a, g, PK_CARDRES_OK, 3);
     }
     break;
   case PK_EV_APP_MENU_OTP: fx_type(f, "1"); break;
+  case PK_EV_APP_MENU_LEVEL1: fx_type(f, "2"); break;
   case PK_EV_APP_OTP_SENT:
     fx_type(f, "0071234561");
     fx_key(f, PK_KEY_ENTER, 0);
@@ -200,11 +207,12 @@ static size_t path_to(pk_screen_id to, int via, step *out) {
   seen[PK_SCREEN_HOME] = true, queue[tail++] = PK_SCREEN_HOME, prev[PK_SCREEN_HOME] = -1;
   /* The card's way in, level 3, unless the way without a card is where the path goes: a
    * level-2 session could not request every service on the way. */
-  bool otp = target == PK_SCREEN_OTP_ID || target == PK_SCREEN_OTP_CODE;
+  bool otp = target == PK_SCREEN_OTP_ID || target == PK_SCREEN_OTP_CODE, level1 = target == PK_SCREEN_LEVEL1;
   while (head < tail && !seen[target]) {
     int s = queue[head++];
     for (int ev = 1; ev < PK_EV_APP_COUNT; ev++) {
-      bool skip = ev == PK_EV_APP_PINPAD || (ev == PK_EV_APP_MENU_OTP && !otp);
+      bool skip = ev == PK_EV_APP_PINPAD || (ev == PK_EV_APP_MENU_OTP && !otp) || (ev == PK_EV_APP_MENU_LEVEL1 && !level1) ||
+                  (s == PK_SCREEN_DASHBOARD && ev == PK_EV_APP_OPEN); /* only after the way up */
       int n = skip ? -1 : pk_app_next_screen((pk_screen_id)s, (pk_app_event)ev);
       if (n < 0 || seen[n]) continue;
       seen[n] = true, prev[n] = s, prev_ev[n] = (pk_app_event)ev, queue[tail++] = n;
@@ -263,6 +271,7 @@ static void test_every_row_is_driven_by_its_input(void **state) {
   for (size_t i = 0; i < n; i++) {
     if (t[i].from == PK_STATE_SESSION || t[i].ev == PK_EV_APP_PINPAD) continue; /* below */
     if (t[i].ev == PK_EV_APP_CLERK_CONFIRMED) continue; /* counter mode's: core_app_counter drives it */
+    if (t[i].from == PK_SCREEN_DASHBOARD && t[i].ev == PK_EV_APP_OPEN) continue; /* test_way_up drives it */
     want_fee = t[i].ev == PK_EV_APP_PAY;
     drive_to(f, (pk_screen_id)t[i].from, via_for(&t[i]));
     want_fee = false;
@@ -406,8 +415,125 @@ static void test_otp_sign_in(void **state) {
   assert_string_equal(pk_app_otp_mobile(f->app), "");
 }
 
+/* Level 1: the national code and a real date of birth (not after today) before the window is
+ * asked; the window gets yyyy-mm-dd; the session is level 1 and what was typed goes with it. */
+static void test_level1_sign_in(void **state) {
+  fixture *f = *state;
+  fx_fresh(f);
+  fx_type(f, "2");
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_LEVEL1);
+  fx_type(f, "0071234561");
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(pk_app_otp_field(f->app), 1);
+  const char *bad[] = {"1370051", "13701312", "13701231", "14990101"}; /* short, month 13, 31 Esfand, to come */
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    fx_type(f, bad[i]);
+    fx_key(f, PK_KEY_ENTER, 0);
+    if (!pk_app_message(f->app)) fail_msg("%s: no message", bad[i]);
+    assert_int_equal(f->fb.level1_asks, 0);
+    for (size_t k = 0; k < strlen(bad[i]); k++) fx_key(f, PK_KEY_BACK, 0);
+  }
+  fx_type(f, "۱۳۷۰۰۵۱۲"); /* Persian digits, as a Persian keyboard types them */
+  char shown[16];
+  pk_app_level1_birth(f->app, shown, sizeof shown);
+  assert_string_equal(shown, "1370/05/12");
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(f->fb.level1_asks, 1);
+  assert_string_equal(f->fb.last_otp_target, "0071234561 1370-05-12");
+  pk_app_failure miss = {.msgid = "The national window did not accept this request."};
+  pk_app_level1_done(f->app, f->fb.last_gen, &miss, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_LEVEL1);
+  assert_non_null(pk_app_message(f->app));
+  fx_key(f, PK_KEY_ENTER, 0);
+  pk_app_level1_done(f->app, f->fb.last_gen, NULL, 1);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_DASHBOARD);
+  assert_int_equal(pk_app_session_level(f->app), 1);
+  pk_app_level1_birth(f->app, shown, sizeof shown);
+  assert_string_equal(shown, ""); /* not kept once the window answered */
+  fx_type(f, "0");
+  assert_string_equal(pk_app_otp_national_code(f->app), "");
+}
+
+static void level1_session(fixture *f) {
+  fx_fresh(f);
+  fx_type(f, "2");
+  fx_type(f, "0071234561");
+  fx_key(f, PK_KEY_ENTER, 0);
+  fx_type(f, "13700512");
+  fx_key(f, PK_KEY_ENTER, 0);
+  pk_app_level1_done(f->app, f->fb.last_gen, NULL, 1);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_DASHBOARD);
+}
+
+/* First-grade enrolment (level 2) from a level 1 session: explained, not entered; Enter again
+ * signs out, and after a sign-in by one-time code the service is on screen, one Enter from its
+ * form. Anything else between the two Enters, or a sign-in after the idle time, asks nothing. */
+static void open_enrolment(fixture *f) {
+  fx_type(f, "2"); /* agencies */
+  fx_key(f, PK_KEY_ENTER, 0); /* education, first in Persian order */
+  fx_key(f, PK_KEY_DOWN, 0);
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_SERVICE);
+  assert_string_equal(pk_app_current_service(f->app)->id, "edu-0002");
+}
+
+static void otp_session(fixture *f) {
+  fx_type(f, "1");
+  fx_type(f, "0071234561");
+  fx_key(f, PK_KEY_ENTER, 0);
+  fx_type(f, "09121234567");
+  fx_key(f, PK_KEY_ENTER, 0);
+  pk_app_otp_sent(f->app, f->fb.last_gen, NULL, "0912***4567");
+  fx_type(f, "482910");
+  fx_key(f, PK_KEY_ENTER, 0);
+  pk_app_otp_done(f->app, f->fb.last_gen, NULL, 2, "", "");
+}
+
+static void test_way_up(void **state) {
+  fixture *f = *state;
+  level1_session(f);
+  open_enrolment(f);
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_SERVICE);
+  assert_non_null(strstr(pk_app_message(f->app), "level 2"));
+  fx_key(f, PK_KEY_LEFT, 0); /* something else: the offer is withdrawn */
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_SERVICE);
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_HOME);
+  assert_false(pk_app_has_session(f->app));
+  assert_null(pk_app_citizen(f->app));
+  assert_non_null(pk_app_message(f->app));
+  otp_session(f);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_SERVICE);
+  assert_string_equal(pk_app_current_service(f->app)->id, "edu-0002");
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_FORM);
+  fx_key(f, PK_KEY_CANCEL, 0); /* back to the card, then to its agency's list */
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_SERVICE);
+  fx_key(f, PK_KEY_BACK, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_SERVICES);
+
+  /* Level 2 to the card's level 3; the citizen walks away: the next one is not led there. */
+  fx_fresh(f);
+  otp_session(f);
+  fx_type(f, "1");
+  fx_key(f, PK_KEY_CHAR, 0x06A9); /* ک: the report card, level 3 */
+  fx_key(f, PK_KEY_ENTER, 0);
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_non_null(strstr(pk_app_message(f->app), "level 3"));
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_HOME);
+  f->now += (uint64_t)f->cfg.idle_timeout_s * 1000 + 1000;
+  pk_app_tick(f->app, f->now);
+  fx_login(f);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_DASHBOARD);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_level1_sign_in, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_way_up, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_otp_sign_in, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_help_on_every_screen, fx_setup, fx_teardown),
       cmocka_unit_test(test_every_screen_is_reachable_from_home),

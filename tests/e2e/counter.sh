@@ -2,7 +2,8 @@
 # Issue 12: a clerk's shift at a two-reader counter, entirely by keyboard (the demo's two
 # in-process readers: F7 the clerk's card, F5 the citizen's; the citizen's keypad is a FIFO).
 # The clerk opens the shift with their own card and PIN; serves a citizen with a card, acting
-# for a company; serves one without a card by a one-time code; never types or sees a PIN or a
+# for a company; serves one without a card, first at level 1 by the date of birth, then (the
+# way up, for a level 2 service) by a one-time code; never types or sees a PIN or a
 # code; every request waits for the citizen's own confirmation. The clerk's card pulled locks
 # the counter with nothing of the citizen on screen; the same card and PIN resume; F8 ends the
 # shift, whose report names the audit log's checkpoint, and the log verifies.
@@ -85,10 +86,49 @@ on_screen "$(visual 'زهرا محمدی')" && { echo "FAIL: the last citizen is
 keys F5                                       # the last citizen takes their card
 ok "next citizen: one key, nothing of the last one left"
 
-# --- a citizen without a card
+# --- a citizen without a card: level 1 by the date of birth, then the way up to level 2
+keys 2
+wait_for "$(visual 'ورود با کد ملی و تاریخ تولد')" 10000
+keys 0 0 7 1 2 3 4 5 6 1 Enter               # the clerk types what the citizen tells
+keys 1 3 7 0 0 5 1 2
+wait_for '۱۳۷۰/۰۵/۱۲'
+keys Enter
+wait_for "$(visual 'جستجوی خدمت')" 15000
+keys 1
+wait_for "$(visual 'جستجو:')"
+keys -l 'پوشش بیمه سلامت'
+wait_for "$(visual 'استعلام پوشش بیمه سلامت')"
+keys Enter
+wait_for "$(visual 'هزینه:')"
+keys Enter
+wait_for "$(visual 'کد ملی متقاضی:')"
+keys 0 0 7 1 2 3 4 5 6 1 Enter
+keys -l '۰۹۱۲۱۲۳۴۵۶۷'
+keys Enter
+keys -l '۱۳۷۰/۰۵/۱۲'
+keys Enter
+wait_for "$(visual 'لطفاً پیش از ارسال، درخواست خود را بررسی کنید.')"
+keys Enter
+wait_for "$(visual 'از شهروند بخواهید درخواست را بخواند')"
+citizen $'\n'
+wait_for "$(visual 'درخواست شما ثبت شد.')" 15000
+ok "level 1: national code and date of birth, checked by the window; a level 1 request registered"
+keys Enter
+wait_for "$(visual 'جستجوی خدمت')" 10000
+keys 1
+wait_for "$(visual 'جستجو:')"
+keys -l 'برگ سابقه بیمه'
+wait_for "$(visual 'صدور برگ سابقه بیمه')"
+keys Enter
+wait_for "$(visual 'هزینه:')"
+keys Enter
+wait_for "$(visual 'این خدمت به سطح ۲ نیاز دارد')" 5000
+keys Enter                                    # the way up: sign in again, by a one-time code
+wait_for "$(visual 'دوباره وارد شوید')" 5000
+ok "a level 2 service from level 1: explained, and Enter again signs the citizen out for the way up"
 keys 1
 wait_for "$(visual 'ورود بدون کارت')" 10000
-keys 1 2 3 4 5 6 7 8 9 1 Enter               # the clerk types the national code and mobile
+keys 0 0 7 1 2 3 4 5 6 1 Enter               # the same citizen: the national code and mobile
 keys 0 9 1 2 1 2 3 4 5 6 7 Enter
 wait_for "$(visual 'فرستاده شد.')" 10000
 code=$(sed -n 's/.*window-sim: OTP for .* is \([0-9]*\)$/\1/p' "$WORK/stderr.log" | tail -1)
@@ -97,14 +137,9 @@ for d in $(grep -o . <<<"$code"); do keys "$d"; done
 sleep 0.3
 on_screen '* *' && { echo "FAIL: the clerk typed the one-time code"; exit 1; }
 citizen "$code"$'\n'
-wait_for "$(visual 'جستجوی خدمت')" 15000
+wait_for "$(visual 'صدور برگ سابقه بیمه')" 15000   # the service asked for, open again
 on_screen "$code" && { echo "FAIL: the code is on screen"; exit 1; }
-ok "without a card: the code went only through the citizen's keypad, never shown"
-keys 1
-wait_for "$(visual 'جستجو:')"
-keys -l 'برگ سابقه بیمه'
-wait_for "$(visual 'صدور برگ سابقه بیمه')"
-keys Enter
+ok "without a card: the code went only through the citizen's keypad, never shown; the service asked for opened"
 wait_for "$(visual 'هزینه:')"
 keys Enter
 wait_for "$(visual 'کد ملی متقاضی:')"
@@ -183,8 +218,8 @@ line=$(grep -F 'shift closed: report' "$WORK/stderr.log" | tail -1)
 report=$(sed -n 's/.*report \(.*\), audit checkpoint at \([0-9]*\)$/\1/p' <<<"$line")
 size=$(sed -n 's/.*audit checkpoint at \([0-9]*\)$/\1/p' <<<"$line")
 [ -f "$report" ] || { echo "FAIL: no shift report ($line)"; exit 1; }
-for want in 'Citizens with their card: 2' 'Citizens by one-time code: 1' 'Acting for a company: 1' \
-            'Requests registered: 2' 'Requests queued: 1' 'Times locked: 1' 'Last ticket called: 4'; do
+for want in 'Citizens with their card: 2' 'Citizens by one-time code: 1' 'Citizens by date of birth (level 1): 1' \
+            'Acting for a company: 1' 'Requests registered: 3' 'Requests queued: 1' 'Times locked: 1' 'Last ticket called: 4'; do
   grep -qF "$want" "$report" || { echo "FAIL: the report lacks '$want'"; cat "$report"; exit 1; }
 done
 grep -qF 'شهروندان با کارت: ۲' "$report" || { echo "FAIL: the report has no Persian part"; cat "$report"; exit 1; }
@@ -205,9 +240,14 @@ done
 python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); sys.exit(not (c["head"]==sys.argv[2] and c["size"]==int(sys.argv[3])))' \
   "$data/audit.log.checkpoint" "$head" "$size" \
   || { echo "FAIL: the report's checkpoint ($size $head) is not the log's"; cat "$data/audit.log.checkpoint"; exit 1; }
-for needle in 0071234561 1234567891 1122334451 "$code"; do
+for needle in 0071234561 1234567891 1122334451 "$code" 1370-05-12 13700512; do
   if grep -qaF "$needle" "$data/audit.log" "$report"; then echo "FAIL: '$needle' in the log or report"; exit 1; fi
 done
+grep -F 'citizen_auth' "$data/audit.log" | grep -qF '"method":"level1"' \
+  || { echo "FAIL: the level 1 sign-in is not in the audit log"; exit 1; }
+if grep -aE '13700512|1370-05-12' "$WORK/stderr.log" | grep -v 'window-sim' | grep -q .; then
+  echo "FAIL: the date of birth in the kiosk's log"; exit 1
+fi
 ok "shift report written ($size entries at its checkpoint); the audit log verifies and matches it"
 keys Enter
 wait_for "$(visual 'باجه بسته است')" 5000
