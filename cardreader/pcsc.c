@@ -48,15 +48,16 @@ static void sleep_ms(long ms) {
 /* A transmission failure may be a card pulled out mid-APDU, which the reader driver
  * reports as a plain communication error before pcscd's presence poll (400 ms) notices;
  * on a loaded machine that poll runs late. Ask SCardStatus for up to 1.5 s so the caller
- * gets "removed" rather than "error". */
+ * gets "removed" rather than "error". SCardStatus may itself fail with a communication
+ * error in that window (pcscd has not yet looked): that is no answer, so it is asked again. */
 static int classify_failure(pcsc_impl *p, LONG rv) {
   int rc = map_err(rv);
   if (rc != PK_TR_COMM) return rc;
   for (int i = 0; i < 15; i++) {
     DWORD state = 0, proto = 0, rlen = 0, alen = 0;
     LONG s = SCardStatus(p->h, NULL, &rlen, &state, &proto, NULL, &alen);
-    if (s != SCARD_S_SUCCESS) return map_err(s) == PK_TR_COMM ? PK_TR_COMM : map_err(s);
-    if (!(state & SCARD_PRESENT)) return PK_TR_REMOVED;
+    if (s != SCARD_S_SUCCESS && map_err(s) != PK_TR_COMM) return map_err(s);
+    if (s == SCARD_S_SUCCESS && !(state & SCARD_PRESENT)) return PK_TR_REMOVED;
     sleep_ms(100);
   }
   return PK_TR_COMM;

@@ -149,6 +149,7 @@ bool pk_app_take_dirty(pk_app *app) {
 }
 
 void pk_app_set_catalog(pk_app *app, pk_catalog *cat) { app->cat = cat; }
+const pk_catalog *pk_app_catalog(const pk_app *app) { return app->cat; }
 size_t pk_app_list_count(const pk_app *app) {
   return app->screen == PK_SCREEN_INBOX      ? app->ninbox
          : app->screen == PK_SCREEN_DOCUMENT ? app->doc.nrows

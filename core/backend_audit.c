@@ -10,6 +10,7 @@
 #include "pishkhan/audit.h"
 #include "pishkhan/i18n.h"
 #include "pishkhan/log.h"
+#include "pishkhan/shift.h"
 
 /* A failed append is said in the log and never stops a citizen: the kiosk serves on, and
  * `pishkhan audit verify` or doctor shows the gap. */
@@ -48,10 +49,29 @@ void pk_be_audit_auth(pk_backend *be, const char *method, int level, const char 
   append(be, "citizen_auth", json_pack("{s:s, s:i, s:s}", "method", method, "level", level, "national_masked", masked));
 }
 
-void pk_be_audit_request(pk_backend *be, const char *kind, const char *ref, const char *service_id) {
+static json_t *request_fields(const char *ref, const char *service_id) {
   char grouped[24];
   pk_outbox_ref_group(ref, grouped, sizeof grouped);
-  append(be, kind, json_pack("{s:s, s:s}", "ref", grouped, "service", service_id));
+  return json_pack("{s:s, s:s}", "ref", grouped, "service", service_id);
+}
+
+void pk_be_audit_request(pk_backend *be, const char *kind, const char *ref, const char *service_id) {
+  append(be, kind, request_fields(ref, service_id));
+}
+
+/* A request recorded: with its level, the clerk who helped (the shift report counts by it) and
+ * the fee paid with it, grouped in thousands so that no amount reads as a national code. */
+void pk_be_audit_recorded(pk_backend *be, const pk_outbox_row *row, long long paid_rials) {
+  json_t *o = request_fields(row->ref, row->service_id);
+  const char *clerk = be->app ? pk_app_assisted_by(be->app) : NULL;
+  if (o) json_object_set_new(o, "level", json_integer(row->level));
+  if (o && clerk && *clerk) json_object_set_new(o, "clerk", json_string(clerk));
+  if (o && paid_rials > 0) {
+    char grouped[32];
+    pk_shift_group_rials(paid_rials, grouped, sizeof grouped);
+    json_object_set_new(o, "paid", json_string(grouped));
+  }
+  append(be, row->state == PK_OB_QUEUED ? "request_queued" : "request_submitted", o);
 }
 
 /* A receipt is named by its tracking code, in groups of four so that no long digit run (which

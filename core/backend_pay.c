@@ -338,6 +338,11 @@ const char *pk_be_pay_claim(pk_backend *be, const char *service_id, pk_outbox_ro
   return p->shown.invoice;
 }
 
+long long pk_be_pay_claimed(const pk_backend *be, const char *service_id) {
+  const struct pk_be_pay *p = be->pay;
+  return p && p->stage == P_SUBMITTING && !strcmp(p->service_id, service_id) ? p->shown.amount : 0;
+}
+
 const char *pk_be_pay_refusal(pk_backend *be, const pk_service *svc, bool offline) {
   (void)be;
   return svc && svc->fee_rials > 0 && offline ? offline_msgid() : NULL;

@@ -50,6 +50,8 @@ struct pk_backend {
   void (*link_changed)(void *ud, pk_link_state now);
   void *link_ud;
   struct pk_be_pay *pay;  /* the fee's payment on the card terminal (backend_pay.c) */
+  bool shift_open;        /* counter: a shift's first clerk_login is in the log ... */
+  long long shift_log_from; /* ... at this byte offset: its report counts from there */
 };
 
 /* The delivery's word on a row (pk_delivery_cb): told to the citizen waiting for it. */
@@ -61,6 +63,7 @@ void pk_be_open_audit(pk_backend *be);
 void pk_be_close_audit(pk_backend *be);
 void pk_be_audit_auth(pk_backend *be, const char *method, int level, const char *national_code);
 void pk_be_audit_request(pk_backend *be, const char *kind, const char *ref, const char *service_id);
+void pk_be_audit_recorded(pk_backend *be, const pk_outbox_row *row, long long paid_rials);
 void pk_be_audit_print(pk_backend *be, const char *tracking_code, const char *service_id, bool again);
 /* Worker thread: a copy of the card's certificate (DER, malloc'd) for the main thread, or NULL. */
 uint8_t *pk_be_card_cert(pk_backend *be, size_t *len);
@@ -90,8 +93,6 @@ void pk_be_clerk_check(void *be, pk_app *app, unsigned gen);
 /* backend_counter.c: the desk's audit entries and the shift report. */
 void pk_be_desk_audit(void *be, const char *kind, const char *clerk_id);
 void pk_be_shift_end(void *be, pk_app *app, const pk_app_shift *shift);
-/* The shift report as text, Persian then English (tests, the printer). Caller frees. */
-char *pk_be_shift_report_text(const pk_app_shift *shift);
 
 /* backend_pay.c: the payment store, the terminal and its worker; the start's resolution. */
 int pk_be_open_pay(pk_backend *be, char **err);
@@ -103,6 +104,8 @@ void pk_be_pay_session_end(pk_backend *be);
 /* The submit of service_id in this session: the request paid for (its drafted ref and key in
  * row) and its invoice, or NULL when no payment is approved for it. */
 const char *pk_be_pay_claim(pk_backend *be, const char *service_id, pk_outbox_row *row);
+/* The fee paid for the request just claimed (rials), 0 when none. */
+long long pk_be_pay_claimed(const pk_backend *be, const char *service_id);
 /* Why a fee service's request may not be made now (msgid), or NULL. */
 const char *pk_be_pay_refusal(pk_backend *be, const pk_service *svc, bool offline);
 /* A request reached its end (registered, failed, never registered): its payment is attached or

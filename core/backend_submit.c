@@ -90,8 +90,7 @@ static int store(pk_backend *be, unsigned gen, pk_outbox_row *row, const char *s
   int rc = pk_outbox_insert(be->ob, row, sealed, err, sizeof err);
   if (rc == 0) pk_metrics_inc(PK_M_REQUESTS, "submitted");
   if (rc == 0) pk_log_event(PK_LOG_INFO, "submit", row->ref, "request %s recorded (%s)", row->ref, row->service_id);
-  if (rc == 0)
-    pk_be_audit_request(be, row->state == PK_OB_QUEUED ? "request_queued" : "request_submitted", row->ref, row->service_id);
+  if (rc == 0) pk_be_audit_recorded(be, row, pk_be_pay_claimed(be, row->service_id));
   if (rc == 0) return 0;
   pk_err("outbox: request not recorded: %s", err);
   answer_failure(be, gen, PK_SUBMIT_NOT_RECORDED,

@@ -6,14 +6,9 @@
 
 #include "render.h"
 
-typedef struct {
-  unsigned char *buf;
-  size_t len, cap;
-  int fail;
-} pdfbuf;
-
-static cairo_status_t put(void *closure, const unsigned char *data, unsigned int len) {
-  pdfbuf *m = closure;
+/* Cairo's PDF stream into memory (shared with out_report.c). */
+cairo_status_t rc_pdf_put(void *closure, const unsigned char *data, unsigned int len) {
+  rc_pdf_buf *m = closure;
   if (m->len + len > m->cap) {
     size_t cap = m->cap ? m->cap * 2 : 65536;
     while (cap < m->len + len) cap *= 2;
@@ -38,8 +33,8 @@ int pk_receipt_render_pdf(const pk_receipt *r, const char *jws, int paper_mm, un
   const double pt_per_mm = 72.0 / 25.4;
   double content_w = (thermal ? paper_mm : 80) * pt_per_mm, scale = content_w / rec.width;
   double page_w = thermal ? content_w : 210 * pt_per_mm, page_h = thermal ? rec.height * scale : 297 * pt_per_mm;
-  pdfbuf m = {0};
-  cairo_surface_t *pdf = cairo_pdf_surface_create_for_stream(put, &m, page_w, page_h);
+  rc_pdf_buf m = {0};
+  cairo_surface_t *pdf = cairo_pdf_surface_create_for_stream(rc_pdf_put, &m, page_w, page_h);
   cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_TITLE, r->tracking_code);
   cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_CREATOR, "Pishkhan");
   cairo_t *cr = cairo_create(pdf);

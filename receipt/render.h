@@ -21,4 +21,12 @@ bool rc_title_shortened(const pk_receipt *r);
 /* The layout replayed onto an image: CAIRO_FORMAT_A8 (ink coverage) or RGB24 (black on white). */
 cairo_surface_t *rc_rasterize(const pk_receipt *r, const char *jws, int paper_mm, cairo_format_t fmt, int *err);
 
+/* A PDF written into memory: cairo_pdf_surface_create_for_stream(rc_pdf_put, &buf, ...). */
+typedef struct {
+  unsigned char *buf;
+  size_t len, cap;
+  int fail;
+} rc_pdf_buf;
+cairo_status_t rc_pdf_put(void *closure, const unsigned char *data, unsigned int len);
+
 #endif

@@ -351,6 +351,7 @@ int pk_app_desk_next(pk_desk_state from, pk_desk_event ev);
 
 /* The catalog the citizen browses (owned by the caller, kept in sync by it). */
 void pk_app_set_catalog(pk_app *app, pk_catalog *cat);
+const pk_catalog *pk_app_catalog(const pk_app *app); /* NULL until one is loaded */
 
 /* State the view reads */
 pk_screen_id pk_app_screen(const pk_app *app);

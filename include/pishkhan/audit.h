@@ -37,6 +37,7 @@ void pk_audit_close(pk_audit *a);
  * (one write with O_APPEND, then fsync) before returning. Kinds and their required fields:
  * clerk_login, clerk_logout, clerk_lock {clerk}; citizen_auth {method, level, national_masked};
  * request_submitted, request_queued, request_delivered, request_failed, print, reprint {ref, service}
+ * (recorded requests may add level, clerk and paid: docs/audit.md)
  * with ref grouped as pk_outbox_ref_group prints it; config_at_start {sha256}; queue_export,
  * queue_import {count}. May add a checkpoint after it. 0 or PK_AUDIT_E*. */
 int pk_audit_append(pk_audit *a, const char *kind, const char *fields_json, char *err, size_t errsz);

@@ -112,6 +112,10 @@ int pk_receipt_render_escpos(const pk_receipt *r, const char *jws, int paper_mm,
 int pk_receipt_render_pdf(const pk_receipt *r, const char *jws, int paper_mm, unsigned char **buf,
                           size_t *len);
 
+/* A text report as an A4 PDF: each line a paragraph (Persian right to left); the first line
+ * and each after an empty one is a title. 0 or -PK_RECEIPT_ENOMEM. */
+int pk_report_render_pdf(const char *title, const char *text, unsigned char **buf, size_t *len);
+
 /* Releases the font caches (Pango, Cairo, fontconfig) at program exit, after the
  * last render; for leak-checked programs. No render may follow. */
 void pk_receipt_shutdown(void);

@@ -219,9 +219,28 @@ report=$(sed -n 's/.*report \(.*\), audit checkpoint at \([0-9]*\)$/\1/p' <<<"$l
 size=$(sed -n 's/.*audit checkpoint at \([0-9]*\)$/\1/p' <<<"$line")
 [ -f "$report" ] || { echo "FAIL: no shift report ($line)"; exit 1; }
 for want in 'Citizens with their card: 2' 'Citizens by one-time code: 1' 'Citizens by date of birth (level 1): 1' \
-            'Acting for a company: 1' 'Requests registered: 3' 'Requests queued: 1' 'Times locked: 1' 'Last ticket called: 4'; do
+            'Acting for a company: 1' "Requests with this clerk's help: 4" 'Requests without a clerk (self-service): 0' \
+            'Requests sent online: 3' 'Requests queued: 1' 'Times locked: 1' \
+            'Last ticket called: 4'; do
   grep -qF "$want" "$report" || { echo "FAIL: the report lacks '$want'"; cat "$report"; exit 1; }
 done
+grep -qE '^Requests registered by the window: [34]$' "$report" \
+  || { echo "FAIL: the report lacks the requests the window registered"; cat "$report"; exit 1; }
+# Head office's two other papers: one CSV table, and the same report as a PDF.
+csv=${report%.txt}.csv pdf=${report%.txt}.pdf
+for want in 'service,tamin-' 'requests,assisted,' 'citizens,level1,'; do
+  grep -qF "$want" "$csv" || { echo "FAIL: the CSV lacks '$want'"; cat "$csv"; exit 1; }
+done
+/usr/bin/python3 - "$csv" <<'PY' || { echo "FAIL: the CSV's service rows do not add up to its totals"; cat "$csv"; exit 1; }
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding='utf-8', newline='')))
+total = {r['key']: int(r['count']) for r in rows if r['section'] == 'requests'}
+svc = [r for r in rows if r['section'] == 'service']
+assert any('بیمه' in r['name_fa'] for r in svc), svc
+assert sum(int(r['sent']) for r in svc) == total['sent'] and sum(int(r['queued']) for r in svc) == total['queued'], (svc, total)
+PY
+pdftotext "$pdf" - | grep -qF 'Counter shift report' || { echo "FAIL: the PDF has no English block"; exit 1; }
+pdftotext "$pdf" - | grep -qF "$(sed -n 's/^Clerk: .*(\(.*\))$/\1/p' "$report")" || { echo "FAIL: the PDF lacks the clerk's id"; exit 1; }
 grep -qF 'شهروندان با کارت: ۲' "$report" || { echo "FAIL: the report has no Persian part"; cat "$report"; exit 1; }
 grep -qF "($(sed -n 's/^Clerk: .*(\(.*\))$/\1/p' "$report"))" <(grep '^کارمند' "$report") \
   || { echo "FAIL: the clerk's id is not kept as it is in the Persian part"; cat "$report"; exit 1; }
