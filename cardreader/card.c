@@ -138,6 +138,11 @@ static pk_card_status check_all(pk_card *c) {
   if (st != PK_CARD_OK) return st;
   if ((st = pk_efid_parse(c->id.buf, c->id.len, &c->ident)) != PK_CARD_OK) return st;
   if ((st = pk_cert_verify(c->cert.buf, c->cert.len, c->ident.national_code, &tr)) != PK_CARD_OK) return st;
+  /* A clerk is a clerk by the identity file and the certificate both: either alone is a citizen. */
+  if (c->ident.role == PK_ROLE_CLERK && !pk_card_cert_has_policy(c->cert.buf, c->cert.len, PK_CLERK_POLICY_OID)) {
+    pk_info("card: role clerk in the identity file but not in the certificate's policies: read as a citizen");
+    c->ident.role = PK_ROLE_CITIZEN;
+  }
   int today = pk_jalali_today(c->now);
   int y, m, d;
   if (today == 0 || sscanf(c->ident.expires, "%d/%d/%d", &y, &m, &d) != 3) return PK_CARD_COMM;

@@ -219,6 +219,21 @@ static bool is_p256(X509 *x) {
   return k && EVP_PKEY_get_group_name(k, group, sizeof group, &len) == 1 && strcmp(group, "prime256v1") == 0;
 }
 
+bool pk_card_cert_has_policy(const uint8_t *der, size_t len, const char *oid) {
+  const uint8_t *p = der;
+  X509 *x = d2i_X509(NULL, &p, (long)len);
+  CERTIFICATEPOLICIES *pols = x ? X509_get_ext_d2i(x, NID_certificate_policies, NULL, NULL) : NULL;
+  bool found = false;
+  for (int i = 0; pols && i < sk_POLICYINFO_num(pols) && !found; i++) {
+    char text[128];
+    const POLICYINFO *pi = sk_POLICYINFO_value(pols, i);
+    found = OBJ_obj2txt(text, sizeof text, pi->policyid, 1) > 0 && !strcmp(text, oid);
+  }
+  CERTIFICATEPOLICIES_free(pols);
+  X509_free(x);
+  return found;
+}
+
 pk_card_status pk_cert_verify(const uint8_t *der, size_t len, const char *national_code,
                               const pk_card_trust *trust) {
   X509_STORE *st = trust_store(trust);

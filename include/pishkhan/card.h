@@ -132,6 +132,10 @@ typedef struct pk_card_trust {
 } pk_card_trust;
 
 typedef enum { PK_ROLE_CITIZEN = 1, PK_ROLE_CLERK = 2 } pk_card_role;
+/* A clerk's card: role 02 in EF.ID and this certificate policy (docs/card-profile.md). */
+#define PK_CLERK_POLICY_OID "2.25.266951041847437516875538484495676810098"
+/* The certificate (DER) names the policy oid (dotted) among its certificatePolicies. */
+bool pk_card_cert_has_policy(const uint8_t *der, size_t len, const char *oid);
 
 #define PK_NAME_MAX 128
 typedef struct pk_identity {

@@ -26,6 +26,10 @@ static const pk_vcard_persona personas[] = {
   {"clerk", "0000", PK_PIN_TRIES, false,
    {"1122334451", "نرگس", "جعفری", "Narges", "Jafari", "عباس", "1368/04/25", "0F6A40071", "1402/10/10",
     "1412/10/10", PK_ROLE_CLERK}},
+  /* Role 02 in EF.ID (signed by the issuer) but no clerk policy in the certificate. */
+  {"clerknopol", "0000", PK_PIN_TRIES, false,
+   {"1122334451", "نرگس", "جعفری", "Narges", "Jafari", "عباس", "1368/04/25", "0F6A40071", "1402/10/10",
+    "1412/10/10", PK_ROLE_CLERK}},
 };
 
 #define NPERSONAS (sizeof personas / sizeof personas[0])

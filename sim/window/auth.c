@@ -173,6 +173,7 @@ enum MHD_Result sim_h_card(pk_window_sim *s, sim_req *r) {
   char nc[16] = "", fa[128] = "", en[128] = "";
   const char *why = "card_certificate_invalid";
   int bad = !der || !sg || !tl || sim_card_verify(s, der, der_len, sg, sig_len, tbs, tl, nc, fa, en, &why) != 0;
+  bool clerk_cert = !bad && pk_card_cert_has_policy(der, der_len, PK_CLERK_POLICY_OID);
   free(der);
   free(sg);
   if (bad) {
@@ -183,6 +184,9 @@ enum MHD_Result sim_h_card(pk_window_sim *s, sim_req *r) {
   char tok[64];
   pthread_mutex_lock(&s->lock);
   int rc = new_session(s, nc, fa, en, 3, tok);
+  char *sql = rc == 0 && clerk_cert ? sqlite3_mprintf("INSERT INTO clerk_cards VALUES(%Q)", tok) : NULL;
+  if (sql && sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK) rc = -1;
+  sqlite3_free(sql);
   pthread_mutex_unlock(&s->lock);
   if (rc) return sim_problem(s, r, 500, "internal", "خطای داخلی سامانه.", "Internal error.", NULL);
   return session_answer(s, r, tok, nc, 3, fa, en);

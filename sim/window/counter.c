@@ -17,17 +17,26 @@ enum MHD_Result sim_h_entities(pk_window_sim *s, sim_req *r) {
   return sim_send_json(s, r, 200, json_pack("{s:o}", "entities", list), 0);
 }
 
-/* The role is the window's register, looked up by the national code of the certificate the
- * card presented: only a card session (level 3) of a registered clerk is a clerk's. The test
- * cards carry no role in their certificate yet; once docs/card-profile.md defines the clerk
- * policy (proposed: certificatePolicies 2.25.266951041847437516875538484495676810098, a
- * UUID OID) and gen-card-pki issues the clerk persona with it, /auth/card should keep the
- * policy with the session and this should require it as well as the register. */
+/* A clerk's session: a card session whose certificate carries the clerk policy
+ * (docs/card-profile.md), of a person on the register of clerks, which gives id and office. */
+static bool clerk_card_session(pk_window_sim *s, const char *token) {
+  sqlite3_stmt *st;
+  bool found = false;
+  pthread_mutex_lock(&s->lock);
+  if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM clerk_cards WHERE token=?", -1, &st, NULL) == SQLITE_OK) {
+    sqlite3_bind_text(st, 1, token, -1, SQLITE_STATIC);
+    found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+  }
+  pthread_mutex_unlock(&s->lock);
+  return found;
+}
+
 enum MHD_Result sim_h_clerk_me(pk_window_sim *s, sim_req *r) {
   sim_session ses;
   enum MHD_Result ret;
   if (sim_auth_bearer(s, r, &ses, &ret)) return ret;
-  const sim_clerk *c = ses.level >= 3 ? sim_clerk_by_nc(ses.national_code) : NULL;
+  const sim_clerk *c = ses.level >= 3 && clerk_card_session(s, ses.token) ? sim_clerk_by_nc(ses.national_code) : NULL;
   if (!c)
     return sim_problem(s, r, 403, "not_a_clerk", "این نشست متعلق به کارمند باجه نیست.",
                        "This session is not a counter clerk's (a clerk signs in with their own card).", NULL);

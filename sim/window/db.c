@@ -14,6 +14,7 @@ static const char *schema =
   "CREATE TABLE IF NOT EXISTS sessions(token TEXT PRIMARY KEY, national_code TEXT NOT NULL,"
   "  name_fa TEXT NOT NULL DEFAULT '', name_en TEXT NOT NULL DEFAULT '', level INTEGER NOT NULL,"
   "  expires_at INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);"
+  "CREATE TABLE IF NOT EXISTS clerk_cards(token TEXT PRIMARY KEY);" /* sessions of a clerk's certificate */
   "CREATE TABLE IF NOT EXISTS citizens(national_code TEXT PRIMARY KEY, mobile TEXT NOT NULL);"
   "CREATE TABLE IF NOT EXISTS otps(otp_id TEXT PRIMARY KEY, national_code TEXT NOT NULL, mobile TEXT NOT NULL,"
   "  code TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,"

@@ -86,6 +86,12 @@ static void read_other_personas(void **state) {
   assert_int_equal(pk_card_read_identity(s.c, &id), PK_CARD_OK);
   assert_int_equal(id.role, PK_ROLE_CLERK);
   close_session(&s);
+  /* The identity file says clerk, the certificate does not: a citizen's card. */
+  s = open_persona("clerknopol", 0, NULL);
+  assert_int_equal(pk_card_read_identity(s.c, &id), PK_CARD_OK);
+  assert_string_equal(id.national_code, "1122334451");
+  assert_int_equal(id.role, PK_ROLE_CITIZEN);
+  close_session(&s);
 }
 
 static void quirky_cards_read_the_same(void **state) {

@@ -140,6 +140,15 @@ static void test_clerk_assists_a_citizen_acting_for_a_company(void **state) {
   char clerk_id[40];
   snprintf(clerk_id, sizeof clerk_id, "%s", c.clerk.clerk_id);
 
+  /* The clerk's own national code and card, but a certificate without the clerk policy: the
+   * register alone does not make a clerk. */
+  assert_int_equal(h_login_card(h, "clerknopol", NULL), PK_NET_OK);
+  c.done = false;
+  pk_net_clerk_me(h->net, on_clerk, &c);
+  h_run_until(h, &c.done, 10000);
+  assert_int_equal(c.clerk.st.err, PK_NET_AUTH);
+  assert_string_equal(c.clerk.st.code, "not_a_clerk");
+
   /* The citizen, by one-time code: not a clerk; signs for two companies. */
   assert_int_equal(h_login_otp(h, "0071234561"), 2);
   c.done = false;
