@@ -160,6 +160,7 @@ static pk_app_event dashboard_key(pk_app *app, pk_key key) {
                                       PK_EV_APP_MENU_ENTITY};
   int d = pk_key_digit(key);
   if (key.code == PK_KEY_CANCEL) return PK_EV_APP_LOGOUT;
+  if (d >= 7) return pk_app_quick_key(app, d);
   return d >= 0 && d < (int)(sizeof menu / sizeof *menu) ? menu[d] : PK_EV_APP_NONE;
 }
 

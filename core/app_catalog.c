@@ -177,17 +177,21 @@ const pk_screen_ops pk_screen_service = {service_enter, service_key, NULL};
 
 /* After the sign-in the way up asked for: the service chosen before it, if it is still wanted
  * (and still in the catalog). Back from it goes to its agency's list. */
-pk_app_event pk_app_wanted_service(pk_app *app) {
-  const pk_service *svc = app->want_service[0] && app->now <= app->want_until && app->cat
-                              ? pk_catalog_service(app->cat, app->want_service)
-                              : NULL;
+pk_app_event pk_app_open_service_id(pk_app *app, const char *id) {
+  const pk_service *svc = app->cat && id[0] ? pk_catalog_service(app->cat, id) : NULL;
   const pk_agency *agency = svc ? pk_catalog_agency(app->cat, svc->agency_id) : NULL;
-  pk_wipe(app->want_service, sizeof app->want_service);
   if (!agency) return PK_EV_APP_NONE;
   app->service = svc;
   app->agency = agency;
   app->service_from_search = app->service_from_inbox = false;
   return PK_EV_APP_OPEN;
+}
+
+pk_app_event pk_app_wanted_service(pk_app *app) {
+  char id[sizeof app->want_service];
+  snprintf(id, sizeof id, "%s", app->now <= app->want_until ? app->want_service : "");
+  pk_wipe(app->want_service, sizeof app->want_service);
+  return pk_app_open_service_id(app, id);
 }
 
 const pk_agency *pk_app_agency_at(const pk_app *app, size_t i) {

@@ -200,6 +200,8 @@ void pk_app_clerk_done(pk_app *app, unsigned gen, pk_card_result res, const pk_a
     return;
   }
   pk_wipe(&app->shift, sizeof app->shift);
+  pk_wipe(app->used, sizeof app->used);
+  app->uses = 0;
   app->shift.clerk = *clerk;
   snprintf(app->shift.clerk.name_fa, sizeof app->shift.clerk.name_fa, "%s", app->who.name_fa);
   snprintf(app->shift.clerk.name_en, sizeof app->shift.clerk.name_en, "%s", app->who.name_en);
@@ -237,6 +239,8 @@ void pk_app_desk_outcome(pk_app *app, pk_submit_outcome outcome) {
   if (outcome == PK_SUBMIT_REGISTERED) app->shift.registered++;
   else if (outcome == PK_SUBMIT_QUEUED) app->shift.queued++;
   else app->shift.refused++;
+  if ((outcome == PK_SUBMIT_REGISTERED || outcome == PK_SUBMIT_QUEUED) && app->service)
+    pk_app_quick_count(app, app->service->id);
 }
 
 /* ---- keys */

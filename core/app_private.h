@@ -99,6 +99,9 @@ struct pk_app {
   bool clerk_card_in;    /* the clerk's card is in its reader */
   bool from_citizen;     /* the key being handled came from the citizen-facing keypad */
   bool confirm_wait;     /* the review waits for the citizen's confirmation */
+  /* The services this shift served most (app_quick.c): counts, not a history of who asked. */
+  struct { char id[64]; unsigned n, last; } used[8];
+  unsigned uses;
 };
 
 /* What a list key did. */
@@ -150,6 +153,12 @@ void pk_app_desk_citizen_signed(pk_app *app, pk_way_in way);
 void pk_app_desk_outcome(pk_app *app, pk_submit_outcome outcome);
 /* app_catalog.c: the service the way up was asked for, opened after the sign-in (OPEN). */
 pk_app_event pk_app_wanted_service(pk_app *app);
+/* Opens service id on its card, Back leading to its agency's list: OPEN, or NONE when the
+ * catalog has no such service. */
+pk_app_event pk_app_open_service_id(pk_app *app, const char *id);
+/* app_quick.c: counter mode's quick picks (7, 8, 9 on the citizen's dashboard). */
+void pk_app_quick_count(pk_app *app, const char *service_id);
+pk_app_event pk_app_quick_key(pk_app *app, int digit);
 /* app_entity.c */
 void pk_app_forget_entities(pk_app *app);
 

@@ -110,6 +110,7 @@ static const key_spec keys[] = {
     {"counter", "citizen_keypad", K_STR, F(citizen_keypad), 0, 0, NULL, NULL},
     {"counter", "desk_lock", K_INT, F(desk_lock_s), 30, 3600, "seconds", NULL},
     {"counter", "shift_max_h", K_INT, F(shift_max_h), 1, 24, "hours", NULL},
+    {"counter", "pinned", K_STR, F(pinned), 0, 0, NULL, NULL},
     {"metrics", "textfile_dir", K_STR, F(metrics_dir), 0, 0, NULL, NULL},
     {"log", "level", K_INT, F(log_level), 0, 7, "(syslog: 3 errors, 4 warnings, 6 info, 7 debug)", NULL},
     {"log", "stderr", K_BOOL, F(log_stderr), 0, 0, NULL, NULL},

@@ -155,6 +155,19 @@ static void draw_recent(const pk_app *app, int y) {
   free(code);
 }
 
+/* A counter's quick pick: its key, then the service's title. */
+static void draw_quick(const pk_service *svc, int key, int y) {
+  char k[4];
+  snprintf(k, sizeof k, "%d", key);
+  char *digit = ui_digits(k);
+  const char *title = ui_rtl() || !svc->title_en[0] ? svc->title_fa : svc->title_en;
+  char *line = ui_fmt("%s  %s", digit ? digit : k, title);
+  if (line) ui_put_start(y, 4, line);
+  ui_hit_add(y, (pk_key){PK_KEY_CHAR, (uint32_t)('0' + key)});
+  free(line);
+  free(digit);
+}
+
 static void draw_dashboard(const pk_app *app, const ui_status *st, int top, int rows) {
   const pk_citizen *who = pk_app_citizen(app);
   if (!who) return;
@@ -172,11 +185,15 @@ static void draw_dashboard(const pk_app *app, const ui_status *st, int top, int 
   };
   static const char keys[] = "1234560";
   ui_desk_acting_for(app, top + 1);
-  int n = (int)(sizeof items / sizeof *items), step = rows >= 2 * n + 6 ? 2 : 1; /* room for recent and link */
+  const pk_service *quick[PK_QUICK_MAX];
+  int nq = (int)pk_app_quick_services(app, quick, PK_QUICK_MAX);
+  int n = (int)(sizeof items / sizeof *items), lines = n + (nq ? nq + 1 : 0);
+  int step = rows >= 2 * lines + 6 ? 2 : 1; /* room for recent and link */
   for (int i = 0; i < n; i++) {
     ui_put_start(top + 2 + step * i, 4, _(items[i]));
     ui_hit_add(top + 2 + step * i, (pk_key){PK_KEY_CHAR, (uint32_t)keys[i]});
   }
+  for (int i = 0; i < nq; i++) draw_quick(quick[i], 7 + i, top + 2 + step * (n + 1 + i));
 }
 
 static const char *home_hints(const pk_app *app) {

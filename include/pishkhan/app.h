@@ -352,6 +352,10 @@ int pk_app_desk_next(pk_desk_state from, pk_desk_event ev);
 /* The catalog the citizen browses (owned by the caller, kept in sync by it). */
 void pk_app_set_catalog(pk_app *app, pk_catalog *cat);
 const pk_catalog *pk_app_catalog(const pk_app *app); /* NULL until one is loaded */
+/* Counter mode: the services 7, 8, 9 open on the citizen's dashboard (pinned, then this shift's
+ * most served); 0 in kiosk mode. */
+#define PK_QUICK_MAX 3
+size_t pk_app_quick_services(const pk_app *app, const pk_service **out, size_t max);
 
 /* State the view reads */
 pk_screen_id pk_app_screen(const pk_app *app);

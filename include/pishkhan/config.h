@@ -73,6 +73,7 @@ typedef struct pk_config {
   char citizen_keypad[PK_CFG_STR]; /* the citizen-facing keypad (evdev device, tty or FIFO); "" = none */
   int desk_lock_s;                 /* 300: the desk untouched this long locks (the clerk walked away) */
   int shift_max_h;                 /* 12: a shift open this long ends (report written) */
+  char pinned[PK_CFG_STR];         /* service ids 7, 8, 9 open first on the citizen's dashboard */
   /* [metrics] */
   char metrics_dir[PK_CFG_STR];    /* node_exporter's textfile folder; "" = no metrics file */
   /* [log] */

@@ -419,8 +419,74 @@ static void test_acting_for_a_company(void **state) {
   assert_null(pk_app_acting_for(f->app)); /* gone with the session */
 }
 
+/* From the review to a registered request; the next citizen's turn. */
+static void send_from_review(fixture *f) {
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_REVIEW);
+  fx_key(f, PK_KEY_ENTER, 0);
+  citizen_enter(f);
+  pk_app_submit_done(f->app, f->fb.last_gen,
+                     &(pk_app_submit_result){.outcome = PK_SUBMIT_REGISTERED, .tracking = "1403000000000001",
+                                             .jws = "e30.e30.sig"});
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_RECEIPT);
+  fx_key(f, PK_KEY_NEXT, 0);
+  pk_app_card_removed(f->app, CITIZEN_R, f->now);
+}
+
+/* 7, 8, 9 on the citizen's dashboard: the pinned services first, then this shift's most served;
+ * ids the catalog lacks are left out; a new shift starts its counts again; the kiosk has none. */
+static void test_quick_picks(void **state) {
+  fixture *f = *state;
+  snprintf(f->cfg.pinned, sizeof f->cfg.pinned, "no-such-service edu-0002");
+  counter_cfg(f, true);
+  open_shift(f, CLERK_R);
+  card_citizen(f, CITIZEN_R);
+  const pk_service *q[PK_QUICK_MAX];
+  assert_int_equal(pk_app_quick_services(f->app, q, PK_QUICK_MAX), 1);
+  assert_string_equal(q[0]->id, "edu-0002");
+  fx_type(f, "8"); /* nothing there yet */
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_DASHBOARD);
+  to_review(f); /* the report card, by search */
+  send_from_review(f);
+  card_citizen(f, CITIZEN_R);
+  assert_int_equal(pk_app_quick_services(f->app, q, PK_QUICK_MAX), 2);
+  assert_string_equal(q[1]->id, "edu-0001");
+  fx_type(f, "8");
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_SERVICE);
+  assert_string_equal(pk_app_current_service(f->app)->id, "edu-0001");
+  fx_key(f, PK_KEY_BACK, 0); /* to its agency's list */
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_SERVICES);
+  fx_key(f, PK_KEY_BACK, 0);
+  fx_key(f, PK_KEY_BACK, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_DASHBOARD);
+  fx_type(f, "7");
+  assert_string_equal(pk_app_current_service(f->app)->id, "edu-0002");
+  fx_key(f, PK_KEY_ENTER, 0);
+  fx_type(f, "0071234561");
+  for (int i = 0; i < 8 && pk_app_screen(f->app) == PK_SCREEN_FORM; i++) fx_key(f, PK_KEY_ENTER, 0);
+  send_from_review(f);
+  /* edu-0002 is pinned and served: listed once. */
+  card_citizen(f, CITIZEN_R);
+  assert_int_equal(pk_app_quick_services(f->app, q, PK_QUICK_MAX), 2);
+  fx_key(f, PK_KEY_NEXT, 0);
+  pk_app_card_removed(f->app, CITIZEN_R, f->now);
+  fx_key(f, PK_KEY_END_SHIFT, 0);
+  fx_key(f, PK_KEY_ENTER, 0);
+  pk_app_card_removed(f->app, CLERK_R, f->now);
+  f->fb.clerk_checks = 0;
+  open_shift(f, CLERK_R);
+  card_citizen(f, CITIZEN_R);
+  assert_int_equal(pk_app_quick_services(f->app, q, PK_QUICK_MAX), 1); /* the pinned one only */
+  f->cfg.face = PK_FACE_KIOSK;
+  fx_fresh(f);
+  fx_login(f);
+  assert_int_equal(pk_app_quick_services(f->app, q, PK_QUICK_MAX), 0);
+  fx_type(f, "7");
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_DASHBOARD);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_quick_picks, fx_setup, fx_teardown),
       cmocka_unit_test(test_desk_table),
       cmocka_unit_test_setup_teardown(test_kiosk_mode_has_no_desk, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_clerk_opens_the_shift, fx_setup, fx_teardown),

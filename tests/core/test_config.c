@@ -114,6 +114,7 @@ static const char every_key[] =
     "citizen_keypad = /dev/input/by-id/usb-pad-event-kbd\n"
     "desk_lock = 120\n"
     "shift_max_h = 9\n"
+    "pinned = tamin-0002 judiciary-0002\n"
     "[metrics]\n"
     "textfile_dir = /var/lib/prometheus/node-exporter\n"
     "[log]\n"
@@ -169,6 +170,7 @@ static void test_every_key_is_read(void **state) {
   assert_string_equal(c.citizen_keypad, "/dev/input/by-id/usb-pad-event-kbd");
   assert_int_equal(c.desk_lock_s, 120);
   assert_int_equal(c.shift_max_h, 9);
+  assert_string_equal(c.pinned, "tamin-0002 judiciary-0002");
   assert_string_equal(c.metrics_dir, "/var/lib/prometheus/node-exporter");
   assert_int_equal(c.log_level, 7);
   assert_true(c.log_stderr);

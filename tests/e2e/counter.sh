@@ -178,11 +178,10 @@ keys F5                                       # the first citizen's card again
 wait_for "$(visual 'شهروند گرامی: رمز کارت خود را روی صفحه‌کلیدِ روبه‌روی خود بزنید')" 10000
 citizen $'1234\n'
 wait_for "$(visual 'زهرا محمدی')" 20000
-keys 1
-wait_for "$(visual 'جستجو:')"
-keys -l 'سوء پيشينه'
-wait_for "$(visual 'صدور گواهی عدم سوء پیشینه')"
-keys Enter
+# The shift's three services, each served once, are one key each (the latest first).
+wait_for "$(visual '۹  صدور گواهی عدم سوء پیشینه')"
+on_screen "$(visual '۷  صدور برگ سابقه بیمه')" || { echo "FAIL: the quick picks are not the shift's services"; exit 1; }
+keys 9
 wait_for "$(visual 'هزینه:')"
 keys Enter
 wait_for "$(visual 'کد ملی متقاضی:')"
@@ -206,6 +205,7 @@ claims=$(cut -d. -f2 <<<"$token" | tr '_-' '/+' | base64 -d 2>/dev/null || true)
 grep -q '"ast":"' <<<"$claims" || { echo "FAIL: the queued receipt does not name the clerk: $claims"; exit 1; }
 keys F9                                       # the link is back: the queue delivers it
 wait_log ': delivered after attempt' 90000
+ok "quick picks: the shift's most served services, one key from the citizen's menu"
 ok "with the link cut the assisted request was sealed and queued (the kiosk's receipt names the clerk), then delivered"
 keys F3
 keys F5
