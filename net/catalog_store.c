@@ -126,11 +126,8 @@ static int cmp_hit(const void *a, const void *b) {
   return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-/* Every word of the query must appear; the whole query at the start of a title ranks
- * first, then the whole query anywhere, then scattered words; smart services and shorter
- * titles first within a rank. */
-size_t pk_catalog_search(const pk_catalog *c, const char *query, const pk_service **results, size_t max) {
-  if (!c) return 0;
+static size_t search_titles(const pk_catalog *c, const char *query, const pk_service **results, size_t max,
+                            const pk_service *skip) {
   char *q = pk_catalog_fold(query);
   if (!q) return 0;
   char *phrase = strdup(q);
@@ -144,7 +141,7 @@ size_t pk_catalog_search(const pk_catalog *c, const char *query, const pk_servic
     const char *key = c->keys[i];
     size_t w = 0;
     while (w < nw && strstr(key, words[w])) w++;
-    if (w < nw) continue;
+    if (w < nw || &c->services[i] == skip) continue;
     const char *p = strstr(key, phrase);
     const char *nl = strchr(key, '\n');
     unsigned tier = !p ? 2 : (p == key || (nl && p == nl + 1)) ? 0 : 1;
@@ -158,4 +155,19 @@ size_t pk_catalog_search(const pk_catalog *c, const char *query, const pk_servic
   free(phrase);
   free(q);
   return n;
+}
+
+/* Every word of the query must appear; the whole query at the start of a title ranks
+ * first, then the whole query anywhere, then scattered words; smart services and shorter
+ * titles first within a rank. A query that is a service's id (a clerk who knows it) finds
+ * that service first. */
+size_t pk_catalog_search(const pk_catalog *c, const char *query, const pk_service **results, size_t max) {
+  if (!c) return 0;
+  const pk_service *by_id = max ? pk_catalog_service(c, query) : NULL;
+  if (by_id) {
+    results[0] = by_id;
+    size_t more = search_titles(c, query, results + 1, max - 1, by_id);
+    return 1 + more;
+  }
+  return search_titles(c, query, results, max, NULL);
 }

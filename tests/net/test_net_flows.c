@@ -119,6 +119,11 @@ static void test_catalog_sync_etag_and_search(void **state) {
   assert_string_equal(res[0]->title_fa, "صدور گواهی عدم بدهی مالیاتی");
   k = pk_catalog_search(cat, "کارنامه", res, 50);
   assert_true(k >= 1);
+  /* A clerk who knows the service's id types it. */
+  k = pk_catalog_search(cat, "tamin-0002", res, 50);
+  assert_true(k >= 1);
+  assert_string_equal(res[0]->id, "tamin-0002");
+  for (size_t i = 1; i < k; i++) assert_string_not_equal(res[i]->id, "tamin-0002");
 
   /* Form with typed fields. */
   const pk_service *svc = pk_catalog_service(cat, "tax-0001");
