@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,6 +24,7 @@ struct pk_audit {
   int every;
   int64_t (*clock)(void);
   uint64_t seq;       /* of the last entry written */
+  off_t size;         /* the file's size as this process last left it */
   uint64_t since_cp;  /* entries since the last checkpoint */
   uint8_t head[32];
   au_hasher *hash;
@@ -117,6 +119,26 @@ static int cut_torn_tail(pk_audit *a, off_t torn, char *err, size_t errsz) {
   return append_entry(a, json_pack("{s:s,s:I}", "kind", "torn_tail", "bytes", (json_int_t)torn), err, errsz);
 }
 
+/* Another process (`pishkhan queue` beside the kiosk) may append too: each writer holds the
+ * file's lock while it writes, and first takes up whatever the other wrote (its tail, and a tail
+ * torn by a writer that died mid-line). */
+static int take_file(pk_audit *a, char *err, size_t errsz) {
+  int r;
+  while ((r = flock(a->fd, LOCK_EX)) != 0 && errno == EINTR) {
+  }
+  struct stat st;
+  if (r != 0 || fstat(a->fd, &st) != 0) return au_err(err, errsz, "%s: %s", a->path, strerror(errno)), PK_AUDIT_EIO;
+  if (st.st_size == a->size) return 0;
+  off_t torn = 0;
+  int rc = read_tail(a, &torn, err, errsz);
+  if (!rc) a->size = st.st_size, a->since_cp = since_checkpoint(a);
+  if (!rc && torn) rc = cut_torn_tail(a, torn, err, errsz);
+  if (rc) flock(a->fd, LOCK_UN);
+  return rc;
+}
+
+static void release_file(pk_audit *a) { flock(a->fd, LOCK_UN); }
+
 pk_audit *pk_audit_open(const pk_audit_opts *o, char *err, size_t errsz) {
   if (!o || !o->path || strlen(o->path) >= 4000 || !o->kiosk_id || strlen(o->kiosk_id) >= 64 ||
       (o->kid && strlen(o->kid) >= 64))
@@ -131,12 +153,11 @@ pk_audit *pk_audit_open(const pk_audit_opts *o, char *err, size_t errsz) {
   a->clock = o->clock ? o->clock : now_s;
   a->hash = au_hasher_new();
   a->fd = open(o->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-  off_t torn = 0;
-  int rc = a->fd < 0 ? (au_err(err, errsz, "%s: %s", o->path, strerror(errno)), PK_AUDIT_EIO) : read_tail(a, &torn, err, errsz);
+  a->size = -1; /* unknown: the tail is read under the lock */
+  int rc = a->fd < 0 ? (au_err(err, errsz, "%s: %s", o->path, strerror(errno)), PK_AUDIT_EIO) : 0;
   if (!rc && o->device_key_pem && !(a->key = load_key(o->device_key_pem)))
     rc = PK_AUDIT_EKEY, au_err(err, errsz, "device key %s unreadable", o->device_key_pem);
-  a->since_cp = rc ? 0 : since_checkpoint(a);
-  if (!rc && torn) rc = cut_torn_tail(a, torn, err, errsz);
+  if (!rc && (rc = take_file(a, err, errsz)) == 0) release_file(a);
   if (rc) {
     pk_audit_close(a);
     return NULL;
@@ -169,7 +190,7 @@ static int write_line(pk_audit *a, char *line, size_t len, char *err, size_t err
   line[len] = '\n'; /* in place of the NUL: the canonical text never holds a raw newline */
   int rc = write_all(a->fd, line, len + 1);
   line[len] = 0;
-  if (!rc) return 0;
+  if (!rc) return a->size = st.st_size + (off_t)len + 1, 0;
   au_err(err, errsz, "%s: %s", a->path, strerror(errno));
   if (ftruncate(a->fd, st.st_size) == 0) (void)fsync(a->fd);
   return PK_AUDIT_EIO;
@@ -233,7 +254,8 @@ static int checkpoint_locked(pk_audit *a, char *err, size_t errsz) {
 int pk_audit_checkpoint(pk_audit *a, char *err, size_t errsz) {
   if (!a) return PK_AUDIT_EINVAL;
   pthread_mutex_lock(&a->mu);
-  int rc = checkpoint_locked(a, err, errsz);
+  int rc = take_file(a, err, errsz);
+  if (!rc) rc = checkpoint_locked(a, err, errsz), release_file(a);
   pthread_mutex_unlock(&a->mu);
   return rc;
 }
@@ -257,14 +279,21 @@ int pk_audit_append(pk_audit *a, const char *kind, const char *fields_json, char
   if ((rc = required_fields(kind, f, err, errsz))) return json_decref(f), rc;
   json_object_set_new(f, "kind", json_string(kind));
   pthread_mutex_lock(&a->mu);
+  if ((rc = take_file(a, err, errsz)) != 0) {
+    pthread_mutex_unlock(&a->mu);
+    return json_decref(f), rc;
+  }
   rc = append_entry(a, f, err, errsz);
   if (!rc && a->key && a->since_cp >= (uint64_t)a->every) rc = checkpoint_locked(a, err, errsz);
+  release_file(a);
   pthread_mutex_unlock(&a->mu);
   return rc;
 }
 
 uint64_t pk_audit_size(pk_audit *a, char head_hex[65]) {
   pthread_mutex_lock(&a->mu);
+  char err[160];
+  if (take_file(a, err, sizeof err) == 0) release_file(a); /* else: the last size this process knew */
   uint64_t n = a->seq;
   if (head_hex) au_hex(a->head, head_hex);
   pthread_mutex_unlock(&a->mu);

@@ -54,6 +54,15 @@ ok "refused (exit 1), nothing sent or kept: one byte altered (3 places), another
 expect_rc 0 queue b --json import "$file" --device-jwks "$pki/device/jwks.json"
 [ "$(count)" = "$N" ] && [ "$(states b)" = "{'delivered': $N}" ] || { echo "FAIL: B: $(states b), window $(count)"; exit 1; }
 ok "B imported and delivered $N; the window holds $N"
+# Each office's audit log took its act, with the count, and still verifies.
+for side in "a queue_export" "b queue_import"; do
+  set -- $side
+  grep -F "\"kind\":\"$2\"" "$WORK/$1/audit.log" | grep -qF "\"count\":$N" \
+    || { echo "FAIL: $1's audit log has no $2 of $N"; cat "$WORK/$1/audit.log"; exit 1; }
+  "$PK_BIN" audit verify --config "$WORK/$1.conf" > "$WORK/verify.out" 2>&1 \
+    || { echo "FAIL: $1's audit log does not verify"; cat "$WORK/verify.out"; exit 1; }
+done
+ok "the audit logs record the export and the import ($N each) and verify"
 expect_rc 1 queue b import "$file" --device-jwks "$pki/device/jwks.json"
 grep -q "already imported" "$WORK/out" || { echo "FAIL: a second import is not refused as a replay"; cat "$WORK/out"; exit 1; }
 # Another office that never saw it: not a replay there, and harmless at the window.
