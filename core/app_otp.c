@@ -30,15 +30,32 @@ static pk_app_event otp_id_enter(pk_app *app) {
   return PK_EV_APP_NONE;
 }
 
-static pk_app_event ask_for_code(pk_app *app) {
-  if (app->otp_field == 0) {
-    if (!pk_national_code_digits_valid(app->otp_nc)) {
-      pk_app_set_message(app, N_("This national code is not valid. Please check its 10 digits."));
-      return PK_EV_APP_NONE;
-    }
-    app->otp_field = 1;
+/* Both ways in without a card ask the national code (field 0) and then one more thing (field
+ * 1, typed into second): digits, Backspace back through both, Enter on the code checks it and
+ * moves on, Enter on the second field is the screen's own (send). */
+static pk_app_event two_fields_key(pk_app *app, pk_key key, char *second, size_t cap2,
+                                   pk_app_event (*send)(pk_app *app)) {
+  if (app->otp_busy) return PK_EV_APP_NONE; /* Esc still leaves: the session's row */
+  char *field = app->otp_field ? second : app->otp_nc;
+  size_t cap = app->otp_field ? cap2 : sizeof app->otp_nc;
+  app->dirty = true;
+  if (push_digit(field, cap, key)) return PK_EV_APP_NONE;
+  switch (key.code) {
+  case PK_KEY_ENTER:
+    if (app->otp_field) return send(app);
+    if (pk_national_code_digits_valid(app->otp_nc)) app->otp_field = 1;
+    else pk_app_set_message(app, N_("This national code is not valid. Please check its 10 digits."));
     return PK_EV_APP_NONE;
+  case PK_KEY_BACK:
+    if (field[0]) field[strlen(field) - 1] = '\0';
+    else if (app->otp_field) app->otp_field = 0;
+    else return PK_EV_APP_BACK;
+    return PK_EV_APP_NONE;
+  default: return PK_EV_APP_NONE;
   }
+}
+
+static pk_app_event ask_for_code(pk_app *app) {
   if (!mobile_valid(app->otp_mobile)) {
     pk_app_set_message(app, N_("Please type the mobile number registered for your national code: 11 digits, starting with 09."));
     return PK_EV_APP_NONE;
@@ -50,20 +67,7 @@ static pk_app_event ask_for_code(pk_app *app) {
 }
 
 static pk_app_event otp_id_key(pk_app *app, pk_key key) {
-  if (app->otp_busy) return PK_EV_APP_NONE; /* Esc still leaves: the session's row */
-  char *field = app->otp_field ? app->otp_mobile : app->otp_nc;
-  size_t cap = app->otp_field ? sizeof app->otp_mobile : sizeof app->otp_nc;
-  app->dirty = true;
-  if (push_digit(field, cap, key)) return PK_EV_APP_NONE;
-  switch (key.code) {
-  case PK_KEY_ENTER: return ask_for_code(app);
-  case PK_KEY_BACK:
-    if (field[0]) field[strlen(field) - 1] = '\0';
-    else if (app->otp_field) app->otp_field = 0;
-    else return PK_EV_APP_BACK;
-    return PK_EV_APP_NONE;
-  default: return PK_EV_APP_NONE;
-  }
+  return two_fields_key(app, key, app->otp_mobile, sizeof app->otp_mobile, ask_for_code);
 }
 
 const pk_screen_ops pk_screen_otp_id = {otp_id_enter, otp_id_key, NULL};
@@ -150,14 +154,6 @@ static pk_app_event level1_enter(pk_app *app) {
 }
 
 static pk_app_event level1_send(pk_app *app) {
-  if (app->otp_field == 0) {
-    if (!pk_national_code_digits_valid(app->otp_nc)) {
-      pk_app_set_message(app, N_("This national code is not valid. Please check its 10 digits."));
-      return PK_EV_APP_NONE;
-    }
-    app->otp_field = 1;
-    return PK_EV_APP_NONE;
-  }
   char date[16];
   snprintf(date, sizeof date, "%s", app->l1_birth);
   const char *problem = strlen(date) == 8 ? pk_form_check(&birth_field, date, (long long)time(NULL))
@@ -174,20 +170,7 @@ static pk_app_event level1_send(pk_app *app) {
 }
 
 static pk_app_event level1_key(pk_app *app, pk_key key) {
-  if (app->otp_busy) return PK_EV_APP_NONE;
-  char *field = app->otp_field ? app->l1_birth : app->otp_nc;
-  size_t cap = app->otp_field ? sizeof app->l1_birth : sizeof app->otp_nc;
-  app->dirty = true;
-  if (push_digit(field, cap, key)) return PK_EV_APP_NONE;
-  switch (key.code) {
-  case PK_KEY_ENTER: return level1_send(app);
-  case PK_KEY_BACK:
-    if (field[0]) field[strlen(field) - 1] = '\0';
-    else if (app->otp_field) app->otp_field = 0;
-    else return PK_EV_APP_BACK;
-    return PK_EV_APP_NONE;
-  default: return PK_EV_APP_NONE;
-  }
+  return two_fields_key(app, key, app->l1_birth, sizeof app->l1_birth, level1_send);
 }
 
 const pk_screen_ops pk_screen_level1 = {level1_enter, level1_key, NULL};

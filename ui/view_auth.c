@@ -214,35 +214,42 @@ static void otp_line(int y, const char *label, const char *ascii, bool current) 
   free(digits);
 }
 
-static void draw_otp_id(const pk_app *app, const ui_status *st, int top, int rows) {
+/* A sign-in without a card: its title and why, the national code, then its second field. */
+typedef struct {
+  const char *title, *why, *second_label, *busy;
+} two_fields;
+
+static void draw_two_fields(const pk_app *app, const ui_status *st, int top, const two_fields *t, const char *second) {
   attron(A_BOLD);
-  ui_put_start(top, 2, _("Sign in without a card"));
+  ui_put_start(top, 2, _(t->title));
   attroff(A_BOLD);
   int y = top + 2;
-  y += ui_paragraph(y, 3, 3, _("For services that do not need your card. The national window sends a code by text message to "
-                               "the mobile registered for your national code."));
+  y += ui_paragraph(y, 3, 3, _(t->why));
   y++;
   bool busy = pk_app_otp_busy(app);
   otp_line(y, _("National code:"), pk_app_otp_national_code(app), !busy && pk_app_otp_field(app) == 0);
-  otp_line(y + 2, _("Mobile number:"), pk_app_otp_mobile(app), !busy && pk_app_otp_field(app) == 1);
-  if (busy) draw_busy(st, y + 4, N_("Asking the national window to send the code."));
+  otp_line(y + 2, _(t->second_label), second, !busy && pk_app_otp_field(app) == 1);
+  if (busy) draw_busy(st, y + 4, t->busy);
+}
+
+static void draw_otp_id(const pk_app *app, const ui_status *st, int top, int rows) {
+  static const two_fields t = {
+      N_("Sign in without a card"),
+      N_("For services that do not need your card. The national window sends a code by text message to the mobile "
+         "registered for your national code."),
+      N_("Mobile number:"), N_("Asking the national window to send the code.")};
+  draw_two_fields(app, st, top, &t, pk_app_otp_mobile(app));
 }
 
 static void draw_level1(const pk_app *app, const ui_status *st, int top, int rows) {
-  attron(A_BOLD);
-  ui_put_start(top, 2, _("Sign in with your national code and date of birth"));
-  attroff(A_BOLD);
-  int y = top + 2;
-  y += ui_paragraph(y, 3, 3, _("Only for level 1 services, such as general inquiries. The national window checks your date of "
-                               "birth against the civil register. For other services, use your card or a code by text "
-                               "message."));
-  y++;
-  bool busy = pk_app_otp_busy(app);
+  static const two_fields t = {
+      N_("Sign in with your national code and date of birth"),
+      N_("Only for level 1 services, such as general inquiries. The national window checks your date of birth "
+         "against the civil register. For other services, use your card or a code by text message."),
+      N_("Date of birth (year/month/day):"), N_("Asking the national window to check it.")};
   char birth[16];
   pk_app_level1_birth(app, birth, sizeof birth);
-  otp_line(y, _("National code:"), pk_app_otp_national_code(app), !busy && pk_app_otp_field(app) == 0);
-  otp_line(y + 2, _("Date of birth (year/month/day):"), birth, !busy && pk_app_otp_field(app) == 1);
-  if (busy) draw_busy(st, y + 4, N_("Asking the national window to check it."));
+  draw_two_fields(app, st, top, &t, birth);
 }
 
 static void draw_otp_code(const pk_app *app, const ui_status *st, int top, int rows) {

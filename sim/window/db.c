@@ -84,12 +84,13 @@ long pk_window_sim_request_count(pk_window_sim *s) {
   return n;
 }
 
-int pk_window_sim_last_otp(pk_window_sim *s, const char *otp_id, char out[8]) {
+/* One code from the otps table: sql with at most one text parameter (NULL: none). */
+static int otp_code(pk_window_sim *s, const char *sql, const char *param, char out[8]) {
   int rc = -1;
   sqlite3_stmt *st;
   pthread_mutex_lock(&s->lock);
-  if (sqlite3_prepare_v2(s->db, "SELECT code FROM otps WHERE otp_id=?", -1, &st, NULL) == SQLITE_OK) {
-    sqlite3_bind_text(st, 1, otp_id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK) {
+    if (param) sqlite3_bind_text(st, 1, param, -1, SQLITE_TRANSIENT);
     if (sqlite3_step(st) == SQLITE_ROW) {
       snprintf(out, 8, "%s", (const char *)sqlite3_column_text(st, 0));
       rc = 0;
@@ -100,17 +101,10 @@ int pk_window_sim_last_otp(pk_window_sim *s, const char *otp_id, char out[8]) {
   return rc;
 }
 
+int pk_window_sim_last_otp(pk_window_sim *s, const char *otp_id, char out[8]) {
+  return otp_code(s, "SELECT code FROM otps WHERE otp_id=?", otp_id, out);
+}
+
 int pk_window_sim_latest_otp(pk_window_sim *s, char out[8]) {
-  int rc = -1;
-  sqlite3_stmt *st;
-  pthread_mutex_lock(&s->lock);
-  if (sqlite3_prepare_v2(s->db, "SELECT code FROM otps ORDER BY rowid DESC LIMIT 1", -1, &st, NULL) == SQLITE_OK) {
-    if (sqlite3_step(st) == SQLITE_ROW) {
-      snprintf(out, 8, "%s", (const char *)sqlite3_column_text(st, 0));
-      rc = 0;
-    }
-    sqlite3_finalize(st);
-  }
-  pthread_mutex_unlock(&s->lock);
-  return rc;
+  return otp_code(s, "SELECT code FROM otps ORDER BY rowid DESC LIMIT 1", NULL, out);
 }
