@@ -175,8 +175,8 @@ static pk_app_event service_key(pk_app *app, pk_key key) {
 
 const pk_screen_ops pk_screen_service = {service_enter, service_key, NULL};
 
-/* After the sign-in the way up asked for: the service chosen before it, if it is still wanted
- * (and still in the catalog). Back from it goes to its agency's list. */
+/* The service of id on its card (the way up's, a counter's quick pick); Back from it goes to its
+ * agency's list. */
 pk_app_event pk_app_open_service_id(pk_app *app, const char *id) {
   const pk_service *svc = app->cat && id[0] ? pk_catalog_service(app->cat, id) : NULL;
   const pk_agency *agency = svc ? pk_catalog_agency(app->cat, svc->agency_id) : NULL;
@@ -187,6 +187,8 @@ pk_app_event pk_app_open_service_id(pk_app *app, const char *id) {
   return PK_EV_APP_OPEN;
 }
 
+/* After the sign-in the way up asked for: the service chosen before it, if it is still wanted
+ * (within the idle time) and still in the catalog. */
 pk_app_event pk_app_wanted_service(pk_app *app) {
   char id[sizeof app->want_service];
   snprintf(id, sizeof id, "%s", app->now <= app->want_until ? app->want_service : "");

@@ -263,6 +263,7 @@ static void sign_done(void *p) {
     job_free(j);
     return;
   }
+  pk_be_card_fingerprint(j->be, j->cert, j->cert_len);
   if (!j->nonce_b64[0]) { /* the kiosk's own challenge: the card proved its key; chain and CRL were checked */
     pk_info("card login without the window: offline session, level 3");
     j->be->card_session = j->be->offline_session = true;
@@ -376,6 +377,7 @@ static void logged_out(const pk_net_result *r, void *ud) {
 static void be_card_close(void *bep) {
   pk_backend *be = bep;
   be->card_session = be->offline_session = false;
+  be->card_fpr[0] = 0;
   be->cur_ref[0] = 0;
   pk_be_pay_session_end(be);
   pk_delivery_forget_session(be->dl);

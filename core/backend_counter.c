@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <jansson.h>
+#include <openssl/sha.h>
 
 #include "backend_private.h"
 #include "pishkhan/audit.h"
@@ -27,11 +28,68 @@ static void note_shift_start(pk_backend *be, const char *kind) {
   be->shift_open = true;
 }
 
+void pk_be_card_fingerprint(pk_backend *be, const uint8_t *cert, size_t len) {
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  be->card_fpr[0] = 0;
+  if (!cert || !SHA256(cert, len, md)) return;
+  for (size_t i = 0; i < sizeof md; i++) snprintf(be->card_fpr + 2 * i, 3, "%02x", md[i]);
+}
+
+static void copy_path(const pk_backend *be, char *path, size_t n) {
+  snprintf(path, n, "%s/clerk-register.json", be->cfg->data_dir);
+}
+
+/* Written whole to a temporary file, synced, then renamed: a crash leaves the old copy or the new. */
+void pk_be_clerk_copy_save(pk_backend *be, const pk_app_clerk *k) {
+  char path[PK_CFG_STR + 32], tmp[PK_CFG_STR + 40];
+  copy_path(be, path, sizeof path);
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  json_error_t je;
+  json_t *all = json_load_file(path, 0, &je);
+  if (!json_is_object(all)) json_decref(all), all = json_object();
+  json_t *e = json_pack("{s:s, s:s, s:s, s:I, s:I}", "clerk_id", k->clerk_id, "office_id", k->office_id, "office_name",
+                        k->office_name, "perms", (json_int_t)k->perms, "confirmed_at", (json_int_t)time(NULL));
+  if (!be->card_fpr[0] || !all || !e || json_object_set_new(all, be->card_fpr, e) != 0) {
+    json_decref(all);
+    return;
+  }
+  int rc = json_dump_file(all, tmp, JSON_COMPACT);
+  FILE *f = rc == 0 ? fopen(tmp, "r+") : NULL;
+  if (f) rc = fsync(fileno(f)), fclose(f);
+  if (rc != 0 || !f || rename(tmp, path) != 0) pk_warn("counter: the register's copy %s not written", path);
+  json_decref(all);
+}
+
+bool pk_be_clerk_copy_find(pk_backend *be, pk_app_clerk *k) {
+  char path[PK_CFG_STR + 32];
+  copy_path(be, path, sizeof path);
+  json_error_t je;
+  json_t *all = be->card_fpr[0] ? json_load_file(path, 0, &je) : NULL;
+  json_t *e = json_object_get(all, be->card_fpr);
+  long long at = (long long)json_integer_value(json_object_get(e, "confirmed_at")), now = (long long)time(NULL);
+  const char *id = json_string_value(json_object_get(e, "clerk_id"));
+  bool fresh = id && at > 0 && at <= now && now - at <= PK_CLERK_COPY_DAYS * 86400LL;
+  if (fresh) {
+    memset(k, 0, sizeof *k);
+    snprintf(k->clerk_id, sizeof k->clerk_id, "%s", id);
+    const char *office = json_string_value(json_object_get(e, "office_id"));
+    const char *name = json_string_value(json_object_get(e, "office_name"));
+    snprintf(k->office_id, sizeof k->office_id, "%s", office ? office : "");
+    snprintf(k->office_name, sizeof k->office_name, "%s", name ? name : "");
+    k->perms = (unsigned)json_integer_value(json_object_get(e, "perms"));
+    k->copy_of = at;
+  }
+  json_decref(all);
+  return fresh;
+}
+
 void pk_be_desk_audit(void *bep, const char *kind, const char *clerk_id) {
   pk_backend *be = bep;
   char err[160] = "";
   note_shift_start(be, kind);
   json_t *o = json_pack("{s:s}", "clerk", clerk_id && *clerk_id ? clerk_id : "-");
+  /* A shift opened without the window, on the register's copy: the inspector should know. */
+  if (o && !strcmp(kind, "clerk_login") && be->offline_session) json_object_set_new(o, "offline", json_integer(1));
   char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
   json_decref(o);
   if (be->audit && text && pk_audit_append(be->audit, kind, text, err, sizeof err) != 0)

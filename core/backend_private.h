@@ -36,6 +36,7 @@ struct pk_backend {
   unsigned char last_print[32]; /* SHA-256 of the last token printed: the same again is a reprint */
   bool offline_ok;        /* [offline] mode is not "never" */
   bool card_session;      /* the session was opened with the card (it can sign consents) */
+  char card_fpr[65];      /* SHA-256 (hex) of the signed-in card's certificate: the register copy's key */
   bool offline_session;   /* ... without the window: its requests are sealed and queued */
   /* The request a citizen is waiting for (or stopped waiting for). */
   char cur_ref[16];
@@ -92,6 +93,12 @@ void pk_be_entities(void *be, pk_app *app, unsigned gen);
 void pk_be_clerk_check(void *be, pk_app *app, unsigned gen);
 /* backend_counter.c: the desk's audit entries and the shift report. */
 void pk_be_desk_audit(void *be, const char *kind, const char *clerk_id);
+/* The window's word on a clerk, kept for a counter without a link: data_dir/clerk-register.json,
+ * keyed by the card certificate's fingerprint (no national code), good for PK_CLERK_COPY_DAYS. */
+#define PK_CLERK_COPY_DAYS 7
+void pk_be_clerk_copy_save(pk_backend *be, const pk_app_clerk *k);
+void pk_be_card_fingerprint(pk_backend *be, const uint8_t *cert, size_t len);
+bool pk_be_clerk_copy_find(pk_backend *be, pk_app_clerk *k);
 void pk_be_shift_end(void *be, pk_app *app, const pk_app_shift *shift);
 
 /* backend_pay.c: the payment store, the terminal and its worker; the start's resolution. */

@@ -410,6 +410,15 @@ static pk_card_result clerk_result(const pk_net_result *st) {
   }
 }
 
+static bool clerk_from_copy(pk_backend *be, pk_app_clerk *k) {
+  if (!pk_be_clerk_copy_find(be, k)) {
+    pk_warn("counter: the window is out of reach and the register's copy has no fresh word on this card");
+    return false;
+  }
+  pk_info("counter: clerk %s confirmed by the register's copy of %lld (no link to the window)", k->clerk_id, k->copy_of);
+  return true;
+}
+
 static void clerk_got(const pk_net_clerk *r, void *ud) {
   req_ctx *c = ud;
   if (settle(c, &r->st)) {
@@ -420,9 +429,12 @@ static void clerk_got(const pk_net_clerk *r, void *ud) {
       snprintf(k.office_id, sizeof k.office_id, "%s", r->office_id);
       snprintf(k.office_name, sizeof k.office_name, "%s", r->office_name);
       k.perms = clerk_perms(r);
+      pk_be_clerk_copy_save(c->be, &k);
     } else {
       pk_warn("clerk not confirmed by the window: %s %s", pk_net_error_name(r->st.err), r->st.code);
     }
+    /* The window out of reach (not a refusal): the register's last word on this card serves. */
+    if (res == PK_CARDRES_NET && clerk_from_copy(c->be, &k)) res = PK_CARDRES_OK;
     pk_app_clerk_done(c->app, c->gen, res, res == PK_CARDRES_OK ? &k : NULL);
   }
   free(c);
@@ -430,6 +442,12 @@ static void clerk_got(const pk_net_clerk *r, void *ud) {
 
 void pk_be_clerk_check(void *bep, pk_app *app, unsigned gen) {
   pk_backend *be = bep;
+  if (be->offline_session) { /* signed in without the window: there is no session to ask with */
+    pk_app_clerk k;
+    bool found = clerk_from_copy(be, &k);
+    pk_app_clerk_done(app, gen, found ? PK_CARDRES_OK : PK_CARDRES_NET, found ? &k : NULL);
+    return;
+  }
   req_ctx *c = ctx_new(be, app, gen);
   if (c) be->inflight = pk_net_clerk_me(be->net, clerk_got, c);
 }

@@ -34,6 +34,7 @@ static void draw_clerk(const pk_app_shift *s, int y) {
 
 static void draw_open(const pk_app *app, const pk_app_shift *s, int top, int rows) {
   draw_clerk(s, top);
+  if (s->clerk.copy_of) ui_put_start(top + 1, 2, _("Opened without the window: the clerk's register as this kiosk last saw it."));
   char num[16];
   snprintf(num, sizeof num, "%u", s->ticket);
   char *d = ui_digits(num);

@@ -177,6 +177,7 @@ typedef struct pk_app_clerk {
   char clerk_id[40];                /* opaque (never a national code): what assisted_by carries */
   char office_id[40], office_name[256];
   unsigned perms;                   /* PK_PERM_* */
+  long long copy_of;                /* 0: the window confirmed it now; else when it last did (no link) */
 } pk_app_clerk;
 
 /* A clerk's shift at the counter, as its report tells it. */

@@ -270,4 +270,40 @@ fi
 ok "shift report written ($size entries at its checkpoint); the audit log verifies and matches it"
 keys Enter
 wait_for "$(visual 'باجه بسته است')" 5000
+
+# --- a field office whose link is down: the register's copy (7 days) opens the next shift
+keys F9
+wait_log 'demo: the window is unreachable'
+keys F7                                       # the clerk's card out ...
+sleep 0.3
+keys F7                                       # ... and in again
+wait_for "$(visual 'رمز کارت خود را وارد کنید')" 10000
+keys 0 0 0 0 Enter
+wait_for "$(visual 'بدون پنجره ملی باز شد')" 20000
+on_screen "$(visual 'کارمند: نرگس جعفری')" || { echo "FAIL: the offline shift does not name the clerk"; exit 1; }
+wait_log "confirmed by the register's copy"
+grep -F '"kind":"clerk_login"' "$data/audit.log" | tail -1 | grep -qF '"offline":1' \
+  || { echo "FAIL: the offline shift's clerk_login is not marked offline"; tail -3 "$data/audit.log"; exit 1; }
+grep -qaF 1122334451 "$data/clerk-register.json" && { echo "FAIL: a national code in the register's copy"; exit 1; }
+ok "without a link, the register's copy opened the shift (marked offline in the audit log)"
+keys F8
+wait_log 'shift closed: report'
+keys Enter
+wait_for "$(visual 'باجه بسته است')" 5000
+# A copy older than 7 days no longer opens a shift.
+/usr/bin/python3 - "$data/clerk-register.json" <<'PY'
+import json, sys, time
+p = sys.argv[1]; d = json.load(open(p))
+for v in d.values(): v["confirmed_at"] = int(time.time()) - 8 * 86400
+json.dump(d, open(p, "w"))
+PY
+keys F7
+sleep 0.3
+keys F7
+wait_for "$(visual 'رمز کارت خود را وارد کنید')" 10000
+keys 0 0 0 0 Enter
+wait_log 'no fresh word on this card'
+sleep 0.3
+on_screen "$(visual 'بدون پنجره ملی باز شد')" && { echo "FAIL: a stale copy opened the shift"; exit 1; }
+ok "a copy confirmed 8 days ago does not open a shift"
 summary
