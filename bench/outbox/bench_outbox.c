@@ -97,8 +97,15 @@ static int bundle(const char *dir, const char *jwks) {
 int main(void) {
   char dir[256];
   const char *base = getenv("PK_BENCH_DIR"); /* the disk a kiosk's data_dir is on; default TMPDIR */
-  if (base) snprintf(dir, sizeof dir, "%s/pk-outbox-bench-XXXXXX", base), mkdtemp(dir);
-  else fx_tmpdir(dir, sizeof dir);
+  if (base) {
+    snprintf(dir, sizeof dir, "%s/pk-outbox-bench-XXXXXX", base);
+    if (!mkdtemp(dir)) {
+      perror(dir);
+      return 1;
+    }
+  } else {
+    fx_tmpdir(dir, sizeof dir);
+  }
   char *jwks = NULL, *priv = fx_window_key(&jwks);
   char db[400], err[256];
   snprintf(db, sizeof db, "%s/outbox.db", dir);
