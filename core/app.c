@@ -108,7 +108,10 @@ void pk_app_tick(pk_app *app, uint64_t now) {
   pk_app_input_begins(app);
   app->now = now;
   pk_app_desk_tick(app);
-  if (app->screen == PK_SCREEN_HOME) return;
+  if (app->screen == PK_SCREEN_HOME) {
+    pk_app_want_expired(app);
+    return;
+  }
   uint64_t idle_ms = now - app->last_activity;
   uint64_t limit = (uint64_t)app->cfg->idle_timeout_s * 1000u;
   /* A citizen at the card terminal types there, not here: the sale's own bound applies, and

@@ -8,7 +8,7 @@ static pk_app_event home_enter(pk_app *app) {
   /* A card left in the reader after a wipe must come out before the next citizen. */
   if (app->card_present) pk_app_set_message(app, N_("Please remove your card."));
   else if (app->want_service[0])
-    pk_app_set_message(app, N_("Sign in again the way the service asks: it opens then."));
+    pk_app_set_message(app, pk_app_want_msgid);
   return PK_EV_APP_NONE;
 }
 

@@ -187,6 +187,15 @@ pk_app_event pk_app_open_service_id(pk_app *app, const char *id) {
   return PK_EV_APP_OPEN;
 }
 
+const char *const pk_app_want_msgid = N_("Sign in again the way the service asks: it opens then.");
+
+/* Nobody signed in again in time: the service is forgotten, and home stops asking for it. */
+void pk_app_want_expired(pk_app *app) {
+  if (!app->want_service[0] || app->now <= app->want_until) return;
+  pk_wipe(app->want_service, sizeof app->want_service);
+  if (app->message == pk_app_want_msgid) app->message = NULL, app->dirty = true;
+}
+
 /* After the sign-in the way up asked for: the service chosen before it, if it is still wanted
  * (within the idle time) and still in the catalog. */
 pk_app_event pk_app_wanted_service(pk_app *app) {

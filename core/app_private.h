@@ -153,6 +153,8 @@ void pk_app_desk_citizen_signed(pk_app *app, pk_way_in way);
 void pk_app_desk_outcome(pk_app *app, pk_submit_outcome outcome);
 /* app_catalog.c: the service the way up was asked for, opened after the sign-in (OPEN). */
 pk_app_event pk_app_wanted_service(pk_app *app);
+void pk_app_want_expired(pk_app *app); /* at home, on the clock */
+extern const char *const pk_app_want_msgid; /* what home says while the service waits */
 /* Opens service id on its card, Back leading to its agency's list: OPEN, or NONE when the
  * catalog has no such service. */
 pk_app_event pk_app_open_service_id(pk_app *app, const char *id);

@@ -524,8 +524,10 @@ static void test_way_up(void **state) {
   assert_non_null(strstr(pk_app_message(f->app), "level 3"));
   fx_key(f, PK_KEY_ENTER, 0);
   assert_int_equal(pk_app_screen(f->app), PK_SCREEN_HOME);
+  assert_non_null(pk_app_message(f->app)); /* home says to sign in again */
   f->now += (uint64_t)f->cfg.idle_timeout_s * 1000 + 1000;
   pk_app_tick(f->app, f->now);
+  assert_null(pk_app_message(f->app)); /* and stops saying it once the time is up */
   fx_login(f);
   assert_int_equal(pk_app_screen(f->app), PK_SCREEN_DASHBOARD);
 }
