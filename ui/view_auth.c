@@ -199,7 +199,7 @@ static void draw_dashboard(const pk_app *app, const ui_status *st, int top, int 
 static const char *home_hints(const pk_app *app) {
   if (pk_app_desk(app) != PK_DESK_OFF) return ui_desk_hints(app);
   return card_to_take(app) ? N_("Take your card")
-                           : N_("Insert your card   No card? 1: a code by text message   2: date of birth (level 1)");
+                           : N_("Insert your card   No card? 1: code by text   2: date of birth (level 1)");
 }
 
 /* ---- sign-in without a card ---- */
