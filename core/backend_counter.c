@@ -39,11 +39,10 @@ static void copy_path(const pk_backend *be, char *path, size_t n) {
   snprintf(path, n, "%s/clerk-register.json", be->cfg->data_dir);
 }
 
-/* Written whole to a temporary file, synced, then renamed: a crash leaves the old copy or the new. */
+/* Written whole (a crash leaves the old copy or the new), readable by the kiosk's user only. */
 void pk_be_clerk_copy_save(pk_backend *be, const pk_app_clerk *k) {
-  char path[PK_CFG_STR + 32], tmp[PK_CFG_STR + 40];
+  char path[PK_CFG_STR + 32];
   copy_path(be, path, sizeof path);
-  snprintf(tmp, sizeof tmp, "%s.tmp", path);
   json_error_t je;
   json_t *all = json_load_file(path, 0, &je);
   if (!json_is_object(all)) json_decref(all), all = json_object();
@@ -53,10 +52,10 @@ void pk_be_clerk_copy_save(pk_backend *be, const pk_app_clerk *k) {
     json_decref(all);
     return;
   }
-  int rc = json_dump_file(all, tmp, JSON_COMPACT);
-  FILE *f = rc == 0 ? fopen(tmp, "r+") : NULL;
-  if (f) rc = fsync(fileno(f)), fclose(f);
-  if (rc != 0 || !f || rename(tmp, path) != 0) pk_warn("counter: the register's copy %s not written", path);
+  char *text = json_dumps(all, JSON_COMPACT);
+  if (!text || pk_be_write_atomic(path, text, strlen(text), 0600) != 0)
+    pk_warn("counter: the register's copy %s not written", path);
+  free(text);
   json_decref(all);
 }
 

@@ -14,10 +14,10 @@
 #define PK_CRL_REFRESH_MS (6u * 3600u * 1000u)
 
 /* Written whole or not at all: temp file, fsync, rename, fsync of the folder. */
-static int write_atomic(const char *path, const uint8_t *data, size_t len) {
+int pk_be_write_atomic(const char *path, const void *data, size_t len, mode_t mode) {
   char tmp[PK_CFG_STR + 32];
   snprintf(tmp, sizeof tmp, "%s.new", path);
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) return -1;
   bool ok = write(fd, data, len) == (ssize_t)len && fsync(fd) == 0;
   ok = close(fd) == 0 && ok && rename(tmp, path) == 0;
@@ -44,7 +44,7 @@ static int copy_file(const char *from, const char *to) {
   size_t n = fread(buf, 1, sizeof buf, f);
   bool whole = feof(f);
   fclose(f);
-  return whole ? write_atomic(to, buf, n) : -1;
+  return whole ? pk_be_write_atomic(to, buf, n, 0644) : -1;
 }
 
 static void crl_fetched(const pk_net_blob *r, void *ud) {
@@ -58,7 +58,7 @@ static void crl_fetched(const pk_net_blob *r, void *ud) {
   long long have = pk_card_crl_issued(be->crl_path);
   if (got < 0) {
     pk_warn("CRL refresh: the window's list is not signed by the card issuer: kept the one we have");
-  } else if (got > have && write_atomic(be->crl_path, r->data, r->len) == 0) {
+  } else if (got > have && pk_be_write_atomic(be->crl_path, r->data, r->len, 0644) == 0) {
     pk_info("CRL refreshed: issued %lld s ago", (long long)time(NULL) - got);
     be->crl_fetched_ms = pk_now_ms();
   } else if (got <= have) {

@@ -93,6 +93,8 @@ void pk_be_entities(void *be, pk_app *app, unsigned gen);
 void pk_be_clerk_check(void *be, pk_app *app, unsigned gen);
 /* backend_counter.c: the desk's audit entries and the shift report. */
 void pk_be_desk_audit(void *be, const char *kind, const char *clerk_id);
+/* Written whole or not at all (backend_pki.c): temp file, fsync, rename, fsync of the folder. */
+int pk_be_write_atomic(const char *path, const void *data, size_t len, mode_t mode);
 /* The window's word on a clerk, kept for a counter without a link: data_dir/clerk-register.json,
  * keyed by the card certificate's fingerprint (no national code), good for PK_CLERK_COPY_DAYS. */
 #define PK_CLERK_COPY_DAYS 7

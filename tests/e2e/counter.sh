@@ -285,6 +285,7 @@ wait_log "confirmed by the register's copy"
 grep -F '"kind":"clerk_login"' "$data/audit.log" | tail -1 | grep -qF '"offline":1' \
   || { echo "FAIL: the offline shift's clerk_login is not marked offline"; tail -3 "$data/audit.log"; exit 1; }
 grep -qaF 1122334451 "$data/clerk-register.json" && { echo "FAIL: a national code in the register's copy"; exit 1; }
+[ "$(stat -c %a "$data/clerk-register.json")" = 600 ] || { echo "FAIL: the register's copy is readable by others"; exit 1; }
 ok "without a link, the register's copy opened the shift (marked offline in the audit log)"
 keys F8
 wait_log 'shift closed: report'
