@@ -52,6 +52,9 @@ int pk_window_sim_port(const pk_window_sim *s);
 int pk_window_sim_set_reachable(pk_window_sim *s, bool reachable);
 bool pk_window_sim_reachable(pk_window_sim *s);
 void pk_window_sim_set_faults(pk_window_sim *s, const pk_window_sim_faults *f);
+/* Tests: answers the window made and then lost to an injected fault (dropped, replaced by a
+ * 503, truncated); with after_commit, every such submit answer is a request stored but unseen. */
+long pk_window_sim_faulted_answers(pk_window_sim *s);
 /* Tests: moves the window's clock on (session, challenge and OTP expiry) instead of sleeping. */
 void pk_window_sim_advance_clock(pk_window_sim *s, int seconds);
 /* Number of stored service requests (tests: "exactly one request"). */

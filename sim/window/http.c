@@ -88,6 +88,7 @@ static void log_line(pk_window_sim *s, sim_req *r, unsigned status, const char *
 static enum MHD_Result send_full(pk_window_sim *s, sim_req *r, unsigned status, const char *ctype, const void *data,
                                  size_t len, int copy, const char *etag, const char *encoding) {
   sim_conn_req *cr = (sim_conn_req *)r;
+  if (cr->fault != FAULT_NONE) s->faulted_answers++;
   if ((cr->fault == FAULT_DROP || cr->fault == FAULT_503) && !copy) free((void *)data);
   if (cr->fault == FAULT_DROP) {
     log_line(s, r, 0, " (fault: dropped after commit)");
@@ -424,6 +425,8 @@ bool pk_window_sim_in_flight(pk_window_sim *s, const char *key) {
   pthread_mutex_unlock(&s->lock);
   return busy;
 }
+
+long pk_window_sim_faulted_answers(pk_window_sim *s) { return s->faulted_answers; }
 
 void pk_window_sim_set_faults(pk_window_sim *s, const pk_window_sim_faults *f) {
   pthread_mutex_lock(&s->lock);

@@ -89,6 +89,7 @@ struct pk_window_sim {
   int mtls;
   char **inflight;                      /* idempotency keys of submits being handled (under lock) */
   size_t ninflight, capinflight;
+  _Atomic long faulted_answers;        /* answers made then lost to an injected fault (tests) */
   _Atomic long clock_offset_s;          /* tests: how far the window's clock was moved on (no lock:
                                            read under s->lock too) */
 };
