@@ -195,6 +195,26 @@ async function main() {
   const feeSub = await call('POST', '/requests', '/requests', paid, 201);
   await checkClaims(feeSub.json?.receipt, keyset, { inv: id });
   await call('POST', '/requests', '/requests', { ...paid, headers: { ...bearer, 'Idempotency-Key': key + 'g' } }, 409);
+  await call('POST', '/invoices/{invoice_id}/cancel', `/invoices/${id}/cancel`, { headers: bearer }, 409);
+
+  // The citizen's phone, cash at the counter, cancel and refund.
+  const inv2 = await call('POST', '/invoices', '/invoices', { body: { service_id: 'cbi-0001', idempotency_key: key + 'p' }, headers: bearer }, 201);
+  const link = await call('POST', '/invoices/{invoice_id}/link', `/invoices/${inv2.json?.invoice_id}/link`, { headers: bearer }, 200);
+  const token = (link.json?.pay_url || '').split('/').pop();
+  await call('POST', '/test/phone-pay', '/test/phone-pay', { body: { token, outcome: 'decline' } }, 200);
+  const phone = await call('POST', '/test/phone-pay', '/test/phone-pay', { body: { token } }, 200);
+  if (phone.json?.status !== 'paid') { failed++; console.error('FAIL the phone did not pay', phone.json); }
+  const refunded = await call('POST', '/invoices/{invoice_id}/cancel', `/invoices/${inv2.json?.invoice_id}/cancel`, { headers: bearer }, 200);
+  if (refunded.json?.status !== 'refunded') { failed++; console.error('FAIL a paid unused invoice is not refunded', refunded.json); }
+  await call('POST', '/test/phone-pay', '/test/phone-pay', { body: { token: 'ZZZZZZZZZZZZ' } }, 404);
+  const inv3 = await call('POST', '/invoices', '/invoices', { body: { service_id: 'cbi-0001', idempotency_key: key + 'q' }, headers: bearer }, 201);
+  await call('POST', '/invoices/{invoice_id}/cash', `/invoices/${inv3.json?.invoice_id}/cash`, { body: { clerk_id: 'clk-nobody' }, headers: bearer }, 403);
+  const cash = await call('POST', '/invoices/{invoice_id}/cash', `/invoices/${inv3.json?.invoice_id}/cash`, { body: { clerk_id: me.json?.clerk_id }, headers: bearer }, 200);
+  if (cash.json?.method !== 'cash') { failed++; console.error('FAIL cash not recorded', cash.json); }
+  const inv4 = await call('POST', '/invoices', '/invoices', { body: { service_id: 'cbi-0001', idempotency_key: key + 'r' }, headers: bearer }, 201);
+  const voided = await call('POST', '/invoices/{invoice_id}/cancel', `/invoices/${inv4.json?.invoice_id}/cancel`, {}, 200);
+  if (voided.json?.status !== 'cancelled') { failed++; console.error('FAIL an unpaid invoice is not cancelled', voided.json); }
+  await call('POST', '/invoices/{invoice_id}/link', `/invoices/${inv4.json?.invoice_id}/link`, { headers: bearer }, 409);
 
   // Faults and logout.
   await call('PUT', '/admin/faults', '/admin/faults', { body: { error_ratio: 1 } }, 200);

@@ -38,15 +38,22 @@ static const char *schema =
 
 /* Columns added after the first release: a state file made by an older simulator gains them
  * (the ALTER fails harmlessly where the column is already there). */
+static void add_columns(sqlite3 *db, const char *table, const char *const *cols, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    char *sql = sqlite3_mprintf("ALTER TABLE %s ADD COLUMN %s", table, cols[i]);
+    sqlite3_exec(db, sql, NULL, NULL, NULL);
+    sqlite3_free(sql);
+  }
+}
+
 static void upgrade(sqlite3 *db) {
   static const char *const cols[] = {"kiosk_id TEXT NOT NULL DEFAULT ''", "channel TEXT NOT NULL DEFAULT 'online'",
                                      "level INTEGER NOT NULL DEFAULT 0", "created_at INTEGER NOT NULL DEFAULT 0",
                                      "on_behalf_of TEXT", "assisted_by TEXT", "invoice_id TEXT"};
-  for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
-    char *sql = sqlite3_mprintf("ALTER TABLE requests ADD COLUMN %s", cols[i]);
-    sqlite3_exec(db, sql, NULL, NULL, NULL);
-    sqlite3_free(sql);
-  }
+  static const char *const inv[] = {"method TEXT NOT NULL DEFAULT ''", "link_token TEXT", "link_until INTEGER",
+                                    "cash_clerk TEXT"};
+  add_columns(db, "requests", cols, sizeof cols / sizeof cols[0]);
+  add_columns(db, "invoices", inv, sizeof inv / sizeof inv[0]);
 }
 
 int sim_db_open(pk_window_sim *s, const char *path, char **err) {

@@ -11,27 +11,21 @@
 
 static const char *jstr(sim_req *r, const char *k) { return json_string_value(json_object_get(r->json, k)); }
 
-static bool ok_text(const char *s, size_t min, size_t max, const char *allowed) {
+bool sim_ok_text(const char *s, size_t min, size_t max, const char *allowed) {
   size_t n = s ? strlen(s) : 0;
   return s && n >= min && n <= max && strspn(s, allowed) == n;
 }
-#define DIGITS "0123456789"
-#define IDCH "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
-typedef struct invoice {
-  char id[32], sid[48], nc[16], key[72], status[8], bank_ref[16], used_by[72];
-  long long amount, until, paid_at;
-} invoice;
 
 static void col(sqlite3_stmt *st, int i, char *out, size_t n) {
   const unsigned char *t = sqlite3_column_text(st, i);
   snprintf(out, n, "%s", t ? (const char *)t : "");
 }
 
-/* Under s->lock. where: "id=?" or "national_code=? AND service_id=? AND idem_key=?". */
-static bool load(pk_window_sim *s, const char *where, const char *a, const char *b, const char *c, invoice *v) {
+bool sim_invoice_load(pk_window_sim *s, const char *where, const char *a, const char *b, const char *c, sim_invoice *v) {
   char *sql = sqlite3_mprintf("SELECT id,service_id,national_code,idem_key,status,coalesce(bank_ref,''),"
-                              "coalesce(used_by,''),amount,payable_until,coalesce(paid_at,0) FROM invoices WHERE %s",
+                              "coalesce(used_by,''),amount,payable_until,coalesce(paid_at,0),method,"
+                              "coalesce(link_token,''),coalesce(link_until,0) FROM invoices WHERE %s",
                               where);
   sqlite3_stmt *st;
   bool found = false;
@@ -45,6 +39,8 @@ static bool load(pk_window_sim *s, const char *where, const char *a, const char 
       col(st, 5, v->bank_ref, sizeof v->bank_ref), col(st, 6, v->used_by, sizeof v->used_by);
       v->amount = sqlite3_column_int64(st, 7), v->until = sqlite3_column_int64(st, 8);
       v->paid_at = sqlite3_column_int64(st, 9);
+      col(st, 10, v->method, sizeof v->method), col(st, 11, v->link, sizeof v->link);
+      v->link_until = sqlite3_column_int64(st, 12);
     }
     sqlite3_finalize(st);
   }
@@ -52,17 +48,22 @@ static bool load(pk_window_sim *s, const char *where, const char *a, const char 
   return found;
 }
 
-static json_t *invoice_json(const invoice *v) {
+json_t *sim_invoice_json(pk_window_sim *s, const sim_invoice *v) {
   json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:s}", "invoice_id", v->id, "service_id", v->sid, "amount_rials",
                         (json_int_t)v->amount, "payable_until", (json_int_t)v->until, "status", v->status);
   if (v->paid_at) {
     json_object_set_new(o, "bank_ref", json_string(v->bank_ref));
     json_object_set_new(o, "paid_at", json_integer(v->paid_at));
+    json_object_set_new(o, "method", json_string(v->method[0] ? v->method : "card"));
+  }
+  if (v->link[0]) {
+    json_object_set_new(o, "pay_url", json_string_nocheck(sim_pay_url(s, v->link).url));
+    json_object_set_new(o, "link_expires_at", json_integer(v->link_until));
   }
   return o;
 }
 
-static enum MHD_Result internal(pk_window_sim *s, sim_req *r) {
+enum MHD_Result sim_internal_error(pk_window_sim *s, sim_req *r) {
   return sim_problem(s, r, 500, "internal", "خطای داخلی سامانه.", "Internal error.", NULL);
 }
 
@@ -84,10 +85,10 @@ enum MHD_Result sim_h_invoice_create(pk_window_sim *s, sim_req *r) {
   if (!sim_idem_key_valid(key))
     return sim_problem(s, r, 422, "validation_failed", "شناسه یکتای درخواست نامعتبر است.",
                        "idempotency_key (8-64 characters [A-Za-z0-9_-]) is required.", "idempotency_key");
-  invoice v = {0};
+  sim_invoice v = {0};
   pthread_mutex_lock(&s->lock);
   /* One invoice per request: asking again for the same request gives the same invoice. */
-  bool had = load(s, "national_code=? AND service_id=? AND idem_key=?", ses.national_code, sid, key, &v);
+  bool had = sim_invoice_load(s, "national_code=? AND service_id=? AND idem_key=?", ses.national_code, sid, key, &v);
   bool ok = had;
   if (!had) {
     char id[24];
@@ -96,12 +97,12 @@ enum MHD_Result sim_h_invoice_create(pk_window_sim *s, sim_req *r) {
     char *sql = sqlite3_mprintf("INSERT INTO invoices(id,service_id,national_code,idem_key,amount,payable_until)"
                                 " VALUES(%Q,%Q,%Q,%Q,%lld,%lld)",
                                 v.id, sid, ses.national_code, key, fee, (long long)sim_now(s) + PAYABLE_S);
-    ok = sql && sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK && load(s, "id=?", v.id, NULL, NULL, &v);
+    ok = sql && sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK && sim_invoice_load(s, "id=?", v.id, NULL, NULL, &v);
     sqlite3_free(sql);
   }
   pthread_mutex_unlock(&s->lock);
-  if (!ok) return internal(s, r);
-  return sim_send_json(s, r, had ? 200 : 201, invoice_json(&v), 0);
+  if (!ok) return sim_internal_error(s, r);
+  return sim_send_json(s, r, had ? 200 : 201, sim_invoice_json(s, &v), 0);
 }
 
 /* The acquirer's host as the provider sees it: the terminal simulator's own record of its
@@ -153,14 +154,15 @@ static const char *confirm(pk_window_sim *s, const char *rrn, long long amount, 
   return why;
 }
 
-static const char *pay_locked(pk_window_sim *s, invoice *v, const char *rrn, const char *term, const char *trace) {
+static const char *pay_locked(pk_window_sim *s, sim_invoice *v, const char *rrn, const char *term, const char *trace) {
+  if (sim_invoice_closed(v)) return "invoice_cancelled";
   if (v->paid_at) return strcmp(v->bank_ref, rrn) ? "invoice_already_paid" : NULL;
   if (v->until <= (long long)sim_now(s)) return "invoice_expired";
   const char *why = confirm(s, rrn, v->amount, v->id);
   if (why) return why;
   long long now = sim_now(s);
   char *sql = sqlite3_mprintf("BEGIN; UPDATE provider SET invoice_id=%Q WHERE bank_ref=%Q;"
-                              "UPDATE invoices SET status='paid',bank_ref=%Q,terminal_id=%Q,trace=%Q,paid_at=%lld"
+                              "UPDATE invoices SET status='paid',method='card',bank_ref=%Q,terminal_id=%Q,trace=%Q,paid_at=%lld"
                               " WHERE id=%Q; COMMIT;",
                               v->id, rrn, rrn, term, trace, now, v->id);
   int rc = sql ? sqlite3_exec(s->db, sql, NULL, NULL, NULL) : SQLITE_NOMEM;
@@ -169,18 +171,18 @@ static const char *pay_locked(pk_window_sim *s, invoice *v, const char *rrn, con
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     return "internal";
   }
-  return load(s, "id=?", v->id, NULL, NULL, v) ? NULL : "internal";
+  return sim_invoice_load(s, "id=?", v->id, NULL, NULL, v) ? NULL : "internal";
 }
 
 static enum MHD_Result pay_refused(pk_window_sim *s, sim_req *r, const char *why) {
-  if (!strcmp(why, "internal")) return internal(s, r);
+  if (!strcmp(why, "internal")) return sim_internal_error(s, r);
   if (!strcmp(why, "invoice_already_paid") || !strcmp(why, "bank_ref_used"))
     return sim_problem(s, r, 409, why, "این پرداخت یا صورتحساب پیش‌تر به کار رفته است.",
                        "The invoice was paid with another reference, or the reference paid another invoice.",
                        "bank_ref");
-  if (!strcmp(why, "invoice_expired"))
-    return sim_problem(s, r, 409, why, "مهلت پرداخت این صورتحساب گذشته است.", "The invoice is no longer payable.",
-                       NULL);
+  if (!strcmp(why, "invoice_expired") || !strcmp(why, "invoice_cancelled"))
+    return sim_problem(s, r, 409, why, "مهلت پرداخت این صورتحساب گذشته یا صورتحساب لغو شده است.",
+                       "The invoice is no longer payable (expired or cancelled).", NULL);
   return sim_problem(s, r, 422, why, "پرداخت نزد بانک تایید نشد.",
                      "The payment provider did not confirm this reference for the invoice's amount.", "bank_ref");
 }
@@ -191,40 +193,40 @@ enum MHD_Result sim_h_invoice_pay(pk_window_sim *s, sim_req *r, const char *id) 
   if (sim_auth_bearer(s, r, &ses, &ret)) return ret;
   const char *rrn = r->json ? jstr(r, "bank_ref") : NULL, *term = r->json ? jstr(r, "terminal_id") : NULL,
              *trace = r->json ? jstr(r, "trace") : NULL;
-  if (!ok_text(rrn, 12, 12, DIGITS) || !ok_text(term, 1, 16, IDCH) || !ok_text(trace, 1, 6, DIGITS))
+  if (!sim_ok_text(rrn, 12, 12, DIGITS) || !sim_ok_text(term, 1, 16, IDCH) || !sim_ok_text(trace, 1, 6, DIGITS))
     return sim_problem(s, r, 422, "validation_failed", "اطلاعات پرداخت ناقص است.",
                        "bank_ref (RRN, 12 digits), terminal_id and trace (1-6 digits) are required.",
-                       !ok_text(rrn, 12, 12, DIGITS) ? "bank_ref" : !ok_text(term, 1, 16, IDCH) ? "terminal_id"
+                       !sim_ok_text(rrn, 12, 12, DIGITS) ? "bank_ref" : !sim_ok_text(term, 1, 16, IDCH) ? "terminal_id"
                                                                                                  : "trace");
-  invoice v = {0};
+  sim_invoice v = {0};
   pthread_mutex_lock(&s->lock);
-  bool found = load(s, "id=? AND national_code=?", id, ses.national_code, NULL, &v);
+  bool found = sim_invoice_load(s, "id=? AND national_code=?", id, ses.national_code, NULL, &v);
   const char *why = found ? pay_locked(s, &v, rrn, term, trace) : "invoice_not_found";
   pthread_mutex_unlock(&s->lock);
   if (!found)
     return sim_problem(s, r, 404, why, "این صورتحساب یافت نشد.", "No such invoice.", NULL);
   if (why) return pay_refused(s, r, why);
-  return sim_send_json(s, r, 200, invoice_json(&v), 0);
+  return sim_send_json(s, r, 200, sim_invoice_json(s, &v), 0);
 }
 
 /* Reconciliation (pishkhan payments report) reads an invoice's status with the kiosk's own
  * certificate and no citizen's session: the answer carries no personal data, and the id is a
  * 72-bit secret the kiosk was given. */
-static bool kiosk_reads(const pk_window_sim *s, sim_req *r) {
+bool sim_kiosk_alone(const pk_window_sim *s, sim_req *r) {
   return s->mtls && r->kiosk_id[0] && !MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
 }
 
 enum MHD_Result sim_h_invoice_get(pk_window_sim *s, sim_req *r, const char *id) {
   sim_session ses = {0};
   enum MHD_Result ret;
-  bool by_kiosk = kiosk_reads(s, r);
+  bool by_kiosk = sim_kiosk_alone(s, r);
   if (!by_kiosk && sim_auth_bearer(s, r, &ses, &ret)) return ret;
-  invoice v = {0};
+  sim_invoice v = {0};
   pthread_mutex_lock(&s->lock);
-  bool found = by_kiosk ? load(s, "id=?", id, NULL, NULL, &v) : load(s, "id=? AND national_code=?", id, ses.national_code, NULL, &v);
+  bool found = by_kiosk ? sim_invoice_load(s, "id=?", id, NULL, NULL, &v) : sim_invoice_load(s, "id=? AND national_code=?", id, ses.national_code, NULL, &v);
   pthread_mutex_unlock(&s->lock);
   if (!found) return sim_problem(s, r, 404, "invoice_not_found", "این صورتحساب یافت نشد.", "No such invoice.", NULL);
-  return sim_send_json(s, r, 200, invoice_json(&v), 0);
+  return sim_send_json(s, r, 200, sim_invoice_json(s, &v), 0);
 }
 
 int pk_window_sim_provider_confirm(pk_window_sim *s, const char *bank_ref, long long amount_rials) {
@@ -241,10 +243,10 @@ int pk_window_sim_provider_confirm(pk_window_sim *s, const char *bank_ref, long 
 enum MHD_Result sim_h_provider(pk_window_sim *s, sim_req *r) {
   const char *rrn = r->json ? jstr(r, "bank_ref") : NULL;
   json_t *am = r->json ? json_object_get(r->json, "amount_rials") : NULL;
-  if (!ok_text(rrn, 12, 12, DIGITS) || !json_is_integer(am) || json_integer_value(am) <= 0)
+  if (!sim_ok_text(rrn, 12, 12, DIGITS) || !json_is_integer(am) || json_integer_value(am) <= 0)
     return sim_problem(s, r, 422, "validation_failed", "اطلاعات نامعتبر است.",
                        "bank_ref (12 digits) and a positive amount_rials are required.", NULL);
-  if (pk_window_sim_provider_confirm(s, rrn, (long long)json_integer_value(am))) return internal(s, r);
+  if (pk_window_sim_provider_confirm(s, rrn, (long long)json_integer_value(am))) return sim_internal_error(s, r);
   return sim_send_json(s, r, 201, json_pack("{s:s, s:I}", "bank_ref", rrn, "amount_rials", json_integer_value(am)),
                        0);
 }
@@ -257,30 +259,30 @@ enum MHD_Result sim_check_invoice(pk_window_sim *s, sim_req *r, const char *nc, 
     return sim_problem(s, r, 422, "invoice_required", "هزینه این خدمت باید پیش از ثبت پرداخت شود.",
                        "This service charges a fee: pay its invoice and send invoice_id.", "invoice_id");
   if (!inv) return *ok = true, MHD_YES;
-  invoice v = {0};
+  sim_invoice v = {0};
   pthread_mutex_lock(&s->lock);
-  bool found = ok_text(inv, 1, 31, IDCH) && load(s, "id=? AND national_code=?", inv, nc, NULL, &v);
+  bool found = sim_ok_text(inv, 1, 31, IDCH) && sim_invoice_load(s, "id=? AND national_code=?", inv, nc, NULL, &v);
   pthread_mutex_unlock(&s->lock);
   const char *sid = json_string_value(json_object_get(svc, "id"));
   if (!found || (sid && strcmp(v.sid, sid)))
     return sim_problem(s, r, 422, "invoice_mismatch", "این صورتحساب برای این خدمت و این شخص نیست.",
                        "The invoice is unknown, or for another person or service.", "invoice_id");
-  if (!v.paid_at)
+  if (!v.paid_at || strcmp(v.status, "paid"))
     return sim_problem(s, r, 422, "invoice_unpaid", "این صورتحساب هنوز پرداخت نشده است.",
                        "The invoice is not paid.", "invoice_id");
   return *ok = true, MHD_YES;
 }
 
 bool sim_invoice_paid(pk_window_sim *s, const char *inv, long long *amount, char *bank_ref) {
-  invoice v = {0};
-  if (!load(s, "id=?", inv, NULL, NULL, &v) || !v.paid_at) return false;
+  sim_invoice v = {0};
+  if (!sim_invoice_load(s, "id=?", inv, NULL, NULL, &v) || !v.paid_at || strcmp(v.status, "paid")) return false;
   *amount = v.amount;
   memcpy(bank_ref, v.bank_ref, sizeof v.bank_ref);
   return true;
 }
 
 bool sim_invoice_claim(pk_window_sim *s, const char *inv, const char *key) {
-  char *sql = sqlite3_mprintf("UPDATE invoices SET used_by=%Q WHERE id=%Q AND paid_at IS NOT NULL"
+  char *sql = sqlite3_mprintf("UPDATE invoices SET used_by=%Q WHERE id=%Q AND status='paid'"
                               " AND (used_by IS NULL OR used_by=%Q)", key, inv, key);
   bool ok = sql && sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK && sqlite3_changes(s->db) == 1;
   sqlite3_free(sql);

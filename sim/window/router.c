@@ -62,7 +62,7 @@ static enum MHD_Result pki(pk_window_sim *s, sim_req *r, const char *pem, const 
   return sim_send_raw(s, r, 200, ctype, pem, strlen(pem), 1, NULL);
 }
 
-/* /invoices/{id} and /invoices/{id}/pay */
+/* /invoices/{id} and its /pay, /link, /cash and /cancel */
 static enum MHD_Result invoice(pk_window_sim *s, sim_req *r, const char *rest) {
   char id[48];
   size_t n = strcspn(rest, "/");
@@ -70,6 +70,9 @@ static enum MHD_Result invoice(pk_window_sim *s, sim_req *r, const char *rest) {
   snprintf(id, sizeof id, "%.*s", (int)n, rest);
   if (!strcmp(r->method, "GET") && !rest[n]) return sim_h_invoice_get(s, r, id);
   if (!strcmp(r->method, "POST") && !strcmp(rest + n, "/pay")) return sim_h_invoice_pay(s, r, id);
+  if (!strcmp(r->method, "POST") && !strcmp(rest + n, "/link")) return sim_h_invoice_link(s, r, id);
+  if (!strcmp(r->method, "POST") && !strcmp(rest + n, "/cash")) return sim_h_invoice_cash(s, r, id);
+  if (!strcmp(r->method, "POST") && !strcmp(rest + n, "/cancel")) return sim_h_invoice_cancel(s, r, id);
   return sim_problem(s, r, 404, "not_found", "نشانی درخواست‌شده وجود ندارد.", "No such endpoint.", NULL);
 }
 
@@ -103,6 +106,7 @@ enum MHD_Result sim_route(pk_window_sim *s, sim_req *r) {
   if (is(r, "POST", API "/inquiries")) return sim_h_inquiry(s, r);
   if (s->opts.test_endpoints) {
     if (is(r, "GET", API "/test/otp")) return sim_h_test_otp(s, r);
+    if (is(r, "POST", API "/test/phone-pay")) return sim_h_test_phone_pay(s, r);
     if (!strcmp(u, API "/admin/faults")) return faults(s, r);
     if (is(r, "POST", API "/admin/provider")) return sim_h_provider(s, r);
     if (is(r, "GET", API "/admin/requests")) return sim_send_json(s, r, 200, sim_requests_json(s), 0);

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "pishkhan/windowsim.h"
 
@@ -180,6 +181,21 @@ enum MHD_Result sim_check_counter(pk_window_sim *s, sim_req *r, const char *nc, 
                                   bool *ok);
 
 /* ---- invoices.c: fees paid through invoices ---- */
+#define DIGITS "0123456789"
+#define IDCH "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+/* status: unpaid, paid, cancelled (never paid, no longer payable), refunded (paid, unused,
+ * given back); method (once paid): card, phone, cash. */
+typedef struct sim_invoice {
+  char id[32], sid[48], nc[16], key[72], status[12], bank_ref[16], used_by[72], method[8], link[16];
+  long long amount, until, paid_at, link_until;
+} sim_invoice;
+bool sim_ok_text(const char *s, size_t min, size_t max, const char *allowed);
+/* Under s->lock. where: "id=?" or "national_code=? AND service_id=? AND idem_key=?" (a, b, c). */
+bool sim_invoice_load(pk_window_sim *s, const char *where, const char *a, const char *b, const char *c, sim_invoice *v);
+json_t *sim_invoice_json(pk_window_sim *s, const sim_invoice *v);
+enum MHD_Result sim_internal_error(pk_window_sim *s, sim_req *r);
+/* The kiosk's certificate with no citizen's session (reconciliation, start-up settling). */
+bool sim_kiosk_alone(const pk_window_sim *s, sim_req *r);
 enum MHD_Result sim_h_invoice_create(pk_window_sim *s, sim_req *r);
 enum MHD_Result sim_h_invoice_pay(pk_window_sim *s, sim_req *r, const char *id);
 enum MHD_Result sim_h_invoice_get(pk_window_sim *s, sim_req *r, const char *id);
@@ -193,6 +209,17 @@ enum MHD_Result sim_check_invoice(pk_window_sim *s, sim_req *r, const char *nc, 
 bool sim_invoice_claim(pk_window_sim *s, const char *inv, const char *key);
 /* Under s->lock: a paid invoice's amount and bank reference (bank_ref >= 16 bytes); false if unpaid. */
 bool sim_invoice_paid(pk_window_sim *s, const char *inv, long long *amount, char *bank_ref);
+
+/* ---- invoice_ways.c: the citizen's phone, cash at the counter, cancel and refund ---- */
+static inline bool sim_invoice_closed(const sim_invoice *v) {
+  return !strcmp(v->status, "cancelled") || !strcmp(v->status, "refunded");
+}
+typedef struct { char url[96]; } sim_url;
+sim_url sim_pay_url(pk_window_sim *s, const char *token);
+enum MHD_Result sim_h_invoice_link(pk_window_sim *s, sim_req *r, const char *id);
+enum MHD_Result sim_h_invoice_cash(pk_window_sim *s, sim_req *r, const char *id);
+enum MHD_Result sim_h_invoice_cancel(pk_window_sim *s, sim_req *r, const char *id);
+enum MHD_Result sim_h_test_phone_pay(pk_window_sim *s, sim_req *r);
 
 /* ---- requests.c: storing a request once per idempotency key ---- */
 typedef struct sim_new_request {
