@@ -408,27 +408,49 @@ done:
   return rc;
 }
 
+static bool invoice_status_ok(const char *st, bool *ever_paid) {
+  static const char *const known[] = {"unpaid", "cancelled", "paid", "refunded"};
+  for (int i = 0; i < 4; i++)
+    if (st && !strcmp(st, known[i])) return *ever_paid = i >= 2, true;
+  return false;
+}
+
+/* A link the kiosk shows as a QR code: the window's own uppercase https address, nothing a
+ * terminal or a phone could read as anything else. */
+static bool pay_url_ok(const char *u) {
+  return u && !strncmp(u, "HTTPS://", 8) && charset(u + 8, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.:/-", 3, 87) &&
+         strchr(u + 8, '/');
+}
+
 int pk_net_parse_invoice(const char *body, size_t len, pk_net_invoice *out) {
   json_t *j = load(body, len);
   if (!j) return -1;
   const char *id = str(j, "invoice_id", 39), *sid = str(j, "service_id", 31), *stt = str(j, "status", 15);
-  const char *ref = str(j, "bank_ref", 15);
-  long long am, until, paid = 0;
+  const char *ref = str(j, "bank_ref", 15), *method = str(j, "method", 7), *url = str(j, "pay_url", 95);
+  long long am, until, paid = 0, link_until = 0;
   int rc = -1;
-  bool is_paid = stt && !strcmp(stt, "paid");
-  if (!charset(id, IDCH, 1, 39) || !charset(sid, IDCH, 1, 31) || (!is_paid && (!stt || strcmp(stt, "unpaid"))) ||
+  bool was_paid = false;
+  if (!charset(id, IDCH, 1, 39) || !charset(sid, IDCH, 1, 31) || !invoice_status_ok(stt, &was_paid) ||
       !int_in(j, "amount_rials", 1, 1000000000000000LL, &am) || !int_in(j, "payable_until", 0, 32503680000LL, &until))
     goto done;
-  /* A paid invoice names its reference and time; an unpaid one neither. */
-  if (is_paid != (charset(ref, DIGITS, 12, 12) && int_in(j, "paid_at", 1, 32503680000LL, &paid))) goto done;
-  if (!is_paid && (json_object_get(j, "bank_ref") || json_object_get(j, "paid_at"))) goto done;
+  /* A paid (or refunded) invoice names its reference, time and way; one never paid none of them. */
+  if (was_paid != (charset(ref, DIGITS, 12, 12) && int_in(j, "paid_at", 1, 32503680000LL, &paid))) goto done;
+  if (!was_paid && (json_object_get(j, "bank_ref") || json_object_get(j, "paid_at") || json_object_get(j, "method")))
+    goto done;
+  if (method && strcmp(method, "card") && strcmp(method, "phone") && strcmp(method, "cash")) goto done;
+  if (json_object_get(j, "pay_url") &&
+      (!pay_url_ok(url) || !int_in(j, "link_expires_at", 1, 32503680000LL, &link_until)))
+    goto done;
   snprintf(out->invoice_id, sizeof out->invoice_id, "%s", id);
   snprintf(out->service_id, sizeof out->service_id, "%s", sid);
   snprintf(out->status, sizeof out->status, "%s", stt);
-  snprintf(out->bank_ref, sizeof out->bank_ref, "%s", is_paid ? ref : "");
+  snprintf(out->bank_ref, sizeof out->bank_ref, "%s", was_paid ? ref : "");
+  snprintf(out->method, sizeof out->method, "%s", was_paid ? (method ? method : "card") : "");
+  snprintf(out->pay_url, sizeof out->pay_url, "%s", url ? url : "");
   out->amount_rials = am;
   out->payable_until = until;
   out->paid_at = paid;
+  out->link_expires_at = link_until;
   rc = 0;
 done:
   json_decref(j);

@@ -163,10 +163,13 @@ typedef struct pk_net_invoice {
   pk_net_result st;
   char invoice_id[40];
   char service_id[32];
-  char status[16];                 /* unpaid | paid */
-  char bank_ref[16];               /* the RRN it was paid with; "" while unpaid */
+  char status[16];                 /* unpaid | paid | cancelled | refunded */
+  char bank_ref[16];               /* the reference it was paid with; "" if never paid */
+  char method[8];                  /* card | phone | cash once paid; "" if never paid */
+  char pay_url[96];                /* the open payment link ("HTTPS://.../..." uppercase), or "" */
   int64_t amount_rials;
-  int64_t payable_until, paid_at;  /* unix seconds; paid_at 0 while unpaid */
+  int64_t payable_until, paid_at;  /* unix seconds; paid_at 0 if never paid */
+  int64_t link_expires_at;         /* while pay_url is open */
 } pk_net_invoice;
 
 /* Bytes as the window sent them (not display text: not sanitized), for the caller to parse,
@@ -280,6 +283,15 @@ pk_net_req *pk_net_invoice_create(pk_net *net, const char *service_id, const cha
 pk_net_req *pk_net_invoice_pay(pk_net *net, const char *invoice_id, const char *bank_ref, const char *terminal_id,
                                const char *trace, pk_net_invoice_cb cb, void *ud);
 pk_net_req *pk_net_invoice_get(pk_net *net, const char *invoice_id, pk_net_invoice_cb cb, void *ud);
+/* The other ways, each retried (the same call again answers the invoice as it is): the payment
+ * link the citizen's phone opens (shown as a QR code, then polled with _get); cash a clerk with
+ * the cash_payment permission took; and cancel, which ends an invoice no request carries
+ * (unpaid: cancelled; paid: refunded) and, outside a session, needs only the kiosk's
+ * certificate. */
+pk_net_req *pk_net_invoice_link(pk_net *net, const char *invoice_id, pk_net_invoice_cb cb, void *ud);
+pk_net_req *pk_net_invoice_cash(pk_net *net, const char *invoice_id, const char *clerk_id, pk_net_invoice_cb cb,
+                                void *ud);
+pk_net_req *pk_net_invoice_cancel(pk_net *net, const char *invoice_id, pk_net_invoice_cb cb, void *ud);
 
 /* Catalog: GET with If-None-Match from the store; a changed catalog is written in one
  * transaction and reloaded into memory. */

@@ -163,13 +163,37 @@ static void test_counter_and_invoice(void **state) {
                                           "\"payable_until\":9,\"status\":\"paid\",\"bank_ref\":\"140387654321\","
                                           "\"paid_at\":7}"), &v), 0);
   assert_string_equal(v.bank_ref, "140387654321");
-  /* Paid without its reference, unpaid with one, no amount, an unknown status. */
+  assert_string_equal(v.method, "card"); /* a window that names no way meant the terminal's */
+  assert_int_equal(pk_net_parse_invoice(P("{\"invoice_id\":\"inv_a\",\"service_id\":\"cbi-0001\",\"amount_rials\":5,"
+                                          "\"payable_until\":9,\"status\":\"unpaid\",\"pay_url\":"
+                                          "\"HTTPS://PAY.EXAMPLE.IR:443/PAY/ABCD2345EFGH\",\"link_expires_at\":8}"), &v), 0);
+  assert_string_equal(v.pay_url, "HTTPS://PAY.EXAMPLE.IR:443/PAY/ABCD2345EFGH");
+  assert_int_equal(v.link_expires_at, 8);
+  assert_int_equal(pk_net_parse_invoice(P("{\"invoice_id\":\"inv_a\",\"service_id\":\"cbi-0001\",\"amount_rials\":5,"
+                                          "\"payable_until\":9,\"status\":\"refunded\",\"bank_ref\":\"140387654321\","
+                                          "\"paid_at\":7,\"method\":\"cash\"}"), &v), 0);
+  assert_string_equal(v.status, "refunded");
+  assert_string_equal(v.method, "cash");
+  assert_string_equal(v.pay_url, "");
+  /* Paid without its reference, unpaid with one, no amount, an unknown status; a link that is
+   * not the window's plain https address, or comes without its end; an unknown way; a
+   * cancelled invoice naming a payment. */
   const char *bad[] = {
     "{\"invoice_id\":\"a\",\"service_id\":\"s\",\"amount_rials\":5,\"payable_until\":9,\"status\":\"paid\"}",
     "{\"invoice_id\":\"a\",\"service_id\":\"s\",\"amount_rials\":5,\"payable_until\":9,\"status\":\"unpaid\","
     "\"bank_ref\":\"140387654321\",\"paid_at\":7}",
     "{\"invoice_id\":\"a\",\"service_id\":\"s\",\"amount_rials\":0,\"payable_until\":9,\"status\":\"unpaid\"}",
     "{\"invoice_id\":\"a\",\"service_id\":\"s\",\"amount_rials\":5,\"payable_until\":9,\"status\":\"refunded\"}",
+    "{\"invoice_id\":\"a\",\"service_id\":\"s\",\"amount_rials\":5,\"payable_until\":9,\"status\":\"unpaid\","
+    "\"pay_url\":\"https://evil.example/x\",\"link_expires_at\":8}",
+    "{\"invoice_id\":\"a\",\"service_id\":\"s\",\"amount_rials\":5,\"payable_until\":9,\"status\":\"unpaid\","
+    "\"pay_url\":\"JAVASCRIPT://X/Y\",\"link_expires_at\":8}",
+    "{\"invoice_id\":\"a\",\"service_id\":\"s\",\"amount_rials\":5,\"payable_until\":9,\"status\":\"unpaid\","
+    "\"pay_url\":\"HTTPS://PAY.EXAMPLE.IR/P/X\"}",
+    "{\"invoice_id\":\"a\",\"service_id\":\"s\",\"amount_rials\":5,\"payable_until\":9,\"status\":\"paid\","
+    "\"bank_ref\":\"140387654321\",\"paid_at\":7,\"method\":\"barter\"}",
+    "{\"invoice_id\":\"a\",\"service_id\":\"s\",\"amount_rials\":5,\"payable_until\":9,\"status\":\"cancelled\","
+    "\"bank_ref\":\"140387654321\",\"paid_at\":7}",
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) assert_int_equal(pk_net_parse_invoice(P(bad[i]), &v), -1);
 }
