@@ -33,6 +33,7 @@ typedef struct {
   pk_recon *out;
   size_t cap;
   bool oom;
+  int64_t n_card, sum_card; /* standing at the terminal: the kiosk's card payments only */
 } acc;
 
 static pk_recon_item *add(acc *a, pk_recon_kind k, const char *trace, const char *invoice) {
@@ -75,7 +76,9 @@ static void check_not_kept(acc *a, const pk_pay_record *r, const pk_pay_journal_
 static void check_standing(acc *a, const pk_pay_record *r, const pk_pay_journal_entry *e,
                            const pk_pay_window_invoice *w) {
   if (r->state == PK_PAY_APPROVED) add(a, PK_RECON_APPROVED_NOT_SUBMITTED, r->trace, r->invoice);
-  if (a->b->reached && !entry_standing(e)) add(a, PK_RECON_NOT_AT_TERMINAL, r->trace, r->invoice);
+  if (r->method != PK_PAY_CARD) {
+    /* Paid to the window (phone, cash): no terminal holds it; the window's side is checked below. */
+  } else if (a->b->reached && !entry_standing(e)) add(a, PK_RECON_NOT_AT_TERMINAL, r->trace, r->invoice);
   else if (e && e->amount != r->amount) amounts(a, r, PK_RECON_SIDE_TERMINAL, e->amount);
   if (!w || !w->reached) return;
   if (!w->paid && r->state != PK_PAY_APPROVED) add(a, PK_RECON_NOT_PAID_AT_WINDOW, r->trace, r->invoice);
@@ -87,6 +90,7 @@ static void check_record(acc *a, const pk_pay_record *r) {
   const pk_pay_window_invoice *w = invoice_of(a->inv, a->ninv, r->invoice);
   if (standing(r->state)) {
     a->out->n_standing++, a->out->sum_standing += r->amount;
+    if (r->method == PK_PAY_CARD) a->n_card++, a->sum_card += r->amount;
     check_standing(a, r, e, w);
   } else if (r->state == PK_PAY_DECLINED || r->state == PK_PAY_REVERSED) {
     if (r->state == PK_PAY_REVERSED) a->out->n_reversed++, a->out->sum_reversed += r->amount;
@@ -132,10 +136,10 @@ static void check_unknown(acc *a) {
     }
 }
 
-static void totals(acc *a, pk_recon_side side, int64_t n, int64_t sum) {
-  if (n == a->out->n_standing && sum == a->out->sum_standing) return;
+static void totals(acc *a, pk_recon_side side, int64_t kiosk_n, int64_t kiosk_sum, int64_t n, int64_t sum) {
+  if (n == kiosk_n && sum == kiosk_sum) return;
   pk_recon_item *it = add(a, PK_RECON_TOTALS_DIFFER, NULL, NULL);
-  if (it) it->side = side, it->kiosk_amount = a->out->sum_standing, it->other_amount = sum, it->count = (int)n;
+  if (it) it->side = side, it->kiosk_amount = kiosk_sum, it->other_amount = sum, it->count = (int)n;
 }
 
 static void check_window(acc *a) {
@@ -154,8 +158,9 @@ int pk_pay_reconcile(const pk_pay_record *recs, size_t nrec, const pk_pay_batch 
   check_unknown(&a);
   check_twice(&a);
   check_window(&a);
-  if (a.b->reached) totals(&a, PK_RECON_SIDE_TERMINAL, a.b->n_approved, a.b->sum_approved);
-  if (ninv && !out->window_unreached) totals(&a, PK_RECON_SIDE_WINDOW, out->n_paid, out->sum_paid);
+  if (a.b->reached) totals(&a, PK_RECON_SIDE_TERMINAL, a.n_card, a.sum_card, a.b->n_approved, a.b->sum_approved);
+  if (ninv && !out->window_unreached)
+    totals(&a, PK_RECON_SIDE_WINDOW, out->n_standing, out->sum_standing, out->n_paid, out->sum_paid);
   if (a.oom) pk_pay_recon_free(out);
   return a.oom ? PK_PAY_EIO : PK_PAY_OK;
 }

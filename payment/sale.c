@@ -98,6 +98,7 @@ int pk_pay_sale(pk_pay_store *s, pk_pay_terminal *t, const char *trace, pk_pay_r
   pk_pay_record r;
   int rc = s && t && trace ? pk_pay_get(s, trace, &r) : PK_PAY_EINVAL;
   if (rc != PK_PAY_OK) return rc;
+  if (r.method != PK_PAY_CARD) return PK_PAY_ESTATE; /* the window holds it: no terminal may sell it */
   if (r.state == PK_PAY_SENT || r.state == PK_PAY_UNCERTAIN) rc = resolve_uncertain(s, t, &r);
   if (r.state != PK_PAY_CREATED) return rc ? rc : finish(s, trace, out);
   pk_pay_msg req, ans;
@@ -119,7 +120,7 @@ int pk_pay_reverse(pk_pay_store *s, pk_pay_terminal *t, const char *trace, pk_pa
   pk_pay_record r;
   int rc = s && t && trace ? pk_pay_get(s, trace, &r) : PK_PAY_EINVAL;
   if (rc != PK_PAY_OK) return rc;
-  if (!(LIVE_MASK & PAY_BIT(r.state))) return PK_PAY_ESTATE;
+  if (r.method != PK_PAY_CARD || !(LIVE_MASK & PAY_BIT(r.state))) return PK_PAY_ESTATE;
   rc = reverse_now(s, t, &r, "reversal asked");
   return rc ? rc : finish(s, trace, out);
 }

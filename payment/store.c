@@ -10,6 +10,18 @@
 
 #include "internal.h"
 
+static const char *const METHOD_NAMES[PK_PAY_METHOD_COUNT] = {"card", "phone", "cash"};
+
+const char *pk_pay_method_name(pk_pay_method m) {
+  return (unsigned)m < PK_PAY_METHOD_COUNT ? METHOD_NAMES[m] : "unknown";
+}
+
+static pk_pay_method method_from(const char *name) {
+  for (int i = 0; i < PK_PAY_METHOD_COUNT; i++)
+    if (name && strcmp(name, METHOD_NAMES[i]) == 0) return (pk_pay_method)i;
+  return PK_PAY_METHOD_COUNT;
+}
+
 static const char *const STATE_NAMES[PK_PAY_STATE_COUNT] = {
     "created", "sent", "approved", "declined", "uncertain", "reversed", "settled", "submitted"};
 
@@ -31,7 +43,7 @@ static const char SCHEMA[] =
     " idem_key TEXT NOT NULL, invoice TEXT NOT NULL, amount INTEGER NOT NULL, state TEXT NOT NULL,"
     " rc TEXT NOT NULL DEFAULT '', approval TEXT NOT NULL DEFAULT '', rrn TEXT NOT NULL DEFAULT '',"
     " pan_masked TEXT NOT NULL DEFAULT '', tracking_code TEXT NOT NULL DEFAULT '',"
-    " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+    " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, method TEXT NOT NULL DEFAULT 'card');"
     "CREATE UNIQUE INDEX IF NOT EXISTS live_by_key ON payments(idem_key)"
     " WHERE state NOT IN ('declined', 'reversed');"
     "CREATE INDEX IF NOT EXISTS by_state ON payments(state, id);"
@@ -42,6 +54,17 @@ static const char SCHEMA[] =
 
 static int exec(pk_pay_store *s, const char *sql) {
   return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : PK_PAY_EIO;
+}
+
+/* A store made before payments to the window existed holds card payments only. */
+static int upgrade(pk_pay_store *s) {
+  sqlite3_stmt *st = NULL;
+  bool has = false;
+  if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM pragma_table_info('payments') WHERE name = 'method'", -1, &st, NULL) ==
+      SQLITE_OK)
+    has = sqlite3_step(st) == SQLITE_ROW;
+  sqlite3_finalize(st);
+  return has ? 0 : exec(s, "ALTER TABLE payments ADD COLUMN method TEXT NOT NULL DEFAULT 'card'");
 }
 
 static void rollback(pk_pay_store *s) {
@@ -70,7 +93,7 @@ pk_pay_store *pk_pay_store_open(const char *path, const pk_pay_opts *opts, char 
   bool ok = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) == SQLITE_OK;
   if (ok) sqlite3_busy_timeout(s->db, 5000);
   ok = ok && pragma_is(s->db, "PRAGMA journal_mode=WAL", "wal") && exec(s, "PRAGMA synchronous=FULL") == 0 &&
-       exec(s, "BEGIN IMMEDIATE") == 0 && exec(s, SCHEMA) == 0 && exec(s, "COMMIT") == 0 &&
+       exec(s, "BEGIN IMMEDIATE") == 0 && exec(s, SCHEMA) == 0 && upgrade(s) == 0 && exec(s, "COMMIT") == 0 &&
        pragma_is(s->db, "PRAGMA synchronous", "2");
   if (!ok) {
     if (err) snprintf(err, errsz, "%s", s->db ? sqlite3_errmsg(s->db) : "cannot open");
@@ -87,7 +110,9 @@ void pk_pay_store_close(pk_pay_store *s) {
   free(s);
 }
 
-#define COLS "trace, idem_key, invoice, amount, state, rc, approval, rrn, pan_masked, tracking_code, created_at, updated_at"
+#define COLS                                                                                                  \
+  "trace, idem_key, invoice, amount, state, rc, approval, rrn, pan_masked, tracking_code, created_at, updated_at," \
+  " method"
 
 static void col(sqlite3_stmt *st, int i, char *dst, size_t cap) {
   const char *v = (const char *)sqlite3_column_text(st, i);
@@ -108,6 +133,7 @@ static void record_from(sqlite3_stmt *st, pk_pay_record *r) {
   col(st, 9, r->tracking_code, sizeof r->tracking_code);
   r->created_at = sqlite3_column_int64(st, 10);
   r->updated_at = sqlite3_column_int64(st, 11);
+  r->method = method_from((const char *)sqlite3_column_text(st, 12));
 }
 
 /* The first row of sql (?1 = val) into out; caller holds the lock. */
@@ -157,10 +183,10 @@ static bool history(pk_pay_store *s, const char *trace, pk_pay_state st, const c
   return run(s->db, "INSERT INTO history(trace, state, note, at) VALUES (?1, ?2, ?3, ?4)", t, 3, (int64_t)time(NULL));
 }
 
-static bool insert_new(pk_pay_store *s, int64_t amount, const char *invoice, const char *idem_key) {
-  const char *t[] = {idem_key, invoice};
-  if (!run(s->db, "INSERT INTO payments(trace, idem_key, invoice, state, created_at, updated_at, amount)"
-           " VALUES ('', ?1, ?2, 'created', unixepoch(), unixepoch(), ?3)", t, 2, amount))
+static bool insert_new(pk_pay_store *s, pk_pay_method m, int64_t amount, const char *invoice, const char *idem_key) {
+  const char *t[] = {idem_key, invoice, pk_pay_method_name(m)};
+  if (!run(s->db, "INSERT INTO payments(trace, idem_key, invoice, method, state, created_at, updated_at, amount)"
+           " VALUES ('', ?1, ?2, ?3, 'created', unixepoch(), unixepoch(), ?4)", t, 3, amount))
     return false;
   int64_t id = sqlite3_last_insert_rowid(s->db);
   char trace[32];
@@ -174,22 +200,33 @@ static bool key_ok(const char *k, size_t cap) {
   return n > 0 && n < cap;
 }
 
-int pk_pay_begin(pk_pay_store *s, int64_t amount, const char *invoice, const char *idem_key, pk_pay_record *out) {
+static int begin(pk_pay_store *s, pk_pay_method m, int64_t amount, const char *invoice, const char *idem_key,
+                 pk_pay_record *out) {
   if (!s || !out || amount <= 0 || amount > 999999999999LL || !key_ok(idem_key, 65) || !invoice || strlen(invoice) > 32)
     return PK_PAY_EINVAL;
   pthread_mutex_lock(&s->lock);
   int rc = exec(s, "BEGIN IMMEDIATE");
   if (rc == 0) rc = get_locked(s, LIVE_BY_KEY, idem_key, out);
-  /* The same request with another amount or invoice is not the same payment: refused, not merged. */
-  if (rc == 0 && (out->amount != amount || strcmp(out->invoice, invoice) != 0)) rc = PK_PAY_ESTATE;
+  /* The same request with another amount, invoice or way is not the same payment: refused, not merged. */
+  if (rc == 0 && (out->amount != amount || strcmp(out->invoice, invoice) != 0 || out->method != m)) rc = PK_PAY_ESTATE;
   if (rc == PK_PAY_NOTFOUND) {
-    rc = insert_new(s, amount, invoice, idem_key) ? PK_PAY_OK : PK_PAY_EIO;
+    rc = insert_new(s, m, amount, invoice, idem_key) ? PK_PAY_OK : PK_PAY_EIO;
     if (rc == 0) rc = get_locked(s, LIVE_BY_KEY, idem_key, out);
   }
   if (rc == 0) rc = exec(s, "COMMIT");
   if (rc != 0) rollback(s);
   pthread_mutex_unlock(&s->lock);
   return rc;
+}
+
+int pk_pay_begin(pk_pay_store *s, int64_t amount, const char *invoice, const char *idem_key, pk_pay_record *out) {
+  return begin(s, PK_PAY_CARD, amount, invoice, idem_key, out);
+}
+
+int pk_pay_begin_at_window(pk_pay_store *s, pk_pay_method m, int64_t amount, const char *invoice, const char *idem_key,
+                           pk_pay_record *out) {
+  if (m != PK_PAY_PHONE && m != PK_PAY_CASH) return PK_PAY_EINVAL;
+  return begin(s, m, amount, invoice, idem_key, out);
 }
 
 /* Only letters and digits of a bank reference are kept; anything else and it is refused. */
@@ -257,7 +294,7 @@ size_t pay_list(pk_pay_store *s, unsigned mask, char (*traces)[PK_PAY_TRACE_LEN 
   pthread_mutex_lock(&s->lock);
   sqlite3_stmt *st = NULL;
   if (sqlite3_prepare_v2(s->db, "SELECT trace, state FROM payments"
-                         " WHERE state NOT IN ('declined', 'reversed', 'settled', 'submitted') ORDER BY id", -1, &st, NULL) == SQLITE_OK)
+                         " WHERE state NOT IN ('declined', 'reversed', 'settled', 'submitted') AND method = 'card' ORDER BY id", -1, &st, NULL) == SQLITE_OK)
     while (got < n && sqlite3_step(st) == SQLITE_ROW) {
       pk_pay_state ps = state_from((const char *)sqlite3_column_text(st, 1));
       if (ps < PK_PAY_STATE_COUNT && (mask & PAY_BIT(ps))) col(st, 0, traces[got++], PK_PAY_TRACE_LEN + 1);
@@ -267,18 +304,16 @@ size_t pay_list(pk_pay_store *s, unsigned mask, char (*traces)[PK_PAY_TRACE_LEN 
   return got;
 }
 
-int pk_pay_list_between(pk_pay_store *s, int64_t from, int64_t to, pk_pay_record **out) {
-  if (!s || !out) return PK_PAY_EINVAL;
+/* Every row of sql (?1, ?2 bound to a, b when given), oldest first, into *out (malloc'd). */
+static int list_rows(pk_pay_store *s, const char *sql, const int64_t *a, const int64_t *b, pk_pay_record **out) {
   *out = NULL;
   size_t n = 0, cap = 0;
   int rc = 0;
   pthread_mutex_lock(&s->lock);
   sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(s->db, "SELECT " COLS " FROM payments WHERE created_at >= ?1 AND created_at < ?2 ORDER BY id",
-                         -1, &st, NULL) != SQLITE_OK)
-    rc = PK_PAY_EIO;
-  sqlite3_bind_int64(st, 1, from);
-  sqlite3_bind_int64(st, 2, to);
+  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) rc = PK_PAY_EIO;
+  if (a) sqlite3_bind_int64(st, 1, *a);
+  if (b) sqlite3_bind_int64(st, 2, *b);
   while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
     pk_pay_record *more = n == cap ? realloc(*out, (cap = cap ? 2 * cap : 16) * sizeof **out) : *out;
     if (!more) rc = PK_PAY_EIO;
@@ -288,4 +323,37 @@ int pk_pay_list_between(pk_pay_store *s, int64_t from, int64_t to, pk_pay_record
   pthread_mutex_unlock(&s->lock);
   if (rc) free(*out), *out = NULL;
   return rc ? rc : (int)n;
+}
+
+int pk_pay_list_between(pk_pay_store *s, int64_t from, int64_t to, pk_pay_record **out) {
+  if (!s || !out) return PK_PAY_EINVAL;
+  return list_rows(s, "SELECT " COLS " FROM payments WHERE created_at >= ?1 AND created_at < ?2 ORDER BY id", &from, &to,
+                   out);
+}
+
+int pk_pay_list_open_at_window(pk_pay_store *s, pk_pay_record **out) {
+  if (!s || !out) return PK_PAY_EINVAL;
+  return list_rows(s, "SELECT " COLS " FROM payments WHERE method != 'card'"
+                   " AND state IN ('created', 'sent', 'approved') ORDER BY id", NULL, NULL, out);
+}
+
+/* The steps a payment to the window may take (its money is the window's to give back). */
+static unsigned window_from(pk_pay_state to) {
+  switch (to) {
+  case PK_PAY_SENT: return PAY_BIT(PK_PAY_CREATED);
+  case PK_PAY_APPROVED:
+  case PK_PAY_DECLINED: return PAY_BIT(PK_PAY_CREATED) | PAY_BIT(PK_PAY_SENT);
+  case PK_PAY_REVERSED: return PAY_BIT(PK_PAY_CREATED) | PAY_BIT(PK_PAY_SENT) | PAY_BIT(PK_PAY_APPROVED);
+  default: return 0;
+  }
+}
+
+int pk_pay_window_step(pk_pay_store *s, const char *trace, pk_pay_state to, const char *ref, const char *note) {
+  pk_pay_record r;
+  int rc = s && trace ? pk_pay_get(s, trace, &r) : PK_PAY_EINVAL;
+  if (rc != PK_PAY_OK) return rc;
+  if (r.method == PK_PAY_CARD || !window_from(to)) return PK_PAY_ESTATE;
+  pk_pay_msg refs = {0};
+  snprintf(refs.rrn, sizeof refs.rrn, "%s", ref ? ref : "");
+  return pay_set_state(s, trace, window_from(to), to, ref ? &refs : NULL, note);
 }

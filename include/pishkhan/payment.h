@@ -122,9 +122,15 @@ enum {
   PK_PAY_ESTATE = -4, /* not allowed from the payment's state */
 };
 
+/* How a fee is paid: at the kiosk's card terminal, or to the window itself (the citizen's phone
+ * through the invoice's payment link, cash a clerk takes). The window holds those: they are
+ * given back by cancelling the invoice (a refund), never at a terminal. */
+typedef enum { PK_PAY_CARD = 0, PK_PAY_PHONE, PK_PAY_CASH, PK_PAY_METHOD_COUNT } pk_pay_method;
+
 typedef struct {
   char trace[PK_PAY_TRACE_LEN + 1];
   char idem_key[65];
+  pk_pay_method method;
   char invoice[33];
   int64_t amount;
   pk_pay_state state;
@@ -165,6 +171,23 @@ int pk_pay_sale(pk_pay_store *s, pk_pay_terminal *t, const char *trace, pk_pay_r
 /* Gives back an approved (not submitted) or uncertain payment's money. */
 int pk_pay_reverse(pk_pay_store *s, pk_pay_terminal *t, const char *trace, pk_pay_record *out);
 int pk_pay_mark_submitted(pk_pay_store *s, const char *trace, const char *tracking_code);
+const char *pk_pay_method_name(pk_pay_method m); /* card, phone, cash */
+
+/* ---- Payments the window holds (phone, cash) ---- */
+
+/* As pk_pay_begin, for a payment made to the window: a trace still names it in this store (and
+ * on the paper), but no terminal ever hears of it. PK_PAY_ESTATE (out: the live one) if the
+ * request's live payment is another one (another way, amount or invoice). */
+int pk_pay_begin_at_window(pk_pay_store *s, pk_pay_method m, int64_t amount, const char *invoice, const char *idem_key,
+                           pk_pay_record *out);
+/* The window's word on such a payment, durable before it returns: sent (the link is shown, or
+ * the clerk is recording the cash), approved (the window holds the invoice paid; ref = the
+ * window's reference), declined (never paid: the link ended, the invoice was cancelled unpaid),
+ * reversed (refunded). PK_PAY_ESTATE for a card payment or a step its state does not allow. */
+int pk_pay_window_step(pk_pay_store *s, const char *trace, pk_pay_state to, const char *ref, const char *note);
+/* The payments the window holds that are still open (created, sent, approved but not
+ * submitted), oldest first: settled with the window at start. *out malloc'd; count or < 0. */
+int pk_pay_list_open_at_window(pk_pay_store *s, pk_pay_record **out);
 
 /* For an approved payment not yet submitted, found on start: true = its request is still
  * pending and will be completed; false = reverse it. */

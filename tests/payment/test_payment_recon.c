@@ -143,6 +143,102 @@ static void test_decline_then_another_card_reconciles(void **state) {
   pk_pay_recon_free(&r);
 }
 
+/* A day with a card sale, a phone payment and a cash payment: the terminal holds only the
+ * card's, the window all three; one story, no mismatch (the phone's and the cash's absence
+ * from the terminal is not a charge the terminal lost). */
+static void test_payments_to_the_window_reconcile(void **state) {
+  (void)state;
+  pk_pay_record recs[] = {rec("000000000001", "inv_a", 500000, PK_PAY_SUBMITTED),
+                          rec("000000000002", "inv_b", 700000, PK_PAY_SUBMITTED),
+                          rec("000000000003", "inv_c", 900000, PK_PAY_SUBMITTED)};
+  recs[1].method = PK_PAY_PHONE, recs[2].method = PK_PAY_CASH;
+  pk_pay_journal_entry ents[] = {entry("000000000001", "inv_a", 500000, "approved")};
+  pk_pay_batch b = {.reached = true, .n_approved = 1, .sum_approved = 500000, .n = 1, .entries = ents};
+  pk_pay_window_invoice w[] = {{.invoice_id = "inv_a", .reached = true, .paid = true, .amount = 500000},
+                               {.invoice_id = "inv_b", .reached = true, .paid = true, .amount = 700000},
+                               {.invoice_id = "inv_c", .reached = true, .paid = true, .amount = 900000}};
+  pk_recon r;
+  assert_int_equal(pk_pay_reconcile(recs, 3, &b, w, 3, &r), PK_PAY_OK);
+  assert_int_equal(r.mismatches, 0);
+  assert_int_equal(r.sum_standing, 2100000);
+  pk_pay_recon_free(&r);
+  /* The window refunded the cash one the kiosk counts as kept: the totals say so. */
+  w[2].paid = false;
+  assert_int_equal(pk_pay_reconcile(recs, 3, &b, w, 3, &r), PK_PAY_OK);
+  assert_non_null(find(&r, PK_RECON_NOT_PAID_AT_WINDOW, "000000000003"));
+  assert_null(find(&r, PK_RECON_NOT_AT_TERMINAL, "000000000003"));
+  pk_pay_recon_free(&r);
+}
+
+/* The store's payments to the window: a trace, durable steps the window's word allows, never
+ * a terminal sale, never a second live payment of the request by another way; the start-up
+ * list holds the open ones only. */
+static void test_the_store_keeps_payments_to_the_window(void **state) {
+  (void)state;
+  char dir[] = "/tmp/pk-paywin-XXXXXX", path[64];
+  assert_non_null(mkdtemp(dir));
+  snprintf(path, sizeof path, "%s/p.db", dir);
+  pk_pay_store *s = pk_pay_store_open(path, NULL, NULL, 0);
+  assert_non_null(s);
+  pk_pay_record r, other;
+  assert_int_equal(pk_pay_begin_at_window(s, PK_PAY_PHONE, 700000, "inv_b", "key-phone-1", &r), PK_PAY_OK);
+  assert_int_equal(r.state, PK_PAY_CREATED);
+  assert_int_equal(r.method, PK_PAY_PHONE);
+  assert_int_equal(pk_pay_begin(s, 700000, "inv_b", "key-phone-1", &other), PK_PAY_ESTATE);
+  assert_int_equal(pk_pay_begin_at_window(s, PK_PAY_CARD, 700000, "inv_b", "key-x", &other), PK_PAY_EINVAL);
+  pk_pay_terminal *t = pk_pay_pos_tcp_open("127.0.0.1", 9, &pk_pay_framing_pkpos, "T1");
+  assert_int_equal(pk_pay_sale(s, t, r.trace, &other), PK_PAY_ESTATE);
+  assert_int_equal(pk_pay_reverse(s, t, r.trace, &other), PK_PAY_ESTATE);
+  pk_pay_terminal_close(t);
+  assert_int_equal(pk_pay_window_step(s, r.trace, PK_PAY_SENT, NULL, "link shown"), PK_PAY_OK);
+  assert_int_equal(pk_pay_window_step(s, r.trace, PK_PAY_SUBMITTED, NULL, ""), PK_PAY_ESTATE);
+  assert_int_equal(pk_pay_window_step(s, r.trace, PK_PAY_APPROVED, "140300000777", "paid"), PK_PAY_OK);
+  assert_int_equal(pk_pay_begin_at_window(s, PK_PAY_CASH, 900000, "inv_c", "key-cash-1", &other), PK_PAY_OK);
+  pk_pay_record *open = NULL;
+  assert_int_equal(pk_pay_list_open_at_window(s, &open), 2);
+  assert_string_equal(open[0].rrn, "140300000777");
+  free(open);
+  assert_int_equal(pk_pay_mark_submitted(s, r.trace, "1457143582487267"), PK_PAY_OK);
+  assert_int_equal(pk_pay_window_step(s, other.trace, PK_PAY_DECLINED, NULL, "cancelled"), PK_PAY_OK);
+  assert_int_equal(pk_pay_list_open_at_window(s, &open), 0);
+  free(open);
+  pk_pay_store_close(s);
+  /* Reopened, the way is still known. */
+  s = pk_pay_store_open(path, NULL, NULL, 0);
+  assert_int_equal(pk_pay_get(s, r.trace, &other), PK_PAY_OK);
+  assert_int_equal(other.method, PK_PAY_PHONE);
+  assert_int_equal(other.state, PK_PAY_SUBMITTED);
+  pk_pay_store_close(s);
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  assert_int_equal(system(cmd), 0);
+}
+
+/* A store written before payments to the window existed opens, and its rows are card sales. */
+static void test_an_older_store_is_upgraded(void **state) {
+  (void)state;
+  char dir[] = "/tmp/pk-payold-XXXXXX", cmd[1024];
+  assert_non_null(mkdtemp(dir));
+  snprintf(cmd, sizeof cmd,
+           "sqlite3 %s/p.db \"CREATE TABLE payments(id INTEGER PRIMARY KEY AUTOINCREMENT, trace TEXT NOT NULL UNIQUE,"
+           " idem_key TEXT NOT NULL, invoice TEXT NOT NULL, amount INTEGER NOT NULL, state TEXT NOT NULL,"
+           " rc TEXT NOT NULL DEFAULT '', approval TEXT NOT NULL DEFAULT '', rrn TEXT NOT NULL DEFAULT '',"
+           " pan_masked TEXT NOT NULL DEFAULT '', tracking_code TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL,"
+           " updated_at INTEGER NOT NULL); INSERT INTO payments(trace,idem_key,invoice,amount,state,created_at,"
+           "updated_at) VALUES('000000000042','k-old-1','inv_o',5,'approved',1,1);\"", dir);
+  assert_int_equal(system(cmd), 0);
+  char path[64];
+  snprintf(path, sizeof path, "%s/p.db", dir);
+  pk_pay_store *s = pk_pay_store_open(path, NULL, NULL, 0);
+  assert_non_null(s);
+  pk_pay_record r;
+  assert_int_equal(pk_pay_get(s, "000000000042", &r), PK_PAY_OK);
+  assert_int_equal(r.method, PK_PAY_CARD);
+  pk_pay_store_close(s);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  assert_int_equal(system(cmd), 0);
+}
+
 /* The command line: a Jalali day in Persian digits is today's report; a day that does not
  * exist is refused, not rounded into another day. */
 static void test_the_day_on_the_command_line(void **state) {
@@ -178,6 +274,9 @@ int main(void) {
       cmocka_unit_test(test_charged_twice_from_the_kiosk_alone),
       cmocka_unit_test(test_decline_then_another_card_reconciles),
       cmocka_unit_test(test_the_day_on_the_command_line),
+      cmocka_unit_test(test_payments_to_the_window_reconcile),
+      cmocka_unit_test(test_the_store_keeps_payments_to_the_window),
+      cmocka_unit_test(test_an_older_store_is_upgraded),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
