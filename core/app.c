@@ -114,11 +114,12 @@ void pk_app_tick(pk_app *app, uint64_t now) {
   }
   uint64_t idle_ms = now - app->last_activity;
   uint64_t limit = (uint64_t)app->cfg->idle_timeout_s * 1000u;
-  /* A citizen at the card terminal types there, not here: the sale's own bound applies, and
-   * a little for its reversal, so that a PIN typed slowly does not wipe the session. */
+  /* A citizen at the card terminal, or on their own phone, types there, not here: the sale's
+   * own bound applies (a phone's bank page, with its SMS code, 3 minutes), and a little for its
+   * reversal, so that a PIN typed slowly does not wipe the session. */
   if (pk_app_paying_at_terminal(app)) {
-    uint64_t sale = (uint64_t)app->cfg->pay_sale_timeout_ms + 15000u;
-    if (sale > limit) limit = sale;
+    uint64_t sale = app->pay.way == PK_APP_PAY_PHONE ? 180000u : (uint64_t)app->cfg->pay_sale_timeout_ms;
+    if (sale + 15000u > limit) limit = sale + 15000u;
   }
   uint64_t warn = (uint64_t)app->cfg->idle_warning_s * 1000u;
   if (idle_ms >= limit) {

@@ -13,7 +13,7 @@
 #include "pishkhan/metrics.h"
 #include "pishkhan/module_opts.h"
 #include "pishkhan/worker.h"
-#include "backend_private.h"
+#include "backend_pay.h"
 
 #include <openssl/rand.h>
 
@@ -398,4 +398,4 @@ const pk_backend_ops pk_backend_live_ops = {be_card_open,      be_card_login,   
                                             pk_be_submit,      pk_be_track,      pk_be_inbox,   pk_be_document,
                                             pk_be_print,       pk_be_otp_request, pk_be_otp_verify, pk_be_pay,
                                             pk_be_pay_cancel,  pk_be_entities,   pk_be_clerk_check, pk_be_desk_audit,
-                                            pk_be_shift_end,   pk_be_level1};
+                                            pk_be_shift_end,   pk_be_level1,     pk_be_pay_cash};

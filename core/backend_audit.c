@@ -81,3 +81,11 @@ void pk_be_audit_print(pk_backend *be, const char *tracking_code, const char *se
   if (code) append(be, again ? "reprint" : "print", json_pack("{s:s, s:s}", "ref", code, "service", service_id));
   free(code);
 }
+
+void pk_be_audit_cash(pk_backend *be, const char *kind, long long rials, const char *invoice) {
+  const char *clerk = be->app ? pk_app_assisted_by(be->app) : NULL;
+  char grouped[32];
+  pk_shift_group_rials(rials, grouped, sizeof grouped);
+  append(be, kind, json_pack("{s:s, s:s, s:s}", "clerk", clerk && *clerk ? clerk : "-", "amount", grouped, "invoice",
+                             invoice));
+}

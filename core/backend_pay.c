@@ -8,31 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend_private.h"
+#include "backend_pay.h"
 #include "pishkhan/i18n.h"
 #include "pishkhan/log.h"
 #include "pishkhan/module_opts.h"
 #include "pishkhan/payment.h"
-
-typedef enum { P_IDLE = 0, P_INVOICING, P_SELLING, P_CONFIRMING, P_PAID, P_SUBMITTING } pay_stage;
-
-struct pk_be_pay {
-  pk_pay_store *store;
-  pk_pay_terminal *term;
-  pk_worker *worker;      /* the terminal's exchanges block: never on the loop, nor on the card's worker */
-  pk_net_req *req;
-  pay_stage stage;
-  unsigned gen;           /* the session that asked */
-  bool abandoned;         /* the citizen cancelled or left while a step was under way */
-  pk_outbox_row draft;    /* the request's ref and key, made before the invoice */
-  char service_id[32];
-  pk_app_payment shown;   /* invoice, bank reference and amount once approved */
-  char trace[PK_PAY_TRACE_LEN + 1];
-  bool resolving;         /* earlier payments not yet settled with the terminal: no new sale */
-  bool holding;           /* start: nobody is served until the first settling round ends */
-  bool closing;           /* the worker hands back what it held: nothing new starts */
-  unsigned retry_timer;
-};
 
 typedef enum { J_SALE, J_REVERSE, J_REQUEST_ENDED, J_RESOLVE } job_kind;
 
@@ -49,7 +29,7 @@ typedef struct {
   pk_pay_record rec;
 } pay_job;
 
-static void tell(pk_backend *be, unsigned gen, pk_app_pay_outcome o, const char *msgid) {
+void pk_be_pay_tell(pk_backend *be, unsigned gen, pk_app_pay_outcome o, const char *msgid) {
   pk_app_payment p = be->pay->shown;
   p.outcome = o;
   p.msgid = msgid;
@@ -63,25 +43,30 @@ static const char *offline_msgid(void) {
 
 /* ---- the payment worker ---- */
 
-static bool keep_if_pending(void *ud, const pk_pay_record *r) {
-  pk_backend *be = ud;
+bool pk_be_pay_request_pending(pk_backend *be, const pk_pay_record *r) {
   pk_outbox_row row;
   if (!be->ob || pk_outbox_get_by_key(be->ob, r->idem_key, false, &row) != 0) return false;
-  bool keep = row.state == PK_OB_SENDING || row.state == PK_OB_QUEUED || row.state == PK_OB_DELIVERED;
+  /* Exported to another kiosk's bundle, it is still under way: it is delivered from there. */
+  bool keep = row.state == PK_OB_SENDING || row.state == PK_OB_QUEUED || row.state == PK_OB_DELIVERED ||
+              row.state == PK_OB_EXPORTED;
   pk_outbox_row_clear(&row);
   return keep;
 }
+
+static bool keep_if_pending(void *ud, const pk_pay_record *r) { return pk_be_pay_request_pending(ud, r); }
 
 static void sale_run(pay_job *j, struct pk_be_pay *p) {
   j->rc = pk_pay_begin(p->store, j->amount, j->invoice, j->idem, &j->rec);
   if (j->rc == PK_PAY_OK && j->rec.state == PK_PAY_CREATED) j->rc = pk_pay_sale(p->store, p->term, j->rec.trace, &j->rec);
 }
 
+/* A payment to the window is given back by the settling round on the loop (its invoice
+ * cancelled), not here. */
 static void request_ended_run(pay_job *j, struct pk_be_pay *p) {
   j->rc = pk_pay_find(p->store, j->idem, &j->rec);
   if (j->rc != PK_PAY_OK || j->rec.state != PK_PAY_APPROVED) return;
   if (j->delivered) j->rc = pk_pay_mark_submitted(p->store, j->rec.trace, j->tracking);
-  else j->rc = pk_pay_reverse(p->store, p->term, j->rec.trace, &j->rec);
+  else if (j->rec.method == PK_PAY_CARD) j->rc = pk_pay_reverse(p->store, p->term, j->rec.trace, &j->rec);
 }
 
 static void job_run(void *arg) {
@@ -133,7 +118,7 @@ static void confirmed(const pk_net_invoice *r, void *ud) {
   if (paid && !p->abandoned) {
     p->stage = P_PAID;
     pk_info("payment %s confirmed by the window (invoice %s)", p->trace, p->shown.invoice);
-    tell(be, p->gen, PK_APP_PAY_APPROVED, N_("The payment was approved."));
+    pk_be_pay_tell(be, p->gen, PK_APP_PAY_APPROVED, N_("The payment was approved."));
     return;
   }
   pk_warn("payment %s: the window did not confirm it (%s): reversing", p->trace, pk_net_error_name(r->st.err));
@@ -157,19 +142,19 @@ static void sale_done(pay_job *j) {
   if (st == PK_PAY_APPROVED) {
     p->stage = P_CONFIRMING;
     snprintf(p->shown.rrn, sizeof p->shown.rrn, "%s", j->rec.rrn);
-    tell(be, p->gen, PK_APP_PAY_PROGRESS, N_("Approved by the bank. The national window is confirming the payment..."));
+    pk_be_pay_tell(be, p->gen, PK_APP_PAY_PROGRESS, N_("Approved by the bank. The national window is confirming the payment..."));
     p->req = pk_net_invoice_pay(be->net, j->invoice, j->rec.rrn, p->term->tid, j->rec.trace + PK_PAY_TRACE_LEN - 6,
                                 confirmed, be);
     return;
   }
   if (live) {
-    tell(be, p->gen, PK_APP_PAY_PROGRESS, N_("Checking with the card terminal..."));
+    pk_be_pay_tell(be, p->gen, PK_APP_PAY_PROGRESS, N_("Checking with the card terminal..."));
     reverse(be, j->rec.trace, true, NULL);
     return;
   }
-  if (st == PK_PAY_REVERSED) tell(be, p->gen, PK_APP_PAY_REVERSED, pk_pay_outcome_text(&j->rec));
-  else if (st == PK_PAY_DECLINED) tell(be, p->gen, PK_APP_PAY_DECLINED, pk_pay_outcome_text(&j->rec));
-  else tell(be, p->gen, PK_APP_PAY_DECLINED, N_("The card terminal cannot be reached. No money was taken."));
+  if (st == PK_PAY_REVERSED) pk_be_pay_tell(be, p->gen, PK_APP_PAY_REVERSED, pk_pay_outcome_text(&j->rec));
+  else if (st == PK_PAY_DECLINED) pk_be_pay_tell(be, p->gen, PK_APP_PAY_DECLINED, pk_pay_outcome_text(&j->rec));
+  else pk_be_pay_tell(be, p->gen, PK_APP_PAY_DECLINED, N_("The card terminal cannot be reached. No money was taken."));
 }
 
 static void reverse_done(pay_job *j) {
@@ -178,10 +163,10 @@ static void reverse_done(pay_job *j) {
   else pk_err("payment %s: reversal not acknowledged yet; resolved with the terminal later", j->trace);
   if (!j->tell || j->gen != be->pay->gen || be->pay->abandoned) return;
   if (j->rec.state != PK_PAY_REVERSED)
-    tell(be, j->gen, PK_APP_PAY_REVERSED,
+    pk_be_pay_tell(be, j->gen, PK_APP_PAY_REVERSED,
          N_("The card terminal did not answer. The kiosk keeps checking with it and gives back any amount taken; "
             "please keep your card's slip and ask the clerk."));
-  else tell(be, j->gen, PK_APP_PAY_REVERSED, j->why ? j->why : pk_pay_outcome_text(&j->rec));
+  else pk_be_pay_tell(be, j->gen, PK_APP_PAY_REVERSED, j->why ? j->why : pk_pay_outcome_text(&j->rec));
 }
 
 static void resolve_tick(pk_loop *loop, unsigned id, void *ud);
@@ -209,6 +194,9 @@ static void job_done(void *arg) {
   case J_REVERSE: reverse_done(j); break;
   case J_REQUEST_ENDED:
     if (j->rc == PK_PAY_OK && j->rec.state == PK_PAY_REVERSED) pk_info("payment %s reversed: its request failed", j->rec.trace);
+    if (j->rc == PK_PAY_OK && j->rec.state == PK_PAY_APPROVED && j->rec.method != PK_PAY_CARD && j->be->pay &&
+        !j->be->pay->closing)
+      pk_be_pay_window_settle(j->be); /* its request failed for good: the window gives it back */
     break;
   case J_RESOLVE: resolve_done(j); break;
   }
@@ -237,14 +225,18 @@ static void invoiced(const pk_net_invoice *r, void *ud) {
   if (r->st.err == PK_NET_CANCELLED) return;
   p->stage = P_IDLE;
   if (r->st.err != PK_NET_OK || r->amount_rials <= 0) {
-    tell(be, p->gen, PK_APP_PAY_DECLINED, pk_net_error_msgid(r->st.err));
+    pk_be_pay_tell(be, p->gen, PK_APP_PAY_DECLINED, pk_net_error_msgid(r->st.err));
+    return;
+  }
+  p->shown.amount = r->amount_rials;
+  snprintf(p->shown.invoice, sizeof p->shown.invoice, "%s", r->invoice_id);
+  if (p->way != PK_PAY_CARD) {
+    pk_be_pay_window_invoiced(be);
     return;
   }
   pay_job *j = job_new(be, J_SALE);
   if (!j) return;
   p->stage = P_SELLING;
-  p->shown.amount = r->amount_rials;
-  snprintf(p->shown.invoice, sizeof p->shown.invoice, "%s", r->invoice_id);
   j->amount = r->amount_rials;
   snprintf(j->invoice, sizeof j->invoice, "%s", r->invoice_id);
   snprintf(j->idem, sizeof j->idem, "%s", p->draft.idem_key);
@@ -260,7 +252,7 @@ static bool begin(pk_backend *be, unsigned gen, const char *service_id) {
   if (!same) {
     pk_outbox_row_clear(&p->draft);
     if (!pk_outbox_draft(be->ob, &p->draft)) return false;
-    p->shown = (pk_app_payment){0};
+    p->shown = (pk_app_payment){.way = (pk_app_pay_way)p->way};
   }
   p->gen = gen;
   p->abandoned = false;
@@ -272,14 +264,21 @@ void pk_be_pay(void *bep, pk_app *app, unsigned gen, const char *service_id, lon
   pk_backend *be = bep;
   be->app = app;
   struct pk_be_pay *p = be->pay;
-  if (!p || !p->term) {
+  if (!p || !p->store) {
     pk_app_payment no = {.outcome = PK_APP_PAY_UNAVAILABLE,
                          .msgid = N_("The fee of this service cannot be paid at this kiosk, so the request was not "
                                      "sent. Please pay and send it at the counter.")};
     pk_app_pay_update(app, gen, &no);
     return;
   }
-  if (p->resolving) {
+  if (p->way == PK_PAY_CASH && !pk_app_assisted_by(app)) {
+    pk_app_payment no = {.outcome = PK_APP_PAY_UNAVAILABLE,
+                         .msgid = N_("Cash is taken only at a counter, by a clerk on shift. Nothing was charged; "
+                                     "the request was not sent.")};
+    pk_app_pay_update(app, gen, &no);
+    return;
+  }
+  if (p->resolving || p->window_open) {
     pk_app_payment no = {.outcome = PK_APP_PAY_UNAVAILABLE,
                          .msgid = N_("The card terminal has not yet settled an earlier payment, so no fee can be paid "
                                      "here now. Nothing was charged. Services without a fee can still be used; "
@@ -294,7 +293,7 @@ void pk_be_pay(void *bep, pk_app *app, unsigned gen, const char *service_id, lon
   }
   if (!begin(be, gen, service_id)) return;
   if (p->stage == P_PAID) {
-    tell(be, gen, PK_APP_PAY_APPROVED, N_("The payment was approved."));
+    pk_be_pay_tell(be, gen, PK_APP_PAY_APPROVED, N_("The payment was approved."));
     return;
   }
   pk_info("payment of %lld rials for %s: asking the window for an invoice", amount, service_id);
@@ -314,6 +313,7 @@ static void abandon(pk_backend *be) {
     pk_net_cancel(r);
     p->stage = P_IDLE;
   }
+  if (p->way != PK_PAY_CARD) pk_be_pay_window_abandon(be);
   if (p->stage == P_PAID) reverse(be, p->trace, false, NULL);
   if (p->stage == P_PAID || p->stage == P_SUBMITTING) p->stage = P_IDLE;
   p->abandoned = p->stage != P_IDLE; /* selling or confirming: reversed when it ends */
@@ -385,6 +385,19 @@ int pk_be_open_pay(pk_backend *be, char **err) {
     if (asprintf(err, "the payment store %s cannot be opened: %s", path, why) < 0) *err = NULL;
     return -1;
   }
+  p->way = !strcmp(be->cfg->pay_terminal, "qr") ? PK_PAY_PHONE : !strcmp(be->cfg->pay_terminal, "counter") ? PK_PAY_CASH
+                                                                                                    : PK_PAY_CARD;
+  /* Payments to the window an earlier run left open, whatever the way now: no fee is taken
+   * before they are settled. */
+  pk_pay_record *open = NULL;
+  p->window_open = pk_pay_list_open_at_window(p->store, &open) != 0;
+  free(open);
+  pk_be_pay_window_settle(be);
+  if (p->way == PK_PAY_CASH && be->cfg->face != PK_FACE_COUNTER) {
+    *err = strdup("[payment] terminal = counter takes cash from a clerk: it needs [counter] mode = counter");
+    return -1;
+  }
+  if (p->way != PK_PAY_CARD) return 0;
   if (!(p->term = pk_config_pay_terminal(be->cfg))) {
     if (asprintf(err, "[payment] terminal_dest \"%s\" cannot be used for %s", be->cfg->pay_terminal_dest,
                  be->cfg->pay_terminal) < 0)
@@ -400,6 +413,7 @@ void pk_be_close_pay(pk_backend *be) {
   struct pk_be_pay *p = be->pay;
   if (!p) return;
   if (p->retry_timer) pk_loop_timer_cancel(be->loop, p->retry_timer);
+  pk_be_pay_window_close(be);
   pk_net_req *r = p->req;
   p->req = NULL;
   pk_net_cancel(r);

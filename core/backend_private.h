@@ -66,6 +66,9 @@ void pk_be_audit_auth(pk_backend *be, const char *method, int level, const char 
 void pk_be_audit_request(pk_backend *be, const char *kind, const char *ref, const char *service_id);
 void pk_be_audit_recorded(pk_backend *be, const pk_outbox_row *row, long long paid_rials);
 void pk_be_audit_print(pk_backend *be, const char *tracking_code, const char *service_id, bool again);
+/* Counter: cash taken (cash_received) or to be given back (cash_refunded), with the clerk, the
+ * amount and the invoice: the shift report's cash to hand over. */
+void pk_be_audit_cash(pk_backend *be, const char *kind, long long rials, const char *invoice);
 /* Worker thread: a copy of the card's certificate (DER, malloc'd) for the main thread, or NULL. */
 uint8_t *pk_be_card_cert(pk_backend *be, size_t *len);
 /* The CRL the card layer trusts: a copy in the data folder, refreshed while the link is up. */

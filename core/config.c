@@ -58,7 +58,7 @@ static const char *const themes[] = {"default", "high-contrast", "mono", NULL};
 static const char *const langs[] = {"fa", "en", NULL};
 static const char *const printers[] = {"none", "png", "escpos-tcp", "escpos-dev", "cups", NULL};
 static const char *const paper_widths[] = {"58", "80", NULL};
-static const char *const pay_terminals[] = {"none", "pos-tcp", "pos-serial", NULL};
+static const char *const pay_terminals[] = {"none", "pos-tcp", "pos-serial", "qr", "counter", NULL};
 static const char *const offline_modes[] = {"auto", "always", "never", NULL};
 static const char *const faces[] = {"kiosk", "counter", NULL};
 _Static_assert(sizeof(pk_bidi_mode) == sizeof(int) && sizeof(pk_theme) == sizeof(int) && sizeof(pk_offline_mode) == sizeof(int) &&

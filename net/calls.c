@@ -303,31 +303,36 @@ pk_net_req *pk_net_invoice_pay(pk_net *net, const char *invoice_id, const char *
 
 /* GET /invoices/{id}, or POST /invoices/{id}/<action> with body (taken; NULL: none). */
 static pk_net_req *invoice_call(pk_net *net, const char *invoice_id, const char *action, char *body, bool body_ok,
-                                pk_net_invoice_cb cb, void *ud) {
+                                bool as_kiosk, pk_net_invoice_cb cb, void *ud) {
   bool ok = ok_id(invoice_id, 1, 39, IDCH) && body_ok;
   char path[80];
   snprintf(path, sizeof path, "/invoices/%s%s%s", ok ? invoice_id : "x", action ? "/" : "", action ? action : "");
-  pk_net_req *r = pk_net_start(net, NK_INVOICE, action ? "POST" : "GET", path, body, true, true, (void_cb)cb, ud);
+  pk_net_req *r =
+      pk_net_start(net, NK_INVOICE, action ? "POST" : "GET", path, body, true, !as_kiosk, (void_cb)cb, ud);
   return ok ? go(r) : refuse(r, false);
 }
 
 pk_net_req *pk_net_invoice_get(pk_net *net, const char *invoice_id, pk_net_invoice_cb cb, void *ud) {
-  return invoice_call(net, invoice_id, NULL, NULL, true, cb, ud);
+  return invoice_call(net, invoice_id, NULL, NULL, true, false, cb, ud);
+}
+
+pk_net_req *pk_net_invoice_read_as_kiosk(pk_net *net, const char *invoice_id, pk_net_invoice_cb cb, void *ud) {
+  return invoice_call(net, invoice_id, NULL, NULL, true, true, cb, ud);
 }
 
 pk_net_req *pk_net_invoice_link(pk_net *net, const char *invoice_id, pk_net_invoice_cb cb, void *ud) {
-  return invoice_call(net, invoice_id, "link", NULL, true, cb, ud);
+  return invoice_call(net, invoice_id, "link", NULL, true, false, cb, ud);
 }
 
 pk_net_req *pk_net_invoice_cash(pk_net *net, const char *invoice_id, const char *clerk_id, pk_net_invoice_cb cb,
                                 void *ud) {
   bool ok = ok_id(clerk_id, 1, 39, IDCH);
   char *body = ok ? dump(json_pack("{s:s}", "clerk_id", clerk_id)) : NULL;
-  return invoice_call(net, invoice_id, "cash", body, body != NULL, cb, ud);
+  return invoice_call(net, invoice_id, "cash", body, body != NULL, false, cb, ud);
 }
 
-pk_net_req *pk_net_invoice_cancel(pk_net *net, const char *invoice_id, pk_net_invoice_cb cb, void *ud) {
-  return invoice_call(net, invoice_id, "cancel", NULL, true, cb, ud);
+pk_net_req *pk_net_invoice_cancel(pk_net *net, const char *invoice_id, bool as_kiosk, pk_net_invoice_cb cb, void *ud) {
+  return invoice_call(net, invoice_id, "cancel", NULL, true, as_kiosk, cb, ud);
 }
 
 /* ---- results ---- */

@@ -155,12 +155,19 @@ typedef enum {
   PK_APP_PAY_UNAVAILABLE,  /* cannot be paid at this kiosk now (no terminal, no link): not submitted */
 } pk_app_pay_outcome;
 
+/* How the fee is paid ([payment] terminal): the office's card terminal, the citizen's own
+ * phone (the window's payment link as a QR code), or cash to the clerk (counter mode). */
+typedef enum { PK_APP_PAY_CARD = 0, PK_APP_PAY_PHONE, PK_APP_PAY_CASH } pk_app_pay_way;
+
 typedef struct pk_app_payment {
   pk_app_pay_outcome outcome;
   const char *msgid;       /* the plain sentence for the citizen */
   long long amount;        /* rials */
   char invoice[40];        /* the window's invoice */
-  char rrn[16];            /* the bank reference */
+  char rrn[16];            /* the bank reference (phone, cash: the window's own reference) */
+  pk_app_pay_way way;
+  char pay_url[96];        /* phone: the link the QR code carries, while it is open */
+  bool clerk_confirms;     /* cash: waiting for the clerk's key that the cash is in hand */
 } pk_app_payment;
 
 /* A company (legal entity) the citizen is a registered signatory of (the window's list). */
@@ -248,6 +255,9 @@ typedef struct pk_backend_ops {
   /* Level 1 sign-in: the national code and the date of birth (yyyy-mm-dd, Jalali) checked by
    * the window's register: pk_app_level1_done. */
   void (*level1)(void *be, pk_app *app, unsigned gen, const char *national_code, const char *birth_date);
+  /* Counter, cash: the clerk says the fee is in hand; the window records it against the
+   * invoice under the clerk's id, and the answer comes through pk_app_pay_update. */
+  void (*pay_cash)(void *be, pk_app *app, unsigned gen);
 } pk_backend_ops;
 
 #define PK_PAGE_SIZE 8

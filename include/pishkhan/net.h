@@ -283,15 +283,18 @@ pk_net_req *pk_net_invoice_create(pk_net *net, const char *service_id, const cha
 pk_net_req *pk_net_invoice_pay(pk_net *net, const char *invoice_id, const char *bank_ref, const char *terminal_id,
                                const char *trace, pk_net_invoice_cb cb, void *ud);
 pk_net_req *pk_net_invoice_get(pk_net *net, const char *invoice_id, pk_net_invoice_cb cb, void *ud);
+/* Any invoice by its id, with the kiosk's certificate and never the session's bearer: settling
+ * at start an invoice of a citizen who has left. */
+pk_net_req *pk_net_invoice_read_as_kiosk(pk_net *net, const char *invoice_id, pk_net_invoice_cb cb, void *ud);
 /* The other ways, each retried (the same call again answers the invoice as it is): the payment
  * link the citizen's phone opens (shown as a QR code, then polled with _get); cash a clerk with
  * the cash_payment permission took; and cancel, which ends an invoice no request carries
- * (unpaid: cancelled; paid: refunded) and, outside a session, needs only the kiosk's
- * certificate. */
+ * (unpaid: cancelled; paid: refunded), in the session or (as_kiosk) with the kiosk's
+ * certificate alone. */
 pk_net_req *pk_net_invoice_link(pk_net *net, const char *invoice_id, pk_net_invoice_cb cb, void *ud);
 pk_net_req *pk_net_invoice_cash(pk_net *net, const char *invoice_id, const char *clerk_id, pk_net_invoice_cb cb,
                                 void *ud);
-pk_net_req *pk_net_invoice_cancel(pk_net *net, const char *invoice_id, pk_net_invoice_cb cb, void *ud);
+pk_net_req *pk_net_invoice_cancel(pk_net *net, const char *invoice_id, bool as_kiosk, pk_net_invoice_cb cb, void *ud);
 
 /* Catalog: GET with If-None-Match from the store; a changed catalog is written in one
  * transaction and reloaded into memory. */

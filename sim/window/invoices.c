@@ -56,7 +56,7 @@ json_t *sim_invoice_json(pk_window_sim *s, const sim_invoice *v) {
     json_object_set_new(o, "paid_at", json_integer(v->paid_at));
     json_object_set_new(o, "method", json_string(v->method[0] ? v->method : "card"));
   }
-  if (v->link[0]) {
+  if (v->link[0] && v->link_until > (long long)sim_now(s)) { /* an ended link is not shown again */
     json_object_set_new(o, "pay_url", json_string_nocheck(sim_pay_url(s, v->link).url));
     json_object_set_new(o, "link_expires_at", json_integer(v->link_until));
   }

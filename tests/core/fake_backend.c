@@ -91,6 +91,12 @@ static void fb_pay(void *be, pk_app *app, unsigned gen, const char *service_id, 
   snprintf(f->last_service, sizeof f->last_service, "%s", service_id);
 }
 
+static void fb_pay_cash(void *be, pk_app *app, unsigned gen) {
+  (void)app;
+  (void)gen;
+  ((fake_backend *)be)->pay_cashes++;
+}
+
 static void fb_pay_cancel(void *be, pk_app *app, unsigned gen) {
   (void)app;
   ((fake_backend *)be)->pay_cancels++;
@@ -134,4 +140,4 @@ static void fb_level1(void *be, pk_app *app, unsigned gen, const char *nc, const
 const pk_backend_ops fake_backend_ops = {fb_open,     fb_login,       fb_close,      fb_cancel, fb_submit,
                                          fb_track,    fb_inbox,       fb_document,   fb_print,  fb_otp_request,
                                          fb_otp_verify, fb_pay,       fb_pay_cancel, fb_entities, fb_clerk_check,
-                                         fb_desk_audit, fb_shift_end, fb_level1};
+                                         fb_desk_audit, fb_shift_end, fb_level1,   fb_pay_cash};

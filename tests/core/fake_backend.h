@@ -5,7 +5,7 @@
 
 typedef struct {
   int opens, logins, closes, cancels, submits, tracks, inboxes, documents, prints, otp_requests, otp_verifies, pays,
-      pay_cancels, entity_asks, clerk_checks, shift_ends, level1_asks;
+      pay_cancels, pay_cashes, entity_asks, clerk_checks, shift_ends, level1_asks;
   char audit[512];          /* the desk's audit kinds, space-separated, in order */
   pk_app_shift last_shift;  /* what shift_end was handed */
   char last_otp_target[32]; /* "national_code mobile", or "national_code birth_date" (level 1) */
