@@ -72,6 +72,12 @@ int pk_window_sim_latest_otp(pk_window_sim *s, char out[8]);
 /* The payment provider's word (tests, the POS simulator; also POST /api/v1/admin/provider):
  * a sale with this bank reference (RRN, 12 digits) settled for amount_rials. 0 or -1. */
 int pk_window_sim_provider_confirm(pk_window_sim *s, const char *bank_ref, long long amount_rials);
+/* Tests: the citizen's phone pays (approve) or its bank declines on the page the payment link
+ * with this token opened (also POST /api/v1/test/phone-pay). 0, or -1 when the link is unknown
+ * or no longer payable. */
+int pk_window_sim_phone_pay(pk_window_sim *s, const char *token, bool approve);
+/* Tests: an invoice's status as the window holds it (unpaid, paid, cancelled, refunded). 0/-1. */
+int pk_window_sim_invoice_status(pk_window_sim *s, const char *invoice_id, char out[12]);
 void pk_window_sim_stop(pk_window_sim *s);
 /* The JWKS (JSON text, malloc'd) of an EC P-256 receipt key file and, when enc_key_path is
  * not NULL, of the request encryption key too; NULL when a key cannot be read. */

@@ -146,6 +146,34 @@ enum MHD_Result sim_h_invoice_cancel(pk_window_sim *s, sim_req *r, const char *i
   return with_invoice(s, r, id, true, cancel_step);
 }
 
+/* Under s->lock: the phone's bank page pays (or declines) the invoice its link opened. NULL,
+ * or why not; *v is the invoice as it stands. */
+static const char *phone_pay_locked(pk_window_sim *s, const char *token, bool approve, sim_invoice *v) {
+  if (!sim_invoice_load(s, "link_token=?", token, NULL, NULL, v)) return "link_not_found";
+  if (v->paid_at) return NULL;
+  const char *why = payable(s, v);
+  if (!why && v->link_until <= (long long)sim_now(s)) why = "link_expired";
+  if (!why && approve && !mark_paid(s, v, "phone", NULL)) why = "internal";
+  return why;
+}
+
+int pk_window_sim_phone_pay(pk_window_sim *s, const char *token, bool approve) {
+  sim_invoice v = {0};
+  pthread_mutex_lock(&s->lock);
+  const char *why = phone_pay_locked(s, token, approve, &v);
+  pthread_mutex_unlock(&s->lock);
+  return why ? -1 : 0;
+}
+
+int pk_window_sim_invoice_status(pk_window_sim *s, const char *invoice_id, char out[12]) {
+  sim_invoice v = {0};
+  pthread_mutex_lock(&s->lock);
+  bool found = sim_invoice_load(s, "id=?", invoice_id, NULL, NULL, &v);
+  pthread_mutex_unlock(&s->lock);
+  snprintf(out, 12, "%s", found ? v.status : "");
+  return found ? 0 : -1;
+}
+
 /* Tests: the citizen's phone pays (or its bank declines) on the page its link opened. */
 enum MHD_Result sim_h_test_phone_pay(pk_window_sim *s, sim_req *r) {
   const char *token = r->json ? json_string_value(json_object_get(r->json, "token")) : NULL;
@@ -153,16 +181,12 @@ enum MHD_Result sim_h_test_phone_pay(pk_window_sim *s, sim_req *r) {
   if (!sim_ok_text(token, 12, 12, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"))
     return sim_problem(s, r, 422, "validation_failed", "اطلاعات نامعتبر است.", "token (12 letters) is required.", "token");
   sim_invoice v = {0};
-  const char *why = NULL;
   pthread_mutex_lock(&s->lock);
-  bool found = sim_invoice_load(s, "link_token=?", token, NULL, NULL, &v);
-  if (found && !v.paid_at) {
-    why = payable(s, &v);
-    if (!why && v.link_until <= (long long)sim_now(s)) why = "link_expired";
-    if (!why && (!outcome || strcmp(outcome, "decline")) && !mark_paid(s, &v, "phone", NULL)) why = "internal";
-  }
+  const char *why = phone_pay_locked(s, token, !outcome || strcmp(outcome, "decline"), &v);
   pthread_mutex_unlock(&s->lock);
-  if (!found) return sim_problem(s, r, 404, "link_not_found", "این پیوند پرداخت یافت نشد.", "No such payment link.", NULL);
+  if (why && !strcmp(why, "link_not_found"))
+    return sim_problem(s, r, 404, why, "این پیوند پرداخت یافت نشد.", "No such payment link.", NULL);
+  if (why && !strcmp(why, "internal")) return sim_internal_error(s, r);
   if (why) return sim_problem(s, r, 409, why, "این پیوند پرداخت دیگر معتبر نیست.", "The payment link is no longer valid.", NULL);
   return sim_send_json(s, r, 200, json_pack("{s:s, s:s}", "invoice_id", v.id, "status", v.status), 0);
 }

@@ -484,6 +484,44 @@ static void test_quick_picks(void **state) {
   assert_int_equal(pk_app_screen(f->app), PK_SCREEN_DASHBOARD);
 }
 
+/* Cash at the counter ([payment] terminal = counter): the clerk's Enter, once, records it; the
+ * request leaves only after the window's word that the cash is recorded, and only on the
+ * citizen's confirmation. */
+static void test_cash_is_recorded_once_on_the_clerks_word(void **state) {
+  fixture *f = *state;
+  snprintf(f->cfg.pay_terminal, sizeof f->cfg.pay_terminal, "counter");
+  counter_cfg(f, true);
+  open_shift(f, CLERK_R);
+  card_citizen(f, CITIZEN_R);
+  fx_type(f, "1");
+  fx_type(f, "پرونده"); /* the tax file inquiry: 50,000 rials */
+  fx_key(f, PK_KEY_ENTER, 0);
+  fx_key(f, PK_KEY_ENTER, 0);
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_REVIEW);
+  assert_int_equal(pk_app_current_service(f->app)->fee_rials, 50000);
+  fx_key(f, PK_KEY_ENTER, 0);
+  if (pk_app_confirm_waiting(f->app)) citizen_enter(f);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_PAY);
+  const pk_app_payment *p = pk_app_payment_shown(f->app);
+  assert_int_equal(p->way, PK_APP_PAY_CASH);
+  fx_key(f, PK_KEY_ENTER, 0); /* before the invoice: nothing to record */
+  assert_int_equal(f->fb.pay_cashes, 0);
+  pk_app_pay_update(f->app, f->fb.last_gen,
+                    &(pk_app_payment){.outcome = PK_APP_PAY_PROGRESS, .way = PK_APP_PAY_CASH, .amount = 50000,
+                                      .invoice = "INV-9", .clerk_confirms = true, .msgid = "Take the fee in cash"});
+  fx_key(f, PK_KEY_ENTER, 0);
+  fx_key(f, PK_KEY_ENTER, 0); /* a second press records nothing twice */
+  assert_int_equal(f->fb.pay_cashes, 1);
+  assert_int_equal(f->fb.submits, 0);
+  pk_app_pay_update(f->app, f->fb.last_gen,
+                    &(pk_app_payment){.outcome = PK_APP_PAY_APPROVED, .way = PK_APP_PAY_CASH, .amount = 50000,
+                                      .invoice = "INV-9", .rrn = "900000000001", .msgid = "recorded"});
+  if (pk_app_confirm_waiting(f->app)) citizen_enter(f);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_SUBMIT);
+  assert_int_equal(f->fb.submits, 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_quick_picks, fx_setup, fx_teardown),
@@ -498,6 +536,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_one_reader_swap, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_idle_desk_locks_and_shift_ends_with_report, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_acting_for_a_company, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_cash_is_recorded_once_on_the_clerks_word, fx_setup, fx_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -300,12 +301,193 @@ static void test_an_unreachable_terminal_holds_only_the_fees(void **state) {
   pk_pay_store_close(st);
 }
 
+/* ---- the citizen's phone ([payment] terminal = qr) ---- */
+
+static void phone_kiosk(fixture *f) {
+  snprintf(f->h.cfg.pay_terminal, sizeof f->h.cfg.pay_terminal, "qr");
+  f->h.cfg.pay_terminal_dest[0] = 0;
+  open_backend(f);
+  while (pk_backend_hold(f->be, pk_now_ms())) pk_loop_run_once(f->h.loop, 50);
+}
+
+/* The citizen at the payment screen, the window's link shown: its token (what the phone opens). */
+static void to_phone_code(fixture *f, char token[13]) {
+  login(f);
+  to_review(f, fee_service(f));
+  key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_PAY);
+  uint64_t end = pk_now_ms() + 10000;
+  const pk_app_payment *p = pk_app_payment_shown(f->app);
+  while (p && !p->pay_url[0] && p->outcome == PK_APP_PAY_PROGRESS && pk_now_ms() < end) {
+    pk_loop_run_once(f->h.loop, 50);
+    p = pk_app_payment_shown(f->app);
+  }
+  assert_non_null(p);
+  assert_int_equal(p->way, PK_APP_PAY_PHONE);
+  const char *t = strstr(p->pay_url, "/PAY/");
+  if (!t) fail_msg("no payment code shown: %s", p->msgid ? p->msgid : "?");
+  assert_true(!strncmp(p->pay_url, "HTTPS://", 8)); /* the QR code's compact uppercase mode */
+  assert_int_equal(strlen(t + 5), 12);
+  memcpy(token, t + 5, 13);
+}
+
+static pk_pay_record store_row(fixture *f, const char *invoice) {
+  char path[128], err[128];
+  snprintf(path, sizeof path, "%s/payments.db", f->data_dir);
+  pk_pay_opts o = PK_PAY_OPTS_DEFAULT;
+  pk_pay_store *st = pk_pay_store_open(path, &o, err, sizeof err);
+  assert_non_null(st);
+  pk_pay_record *rows = NULL, r = {0};
+  int n = pk_pay_list_between(st, 0, INT64_MAX, &rows);
+  for (int i = 0; i < n; i++)
+    if (!strcmp(rows[i].invoice, invoice)) r = rows[i];
+  free(rows);
+  pk_pay_store_close(st);
+  if (!r.trace[0]) fail_msg("no payment row for invoice %s", invoice);
+  return r;
+}
+
+static void run_until_invoice(fixture *f, const char *invoice, const char *status) {
+  char now[12] = "";
+  uint64_t end = pk_now_ms() + 20000;
+  while (pk_now_ms() < end && (pk_window_sim_invoice_status(f->h.sim, invoice, now) || strcmp(now, status)))
+    pk_loop_run_once(f->h.loop, 50);
+  assert_string_equal(now, status);
+}
+
+/* Paid on the phone: the kiosk sees it within its 2 s poll, the request carries the invoice;
+ * no terminal is asked. */
+static void test_a_phone_payment_registers_the_request_once(void **state) {
+  fixture *f = *state;
+  phone_kiosk(f);
+  char token[13];
+  to_phone_code(f, token);
+  char invoice[40];
+  snprintf(invoice, sizeof invoice, "%s", pk_app_payment_shown(f->app)->invoice);
+  assert_int_equal(store_row(f, invoice).state, PK_PAY_SENT); /* durable before the code was shown */
+  assert_int_equal(pk_window_sim_request_count(f->h.sim), 0);
+  assert_int_equal(pk_window_sim_phone_pay(f->h.sim, token, true), 0);
+  run_until_screen(f, PK_SCREEN_RECEIPT);
+  assert_int_equal(pk_window_sim_request_count(f->h.sim), 1);
+  char st[12];
+  assert_int_equal(pk_window_sim_invoice_status(f->h.sim, invoice, st), 0);
+  assert_string_equal(st, "paid");
+  pk_pay_record r = store_row(f, invoice);
+  assert_int_equal(r.state, PK_PAY_SUBMITTED);
+  assert_int_equal(r.method, PK_PAY_PHONE);
+  const pk_app_receipt *rc = pk_app_last_receipt(f->app);
+  assert_string_equal(r.tracking_code, rc->tracking);
+  assert_string_equal(rc->invoice, invoice);
+  assert_true(rc->bank_ref[0]); /* the window's own reference */
+  possim_row rows[2];
+  assert_int_equal(possim_dump(&f->pos, rows, 2), 0);
+}
+
+/* Cancel while the code is shown: the invoice is cancelled at the window, so the phone can no
+ * longer pay it; nothing sent. */
+static void test_cancelling_the_phone_code_cancels_the_invoice(void **state) {
+  fixture *f = *state;
+  phone_kiosk(f);
+  char token[13];
+  to_phone_code(f, token);
+  char invoice[40];
+  snprintf(invoice, sizeof invoice, "%s", pk_app_payment_shown(f->app)->invoice);
+  key(f, PK_KEY_CANCEL, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_REVIEW);
+  run_until_invoice(f, invoice, "cancelled");
+  assert_int_equal(pk_window_sim_phone_pay(f->h.sim, token, true), -1);
+  assert_int_equal(store_row(f, invoice).state, PK_PAY_DECLINED);
+  assert_int_equal(pk_window_sim_request_count(f->h.sim), 0);
+}
+
+/* Paid on the phone just as the citizen walked away (the card pulled before the kiosk saw the
+ * payment): no request carries it, so the window refunds it; the store says reversed. */
+static void test_a_phone_payment_nobody_waits_for_is_refunded(void **state) {
+  fixture *f = *state;
+  phone_kiosk(f);
+  char token[13];
+  to_phone_code(f, token);
+  char invoice[40];
+  snprintf(invoice, sizeof invoice, "%s", pk_app_payment_shown(f->app)->invoice);
+  assert_int_equal(pk_window_sim_phone_pay(f->h.sim, token, true), 0);
+  pk_vcard_set_present(f->card, false);
+  pk_app_card_removed(f->app, "Reader 0", pk_now_ms());
+  assert_false(pk_app_has_session(f->app));
+  run_until_invoice(f, invoice, "refunded");
+  uint64_t end = pk_now_ms() + 5000;
+  while (store_row(f, invoice).state != PK_PAY_REVERSED && pk_now_ms() < end) pk_loop_run_once(f->h.loop, 50);
+  assert_int_equal(store_row(f, invoice).state, PK_PAY_REVERSED);
+  assert_int_equal(pk_window_sim_request_count(f->h.sim), 0);
+}
+
+/* The link ends unpaid (10 minutes on the window's clock): the citizen is told, the invoice is
+ * cancelled so that no late payment is kept, and Enter gives a new code. */
+static void test_an_expired_phone_code_says_so_and_offers_a_new_one(void **state) {
+  fixture *f = *state;
+  phone_kiosk(f);
+  char token[13];
+  to_phone_code(f, token);
+  char invoice[40];
+  snprintf(invoice, sizeof invoice, "%s", pk_app_payment_shown(f->app)->invoice);
+  pk_window_sim_advance_clock(f->h.sim, 601);
+  uint64_t end = pk_now_ms() + 10000;
+  while (pk_app_payment_shown(f->app)->outcome == PK_APP_PAY_PROGRESS && pk_now_ms() < end)
+    pk_loop_run_once(f->h.loop, 50);
+  const pk_app_payment *p = pk_app_payment_shown(f->app);
+  assert_int_equal(p->outcome, PK_APP_PAY_DECLINED);
+  assert_non_null(strstr(p->msgid, "expired"));
+  assert_false(p->pay_url[0]);
+  run_until_invoice(f, invoice, "cancelled");
+  key(f, PK_KEY_ENTER, 0);
+  char again[13];
+  end = pk_now_ms() + 10000;
+  while (!pk_app_payment_shown(f->app)->pay_url[0] && pk_now_ms() < end) pk_loop_run_once(f->h.loop, 50);
+  const char *t = strstr(pk_app_payment_shown(f->app)->pay_url, "/PAY/");
+  assert_non_null(t);
+  memcpy(again, t + 5, 13);
+  assert_string_not_equal(again, token);
+  assert_string_not_equal(pk_app_payment_shown(f->app)->invoice, invoice);
+  assert_int_equal(pk_window_sim_request_count(f->h.sim), 0);
+}
+
+/* A kiosk stopped while a code was shown; the phone paid afterwards. At the next start, before
+ * anyone is served with a fee, the window is asked, and the unclaimed payment refunded. */
+static void test_an_open_phone_payment_is_settled_at_start(void **state) {
+  fixture *f = *state;
+  phone_kiosk(f);
+  char token[13];
+  to_phone_code(f, token);
+  char invoice[40];
+  snprintf(invoice, sizeof invoice, "%s", pk_app_payment_shown(f->app)->invoice);
+  /* the kiosk stops as if killed: the store keeps the row as it was (sent) */
+  pk_app_free(f->app);
+  f->app = NULL;
+  pk_backend_free(f->be);
+  f->be = NULL;
+  char st[12];
+  assert_int_equal(pk_window_sim_invoice_status(f->h.sim, invoice, st), 0);
+  assert_string_equal(st, "unpaid");
+  assert_int_equal(pk_window_sim_phone_pay(f->h.sim, token, true), 0);
+  assert_int_equal(store_row(f, invoice).state, PK_PAY_SENT);
+  phone_kiosk(f);
+  run_until_invoice(f, invoice, "refunded");
+  uint64_t end = pk_now_ms() + 5000;
+  while (store_row(f, invoice).state != PK_PAY_REVERSED && pk_now_ms() < end) pk_loop_run_once(f->h.loop, 50);
+  assert_int_equal(store_row(f, invoice).state, PK_PAY_REVERSED);
+  assert_int_equal(pk_window_sim_request_count(f->h.sim), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_a_fee_is_paid_once_and_its_request_registered_once, setup, teardown),
       cmocka_unit_test_setup_teardown(test_cancel_before_the_sale_charges_nothing, setup, teardown),
       cmocka_unit_test_setup_teardown(test_an_approved_payment_without_a_request_is_reversed_at_start, setup, teardown),
       cmocka_unit_test_setup_teardown(test_an_unreachable_terminal_holds_only_the_fees, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_a_phone_payment_registers_the_request_once, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_cancelling_the_phone_code_cancels_the_invoice, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_a_phone_payment_nobody_waits_for_is_refunded, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_an_expired_phone_code_says_so_and_offers_a_new_one, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_an_open_phone_payment_is_settled_at_start, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
