@@ -280,9 +280,13 @@ void pk_be_pay(void *bep, pk_app *app, unsigned gen, const char *service_id, lon
   }
   if (p->resolving || p->window_open) {
     pk_app_payment no = {.outcome = PK_APP_PAY_UNAVAILABLE,
-                         .msgid = N_("The card terminal has not yet settled an earlier payment, so no fee can be paid "
-                                     "here now. Nothing was charged. Services without a fee can still be used; "
-                                     "please ask the clerk.")};
+                         .msgid = p->resolving
+                                      ? N_("The card terminal has not yet settled an earlier payment, so no fee can be "
+                                           "paid here now. Nothing was charged. Services without a fee can still be "
+                                           "used; please ask the clerk.")
+                                      : N_("The national window has not yet settled an earlier payment with this "
+                                           "kiosk, so no fee can be paid here now. Nothing was charged. Services "
+                                           "without a fee can still be used; please ask the clerk.")};
     pk_app_pay_update(app, gen, &no);
     return;
   }

@@ -57,11 +57,15 @@ void ui_put_center(int y, const char *logical) {
 }
 
 int ui_paragraph(int y, int margin, int max_rows, const char *logical) {
+  return ui_paragraph_at(y, margin, COLS - 2 * margin, max_rows, logical);
+}
+
+int ui_paragraph_at(int y, int x, int width, int max_rows, const char *logical) {
   char **lines = NULL;
-  int n = pk_wrap(logical, COLS - 2 * margin, &lines);
+  int n = width > 0 ? pk_wrap(logical, width, &lines) : -1;
   if (n < 0) return 0;
   int rows = n < max_rows ? n : max_rows;
-  for (int i = 0; i < rows; i++) mvaddstr(y + i, margin, lines[i]);
+  for (int i = 0; i < rows; i++) mvaddstr(y + i, x, lines[i]);
   pk_lines_free(lines, n);
   return rows;
 }

@@ -5,7 +5,7 @@
 #define PK_UI_DRAW_H
 #include <stdbool.h>
 
-enum { UI_PAIR_BAR = 1, UI_PAIR_ALERT = 2, UI_PAIR_SELECT = 3, UI_PAIR_GOOD = 4 };
+enum { UI_PAIR_BAR = 1, UI_PAIR_ALERT = 2, UI_PAIR_SELECT = 3, UI_PAIR_GOOD = 4, UI_PAIR_QR = 5 };
 
 bool ui_rtl(void);
 int ui_cols(void);
@@ -19,6 +19,8 @@ int ui_put_end(int y, int margin, const char *logical);
 void ui_put_center(int y, const char *logical);
 /* A wrapped paragraph inside the body margins; returns the rows used. */
 int ui_paragraph(int y, int margin, int max_rows, const char *logical);
+/* The same within the columns [x, x + width). */
+int ui_paragraph_at(int y, int x, int width, int max_rows, const char *logical);
 /* A full-width bar in a colour pair (header, footer, selection). */
 void ui_bar(int y, int pair, bool on);
 /* A row's text with the selection mark (or its blank) before it; malloc'd. */

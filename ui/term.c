@@ -13,6 +13,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "draw.h"
 #include "view_theme.h"
 
 static int sig_pipe[2] = {-1, -1};
@@ -107,6 +108,8 @@ static void init_colors(bool mono, bool high_contrast) {
   ui_theme_use(t, deep);
   assume_default_colors(c[UI_ROLE_BODY].fg, c[UI_ROLE_BODY].bg);
   for (short role = UI_ROLE_BAR; role < UI_ROLE_COUNT; role++) init_pair(role, c[role].fg, c[role].bg);
+  /* A QR code is read dark on light whatever the theme: black on white, as on paper. */
+  init_pair(UI_PAIR_QR, deep ? 16 : COLOR_BLACK, deep ? 231 : COLOR_WHITE);
 }
 
 int ui_term_open(bool kiosk, bool mono, bool high_contrast) {

@@ -97,6 +97,9 @@ typedef struct pk_qr {
 
 /* Encodes text in byte mode at level M. Returns 0, or -PK_RECEIPT_ETOOBIG / -EINVAL. */
 int pk_qr_matrix(const char *text, pk_qr *out);
+/* The same with the fewest modules for the text (alphanumeric mode where it can): a payment
+ * link drawn on a terminal screen, where every module is a character cell. */
+int pk_qr_matrix_compact(const char *text, pk_qr *out);
 void pk_qr_free(pk_qr *qr);
 
 /* ---- rendering (one layout, three outputs) --------------------------------------- */
