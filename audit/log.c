@@ -38,6 +38,7 @@ static const char *const kinds[][4] = {
     {"print", "ref", "service"},       {"reprint", "ref", "service"},
     {"config_at_start", "sha256"},     {"queue_export", "count"},
     {"queue_import", "count"},
+    {"cash_received", "amount", "clerk", "invoice"}, {"cash_refunded", "amount", "invoice"},
 };
 
 static int64_t now_s(void) { return (int64_t)time(NULL); }

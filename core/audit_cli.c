@@ -112,6 +112,7 @@ static const char *kind_title(const char *kind) {
       {"print", N_("receipt printed")},             {"reprint", N_("receipt reprinted")},
       {"config_at_start", N_("settings at start")}, {"queue_export", N_("queue exported")},
       {"queue_import", N_("queue imported")},       {"checkpoint", N_("signed checkpoint")},
+      {"cash_received", N_("cash received")},       {"cash_refunded", N_("cash given back")},
       {"torn_tail", N_("incomplete last line cut off after a crash")}};
   for (size_t i = 0; i < sizeof titles / sizeof *titles; i++)
     if (!strcmp(titles[i][0], kind)) return pk_tr(titles[i][1]);

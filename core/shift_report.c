@@ -94,6 +94,21 @@ static void put_services(FILE *f, const pk_shift_report_in *in, bool fa) {
 #undef T
 }
 
+/* Only a shift that took cash says so; the clerk hands over what was received less what the
+ * window gave back. */
+static void put_cash(FILE *f, const pk_shift_tally *t, bool fa) {
+#define T(m) (fa ? pk_tr_fa(m) : (m))
+  if (!t->cash_received && !t->cash_refunded) return;
+  char in[32], out[32], hand[32];
+  pk_shift_group_rials(t->cash_received_rials, in, sizeof in);
+  pk_shift_group_rials(t->cash_refunded_rials, out, sizeof out);
+  pk_shift_group_rials(t->cash_received_rials - t->cash_refunded_rials, hand, sizeof hand);
+  put_text(f, T(N_("Cash received (rials)")), in, fa);
+  put_text(f, T(N_("Cash given back (rials)")), out, fa);
+  put_text(f, T(N_("Cash to hand over (rials)")), hand, fa);
+#undef T
+}
+
 /* One block of the report in one language: msgid and its Persian form share the numbers. */
 static void put_block(FILE *f, const pk_shift_report_in *in, bool fa) {
 #define T(m) (fa ? pk_tr_fa(m) : (m))
@@ -111,6 +126,7 @@ static void put_block(FILE *f, const pk_shift_report_in *in, bool fa) {
   for (size_t i = 0, n = rows_of(in, rows); i < n; i++) put_num(f, T(rows[i].msgid), rows[i].n, fa);
   pk_shift_group_rials(in->tally->paid_rials, paid, sizeof paid);
   put_text(f, T(N_("Fees paid (rials)")), paid, fa);
+  put_cash(f, in->tally, fa);
   put_services(f, in, fa);
   char size[24];
   snprintf(size, sizeof size, "%llu", s->audit_size);
@@ -163,6 +179,21 @@ static void csv_shift(FILE *f, const pk_shift_report_in *in) {
   csv_row(f, (const char *const[9]){"audit", "checkpoint", s->audit_head, NULL, size});
 }
 
+static void csv_cash(FILE *f, const pk_shift_tally *t) {
+  char n_in[16], n_out[16], in[24], out[24], hand[24];
+  snprintf(n_in, sizeof n_in, "%u", t->cash_received);
+  snprintf(n_out, sizeof n_out, "%u", t->cash_refunded);
+  snprintf(in, sizeof in, "%lld", t->cash_received_rials);
+  snprintf(out, sizeof out, "%lld", t->cash_refunded_rials);
+  snprintf(hand, sizeof hand, "%lld", t->cash_received_rials - t->cash_refunded_rials);
+  csv_row(f, (const char *const[9]){"cash", "received", pk_tr_fa(N_("Cash received (rials)")), "Cash received (rials)",
+                                    n_in, NULL, NULL, NULL, in});
+  csv_row(f, (const char *const[9]){"cash", "given_back", pk_tr_fa(N_("Cash given back (rials)")),
+                                    "Cash given back (rials)", n_out, NULL, NULL, NULL, out});
+  csv_row(f, (const char *const[9]){"cash", "to_hand_over", pk_tr_fa(N_("Cash to hand over (rials)")),
+                                    "Cash to hand over (rials)", NULL, NULL, NULL, NULL, hand});
+}
+
 char *pk_shift_report_csv(const pk_shift_report_in *in) {
   char *buf = NULL;
   size_t len = 0;
@@ -181,6 +212,7 @@ char *pk_shift_report_csv(const pk_shift_report_in *in) {
   snprintf(paid, sizeof paid, "%lld", in->tally->paid_rials);
   csv_row(f, (const char *const[9]){"fees", "paid_rials", pk_tr_fa(N_("Fees paid (rials)")), "Fees paid (rials)", NULL,
                                     NULL, NULL, NULL, paid});
+  csv_cash(f, in->tally);
   for (size_t i = 0; i < in->tally->nservices; i++) {
     const pk_shift_service *r = &in->tally->services[i];
     const pk_service *svc = service_of(in, r->id);

@@ -84,9 +84,18 @@ static int count_request(pk_shift_tally *t, json_t *e, const char *kind, const c
   return 0;
 }
 
+static void count_cash(pk_shift_tally *t, json_t *e, bool received) {
+  long long rials = ungroup(str(e, "amount"));
+  if (rials < 0) rials = 0;
+  if (received) t->cash_received++, t->cash_received_rials += rials;
+  else t->cash_refunded++, t->cash_refunded_rials += rials;
+}
+
 static int count_entry(pk_shift_tally *t, json_t *e, const char *clerk_id) {
   const char *kind = str(e, "kind");
   if (!strcmp(kind, "citizen_auth")) count_auth(t, e);
+  else if (!strcmp(kind, "cash_received") || !strcmp(kind, "cash_refunded"))
+    count_cash(t, e, !strcmp(kind, "cash_received"));
   else if (!strncmp(kind, "request_", 8)) return count_request(t, e, kind, clerk_id);
   else if (!strcmp(kind, "print")) t->prints++;
   else if (!strcmp(kind, "reprint")) t->reprints++;

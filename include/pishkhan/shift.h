@@ -23,6 +23,10 @@ typedef struct pk_shift_tally {
   unsigned prints, reprints, logins, locks;
   unsigned paid;                      /* requests that carried a paid fee */
   long long paid_rials;
+  /* Cash at the counter, as the window recorded it (cash_received) and gave it back
+   * (cash_refunded): what the clerk hands over is the difference. */
+  unsigned cash_received, cash_refunded;
+  long long cash_received_rials, cash_refunded_rials;
   pk_shift_service *services;         /* sorted by id */
   size_t nservices;
   uint64_t first_seq, last_seq;       /* the entries counted (0 when none) */

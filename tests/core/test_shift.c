@@ -53,6 +53,9 @@ static uint64_t write_log(long long *from) {
   add(a, "request_failed", "{\"ref\":\"663 098 1594\",\"service\":\"edu-0002\"}");
   add(a, "citizen_auth", "{\"level\":1,\"method\":\"level1\",\"national_masked\":\"******4561\"}");
   add(a, "request_submitted", "{\"level\":1,\"ref\":\"155 940 0587\",\"service\":\"edu-0002\"}"); /* no clerk */
+  add(a, "cash_received", "{\"amount\":\"50,000\",\"clerk\":\"clk-1\",\"invoice\":\"inv-1\"}");
+  add(a, "cash_received", "{\"amount\":\"120,000\",\"clerk\":\"clk-1\",\"invoice\":\"inv-2\"}");
+  add(a, "cash_refunded", "{\"amount\":\"50,000\",\"clerk\":\"clk-1\",\"invoice\":\"inv-1\"}");
   add(a, "clerk_lock", "{\"clerk\":\"clk-1\"}");
   add(a, "clerk_logout", "{\"clerk\":\"clk-1\"}");
   uint64_t size = pk_audit_size(a, NULL);
@@ -86,6 +89,10 @@ static void test_tally_counts_the_shift_only(void **state) {
   assert_int_equal(t.locks, 1);
   assert_int_equal(t.paid, 1); /* "12,50" is no amount */
   assert_int_equal(t.paid_rials, 1250000);
+  assert_int_equal(t.cash_received, 2);
+  assert_int_equal(t.cash_received_rials, 170000);
+  assert_int_equal(t.cash_refunded, 1);
+  assert_int_equal(t.cash_refunded_rials, 50000);
   assert_int_equal(t.nservices, 2);
   assert_string_equal(t.services[0].id, "edu-0002");
   assert_int_equal(t.services[0].submitted, 2);
@@ -137,6 +144,11 @@ static void test_report_forms(void **state) {
   assert_non_null(strstr(text, "Fees paid (rials): 1,250,000"));
   assert_non_null(strstr(text, "tax-0002 (tax-0002): 1 sent, 1 queued, 0 refused, 1,250,000 rials paid"));
   assert_non_null(strstr(text, "Requests without a clerk (self-service): 1"));
+  assert_non_null(strstr(text, "Cash received (rials): 170,000"));
+  assert_non_null(strstr(text, "Cash to hand over (rials): 120,000"));
+  assert_non_null(strstr(text, "وجه نقد برای تحویل (ریال): ۱۲۰,۰۰۰"));
+  assert_non_null(strstr(csv, "cash,to_hand_over,"));
+  assert_non_null(strstr(csv, ",120000\r\n"));
   assert_non_null(strstr(csv, "shift,office,\"دفتر ۱۰۰۱, \"\"مرکز\"\"\",,,,,,\r\n"));
   assert_non_null(strstr(csv, "service,tax-0002,,,,1,1,0,1250000\r\n"));
   assert_non_null(strstr(csv, "requests,sent,"));
