@@ -113,10 +113,16 @@ static void report_free(report *r) {
   pk_pay_recon_free(&r->rec);
 }
 
-/* A kiosk without a terminal that holds no payment of the day has nothing the terminal could
- * contradict. */
+static size_t card_payments(const report *r) {
+  size_t n = 0;
+  for (size_t i = 0; i < r->nrec; i++) n += r->recs[i].method == PK_PAY_CARD;
+  return n;
+}
+
+/* A day without card payments (none, or all paid to the window by phone or in cash) has nothing
+ * the terminal could contradict. */
 static bool complete(const report *r) {
-  bool terminal_side = r->batch.reached || (!r->has_terminal && r->nrec == 0);
+  bool terminal_side = r->batch.reached || (!r->has_terminal && card_payments(r) == 0);
   return terminal_side && !r->rec.window_unreached;
 }
 
@@ -166,7 +172,10 @@ static void text_header(const report *r, FILE *out) {
 
 static void text_sides(const report *r, FILE *out) {
   const pk_pay_batch *b = &r->batch;
-  if (!r->has_terminal) fprintf(out, "%s\n", _("No card terminal is set for this kiosk ([payment] terminal)."));
+  if (!r->has_terminal && card_payments(r) < r->nrec)
+    fprintf(out, "%s\n", _("No card terminal: this kiosk's fees are paid to the national window (by phone or in cash), "
+                           "so the window's side is the one that counts."));
+  else if (!r->has_terminal) fprintf(out, "%s\n", _("No card terminal is set for this kiosk ([payment] terminal)."));
   else if (!b->reached) fprintf(out, "%s\n", _("The terminal did not answer: its side of the day is missing."));
   else
     say_nums(out, _("Terminal (batch totals): %s approved sales, %s rials; %s reversed, %s rials."), 4,

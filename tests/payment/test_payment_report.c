@@ -339,9 +339,56 @@ static void test_unreachable_window_and_terminal(void **state) {
   json_decref(rep);
 }
 
+/* Paid by the citizen's phone through the window's link, as the kiosk records it. */
+static pk_pay_record phone_paid(fx *f, bool submitted) {
+  char key[37];
+  pk_net_invoice inv = invoice(f, key);
+  inv_call c = {0};
+  pk_net_invoice_link(f->h.net, inv.invoice_id, on_inv, &c);
+  h_run_until(&f->h, &c.done, 10000);
+  assert_int_equal(c.inv.st.err, PK_NET_OK);
+  pk_pay_record r;
+  assert_int_equal(pk_pay_begin_at_window(f->s, PK_PAY_PHONE, inv.amount_rials, inv.invoice_id, key, &r), PK_PAY_OK);
+  assert_int_equal(pk_pay_window_step(f->s, r.trace, PK_PAY_SENT, NULL, "link shown"), PK_PAY_OK);
+  assert_int_equal(pk_window_sim_phone_pay(f->h.sim, strstr(c.inv.pay_url, "/PAY/") + 5, true), 0);
+  c.done = false;
+  pk_net_invoice_get(f->h.net, inv.invoice_id, on_inv, &c);
+  h_run_until(&f->h, &c.done, 10000);
+  assert_string_equal(c.inv.status, "paid");
+  assert_int_equal(pk_pay_window_step(f->s, r.trace, PK_PAY_APPROVED, c.inv.bank_ref, "phone"), PK_PAY_OK);
+  if (submitted) assert_int_equal(pk_pay_mark_submitted(f->s, r.trace, "1457143582487268"), PK_PAY_OK);
+  return r;
+}
+
+/* A kiosk whose fees are paid to the window ([payment] terminal = qr): no terminal side is
+ * missing, the window's is the one that counts, and a phone payment no request carries is named. */
+static void test_a_phone_day_reconciles_without_a_terminal(void **state) {
+  fx *f = *state;
+  phone_paid(f, true);
+  snprintf(f->h.cfg.pay_terminal, sizeof f->h.cfg.pay_terminal, "qr");
+  f->h.cfg.pay_terminal_dest[0] = 0;
+  int rc;
+  json_t *rep = report_json(f, &rc);
+  assert_int_equal(rc, PK_PAYREP_RECONCILES);
+  assert_false(json_is_true(json_object_get(json_object_get(rep, "terminal"), "configured")));
+  assert_int_equal(jint(json_object_get(rep, "window"), "paid", "rials"), 2000000);
+  assert_int_equal(jint(json_object_get(rep, "kiosk"), "standing", "rials"), 2000000);
+  json_decref(rep);
+  char *en = report_text(f, PK_LANG_EN, &rc);
+  assert_non_null(strstr(en, "paid to the national window (by phone or in cash)"));
+  assert_non_null(strstr(en, "The day reconciles to the rial."));
+  free(en);
+  pk_pay_record open = phone_paid(f, false);
+  rep = report_json(f, &rc);
+  assert_int_equal(rc, PK_PAYREP_MISMATCH);
+  assert_item(rep, "approved_not_submitted", open.trace);
+  json_decref(rep);
+}
+
 int main(void) {
   pk_i18n_init(NULL);
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_a_phone_day_reconciles_without_a_terminal, setup, teardown),
       cmocka_unit_test_setup_teardown(test_a_clean_day_reconciles_to_the_rial, setup, teardown),
       cmocka_unit_test_setup_teardown(test_approved_but_not_submitted, setup, teardown),
       cmocka_unit_test_setup_teardown(test_reversed_and_paid_at_the_window_but_reversed, setup, teardown),
