@@ -206,6 +206,10 @@ static void test_a_fee_is_paid_once_and_its_request_registered_once(void **state
   assert_non_null(st);
   pk_pay_record r;
   assert_int_equal(pk_pay_get(st, rows[0].trace, &r), PK_PAY_OK);
+  for (uint64_t end = pk_now_ms() + 10000; r.state != PK_PAY_SUBMITTED && pk_now_ms() < end;) {
+    pk_loop_run_once(f->h.loop, 50); /* attached on the payment worker after the delivery */
+    assert_int_equal(pk_pay_get(st, rows[0].trace, &r), PK_PAY_OK);
+  }
   assert_int_equal(r.state, PK_PAY_SUBMITTED);
   const pk_app_receipt *rc = pk_app_last_receipt(f->app);
   assert_non_null(rc);
@@ -372,7 +376,10 @@ static void test_a_phone_payment_registers_the_request_once(void **state) {
   char st[12];
   assert_int_equal(pk_window_sim_invoice_status(f->h.sim, invoice, st), 0);
   assert_string_equal(st, "paid");
+  /* attached on the payment worker once the delivery reports the request registered */
   pk_pay_record r = store_row(f, invoice);
+  for (uint64_t end = pk_now_ms() + 10000; r.state != PK_PAY_SUBMITTED && pk_now_ms() < end; r = store_row(f, invoice))
+    pk_loop_run_once(f->h.loop, 50);
   assert_int_equal(r.state, PK_PAY_SUBMITTED);
   assert_int_equal(r.method, PK_PAY_PHONE);
   const pk_app_receipt *rc = pk_app_last_receipt(f->app);
