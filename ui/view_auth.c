@@ -67,7 +67,9 @@ static const char *refusal_msgid(pk_card_result r) {
   switch (r) {
   case PK_CARDRES_EXPIRED: return N_("This card has expired. Please renew it at a civil registration office.");
   case PK_CARDRES_REVOKED: return N_("This card's certificate has been revoked. Please contact the civil registration office.");
-  case PK_CARDRES_TAMPERED: return N_("The data on this card failed the issuer's signature check. The card cannot be used.");
+  case PK_CARDRES_TAMPERED:
+    return N_("The data on this card failed the issuer's signature check, so the card cannot be used. Please take it "
+              "to a civil registration office (Sabt-e Ahval) to have it checked or replaced.");
   case PK_CARDRES_UNKNOWN_CARD: return N_("This is not a national smart ID card, or it cannot be read.");
   case PK_CARDRES_AUTH_REFUSED: return N_("The national window did not accept this card's signature.");
   case PK_CARDRES_NET: return pk_net_error_msgid(PK_NET_OFFLINE);

@@ -26,4 +26,12 @@ keys F5                                       # the card comes out
 wait_for "$(visual "$HOME_TEXT")"
 if on_screen "$(visual "$TAKE")"; then echo "FAIL: 'take your card' after it is out"; screen; exit 1; fi
 ok "card out: only «insert your card»"
+
+# Defect 14: a card refused as tampered says where to go, not only that it cannot be used.
+for _ in $(seq 10); do screen | grep -qF 'tampered' && break; keys F6; sleep 0.2; done
+screen | grep -qF 'tampered' || { echo "FAIL: no tampered demo card"; screen; exit 1; }
+keys F5
+wait_for "$(visual 'امضای صادرکننده')" 10000
+wait_for "$(visual 'دفاتر ثبت احوال')" 3000
+ok "a tampered card is refused and the citizen is told to take it to a civil registration office"
 summary
