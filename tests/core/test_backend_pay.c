@@ -314,8 +314,9 @@ static void phone_kiosk(fixture *f) {
   while (pk_backend_hold(f->be, pk_now_ms())) pk_loop_run_once(f->h.loop, 50);
 }
 
-/* The citizen at the payment screen, the window's link shown: its token (what the phone opens). */
-static void to_phone_code(fixture *f, char token[13]) {
+/* The citizen at the payment screen, the window's link shown: its token (what the phone opens)
+ * and its invoice. */
+static void to_phone_code(fixture *f, char token[13], char invoice[40]) {
   login(f);
   to_review(f, fee_service(f));
   key(f, PK_KEY_ENTER, 0);
@@ -333,6 +334,7 @@ static void to_phone_code(fixture *f, char token[13]) {
   assert_true(!strncmp(p->pay_url, "HTTPS://", 8)); /* the QR code's compact uppercase mode */
   assert_int_equal(strlen(t + 5), 12);
   memcpy(token, t + 5, 13);
+  snprintf(invoice, 40, "%s", p->invoice);
 }
 
 static pk_pay_record store_row(fixture *f, const char *invoice) {
@@ -351,6 +353,12 @@ static pk_pay_record store_row(fixture *f, const char *invoice) {
   return r;
 }
 
+static void run_until_row(fixture *f, const char *invoice, pk_pay_state want) {
+  uint64_t end = pk_now_ms() + 10000;
+  while (store_row(f, invoice).state != want && pk_now_ms() < end) pk_loop_run_once(f->h.loop, 50);
+  assert_int_equal(store_row(f, invoice).state, want);
+}
+
 static void run_until_invoice(fixture *f, const char *invoice, const char *status) {
   char now[12] = "";
   uint64_t end = pk_now_ms() + 20000;
@@ -365,9 +373,8 @@ static void test_a_phone_payment_registers_the_request_once(void **state) {
   fixture *f = *state;
   phone_kiosk(f);
   char token[13];
-  to_phone_code(f, token);
   char invoice[40];
-  snprintf(invoice, sizeof invoice, "%s", pk_app_payment_shown(f->app)->invoice);
+  to_phone_code(f, token, invoice);
   assert_int_equal(store_row(f, invoice).state, PK_PAY_SENT); /* durable before the code was shown */
   assert_int_equal(pk_window_sim_request_count(f->h.sim), 0);
   assert_int_equal(pk_window_sim_phone_pay(f->h.sim, token, true), 0);
@@ -377,10 +384,8 @@ static void test_a_phone_payment_registers_the_request_once(void **state) {
   assert_int_equal(pk_window_sim_invoice_status(f->h.sim, invoice, st), 0);
   assert_string_equal(st, "paid");
   /* attached on the payment worker once the delivery reports the request registered */
+  run_until_row(f, invoice, PK_PAY_SUBMITTED);
   pk_pay_record r = store_row(f, invoice);
-  for (uint64_t end = pk_now_ms() + 10000; r.state != PK_PAY_SUBMITTED && pk_now_ms() < end; r = store_row(f, invoice))
-    pk_loop_run_once(f->h.loop, 50);
-  assert_int_equal(r.state, PK_PAY_SUBMITTED);
   assert_int_equal(r.method, PK_PAY_PHONE);
   const pk_app_receipt *rc = pk_app_last_receipt(f->app);
   assert_string_equal(r.tracking_code, rc->tracking);
@@ -396,9 +401,8 @@ static void test_cancelling_the_phone_code_cancels_the_invoice(void **state) {
   fixture *f = *state;
   phone_kiosk(f);
   char token[13];
-  to_phone_code(f, token);
   char invoice[40];
-  snprintf(invoice, sizeof invoice, "%s", pk_app_payment_shown(f->app)->invoice);
+  to_phone_code(f, token, invoice);
   key(f, PK_KEY_CANCEL, 0);
   assert_int_equal(pk_app_screen(f->app), PK_SCREEN_REVIEW);
   run_until_invoice(f, invoice, "cancelled");
@@ -413,17 +417,14 @@ static void test_a_phone_payment_nobody_waits_for_is_refunded(void **state) {
   fixture *f = *state;
   phone_kiosk(f);
   char token[13];
-  to_phone_code(f, token);
   char invoice[40];
-  snprintf(invoice, sizeof invoice, "%s", pk_app_payment_shown(f->app)->invoice);
+  to_phone_code(f, token, invoice);
   assert_int_equal(pk_window_sim_phone_pay(f->h.sim, token, true), 0);
   pk_vcard_set_present(f->card, false);
   pk_app_card_removed(f->app, "Reader 0", pk_now_ms());
   assert_false(pk_app_has_session(f->app));
   run_until_invoice(f, invoice, "refunded");
-  uint64_t end = pk_now_ms() + 5000;
-  while (store_row(f, invoice).state != PK_PAY_REVERSED && pk_now_ms() < end) pk_loop_run_once(f->h.loop, 50);
-  assert_int_equal(store_row(f, invoice).state, PK_PAY_REVERSED);
+  run_until_row(f, invoice, PK_PAY_REVERSED);
   assert_int_equal(pk_window_sim_request_count(f->h.sim), 0);
 }
 
@@ -433,9 +434,8 @@ static void test_an_expired_phone_code_says_so_and_offers_a_new_one(void **state
   fixture *f = *state;
   phone_kiosk(f);
   char token[13];
-  to_phone_code(f, token);
   char invoice[40];
-  snprintf(invoice, sizeof invoice, "%s", pk_app_payment_shown(f->app)->invoice);
+  to_phone_code(f, token, invoice);
   pk_window_sim_advance_clock(f->h.sim, 601);
   uint64_t end = pk_now_ms() + 10000;
   while (pk_app_payment_shown(f->app)->outcome == PK_APP_PAY_PROGRESS && pk_now_ms() < end)
@@ -463,9 +463,8 @@ static void test_an_open_phone_payment_is_settled_at_start(void **state) {
   fixture *f = *state;
   phone_kiosk(f);
   char token[13];
-  to_phone_code(f, token);
   char invoice[40];
-  snprintf(invoice, sizeof invoice, "%s", pk_app_payment_shown(f->app)->invoice);
+  to_phone_code(f, token, invoice);
   /* the kiosk stops as if killed: the store keeps the row as it was (sent) */
   pk_app_free(f->app);
   f->app = NULL;
@@ -478,9 +477,7 @@ static void test_an_open_phone_payment_is_settled_at_start(void **state) {
   assert_int_equal(store_row(f, invoice).state, PK_PAY_SENT);
   phone_kiosk(f);
   run_until_invoice(f, invoice, "refunded");
-  uint64_t end = pk_now_ms() + 5000;
-  while (store_row(f, invoice).state != PK_PAY_REVERSED && pk_now_ms() < end) pk_loop_run_once(f->h.loop, 50);
-  assert_int_equal(store_row(f, invoice).state, PK_PAY_REVERSED);
+  run_until_row(f, invoice, PK_PAY_REVERSED);
   assert_int_equal(pk_window_sim_request_count(f->h.sim), 0);
 }
 
