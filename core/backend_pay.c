@@ -43,17 +43,29 @@ static const char *offline_msgid(void) {
 
 /* ---- the payment worker ---- */
 
-bool pk_be_pay_request_pending(pk_backend *be, const pk_pay_record *r) {
+pk_be_request_of pk_be_pay_request_of(pk_backend *be, const pk_pay_record *r, char tracking[32]) {
   pk_outbox_row row;
-  if (!be->ob || pk_outbox_get_by_key(be->ob, r->idem_key, false, &row) != 0) return false;
+  if (!be->ob || pk_outbox_get_by_key(be->ob, r->idem_key, false, &row) != 0) return PK_BE_REQ_NONE;
   /* Exported to another kiosk's bundle, it is still under way: it is delivered from there. */
-  bool keep = row.state == PK_OB_SENDING || row.state == PK_OB_QUEUED || row.state == PK_OB_DELIVERED ||
-              row.state == PK_OB_EXPORTED;
+  pk_be_request_of of = row.state == PK_OB_DELIVERED ? PK_BE_REQ_DELIVERED
+                        : row.state == PK_OB_SENDING || row.state == PK_OB_QUEUED || row.state == PK_OB_EXPORTED
+                            ? PK_BE_REQ_UNDER_WAY
+                            : PK_BE_REQ_NONE;
+  snprintf(tracking, 32, "%s", row.tracking_code);
   pk_outbox_row_clear(&row);
-  return keep;
+  return of;
 }
 
-static bool keep_if_pending(void *ud, const pk_pay_record *r) { return pk_be_pay_request_pending(ud, r); }
+/* Kept while its request is under way; attached now if that request was delivered (a kiosk
+ * stopped between the delivery and the attaching): no request carries it, it is reversed. */
+static bool keep_if_pending(void *ud, const pk_pay_record *r) {
+  pk_backend *be = ud;
+  char tracking[32];
+  pk_be_request_of of = pk_be_pay_request_of(be, r, tracking);
+  if (of == PK_BE_REQ_DELIVERED && pk_pay_mark_submitted(be->pay->store, r->trace, tracking) != PK_PAY_OK)
+    pk_err("payment %s: its delivered request could not be attached; attached at the next start", r->trace);
+  return of != PK_BE_REQ_NONE;
+}
 
 static void sale_run(pay_job *j, struct pk_be_pay *p) {
   j->rc = pk_pay_begin(p->store, j->amount, j->invoice, j->idem, &j->rec);

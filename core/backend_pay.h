@@ -44,8 +44,10 @@ struct pk_be_pay {
 
 /* The citizen hears o (msgid) about this session's payment. */
 void pk_be_pay_tell(pk_backend *be, unsigned gen, pk_app_pay_outcome o, const char *msgid);
-/* An approved payment whose request the outbox still holds (sending, queued, delivered). */
-bool pk_be_pay_request_pending(pk_backend *be, const pk_pay_record *r);
+/* The request an approved payment paid for, as the outbox has it: none (or failed for good),
+ * under way (sending, queued, exported), or delivered (its tracking code in tracking). */
+typedef enum { PK_BE_REQ_NONE, PK_BE_REQ_UNDER_WAY, PK_BE_REQ_DELIVERED } pk_be_request_of;
+pk_be_request_of pk_be_pay_request_of(pk_backend *be, const pk_pay_record *r, char tracking[32]);
 
 /* backend_pay_window.c */
 void pk_be_pay_window_invoiced(pk_backend *be);   /* the invoice is in be->pay->shown: the way begins */

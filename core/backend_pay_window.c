@@ -225,14 +225,12 @@ static void cancelled(const pk_net_invoice *v, void *ud) {
 
 /* A paid invoice is kept when its request is under way (and attached when it was delivered). */
 static bool keep_paid(pk_backend *be, const pk_pay_record *r, const pk_net_invoice *v) {
-  pk_outbox_row row;
-  if (!be->ob || pk_outbox_get_by_key(be->ob, r->idem_key, false, &row) != 0) return false;
-  bool delivered = row.state == PK_OB_DELIVERED, keep = delivered || pk_be_pay_request_pending(be, r);
-  if (keep) step(be, r->trace, PK_PAY_APPROVED, v->bank_ref, v->method);
-  if (delivered && pk_pay_mark_submitted(be->pay->store, r->trace, row.tracking_code) != PK_PAY_OK)
+  char tracking[32];
+  pk_be_request_of of = pk_be_pay_request_of(be, r, tracking);
+  if (of != PK_BE_REQ_NONE) step(be, r->trace, PK_PAY_APPROVED, v->bank_ref, v->method);
+  if (of == PK_BE_REQ_DELIVERED && pk_pay_mark_submitted(be->pay->store, r->trace, tracking) != PK_PAY_OK)
     be->pay->settle_failed = true;
-  pk_outbox_row_clear(&row);
-  return keep;
+  return of != PK_BE_REQ_NONE;
 }
 
 static void read_back(const pk_net_invoice *v, void *ud) {

@@ -52,14 +52,23 @@ static int reverse_now(pk_pay_store *s, pk_pay_terminal *t, const pk_pay_record 
   return PK_PAY_OK;
 }
 
+static bool settles(const char *state) {
+  static const char *const known[] = {"approved", "declined", "reversed", "none"};
+  for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+    if (!strcmp(state, known[i])) return true;
+  return false;
+}
+
 /* What the terminal says of the trace, asked until resolve_bound_ms has passed: 1 = it knows
- * (ans->state is approved, declined or reversed), 0 = no answer that settles it. */
+ * (ans->state is approved, declined, reversed, or none: it never saw the sale), 0 = no answer
+ * that settles it. An answer that does not settle it is asked again after a pause, not at once:
+ * a terminal busy with that sale is not flooded. */
 static int status_within_bound(pk_pay_store *s, pk_pay_terminal *t, const pk_pay_record *r, pk_pay_msg *ans) {
   uint64_t until = pk_now_ms() + (uint64_t)s->opts.resolve_bound_ms;
   do {
-    if (ask(s, t, PK_PAY_MSG_STATUS, r, ans) == PK_PAY_X_ANSWER &&
-        (!strcmp(ans->state, "approved") || !strcmp(ans->state, "declined") || !strcmp(ans->state, "reversed")))
-      return 1;
+    pk_pay_x_rc x = ask(s, t, PK_PAY_MSG_STATUS, r, ans);
+    if (x == PK_PAY_X_ANSWER && settles(ans->state)) return 1;
+    if (x == PK_PAY_X_ANSWER) pause_ms(200);
   } while (pk_now_ms() < until);
   return 0;
 }
@@ -74,7 +83,10 @@ static int resolve_uncertain(pk_pay_store *s, pk_pay_terminal *t, const pk_pay_r
   if (status_within_bound(s, t, r, &ans)) {
     if (!strcmp(ans.state, "approved")) return pay_set_state(s, r->trace, from, PK_PAY_APPROVED, &ans, "status");
     if (!strcmp(ans.state, "declined")) return pay_set_state(s, r->trace, from, PK_PAY_DECLINED, &ans, "status");
-    return pay_set_state(s, r->trace, from, PK_PAY_REVERSED, NULL, "status");
+    if (!strcmp(ans.state, "reversed")) return pay_set_state(s, r->trace, from, PK_PAY_REVERSED, NULL, "status");
+    /* Never seen (the kiosk stopped between "sent" and the sale's bytes): barred at once, so the
+     * sale can never arrive later and charge. */
+    return reverse_now(s, t, r, "the terminal never saw the sale");
   }
   return reverse_now(s, t, r, "approval not confirmed within the bound");
 }
@@ -162,7 +174,12 @@ int pk_pay_resolve_pending(pk_pay_store *s, pk_pay_terminal *t, pk_pay_keep_fn k
   enum { MAX = 4096 };
   char(*traces)[PK_PAY_TRACE_LEN + 1] = malloc(MAX * sizeof *traces);
   if (!traces) return PK_PAY_EIO;
-  size_t n = pay_list(s, LIVE_MASK, traces, MAX);
+  /* "created" that no sale is making (sales run on the caller's one thread, never beside this):
+   * the kiosk stopped before "sent", so the terminal never heard of it. Closed, so that no
+   * request's payment is left half begun. */
+  size_t n = pay_list(s, PAY_BIT(PK_PAY_CREATED), traces, MAX);
+  for (size_t i = 0; i < n; i++) pay_set_state(s, traces[i], PAY_BIT(PK_PAY_CREATED), PK_PAY_DECLINED, NULL, "never sent");
+  n = pay_list(s, LIVE_MASK, traces, MAX);
   int rc = 0, unresolved = 0;
   for (size_t i = 0; i < n && rc == 0; i++) {
     bool open = false;
