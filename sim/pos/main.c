@@ -269,7 +269,7 @@ static int listen_on(const char *bind_addr, int port) {
 }
 
 static void usage(void) {
-  puts("usage: pishkhan-pos-sim --db FILE [--bind ADDR] [--port N] [--slow-ms N] [--script LIST]\n"
+  puts("usage: pishkhan-pos-sim --db FILE [--bind ADDR] [--port N] [--slow-ms N] [--script LIST [--cycle]]\n"
        "       pishkhan-pos-sim --dump FILE\n"
        "  --port N      port, 0 = ephemeral (default 0); the chosen port is printed\n"
        "  --db FILE     the terminal's own durable record of sales and reversals\n"
@@ -279,6 +279,7 @@ static void usage(void) {
        "4 timeout before approval, 5 timeout after approval, 6 lost answer (and status), 7 duplicated\n"
        "answer, 8 slow answer, 9 full card number in the answer, 10 control bytes in the answer.\n"
        "  --script LIST the scenarios of the next new sales, in order, whatever their amount; then as above.\n"
+       "  --cycle       the script starts again after its last entry, for as long as the terminal runs.\n"
        "                Names:");
   printf("                %s\n", pos_script_names());
 }
@@ -288,7 +289,7 @@ int main(int argc, char **argv) {
   int port = 0;
   static const struct option opts[] = {{"bind", 1, 0, 'b'}, {"port", 1, 0, 'p'}, {"db", 1, 0, 'd'},
                                        {"dump", 1, 0, 'D'}, {"slow-ms", 1, 0, 's'}, {"help", 0, 0, 'h'},
-                                       {"script", 1, 0, 'S'},
+                                       {"script", 1, 0, 'S'}, {"cycle", 0, 0, 'C'},
                                        {0, 0, 0, 0}};
   for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
     if (c == 'b') bind_addr = optarg;
@@ -296,6 +297,7 @@ int main(int argc, char **argv) {
     else if (c == 'd') path = optarg;
     else if (c == 'D') return dump(optarg);
     else if (c == 's') slow_ms = atoi(optarg);
+    else if (c == 'C') pos_script_cycle(true);
     else if (c == 'S') {
       if (pos_script_set(optarg)) return 2;
     }

@@ -14,6 +14,7 @@ static const char *const NAMES[SCENARIOS] = {"approve",       "decline", "no-fun
 enum { SCRIPT_MAX = 64 };
 static int script[SCRIPT_MAX];
 static size_t script_len, script_next;
+static bool script_cycles;
 
 static int by_name(const char *s, size_t n) {
   for (int i = 0; i < SCENARIOS; i++)
@@ -36,7 +37,10 @@ int pos_script_set(const char *list) {
   return 0;
 }
 
+void pos_script_cycle(bool on) { script_cycles = on; }
+
 int pos_script_take(int64_t amount) {
+  if (script_cycles && script_len && script_next == script_len) script_next = 0;
   if (script_next < script_len) return script[script_next++];
   int sc = (int)(amount % 100);
   return sc >= 0 && sc < SCENARIOS ? sc : APPROVE;

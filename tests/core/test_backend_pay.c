@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "../net/harness.h"
+#include "../payment/fee_walk.h"
 #include "../payment/possim.h"
 #include "pishkhan/app.h"
 #include "pishkhan/backend.h"
@@ -104,11 +105,8 @@ static void run_until_screen(fixture *f, pk_screen_id s) {
              pk_app_message(f->app) ? pk_app_message(f->app) : "");
 }
 
-static void key(fixture *f, pk_key_code code, uint32_t cp) { pk_app_key(f->app, (pk_key){code, cp}, pk_now_ms()); }
-
-static void type(fixture *f, const char *ascii) {
-  for (; *ascii; ascii++) key(f, PK_KEY_CHAR, (uint32_t)(unsigned char)*ascii);
-}
+static void key(fixture *f, pk_key_code code, uint32_t cp) { fw_key(f->app, code, cp); }
+static void type(fixture *f, const char *ascii) { fw_type(f->app, ascii); }
 
 static void login(fixture *f) {
   pk_vcard_set_present(f->card, true);
@@ -119,65 +117,16 @@ static void login(fixture *f) {
   run_until_screen(f, PK_SCREEN_DASHBOARD);
 }
 
-static const char *value_for(pk_field_type t) {
-  switch (t) {
-  case PK_FIELD_NATIONAL_CODE: return "0071234561";
-  case PK_FIELD_MOBILE: return "09121234567";
-  case PK_FIELD_JALALI_DATE: return "1370/05/12";
-  default: return NULL;
-  }
-}
-
 /* A kiosk fee service whose required fields this test can fill. */
 static const pk_service *fee_service(fixture *f) {
-  const pk_agency *ag;
-  size_t na = pk_catalog_agencies(f->cat, &ag);
-  for (size_t a = 0; a < na; a++) {
-    static const pk_service *svc[512];
-    size_t ns = pk_catalog_services_of(f->cat, ag[a].id, svc, 512);
-    for (size_t i = 0; i < ns && i < 512; i++) {
-      const pk_service *s = svc[i];
-      if (s->fee_rials <= 0 || s->auth_level > 3 || !(s->channels & PK_CHANNEL_KIOSK)) continue;
-      size_t nf;
-      const pk_form_field *ff = pk_catalog_form(f->cat, s, &nf);
-      bool ok = ff || nf == 0;
-      for (size_t k = 0; ok && k < nf; k++) ok = !ff[k].required || value_for(ff[k].type);
-      if (ok) return s;
-    }
-  }
-  fail_msg("no fee service with a simple form in the simulator's catalog");
-  return NULL;
+  const pk_service *s = fw_fee_service(f->cat);
+  if (!s) fail_msg("no fee service with a simple form in the simulator's catalog");
+  return s;
 }
-
-static void pick(fixture *f, size_t n, bool (*is)(fixture *, size_t, const void *), const void *want) {
-  size_t i = 0;
-  while (i < n && !is(f, i, want)) i++;
-  assert_true(i < n);
-  for (size_t k = 0; k < i; k++) key(f, PK_KEY_DOWN, 0);
-  key(f, PK_KEY_ENTER, 0);
-}
-
-static bool is_agency(fixture *f, size_t i, const void *id) { return !strcmp(pk_app_agency_at(f->app, i)->id, id); }
-static bool is_service(fixture *f, size_t i, const void *id) { return !strcmp(pk_app_service_at(f->app, i)->id, id); }
 
 /* Dashboard to the review of the fee service, its form filled. */
 static void to_review(fixture *f, const pk_service *s) {
-  type(f, "2");
-  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_AGENCIES);
-  pick(f, pk_app_list_count(f->app), is_agency, s->agency_id);
-  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_SERVICES);
-  pick(f, pk_app_list_count(f->app), is_service, s->id);
-  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_SERVICE);
-  key(f, PK_KEY_ENTER, 0);
-  const pk_form_field *ff;
-  size_t nf = pk_app_form(f->app, &ff);
-  for (size_t k = 0; k < nf; k++) {
-    const char *v = ff[k].required ? value_for(ff[k].type) : NULL;
-    if (v) type(f, v);
-    key(f, PK_KEY_ENTER, 0);
-  }
-  if (nf == 0) key(f, PK_KEY_ENTER, 0);
-  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_REVIEW);
+  if (!fw_to_review(f->app, s)) fail_msg("the way to %s's review stopped at %s", s->id, pk_screen_name(pk_app_screen(f->app)));
 }
 
 static void test_a_fee_is_paid_once_and_its_request_registered_once(void **state) {

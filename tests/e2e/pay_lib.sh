@@ -5,16 +5,21 @@ pki=${PK_BINARY_DIR:?}/pki
 [ -n "${PK_TRACE:-}" ] && set -x
 KIOSK_BIN=$PK_BIN   # the production kiosk
 
+# start_pos_sim [POS-SIM ARGS...]: the terminal, its record in $WORK/pos.db; sets POS_PID, POS_PORT.
+start_pos_sim() {
+  "$PK_BINARY_DIR/bin/pishkhan-pos-sim" --db "$WORK/pos.db" --port 0 "$@" > "$WORK/pos.out" 2>&1 &
+  POS_PID=$!
+  for _ in $(seq 200); do grep -q listening "$WORK/pos.out" && break; sleep 0.05; done
+  POS_PORT=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$WORK/pos.out" | grep -o '[0-9]*$') || { cat "$WORK/pos.out" >&2; exit 1; }
+}
+
 # pay_peers PAPER_MM [POS-SIM ARGS...]: the terminal (its record in $WORK/pos.db; sets POS_PID,
 # POS_PORT), the window and the card reader, and the kiosk's settings in $WORK/pishkhan.conf
 # (receipts printed as PNG on PAPER_MM paper into $WORK/receipts).
 pay_peers() {
   local paper=$1
   shift
-  "$PK_BINARY_DIR/bin/pishkhan-pos-sim" --db "$WORK/pos.db" --port 0 "$@" > "$WORK/pos.out" 2>&1 &
-  POS_PID=$!
-  for _ in $(seq 200); do grep -q listening "$WORK/pos.out" && break; sleep 0.05; done
-  POS_PORT=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$WORK/pos.out" | grep -o '[0-9]*$') || { cat "$WORK/pos.out" >&2; exit 1; }
+  start_pos_sim "$@"
   SIM_ARGS=(--fees enforce --test-endpoints --provider-pos-db "$WORK/pos.db")
   trap 'rc=$?; kill $POS_PID 2>/dev/null; stop_peers; cleanup; exit $rc' EXIT
   start_peers
