@@ -30,13 +30,6 @@ typedef struct {
   char data_dir[64];
 } fixture;
 
-static pk_transport *open_card(void *ud, const char *reader, pk_card_status *st) {
-  (void)reader;
-  pk_transport *t = pk_vcard_present(ud) ? pk_transport_inproc_new(ud) : NULL;
-  if (!t) *st = PK_CARD_REMOVED;
-  return t;
-}
-
 static void sync_done(const pk_net_sync *r, void *ud) {
   assert_int_equal(r->st.err, PK_NET_OK);
   *(bool *)ud = true;
@@ -44,7 +37,7 @@ static void sync_done(const pk_net_sync *r, void *ud) {
 
 static void open_backend(fixture *f) {
   char *err = NULL;
-  f->be = pk_backend_new(f->h.loop, &f->h.cfg, f->h.net, open_card, f->card, &err);
+  f->be = pk_backend_new(f->h.loop, &f->h.cfg, f->h.net, fw_open_card, f->card, &err);
   if (!f->be) fail_msg("backend: %s", err ? err : "?");
   f->app = pk_app_new(&f->h.cfg, &pk_backend_live_ops, f->be);
   pk_app_set_catalog(f->app, f->cat);

@@ -3,6 +3,14 @@
 #include <string.h>
 
 #include "pishkhan/loop.h"
+#include "pishkhan/vcard.h"
+
+pk_transport *fw_open_card(void *ud, const char *reader, pk_card_status *st) {
+  (void)reader;
+  pk_transport *t = pk_vcard_present(ud) ? pk_transport_inproc_new(ud) : NULL;
+  if (!t) *st = PK_CARD_REMOVED;
+  return t;
+}
 
 const char *fw_value_for(pk_field_type t) {
   switch (t) {

@@ -35,13 +35,6 @@ typedef struct {
   bool synced;
 } kiosk;
 
-static pk_transport *open_card(void *ud, const char *reader, pk_card_status *st) {
-  (void)reader;
-  pk_transport *t = pk_vcard_present(ud) ? pk_transport_inproc_new(ud) : NULL;
-  if (!t) *st = PK_CARD_REMOVED;
-  return t;
-}
-
 static void synced(const pk_net_sync *r, void *ud) {
   (void)r;
   ((kiosk *)ud)->synced = true;
@@ -86,7 +79,7 @@ static int open_kiosk(kiosk *k, const char *conf, const char *card_dir) {
     uint64_t end = pk_now_ms() + 60000;
     while (!is_synced(k) && pk_now_ms() < end) pk_loop_run_once(k->loop, 50);
   }
-  if (!(k->be = pk_backend_new(k->loop, &k->cfg, k->net, open_card, k->card, &e)))
+  if (!(k->be = pk_backend_new(k->loop, &k->cfg, k->net, fw_open_card, k->card, &e)))
     return fprintf(stderr, "saledrv: %s\n", e ? e : "backend"), -1;
   k->app = pk_app_new(&k->cfg, &pk_backend_live_ops, k->be);
   pk_app_set_catalog(k->app, k->cat);
