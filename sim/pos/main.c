@@ -241,13 +241,14 @@ static int dump(const char *path) {
   sqlite3_stmt *st = NULL;
   const char *q = "SELECT s.trace, CASE WHEN s.invoice = '' THEN '-' ELSE s.invoice END, s.amount, s.state,"
                   " (SELECT count(*) FROM requests r WHERE r.trace = s.trace AND r.type = 'SALE'),"
-                  " (SELECT count(*) FROM requests r WHERE r.trace = s.trace AND r.type = 'REVERSE')"
+                  " (SELECT count(*) FROM requests r WHERE r.trace = s.trace AND r.type = 'REVERSE'),"
+                  " (SELECT count(*) FROM requests r WHERE r.trace = s.trace AND r.type = 'STATUS')"
                   " FROM sales s ORDER BY s.rowid";
   if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK) return 1;
   while (sqlite3_step(st) == SQLITE_ROW)
-    printf("trace=%s invoice=%s amount=%lld state=%s sales=%d reversals=%d\n", sqlite3_column_text(st, 0),
+    printf("trace=%s invoice=%s amount=%lld state=%s sales=%d reversals=%d statuses=%d\n", sqlite3_column_text(st, 0),
            sqlite3_column_text(st, 1), (long long)sqlite3_column_int64(st, 2), sqlite3_column_text(st, 3),
-           sqlite3_column_int(st, 4), sqlite3_column_int(st, 5));
+           sqlite3_column_int(st, 4), sqlite3_column_int(st, 5), sqlite3_column_int(st, 6));
   sqlite3_finalize(st);
   sqlite3_close(db);
   return 0;

@@ -17,6 +17,7 @@
 #include "pishkhan/app.h"
 #include "pishkhan/backend.h"
 #include "pishkhan/catalog.h"
+#include "pishkhan/outbox.h"
 #include "pishkhan/payment.h"
 #include "pishkhan/vcard.h"
 
@@ -208,6 +209,44 @@ static void test_an_approved_payment_without_a_request_is_reversed_at_start(void
   assert_int_equal(possim_dump(&f->pos, rows, 4), 1);
   assert_string_equal(rows[0].state, "reversed");
   assert_int_equal(rows[0].sales, 1);
+}
+
+/* The window registered the request (the outbox row is delivered, with its tracking code) and
+ * the kiosk stopped before it attached the approved payment: at the next start the payment is
+ * attached to that request, not kept approved for ever nor reversed (the citizen's request is
+ * paid for). */
+static void test_a_delivered_requests_payment_is_attached_at_start(void **state) {
+  fixture *f = *state;
+  char path[128], err[128];
+  snprintf(path, sizeof path, "%s/outbox.db", f->data_dir);
+  pk_outbox *ob = pk_outbox_open(path, NULL, err, sizeof err);
+  assert_non_null(ob);
+  pk_outbox_row row;
+  assert_true(pk_outbox_draft(ob, &row));
+  snprintf(row.service_id, sizeof row.service_id, "%s", fee_service(f)->id);
+  snprintf(row.national_masked, sizeof row.national_masked, "007****561");
+  row.level = 3;
+  row.state = PK_OB_SENDING;
+  assert_int_equal(pk_outbox_insert(ob, &row, "eyJhbGciOiJSU0EtT0FFUCJ9.AA.AA.AA.AA", err, sizeof err), PK_OB_OK);
+  assert_int_equal(pk_outbox_delivered(ob, row.ref, "1457143582487267", NULL), PK_OB_OK);
+  pk_outbox_close(ob);
+  pk_pay_record r;
+  approved_before_start(f, row.idem_key, &r);
+
+  open_backend(f);
+  uint64_t end = pk_now_ms() + 20000;
+  while (pk_backend_hold(f->be, pk_now_ms()) && pk_now_ms() < end) pk_loop_run_once(f->h.loop, 50);
+  assert_null(pk_backend_hold(f->be, pk_now_ms()));
+  possim_row rows[4];
+  assert_int_equal(possim_dump(&f->pos, rows, 4), 1);
+  assert_string_equal(rows[0].state, "approved"); /* the money stands: its request holds it */
+  snprintf(path, sizeof path, "%s/payments.db", f->data_dir);
+  pk_pay_opts o = PK_PAY_OPTS_DEFAULT;
+  pk_pay_store *st = pk_pay_store_open(path, &o, err, sizeof err);
+  assert_int_equal(pk_pay_get(st, r.trace, &r), PK_PAY_OK);
+  pk_pay_store_close(st);
+  assert_int_equal(r.state, PK_PAY_SUBMITTED);
+  assert_string_equal(r.tracking_code, "1457143582487267");
 }
 
 /* The same payment at start, but the terminal cannot be reached: after one round the kiosk
@@ -428,6 +467,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_a_fee_is_paid_once_and_its_request_registered_once, setup, teardown),
       cmocka_unit_test_setup_teardown(test_cancel_before_the_sale_charges_nothing, setup, teardown),
       cmocka_unit_test_setup_teardown(test_an_approved_payment_without_a_request_is_reversed_at_start, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_a_delivered_requests_payment_is_attached_at_start, setup, teardown),
       cmocka_unit_test_setup_teardown(test_an_unreachable_terminal_holds_only_the_fees, setup, teardown),
       cmocka_unit_test_setup_teardown(test_a_phone_payment_registers_the_request_once, setup, teardown),
       cmocka_unit_test_setup_teardown(test_cancelling_the_phone_code_cancels_the_invoice, setup, teardown),

@@ -18,7 +18,7 @@ typedef struct {
   char invoice[40];
   long long amount;
   char state[16];
-  int sales, reversals;
+  int sales, reversals, statuses; /* requests of each type for the trace */
 } possim_row;
 
 /* Starts bin/pishkhan-pos-sim on an ephemeral loopback port (its record in a fresh temp dir). */

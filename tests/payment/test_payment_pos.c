@@ -144,10 +144,16 @@ static pk_pay_x_rc crash_after_sent(pk_pay_terminal *t, const pk_pay_msg *req, p
   return !on_connected || on_connected(ud) ? PK_PAY_X_NO_ANSWER : PK_PAY_X_NOT_SENT;
 }
 
-/* "sent" durable, then the kiosk died: on start the trace is asked about, then reversed, and the
- * reversal bars it: the same sale arriving late is refused by the terminal. */
+/* "sent" durable, then the kiosk died before the sale's bytes: on start the trace is asked
+ * about once; the terminal never saw it, so it is reversed at once (not asked again and again
+ * until the bound, holding everyone), and the reversal bars it: the same sale arriving late is
+ * refused by the terminal. */
 static void test_restart_resolves_sent(void **st) {
   fx *f = *st;
+  pk_pay_store_close(f->s);
+  pk_pay_opts patient = OPTS;
+  patient.resolve_bound_ms = 3000; /* time enough for a flood of status requests, were there one */
+  f->s = pk_pay_store_open(f->db, &patient, NULL, 0);
   pk_pay_record r;
   assert_int_equal(pk_pay_begin(f->s, 12500000, "inv-c", "crash", &r), PK_PAY_OK);
   pk_pay_terminal_ops dead = {.name = "dead", .exchange = crash_after_sent, .close = f->t->ops->close};
@@ -168,7 +174,28 @@ static void test_restart_resolves_sent(void **st) {
   assert_string_not_equal(ans.rc, "00");
   possim_row rows[8];
   size_t n = possim_dump(&f->sim, rows, 8);
-  assert_string_equal(possim_find(rows, n, r.trace)->state, "void");
+  const possim_row *term = possim_find(rows, n, r.trace);
+  assert_string_equal(term->state, "void");
+  assert_int_equal(term->statuses, 1);
+  assert_int_equal(term->reversals, 1);
+}
+
+/* The kiosk stopped between making the trace and connecting ("created"): on start it is closed
+ * as declined, never sent, and the terminal is not asked to sell it. Left "created", it would
+ * be a live payment of its request for ever. */
+static void test_restart_closes_created(void **st) {
+  fx *f = *st;
+  pk_pay_record r;
+  assert_int_equal(pk_pay_begin(f->s, 12500000, "inv-n", "never", &r), PK_PAY_OK);
+  assert_int_equal(r.state, PK_PAY_CREATED);
+  assert_int_equal(pk_pay_resolve_pending(f->s, f->t, NULL, NULL), 0);
+  assert_int_equal(pk_pay_get(f->s, r.trace, &r), PK_PAY_OK);
+  assert_int_equal(r.state, PK_PAY_DECLINED);
+  possim_row rows[8];
+  assert_null(possim_find(rows, possim_dump(&f->sim, rows, 8), r.trace));
+  pk_pay_record again;
+  assert_int_equal(pk_pay_begin(f->s, 12500000, "inv-n", "never", &again), PK_PAY_OK);
+  assert_string_not_equal(again.trace, r.trace); /* the request may be paid anew */
 }
 
 static bool keep_odd(void *ud, const pk_pay_record *r) { return strcmp(r->idem_key, "keep") == 0; }
@@ -208,7 +235,7 @@ int main(void) {
       T(test_approve), T(test_decline), T(test_insufficient_funds), T(test_card_removed),
       T(test_timeout_before_approval), T(test_timeout_after_approval), T(test_lost_response_reversed),
       T(test_duplicated_response), T(test_slow_answer), T(test_control_bytes_answer), T(test_full_pan_never_stored),
-      T(test_one_live_payment_per_request), T(test_restart_resolves_sent), T(test_restart_resolves_approved),
+      T(test_one_live_payment_per_request), T(test_restart_resolves_sent), T(test_restart_closes_created), T(test_restart_resolves_approved),
       T(test_unreachable_terminal),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
