@@ -1,6 +1,6 @@
 /* `pishkhan payments report --day DATE`: the terminal's batch totals, the kiosk's own records
  * and the window's invoices for one local day, side by side, with every mismatch and what to
- * do about it. The window and the terminal may be unreachable: the report still prints, marked
+ * do about it; `pishkhan payments settle --day DATE` closes that day's batch once it reconciles. The window and the terminal may be unreachable: the report still prints, marked
  * incomplete, and never says the day reconciles. */
 #include "pishkhan/payments_cli.h"
 
@@ -269,18 +269,95 @@ static void print_json(const report *r, FILE *out) {
   json_decref(o);
 }
 
-/* ---- the command ---- */
+/* ---- the commands ---- */
 
-int pk_payments_report(const pk_config *cfg, int y, int m, int d, bool json, FILE *out) {
-  report r = {.cfg = cfg, .y = y, .m = m, .d = d};
+/* The three sides of the day y-m-d gathered and compared: the verdict, or PK_PAYREP_ESTORE. */
+static int reconcile_day(report *r, const pk_config *cfg, int y, int m, int d) {
+  *r = (report){.cfg = cfg, .y = y, .m = m, .d = d};
   char day[40];
   snprintf(day, sizeof day, "%04d%02d%02d", y, m, d);
-  snprintf(r.day, sizeof r.day, "%.8s", day);
-  if (pk_jalali_from_gregorian(y, m, d, &r.jy, &r.jm, &r.jd) != 0 || gather_store(&r) != 0) return report_free(&r), PK_PAYREP_ESTORE;
-  gather_terminal(&r);
-  gather_window(&r);
-  int rc = pk_pay_reconcile(r.recs, r.nrec, &r.batch, r.inv, r.ninv, &r.rec) == PK_PAY_OK ? verdict(&r) : PK_PAYREP_ESTORE;
+  snprintf(r->day, sizeof r->day, "%.8s", day);
+  if (pk_jalali_from_gregorian(y, m, d, &r->jy, &r->jm, &r->jd) != 0 || gather_store(r) != 0) return PK_PAYREP_ESTORE;
+  gather_terminal(r);
+  gather_window(r);
+  return pk_pay_reconcile(r->recs, r->nrec, &r->batch, r->inv, r->ninv, &r->rec) == PK_PAY_OK ? verdict(r)
+                                                                                                : PK_PAYREP_ESTORE;
+}
+
+int pk_payments_report(const pk_config *cfg, int y, int m, int d, bool json, FILE *out) {
+  report r;
+  int rc = reconcile_day(&r, cfg, y, m, d);
   if (rc != PK_PAYREP_ESTORE) json ? print_json(&r, out) : print_text(&r, out);
+  report_free(&r);
+  return rc;
+}
+
+/* The day's card payments the terminal must hold: once the day reconciles, all are submitted
+ * (or settled by an earlier run). */
+static void card_standing(const report *r, int64_t *n, int64_t *sum) {
+  *n = *sum = 0;
+  for (size_t i = 0; i < r->nrec; i++)
+    if (r->recs[i].method == PK_PAY_CARD && (r->recs[i].state == PK_PAY_SUBMITTED || r->recs[i].state == PK_PAY_SETTLED))
+      ++*n, *sum += r->recs[i].amount;
+}
+
+/* The terminal closed the batch: each submitted card payment of the day is marked settled. */
+static int mark_settled(const report *r) {
+  char path[PK_CFG_STR + 16], why[256] = "";
+  snprintf(path, sizeof path, "%s/payments.db", r->cfg->data_dir);
+  pk_pay_opts o;
+  pk_config_pay_opts(r->cfg, &o);
+  pk_pay_store *s = pk_pay_store_open(path, &o, why, sizeof why);
+  int rc = s ? PK_PAY_OK : PK_PAY_EIO;
+  for (size_t i = 0; rc == PK_PAY_OK && i < r->nrec; i++)
+    if (r->recs[i].method == PK_PAY_CARD && r->recs[i].state == PK_PAY_SUBMITTED)
+      rc = pk_pay_mark_settled(s, r->recs[i].trace);
+  pk_pay_store_close(s);
+  return rc;
+}
+
+static int settle_at_terminal(const report *r, FILE *out) {
+  int64_t n, sum;
+  card_standing(r, &n, &sum);
+  pk_pay_terminal *t = pk_config_pay_terminal(r->cfg);
+  pk_pay_opts o;
+  pk_config_pay_opts(r->cfg, &o);
+  pk_pay_batch closed;
+  pk_pay_settle_rc src = pk_pay_batch_settle(t, r->day, n, sum, o.status_timeout_ms, &closed);
+  pk_pay_terminal_close(t);
+  if (src == PK_PAY_SETTLE_NO_ANSWER) {
+    fprintf(out, "%s\n", _("The terminal did not answer: the batch may or may not be closed. Run the settlement "
+                           "again; repeating it is safe."));
+    return PK_PAYREP_INCOMPLETE;
+  }
+  if (src == PK_PAY_SETTLE_REFUSED) {
+    say_nums(out, _("The terminal refused to close the batch: it holds %s sales, %s rials; this kiosk %s, %s rials. "
+                    "Nothing was settled."), 4, (long long[]){closed.n_approved, closed.sum_approved, n, sum});
+    return PK_PAYREP_MISMATCH;
+  }
+  if (mark_settled(r) != PK_PAY_OK) {
+    fprintf(out, "%s\n", _("The terminal closed the batch, but this kiosk could not record it. Run the settlement "
+                           "again; repeating it is safe."));
+    return PK_PAYREP_ESTORE;
+  }
+  say_nums(out, _("The batch is settled: %s sales, %s rials. They can no longer be reversed at the terminal; a "
+                  "refund goes through the window."), 2, (long long[]){n, sum});
+  return PK_PAYREP_RECONCILES;
+}
+
+/* End of day: the batch is closed at the terminal only once the day reconciles on all three
+ * sides, and with the totals the kiosk holds, so a sale under way cannot slip into it. */
+int pk_payments_settle(const pk_config *cfg, int y, int m, int d, FILE *out) {
+  report r;
+  int rc = reconcile_day(&r, cfg, y, m, d);
+  if (rc != PK_PAYREP_ESTORE) text_header(&r, out);
+  if (rc == PK_PAYREP_RECONCILES && !r.has_terminal)
+    fprintf(out, "%s\n", _("No card terminal is set for this kiosk: there is no batch to settle."));
+  else if (rc == PK_PAYREP_RECONCILES) rc = settle_at_terminal(&r, out);
+  else if (rc != PK_PAYREP_ESTORE) {
+    print_text(&r, out);
+    fprintf(out, "%s\n", _("The batch was not settled: a day is settled only once it reconciles."));
+  }
   report_free(&r);
   return rc;
 }
@@ -300,10 +377,12 @@ static bool parse_day(const char *arg, int *y, int *m, int *d) {
 }
 
 static int usage(void) {
-  fprintf(stderr, "%s\n", pk_tr_fa("Usage: pishkhan payments report --day DATE [--json] [--config FILE] [--lang fa|en]"));
-  fprintf(stderr, "Usage: pishkhan payments report --day DATE [--json] [--config FILE] [--lang fa|en]\n"
+  fprintf(stderr, "%s\n", pk_tr_fa("Usage: pishkhan payments report|settle --day DATE [--json] [--config FILE] [--lang fa|en]"));
+  fprintf(stderr, "Usage: pishkhan payments report|settle --day DATE [--json] [--config FILE] [--lang fa|en]\n"
                   "  DATE is the kiosk's local day: 2026-12-02, or Jalali 1405/09/11 (any digits)\n"
-                  "  exit 0 reconciles, 1 mismatch, 3 store or settings unusable, 4 incomplete\n");
+                  "  report: exit 0 reconciles, 1 mismatch, 3 store or settings unusable, 4 incomplete\n"
+                  "  settle: closes the terminal's batch of a day that reconciles; exit 0 settled,\n"
+                  "  1 mismatch or refused, 3 unusable, 4 incomplete or no answer (repeat it)\n");
   return PK_PAYREP_USAGE;
 }
 
@@ -337,14 +416,15 @@ int pk_payments_cli(int argc, char **argv) {
     else if (c != 'c') rc = usage();
   }
   int y, m, d;
-  if (rc == 0 && (optind >= argc || strcmp(argv[optind], "report") || !day)) rc = usage();
+  bool settle = optind < argc && !strcmp(argv[optind], "settle");
+  if (rc == 0 && (optind >= argc || (strcmp(argv[optind], "report") && !settle) || !day || (settle && json))) rc = usage();
   if (rc == 0 && !parse_day(day, &y, &m, &d)) {
     fprintf(stderr, "%s\npishkhan payments: --day %s\n",
             pk_tr_fa("The date is not understood: write it as 2026-12-02 or 1405/09/11."), day);
     rc = PK_PAYREP_USAGE;
   }
   if (rc == 0) choose_lang(lang, &cfg);
-  if (rc == 0) rc = pk_payments_report(&cfg, y, m, d, json, stdout);
+  if (rc == 0) rc = settle ? pk_payments_settle(&cfg, y, m, d, stdout) : pk_payments_report(&cfg, y, m, d, json, stdout);
   pk_config_free(&cfg);
   return rc;
 }

@@ -52,6 +52,20 @@ int pk_pay_batch_fetch(pk_pay_terminal *t, const char *day, int timeout_ms, pk_p
   return PK_PAY_OK;
 }
 
+pk_pay_settle_rc pk_pay_batch_settle(pk_pay_terminal *t, const char *day, int64_t n, int64_t sum, int timeout_ms,
+                                     pk_pay_batch *closed) {
+  memset(closed, 0, sizeof *closed);
+  if (!t || !day || strlen(day) != 8) return PK_PAY_SETTLE_NO_ANSWER;
+  pk_pay_msg req = {.type = PK_PAY_MSG_SETTLE, .n_approved = n, .sum_approved = sum}, ans;
+  snprintf(req.day, sizeof req.day, "%s", day);
+  snprintf(req.tid, sizeof req.tid, "%s", t->tid);
+  if (t->ops->exchange(t, &req, &ans, timeout_ms, NULL, NULL) != PK_PAY_X_ANSWER) return PK_PAY_SETTLE_NO_ANSWER;
+  closed->reached = true;
+  closed->n_approved = ans.n_approved, closed->sum_approved = ans.sum_approved;
+  if (!strcmp(ans.rc, "95")) return PK_PAY_SETTLE_REFUSED;
+  return !strcmp(ans.rc, "00") ? PK_PAY_SETTLE_DONE : PK_PAY_SETTLE_NO_ANSWER;
+}
+
 void pk_pay_batch_free(pk_pay_batch *b) {
   if (!b) return;
   free(b->entries);

@@ -13,7 +13,7 @@
 
 static const char *const TYPE_NAMES[PK_PAY_MSG_COUNT] = {
     "", "SALE", "SALE_ANS", "STATUS", "STATUS_ANS", "REVERSE", "REVERSE_ANS", "BATCH", "BATCH_ANS", "JOURNAL",
-    "JOURNAL_ANS"};
+    "JOURNAL_ANS", "SETTLE", "SETTLE_ANS"};
 
 const char *pk_pay_msg_type_name(pk_pay_msg_type t) {
   return (unsigned)t < PK_PAY_MSG_COUNT ? TYPE_NAMES[t] : "";

@@ -41,11 +41,11 @@ static bool send_all(int fd, bool sock, const uint8_t *p, size_t n, int64_t dead
   return true;
 }
 
-/* A sale's exchange is matched by trace; a batch or journal one (no trace asked: a journal
+/* A sale's exchange is matched by trace; a batch, journal or settle one (no trace asked: a journal
  * answer carries the entry's) by its day and entry. */
 static bool answers(const pk_pay_msg *req, const pk_pay_msg *ans) {
   if (ans->type != req->type + 1) return false;
-  if (req->type == PK_PAY_MSG_BATCH || req->type == PK_PAY_MSG_JOURNAL)
+  if (req->type == PK_PAY_MSG_BATCH || req->type == PK_PAY_MSG_JOURNAL || req->type == PK_PAY_MSG_SETTLE)
     return strcmp(ans->day, req->day) == 0 && ans->index == req->index;
   return strcmp(ans->trace, req->trace) == 0;
 }

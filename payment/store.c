@@ -289,6 +289,15 @@ int pk_pay_mark_submitted(pk_pay_store *s, const char *trace, const char *tracki
   return rc;
 }
 
+int pk_pay_mark_settled(pk_pay_store *s, const char *trace) {
+  if (!s || !trace) return PK_PAY_EINVAL;
+  pk_pay_record r;
+  int rc = pk_pay_get(s, trace, &r);
+  if (rc == PK_PAY_OK && r.state == PK_PAY_SETTLED) return PK_PAY_OK;
+  if (rc == PK_PAY_OK && r.method != PK_PAY_CARD) return PK_PAY_ESTATE;
+  return rc ? rc : pay_set_state(s, trace, PAY_BIT(PK_PAY_SUBMITTED), PK_PAY_SETTLED, NULL, "batch closed");
+}
+
 size_t pay_list(pk_pay_store *s, unsigned mask, char (*traces)[PK_PAY_TRACE_LEN + 1], size_t n) {
   size_t got = 0;
   pthread_mutex_lock(&s->lock);

@@ -23,6 +23,8 @@ typedef enum {
   PK_PAY_MSG_BATCH_ANS,
   PK_PAY_MSG_JOURNAL,     /* entry ix of the day's journal */
   PK_PAY_MSG_JOURNAL_ANS,
+  PK_PAY_MSG_SETTLE,      /* close the day's batch, given the totals the kiosk expects (0500 settlement) */
+  PK_PAY_MSG_SETTLE_ANS,  /* 00: closed, the day's standing totals; 95: the totals differ, nothing closed */
   PK_PAY_MSG_COUNT
 } pk_pay_msg_type;
 
@@ -109,7 +111,7 @@ typedef enum {
   PK_PAY_DECLINED,
   PK_PAY_UNCERTAIN,   /* no answer seen: ask by trace or reverse, never sell again */
   PK_PAY_REVERSED,
-  PK_PAY_SETTLED,     /* in a closed terminal batch (reconciliation, later) */
+  PK_PAY_SETTLED,     /* submitted, and in a batch the terminal closed (pishkhan payments settle) */
   PK_PAY_SUBMITTED,   /* attached to a submitted request */
   PK_PAY_STATE_COUNT
 } pk_pay_state;
@@ -171,6 +173,9 @@ int pk_pay_sale(pk_pay_store *s, pk_pay_terminal *t, const char *trace, pk_pay_r
 /* Gives back an approved (not submitted) or uncertain payment's money. */
 int pk_pay_reverse(pk_pay_store *s, pk_pay_terminal *t, const char *trace, pk_pay_record *out);
 int pk_pay_mark_submitted(pk_pay_store *s, const char *trace, const char *tracking_code);
+/* A submitted card payment whose sale is in a batch the terminal closed: settled (its money can
+ * no longer be reversed at the terminal; only the window refunds it). Already settled: OK. */
+int pk_pay_mark_settled(pk_pay_store *s, const char *trace);
 const char *pk_pay_method_name(pk_pay_method m); /* card, phone, cash */
 
 /* ---- Payments the window holds (phone, cash) ---- */
@@ -227,6 +232,17 @@ typedef struct {
 /* Asks t for day's (YYYYMMDD) batch totals, then every journal entry; each exchange waits
  * up to timeout_ms. PK_PAY_OK with b->reached false when the terminal cannot be reached. */
 int pk_pay_batch_fetch(pk_pay_terminal *t, const char *day, int timeout_ms, pk_pay_batch *b);
+
+typedef enum {
+  PK_PAY_SETTLE_DONE = 0,     /* the day's batch is closed; *closed holds its standing totals */
+  PK_PAY_SETTLE_REFUSED,      /* the terminal's totals are not n, sum (rc 95): nothing closed */
+  PK_PAY_SETTLE_NO_ANSWER,    /* unreached or no valid answer: closed or not, ask again */
+} pk_pay_settle_rc;
+/* Closes day's batch at the terminal if, and only if, its standing sales of the day are n
+ * sales of sum rials (ISO 8583 settlement: totals that differ are refused, rc 95). Closing a
+ * closed day again answers the same totals, so a settle cut short is simply repeated. */
+pk_pay_settle_rc pk_pay_batch_settle(pk_pay_terminal *t, const char *day, int64_t n, int64_t sum, int timeout_ms,
+                                     pk_pay_batch *closed);
 void pk_pay_batch_free(pk_pay_batch *b);
 
 /* The window's record of an invoice the kiosk holds (read by the caller; this module never

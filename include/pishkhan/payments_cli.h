@@ -19,6 +19,9 @@ enum {
 
 /* The report of the local calendar day y-m-d (Gregorian) in the current UI language, or JSON. */
 int pk_payments_report(const pk_config *cfg, int y, int m, int d, bool json, FILE *out);
+/* Closes the terminal's batch of that day, only if the day reconciles (else the report and why
+ * not); the day's card payments are then settled. The same exit codes. */
+int pk_payments_settle(const pk_config *cfg, int y, int m, int d, FILE *out);
 /* argv[0] is "payments". */
 int pk_payments_cli(int argc, char **argv);
 

@@ -27,7 +27,8 @@ static const char SCHEMA[] =
     "CREATE TABLE IF NOT EXISTS sales(trace TEXT PRIMARY KEY, invoice TEXT NOT NULL, amount INTEGER NOT NULL,"
     " state TEXT NOT NULL, rc TEXT NOT NULL, approval TEXT NOT NULL, rrn TEXT NOT NULL, mute INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS requests(id INTEGER PRIMARY KEY, trace TEXT NOT NULL, type TEXT NOT NULL,"
-    " at INTEGER NOT NULL DEFAULT (unixepoch()));";
+    " at INTEGER NOT NULL DEFAULT (unixepoch()));"
+    "CREATE TABLE IF NOT EXISTS closed(trace TEXT PRIMARY KEY, at INTEGER NOT NULL DEFAULT (unixepoch()));";
 
 static void sql(const char *q, const char *a, const char *b, int64_t n) {
   sqlite3_stmt *st = NULL;
@@ -100,6 +101,18 @@ static reply new_sale(const pk_pay_msg *req, pk_pay_msg *ans, int *delay_ms) {
   }
 }
 
+/* In a batch already settled (closed): its money is with the bank, a reversal cannot take it back. */
+static bool closed(const char *trace) {
+  sqlite3_stmt *st = NULL;
+  bool in = false;
+  if (sqlite3_prepare_v2(db, "SELECT 1 FROM closed WHERE trace = ?1", -1, &st, NULL) == SQLITE_OK) {
+    sqlite3_bind_text(st, 1, trace, -1, SQLITE_STATIC);
+    in = sqlite3_step(st) == SQLITE_ROW;
+  }
+  sqlite3_finalize(st);
+  return in;
+}
+
 /* A second SALE of a trace is a duplicate transmission: answered with the first result, never
  * charged again; a trace barred by a reversal is refused. */
 static reply handle(const pk_pay_msg *req, pk_pay_msg *ans, int *delay_ms) {
@@ -117,6 +130,7 @@ static reply handle(const pk_pay_msg *req, pk_pay_msg *ans, int *delay_ms) {
   }
   if (req->type == PK_PAY_MSG_STATUS) return mute ? SILENT : SEND;
   if (req->type != PK_PAY_MSG_REVERSE) return HANG_UP;
+  if (closed(req->trace)) return snprintf(ans->rc, sizeof ans->rc, "12"), SEND; /* settled: only a refund now */
   if (!known) sql("INSERT INTO sales VALUES (?1, ?2, ?3, 'void', '25', '', '', 0)", req->trace, req->invoice, req->amount);
   sql("UPDATE sales SET state = 'reversed' WHERE trace = ?1 AND state = 'approved'", req->trace, NULL, 0);
   memset(ans->state, 0, sizeof ans->state);
@@ -165,10 +179,22 @@ static void journal_entry(pk_pay_msg *ans) {
 }
 
 static bool is_batch(const pk_pay_msg *req) {
-  return req->type == PK_PAY_MSG_BATCH || req->type == PK_PAY_MSG_JOURNAL;
+  return req->type == PK_PAY_MSG_BATCH || req->type == PK_PAY_MSG_JOURNAL || req->type == PK_PAY_MSG_SETTLE;
 }
 
-/* Batch and journal requests read the record only: no request row (the dump counts sales). */
+/* Settlement: the day's standing sales are closed only when the kiosk's totals are the
+ * terminal's (else 95, reconcile error, and nothing changes); closing again is harmless. */
+static void settle(const pk_pay_msg *req, pk_pay_msg *ans) {
+  batch_totals(ans);
+  if (ans->n_approved != req->n_approved || ans->sum_approved != req->sum_approved) {
+    snprintf(ans->rc, sizeof ans->rc, "95");
+    return;
+  }
+  sql("INSERT OR IGNORE INTO closed(trace) SELECT trace FROM (" DAY_SALES ") WHERE state = 'approved'", req->day,
+      NULL, 0);
+}
+
+/* Batch, journal and settle requests: no request row (the dump counts sales). */
 static reply batch(const pk_pay_msg *req, pk_pay_msg *ans) {
   memset(ans, 0, sizeof *ans);
   ans->type = req->type + 1;
@@ -177,6 +203,7 @@ static reply batch(const pk_pay_msg *req, pk_pay_msg *ans) {
   snprintf(ans->tid, sizeof ans->tid, "%s", req->tid);
   snprintf(ans->rc, sizeof ans->rc, "00");
   if (req->type == PK_PAY_MSG_BATCH) batch_totals(ans);
+  else if (req->type == PK_PAY_MSG_SETTLE) settle(req, ans);
   else journal_entry(ans);
   return SEND;
 }
@@ -242,13 +269,15 @@ static int dump(const char *path) {
   const char *q = "SELECT s.trace, CASE WHEN s.invoice = '' THEN '-' ELSE s.invoice END, s.amount, s.state,"
                   " (SELECT count(*) FROM requests r WHERE r.trace = s.trace AND r.type = 'SALE'),"
                   " (SELECT count(*) FROM requests r WHERE r.trace = s.trace AND r.type = 'REVERSE'),"
-                  " (SELECT count(*) FROM requests r WHERE r.trace = s.trace AND r.type = 'STATUS')"
+                  " (SELECT count(*) FROM requests r WHERE r.trace = s.trace AND r.type = 'STATUS'),"
+                  " EXISTS (SELECT 1 FROM closed c WHERE c.trace = s.trace)"
                   " FROM sales s ORDER BY s.rowid";
   if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK) return 1;
   while (sqlite3_step(st) == SQLITE_ROW)
-    printf("trace=%s invoice=%s amount=%lld state=%s sales=%d reversals=%d statuses=%d\n", sqlite3_column_text(st, 0),
+    printf("trace=%s invoice=%s amount=%lld state=%s sales=%d reversals=%d statuses=%d closed=%d\n", sqlite3_column_text(st, 0),
            sqlite3_column_text(st, 1), (long long)sqlite3_column_int64(st, 2), sqlite3_column_text(st, 3),
-           sqlite3_column_int(st, 4), sqlite3_column_int(st, 5), sqlite3_column_int(st, 6));
+           sqlite3_column_int(st, 4), sqlite3_column_int(st, 5), sqlite3_column_int(st, 6),
+           sqlite3_column_int(st, 7));
   sqlite3_finalize(st);
   sqlite3_close(db);
   return 0;

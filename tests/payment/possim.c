@@ -67,8 +67,8 @@ size_t possim_dump(const possim *p, possim_row *rows, size_t n) {
   if (!f) return 0;
   size_t got = 0;
   possim_row r;
-  while (fscanf(f, " trace=%15s invoice=%39s amount=%lld state=%15s sales=%d reversals=%d statuses=%d", r.trace,
-                r.invoice, &r.amount, r.state, &r.sales, &r.reversals, &r.statuses) == 7)
+  while (fscanf(f, " trace=%15s invoice=%39s amount=%lld state=%15s sales=%d reversals=%d statuses=%d closed=%d",
+                r.trace, r.invoice, &r.amount, r.state, &r.sales, &r.reversals, &r.statuses, &r.closed) == 8)
     if (got < n) rows[got++] = r;
   pclose(f);
   return got;

@@ -19,6 +19,7 @@ typedef struct {
   long long amount;
   char state[16];
   int sales, reversals, statuses; /* requests of each type for the trace */
+  int closed;                     /* in a settled batch */
 } possim_row;
 
 /* Starts bin/pishkhan-pos-sim on an ephemeral loopback port (its record in a fresh temp dir). */

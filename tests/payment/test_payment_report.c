@@ -273,6 +273,91 @@ static void test_charged_twice(void **state) {
   free(en);
 }
 
+static char *settle_text(fx *f, int *rc) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream(&buf, &len);
+  *rc = pk_payments_settle(&f->h.cfg, f->y, f->m, f->d, out);
+  fclose(out);
+  return buf;
+}
+
+static pk_pay_state kiosk_state(fx *f, const char *trace) {
+  pk_pay_record r;
+  assert_int_equal(pk_pay_get(f->s, trace, &r), PK_PAY_OK);
+  return r.state;
+}
+
+/* A reconciled day is settled: the terminal closes the batch (its record says so), the kiosk's
+ * payments are settled, a reversal of a settled sale is refused by the terminal, and a
+ * settlement repeated (a run cut short) changes nothing. */
+static void test_a_reconciled_day_is_settled(void **state) {
+  fx *f = *state;
+  pk_pay_record a = paid_and_submitted(f), b = paid_and_submitted(f);
+  int rc;
+  char *out = settle_text(f, &rc);
+  assert_int_equal(rc, PK_PAYREP_RECONCILES);
+  assert_non_null(strstr(out, "The batch is settled: 2 sales, 4,000,000 rials."));
+  free(out);
+  assert_int_equal(kiosk_state(f, a.trace), PK_PAY_SETTLED);
+  assert_int_equal(kiosk_state(f, b.trace), PK_PAY_SETTLED);
+  possim_row rows[8];
+  size_t n = possim_dump(&f->pos, rows, 8);
+  assert_int_equal(possim_find(rows, n, a.trace)->closed, 1);
+  assert_int_equal(possim_find(rows, n, b.trace)->closed, 1);
+  pk_pay_msg req = {.type = PK_PAY_MSG_REVERSE, .amount = a.amount}, ans;
+  snprintf(req.trace, sizeof req.trace, "%s", a.trace);
+  assert_int_equal(f->t->ops->exchange(f->t, &req, &ans, 2000, NULL, NULL), PK_PAY_X_ANSWER);
+  assert_string_equal(ans.rc, "12");
+  n = possim_dump(&f->pos, rows, 8);
+  assert_string_equal(possim_find(rows, n, a.trace)->state, "approved"); /* the money stays paid */
+  json_t *rep = report_json(f, &rc);
+  assert_int_equal(rc, PK_PAYREP_RECONCILES); /* settled payments still stand for their requests */
+  json_decref(rep);
+  out = settle_text(f, &rc);
+  assert_int_equal(rc, PK_PAYREP_RECONCILES);
+  free(out);
+}
+
+/* A day with a mismatch is not settled: the report says why, nothing closes at the terminal. */
+static void test_a_day_that_does_not_reconcile_is_not_settled(void **state) {
+  fx *f = *state;
+  pk_pay_record a = paid_and_submitted(f);
+  char key[37];
+  pk_net_invoice inv = invoice(f, key);
+  pk_pay_record open = sale(f, key, inv.invoice_id, inv.amount_rials, PK_PAY_APPROVED);
+  int rc;
+  char *out = settle_text(f, &rc);
+  assert_int_equal(rc, PK_PAYREP_MISMATCH);
+  assert_non_null(strstr(out, "Approved at the terminal, but no request was submitted with it."));
+  assert_non_null(strstr(out, "The batch was not settled: a day is settled only once it reconciles."));
+  free(out);
+  assert_int_equal(kiosk_state(f, a.trace), PK_PAY_SUBMITTED);
+  assert_int_equal(kiosk_state(f, open.trace), PK_PAY_APPROVED);
+  possim_row rows[8];
+  size_t n = possim_dump(&f->pos, rows, 8);
+  for (size_t i = 0; i < n; i++) assert_int_equal(rows[i].closed, 0);
+}
+
+/* The terminal closes a batch only on the totals it holds: a sale that slipped in after the
+ * kiosk counted (rc 95) leaves the whole day open. */
+static void test_the_terminal_refuses_other_totals(void **state) {
+  fx *f = *state;
+  paid_and_submitted(f);
+  char day[9];
+  snprintf(day, sizeof day, "%04d%02d%02d", f->y, f->m, f->d);
+  pk_pay_batch closed;
+  assert_int_equal(pk_pay_batch_settle(f->t, day, 2, 4000000, 2000, &closed), PK_PAY_SETTLE_REFUSED);
+  assert_int_equal(closed.n_approved, 1);
+  assert_int_equal(closed.sum_approved, 2000000);
+  possim_row rows[8];
+  assert_int_equal(possim_dump(&f->pos, rows, 8), 1);
+  assert_int_equal(rows[0].closed, 0);
+  assert_int_equal(pk_pay_batch_settle(f->t, day, 1, 2000000, 2000, &closed), PK_PAY_SETTLE_DONE);
+  assert_int_equal(possim_dump(&f->pos, rows, 8), 1);
+  assert_int_equal(rows[0].closed, 1);
+}
+
 /* A sale on the terminal that no record of the kiosk has (keyed on the terminal by hand). */
 static void test_terminal_sale_unknown_to_the_kiosk_and_totals(void **state) {
   fx *f = *state;
@@ -396,6 +481,9 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_terminal_sale_unknown_to_the_kiosk_and_totals, setup, teardown),
       cmocka_unit_test_setup_teardown(test_amount_mismatch, setup, teardown),
       cmocka_unit_test_setup_teardown(test_unreachable_window_and_terminal, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_a_reconciled_day_is_settled, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_a_day_that_does_not_reconcile_is_not_settled, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_the_terminal_refuses_other_totals, setup, teardown),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
   pk_i18n_shutdown();
