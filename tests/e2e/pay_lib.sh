@@ -13,6 +13,24 @@ start_pos_sim() {
   POS_PORT=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$WORK/pos.out" | grep -o '[0-9]*$') || { cat "$WORK/pos.out" >&2; exit 1; }
 }
 
+# pay_kiosk_conf FILE PRINTER [PAYMENT]: the kiosk's settings (card_kiosk_conf) with the
+# window's keys for receipts, the printer's lines PRINTER, and the terminal at $POS_PORT with
+# any more [payment] lines PAYMENT.
+pay_kiosk_conf() {
+  card_kiosk_conf "$1"
+  cat >> "$1" <<CONF
+[receipt]
+jwks = $pki/window/window-jwks.json
+device_key = $pki/device/key.pem
+$2
+[payment]
+terminal = pos-tcp
+terminal_dest = 127.0.0.1:$POS_PORT
+terminal_id = T0001
+${3:-}
+CONF
+}
+
 # pay_peers PAPER_MM [POS-SIM ARGS...]: the terminal (its record in $WORK/pos.db; sets POS_PID,
 # POS_PORT), the window and the card reader, and the kiosk's settings in $WORK/pishkhan.conf
 # (receipts printed as PNG on PAPER_MM paper into $WORK/receipts).
@@ -24,19 +42,7 @@ pay_peers() {
   trap 'rc=$?; kill $POS_PID 2>/dev/null; stop_peers; cleanup; exit $rc' EXIT
   start_peers
   mkdir -p "$WORK/receipts"
-  card_kiosk_conf "$WORK/pishkhan.conf"
-  cat >> "$WORK/pishkhan.conf" <<CONF
-[receipt]
-jwks = $pki/window/window-jwks.json
-device_key = $pki/device/key.pem
-printer = png
-printer_dest = $WORK/receipts
-paper_mm = $paper
-[payment]
-terminal = pos-tcp
-terminal_dest = 127.0.0.1:$POS_PORT
-terminal_id = T0001
-CONF
+  pay_kiosk_conf "$WORK/pishkhan.conf" "$(printf 'printer = png\nprinter_dest = %s\npaper_mm = %s' "$WORK/receipts" "$paper")"
 }
 
 curl_sim() { curl -sf --cacert "$pki/tls/ca.pem" --cert "$pki/tls/kiosk.pem" --key "$pki/tls/kiosk-key.pem" "$@"; }

@@ -27,18 +27,7 @@ day+=,timeout-after,approve,duplicated,timeout-before,approve
 start_pos_sim --slow-ms 40 --script "$day" --cycle
 SIM_ARGS=(--fees enforce --test-endpoints --provider-pos-db "$WORK/pos.db" --latency 3 --drop-ratio 0.04 --after-commit)
 start_window_sim
-card_kiosk_conf "$WORK/k.conf"
-cat >> "$WORK/k.conf" <<CONF
-[receipt]
-jwks = $pki/window/window-jwks.json
-device_key = $pki/device/key.pem
-printer = none
-[payment]
-terminal = pos-tcp
-terminal_dest = 127.0.0.1:$POS_PORT
-terminal_id = T0001
-sale_timeout_ms = 10000
-CONF
+pay_kiosk_conf "$WORK/k.conf" 'printer = none' 'sale_timeout_ms = 10000'
 driver=("$PK_BINARY_DIR/bin/t_sale_driver" "$WORK/k.conf" "$pki/card")
 # The first start syncs the catalog (kept in the data folder, so the killed ones do not).
 "${driver[@]}" 0 > "$WORK/warm.out" || { echo "FAIL: the first start did not come up"; cat "$WORK/warm.out"; exit 1; }
