@@ -286,6 +286,38 @@ static void test_an_unreachable_terminal_holds_only_the_fees(void **state) {
   pk_pay_store_close(st);
 }
 
+/* The window out of reach (issue 13, offline): a citizen signed in with the card offline is
+ * told plainly that a fee service cannot be paid or sent here; nothing is sold, nothing queued
+ * (a fee service is queued only after its payment was approved and confirmed online). */
+static void test_offline_a_fee_service_is_neither_paid_nor_queued(void **state) {
+  fixture *f = *state;
+  open_backend(f);
+  while (pk_backend_hold(f->be, pk_now_ms())) pk_loop_run_once(f->h.loop, 50);
+  assert_int_equal(pk_window_sim_set_reachable(f->h.sim, false), 0);
+  login(f); /* offline: the card's own proof, no window session */
+  to_review(f, fee_service(f));
+  key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_PAY);
+  const pk_app_payment *p = pk_app_payment_shown(f->app);
+  assert_non_null(p);
+  assert_int_equal(p->outcome, PK_APP_PAY_UNAVAILABLE);
+  assert_non_null(strstr(p->msgid, "a service with a fee cannot be paid or sent here. Nothing was charged."));
+  key(f, PK_KEY_ENTER, 0); /* the citizen presses on: still nothing */
+  for (int i = 0; i < 20; i++) pk_loop_run_once(f->h.loop, 20);
+  assert_int_equal(pk_window_sim_set_reachable(f->h.sim, true), 0);
+  possim_row rows[4];
+  assert_int_equal(possim_dump(&f->pos, rows, 4), 0);
+  assert_int_equal(pk_window_sim_request_count(f->h.sim), 0);
+  char path[128], err[128];
+  snprintf(path, sizeof path, "%s/outbox.db", f->data_dir);
+  pk_outbox *ob = pk_outbox_open(path, NULL, err, sizeof err);
+  assert_non_null(ob);
+  size_t c[PK_OB_STATE_COUNT] = {0};
+  assert_int_equal(pk_outbox_counts(ob, c, NULL), 0);
+  for (int i = 0; i < PK_OB_STATE_COUNT; i++) assert_int_equal(c[i], 0);
+  pk_outbox_close(ob);
+}
+
 /* ---- the citizen's phone ([payment] terminal = qr) ---- */
 
 static void phone_kiosk(fixture *f) {
@@ -469,6 +501,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_an_approved_payment_without_a_request_is_reversed_at_start, setup, teardown),
       cmocka_unit_test_setup_teardown(test_a_delivered_requests_payment_is_attached_at_start, setup, teardown),
       cmocka_unit_test_setup_teardown(test_an_unreachable_terminal_holds_only_the_fees, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_offline_a_fee_service_is_neither_paid_nor_queued, setup, teardown),
       cmocka_unit_test_setup_teardown(test_a_phone_payment_registers_the_request_once, setup, teardown),
       cmocka_unit_test_setup_teardown(test_cancelling_the_phone_code_cancels_the_invoice, setup, teardown),
       cmocka_unit_test_setup_teardown(test_a_phone_payment_nobody_waits_for_is_refunded, setup, teardown),
