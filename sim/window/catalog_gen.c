@@ -163,6 +163,22 @@ static size_t agency_index(const char *id) {
   return 0;
 }
 
+/* A service's documents: each at most once, and a payment slip only where there is a fee. */
+static json_t *documents(uint64_t r, json_int_t fee) {
+  json_t *docs = json_array();
+  bool taken[32] = {0};
+  size_t nd = 1 + (r >> 8) % 3;
+  for (size_t i = 0; i < nd; i++) {
+    size_t k = (size_t)(((r >> (12 + 4 * i)) + i) % sim_ndocuments), tries = 0;
+    while ((taken[k] || (!fee && !strcmp(sim_documents[k].en, "Payment slip"))) && ++tries < sim_ndocuments)
+      k = (k + 1) % sim_ndocuments;
+    if (tries == sim_ndocuments) break;
+    taken[k] = true;
+    json_array_append_new(docs, json_pack("{s:s, s:s}", "fa", sim_documents[k].fa, "en", sim_documents[k].en));
+  }
+  return docs;
+}
+
 static void add_service(gen_ctx *g, const char *agency, const char *fa, const char *en, int level,
                         sim_form_kind form, int proactive, int flagship) {
   size_t ai = agency_index(agency);
@@ -177,18 +193,11 @@ static void add_service(gen_ctx *g, const char *agency, const char *fa, const ch
            smart ? " این خدمت هوشمند است و نیازی به ارائه مدرک یا مراجعه حضوری ندارد." : "");
   snprintf(den, sizeof den, "The service \"%s\" is provided by the %s.%s", en, agency_name(agency, true),
            smart ? " It is a smart service: no documents and no visit needed." : "");
-  json_t *docs = json_array();
-  if (!smart) {
-    size_t nd = 1 + (r >> 8) % 3;
-    for (size_t i = 0; i < nd; i++) {
-      const sim_verb_def *d = &sim_documents[((r >> (12 + 4 * i)) + i) % sim_ndocuments];
-      json_array_append_new(docs, json_pack("{s:s, s:s}", "fa", d->fa, "en", d->en));
-    }
-  }
+  json_int_t fee = ((r >> 24) % 4 == 0) ? (json_int_t)(((r >> 28) % 40) + 1) * 50000 : 0;
+  json_t *docs = smart ? json_array() : documents(r, fee);
   json_t *ch = json_pack("[s, s]", "kiosk", "web");
   if ((r >> 20) & 1) json_array_append_new(ch, json_string("counter"));
   if ((r >> 21) & 1) json_array_append_new(ch, json_string("app"));
-  json_int_t fee = ((r >> 24) % 4 == 0) ? (json_int_t)(((r >> 28) % 40) + 1) * 50000 : 0;
   /* A request can wait in a queue; an inquiry, a view or a payment needs the window's answer now. */
   bool live = fee || form == SIM_FORM_PAYMENT || !strncmp(fa, "استعلام", strlen("استعلام")) ||
               !strncmp(fa, "مشاهده", strlen("مشاهده")) || !strncmp(fa, "پیگیری", strlen("پیگیری"));

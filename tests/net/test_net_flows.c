@@ -125,6 +125,21 @@ static void test_catalog_sync_etag_and_search(void **state) {
   assert_string_equal(res[0]->id, "tamin-0002");
   for (size_t i = 1; i < k; i++) assert_string_not_equal(res[i]->id, "tamin-0002");
 
+  /* No service lists a document twice, and only a fee asks for a payment slip. */
+  for (size_t a = 0; a < na; a++) {
+    static const pk_service *all[600];
+    size_t ns = pk_catalog_services_of(cat, ag[a].id, all, 600);
+    for (size_t i = 0; i < ns && i < 600; i++) {
+      const pk_service *s = all[i];
+      for (size_t d = 0; d < s->ndocuments; d++) {
+        for (size_t e = d + 1; e < s->ndocuments; e++)
+          if (!strcmp(s->documents_fa[d], s->documents_fa[e])) fail_msg("%s lists «%s» twice", s->id, s->documents_fa[d]);
+        if (!s->fee_rials && !strcmp(s->documents_en[d], "Payment slip"))
+          fail_msg("%s is free but asks for a payment slip", s->id);
+      }
+    }
+  }
+
   /* Form with typed fields. */
   const pk_service *svc = pk_catalog_service(cat, "tax-0001");
   assert_non_null(svc);
