@@ -435,6 +435,7 @@ bool pk_be_offline_login_allowed(pk_backend *be, pk_card_result *why) {
 const char *pk_backend_link_msgid(const pk_backend *be) { return pk_link_state_msgid(be->link); }
 
 const char *pk_backend_network_msgid(const pk_backend *be) {
+  if (pk_link_checking(be->link)) return N_("connecting");
   return pk_link_state_now(be->link) == PK_LINK_ONLINE ? pk_net_state_msgid(PK_NET_OK)
                                                        : pk_net_state_msgid(pk_link_last_error(be->link));
 }

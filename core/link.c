@@ -44,10 +44,13 @@ static void set_state(pk_link *l, pk_link_state s) {
 
 void pk_link_report(pk_link *l, pk_net_error e) {
   if (!l || l->mode == PK_OFFLINE_ALWAYS) return;
+  bool first = !l->proven;
   if (e == PK_NET_OK || e == PK_NET_OFFLINE || e == PK_NET_TLS || e == PK_NET_TIMEOUT || e == PK_NET_SERVER) {
     l->last = e;
     l->proven = true;
   }
+  /* The first evidence is news even when it confirms the starting guess: "checking" ends. */
+  if (first && l->proven && l->cb && (e == PK_NET_OFFLINE || e == PK_NET_TLS)) l->cb(l->ud, l->state);
   switch (e) {
   case PK_NET_OK:
   case PK_NET_AUTH:
@@ -154,8 +157,11 @@ bool pk_link_can_deliver(const pk_link *l) {
   return l && l->net && l->mode != PK_OFFLINE_ALWAYS && l->state != PK_LINK_OFFLINE;
 }
 
+bool pk_link_checking(const pk_link *l) { return l && l->net && l->mode != PK_OFFLINE_ALWAYS && !l->proven; }
+
 const char *pk_link_state_msgid(const pk_link *l) {
   if (l && l->mode == PK_OFFLINE_ALWAYS) return N_("Offline office: your request is kept safely and delivered later.");
+  if (pk_link_checking(l)) return N_("Checking the connection to the national window...");
   switch (pk_link_state_now(l)) {
   case PK_LINK_ONLINE: return N_("Connected to the national window.");
   case PK_LINK_DEGRADED: return N_("The connection is slow: your request may take longer.");

@@ -32,6 +32,9 @@ bool pk_link_known_down(const pk_link *l);
 /* Deliveries may run (the link is up and the mode allows contact). */
 bool pk_link_can_deliver(const pk_link *l);
 const char *pk_link_state_name(pk_link_state s); /* "online" ... */
+/* No evidence yet (the first probe or call has not answered): the state is only the safe
+ * starting guess, "offline", and the screen says the link is being checked, not that it is down. */
+bool pk_link_checking(const pk_link *l);
 /* The sentence for the home screen and dashboard (msgid). */
 const char *pk_link_state_msgid(const pk_link *l);
 /* Probe now (e.g. a clerk's "try the link" or a test), resetting the backoff. */
