@@ -107,6 +107,7 @@ static pk_app_event card_opened(pk_app *app, pk_card_result res, const pk_citize
   pk_card_result desk = pk_app_desk_card_check(app, who);
   if (desk != PK_CARDRES_OK) return refusal(app, desk);
   app->who = *who;
+  app->who.by_card = true;
   app->card_res = PK_CARDRES_OK;
   return tries == 0 ? refusal(app, PK_CARDRES_PIN_BLOCKED) : PK_EV_APP_CARD_VERIFIED;
 }

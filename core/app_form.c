@@ -1,5 +1,6 @@
 /* Filling a service's form, reviewing it, submitting it once, and its receipt. */
 #include <jansson.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,8 +15,10 @@ void pk_app_forget_form(pk_app *app) {
   if (app->values) pk_wipe(app->values, app->nfields * sizeof *app->values);
   free(app->values);
   free(app->errors);
+  free(app->known);
   app->values = NULL;
   app->errors = NULL;
+  app->known = NULL;
   app->fields = NULL;
   app->nfields = app->field = 0;
   app->leaving = false;
@@ -39,7 +42,11 @@ static pk_app_event form_enter(pk_app *app) {
   app->field = 0;
   app->values = calloc(n ? n : 1, sizeof *app->values);
   app->errors = calloc(n ? n : 1, sizeof *app->errors);
-  if (app->values && app->errors) return PK_EV_APP_NONE;
+  app->known = calloc(n ? n : 1, sizeof *app->known);
+  if (app->values && app->errors && app->known) {
+    pk_app_prefill(app);
+    return PK_EV_APP_NONE;
+  }
   pk_app_forget_form(app);
   pk_app_set_message(app, N_("The kiosk could not open this form. Please try again."));
   return PK_EV_APP_BACK;
@@ -55,12 +62,14 @@ static bool check(pk_app *app, size_t i) {
 
 static pk_app_event next_field(pk_app *app) {
   if (!check(app, app->field)) return PK_EV_APP_NONE;
-  if (app->field + 1 < app->nfields) {
-    app->field++;
+  size_t next = pk_app_field_editable(app, app->field + 1, 1);
+  if (next < app->nfields) {
+    app->field = next;
     return PK_EV_APP_NONE;
   }
   for (size_t i = 0; i < app->nfields; i++) {
     if (!check(app, i)) {
+      app->known[i] = 0; /* a known value the form refuses is the citizen's to correct */
       app->field = i;
       return PK_EV_APP_NONE;
     }
@@ -69,6 +78,7 @@ static pk_app_event next_field(pk_app *app) {
 }
 
 static void type_char(pk_app *app, uint32_t cp) {
+  if (pk_app_field_fixed(app, app->field)) return;
   char *v = app->values[app->field];
   const pk_form_field *f = &app->fields[app->field];
   if (f->type == PK_FIELD_CHOICE) {
@@ -86,7 +96,7 @@ static void type_char(pk_app *app, uint32_t cp) {
 
 static bool anything_typed(const pk_app *app) {
   for (size_t i = 0; i < app->nfields; i++)
-    if (app->values[i][0]) return true;
+    if (app->values[i][0] && !pk_app_field_fixed(app, i)) return true;
   return false;
 }
 
@@ -116,13 +126,14 @@ static pk_app_event answer_leaving(pk_app *app, pk_key key) {
  * field it emptied, so that it never runs on into what was typed before. */
 static pk_app_event back_key(pk_app *app) {
   char *v = app->values[app->field];
-  if (v[0]) {
+  size_t before = app->field ? pk_app_field_editable(app, app->field - 1, -1) : SIZE_MAX;
+  if (v[0] && !pk_app_field_fixed(app, app->field)) {
     pk_utf8_pop(v);
     if (!v[0]) pk_app_emptied(app);
   } else if (pk_app_backspace_held(app)) {
     return PK_EV_APP_NONE;
-  } else if (app->field > 0) {
-    app->field--;
+  } else if (before != SIZE_MAX) {
+    app->field = before;
   } else {
     return leave_form(app);
   }
@@ -133,6 +144,7 @@ static pk_app_event back_key(pk_app *app) {
 /* The date picker steps a day with the arrows (later is the reading direction), a month with
  * PgUp/PgDn and a year with + and - (type_char); the choice list steps with all of them. */
 static void step_field(pk_app *app, pk_key_code code) {
+  if (pk_app_field_fixed(app, app->field)) return;
   bool page = code == PK_KEY_PGUP || code == PK_KEY_PGDN;
   bool up = code == PK_KEY_PGUP || code == (pk_i18n_lang() == PK_LANG_FA ? PK_KEY_LEFT : PK_KEY_RIGHT);
   pk_form_step(&app->fields[app->field], app->values[app->field], sizeof app->values[0], up ? 1 : -1,
@@ -151,15 +163,19 @@ static pk_app_event form_key(pk_app *app, pk_key key) {
   case PK_KEY_CHAR: type_char(app, key.cp); break;
   case PK_KEY_ENTER: return next_field(app);
   case PK_KEY_BACK: return back_key(app);
-  case PK_KEY_UP:
-    if (app->field > 0) app->field--;
+  case PK_KEY_UP: {
+    size_t before = app->field ? pk_app_field_editable(app, app->field - 1, -1) : SIZE_MAX;
+    if (before != SIZE_MAX) app->field = before;
     app->dirty = true;
     break;
+  }
   case PK_KEY_DOWN:
-  case PK_KEY_TAB:
-    if (app->field + 1 < app->nfields) app->field++;
+  case PK_KEY_TAB: {
+    size_t next = pk_app_field_editable(app, app->field + 1, 1);
+    if (next < app->nfields) app->field = next;
     app->dirty = true;
     break;
+  }
   case PK_KEY_PGUP:
   case PK_KEY_PGDN:
   case PK_KEY_LEFT:

@@ -130,6 +130,9 @@ static void signed_without_card(pk_app *app, pk_way_in way, int level, const cha
   snprintf(app->who.national_code, sizeof app->who.national_code, "%s", app->otp_nc);
   snprintf(app->who.name_fa, sizeof app->who.name_fa, "%s", name_fa ? name_fa : "");
   snprintf(app->who.name_en, sizeof app->who.name_en, "%s", name_en ? name_en : "");
+  if (way == PK_WAY_LEVEL1 && strlen(app->l1_birth) == 8) /* the window checked it with the code */
+    snprintf(app->who.birth_date, sizeof app->who.birth_date, "%.4s/%.2s/%.2s", app->l1_birth, app->l1_birth + 4,
+             app->l1_birth + 6);
   pk_wipe(app->l1_birth, sizeof app->l1_birth);
   pk_app_desk_citizen_signed(app, way);
   app->has_session = true;

@@ -67,6 +67,7 @@ struct pk_app {
   const pk_form_field *fields;
   size_t nfields, field;
   char (*values)[256];
+  unsigned char *known;  /* per field: where a value the state knew came from (app_prefill.c) */
   bool leaving;          /* Esc on a filled form: asked once whether to drop what was typed */
   const char **errors;
   const char *hold;      /* msgid while nobody may be served (earlier requests being resolved) */
@@ -117,6 +118,13 @@ int pk_utf8_append(char *buf, size_t n, uint32_t cp);
 void pk_utf8_pop(char *buf);
 
 const pk_screen_ops *pk_app_screen_ops(pk_screen_id id);
+/* app_prefill.c: a form's fields the state already knows of the citizen are filled and fixed. */
+void pk_app_prefill(pk_app *app);
+bool pk_app_field_fixed(const pk_app *app, size_t i);
+/* The next field the citizen fills at or after i (dir +1) or at or before it (-1); nfields (or
+ * SIZE_MAX going back) when none. */
+size_t pk_app_field_editable(const pk_app *app, size_t i, int dir);
+
 /* The only way to change screens: follow ev through the transition table. */
 void pk_app_dispatch(pk_app *app, pk_app_event ev);
 /* The session wipe, run by every transition into home (and at shutdown). */

@@ -21,6 +21,7 @@ static int parse_field(pk_catalog *c, json_t *f, pk_form_field *out) {
   out->max_len = (int)json_integer_value(json_object_get(f, "max_length"));
   out->min = json_integer_value(json_object_get(f, "min"));
   out->max = json_integer_value(json_object_get(f, "max"));
+  out->prefill = pk_prefill_parse(json_string_value(json_object_get(f, "prefill")));
   json_t *ch = json_object_get(f, "choices");
   size_t n = json_array_size(ch);
   if (n) {

@@ -36,6 +36,18 @@ int pk_field_type_parse(const char *s, pk_field_type *out) {
   return -1;
 }
 
+const char *pk_prefill_name(pk_prefill p) {
+  static const char *const n[PK_PREFILL_COUNT] = {"", "national_code", "full_name", "birth_date", "mobile",
+                                                  "postal_code"};
+  return (unsigned)p < PK_PREFILL_COUNT ? n[p] : "";
+}
+
+pk_prefill pk_prefill_parse(const char *s) {
+  for (int i = 1; s && i < PK_PREFILL_COUNT; i++)
+    if (!strcmp(s, pk_prefill_name((pk_prefill)i))) return (pk_prefill)i;
+  return PK_PREFILL_NONE;
+}
+
 char *pk_catalog_fold(const char *s) { return pk_normalize_fa(s ? s : ""); }
 
 static void set_err(char **err, const char *what, sqlite3 *db) {

@@ -57,6 +57,8 @@ static json_t *clean_form(json_t *form, char *err, size_t errsz) {
     }
     json_t *o = json_pack("{s:s, s:s, s:o, s:o, s:b}", "name", name, "type", type, "label_fa", clean(lfa, 256),
                           "label_en", clean(jstr(f, "label_en", 512), 256), "required", req);
+    pk_prefill pf = pk_prefill_parse(jstr(f, "prefill", 31));
+    if (pf) json_object_set_new(o, "prefill", json_string(pk_prefill_name(pf)));
     static const char *const ints[] = {"min_length", "max_length", "min", "max"};
     for (size_t k = 0; k < 4; k++) {
       json_t *v = json_object_get(f, ints[k]);

@@ -30,10 +30,13 @@ static char *shown_value(const pk_form_field *f, const char *v) {
   return iso;
 }
 
-static void draw_field(const pk_form_field *f, const char *v, bool current, int y) {
+/* A field the state knew (source: where from) is shown with its source and no cursor: it is
+ * not the citizen's to type. */
+static void draw_field(const pk_form_field *f, const char *v, const char *source, bool current, int y) {
   char *val = shown_value(f, v);
-  char *text = ui_fmt("%s%s: %s%s", f->required ? "* " : "", ui_pick(f->label_fa, f->label_en), val ? val : "",
-                      current ? "_" : "");
+  char *text = source ? ui_fmt("%s: %s  (%s)", ui_pick(f->label_fa, f->label_en), val ? val : "", _(source))
+                      : ui_fmt("%s%s: %s%s", f->required ? "* " : "", ui_pick(f->label_fa, f->label_en),
+                               val ? val : "", current ? "_" : "");
   char *line = text ? ui_marked(current, text) : NULL;
   if (text) pk_wipe(text, strlen(text));
   free(text);
@@ -85,16 +88,20 @@ static void draw_form(const pk_app *app, const ui_status *st, int top, int rows)
   int room = rows - 6;
   size_t first = cur >= (size_t)room ? cur - (size_t)room + 1 : 0;
   int y = top + 2;
-  for (size_t i = first; i < n && y < top + 2 + room; i++) draw_field(&fields[i], pk_app_form_value(app, i), i == cur, y++);
+  for (size_t i = first; i < n && y < top + 2 + room; i++)
+    draw_field(&fields[i], pk_app_form_value(app, i), pk_app_form_source(app, i), i == cur, y++);
+  /* The error and the help right under the fields, where the eye is, not at the screen's foot. */
   const char *err = pk_app_form_error(app, cur);
+  y++;
   if (err) {
-    ui_bar(top + rows - 3, UI_PAIR_ALERT, true);
-    ui_put_start(top + rows - 3, 3, _(err));
-    ui_bar(top + rows - 3, UI_PAIR_ALERT, false);
+    ui_bar(y, UI_PAIR_ALERT, true);
+    ui_put_start(y, 3, _(err));
+    ui_bar(y, UI_PAIR_ALERT, false);
+    y++;
   }
-  ui_put_start(top + rows - 2, 3, field_help(&fields[cur]));
-  if (fields[cur].type == PK_FIELD_CHOICE && y + (int)fields[cur].nchoices < top + rows - 3)
-    draw_choices(&fields[cur], y + 1);
+  if (!pk_app_form_source(app, cur)) ui_put_start(y++, 3, field_help(&fields[cur]));
+  if (fields[cur].type == PK_FIELD_CHOICE && y + (int)fields[cur].nchoices <= top + rows)
+    draw_choices(&fields[cur], y);
 }
 
 /* A code the citizen may type later: left to right, in the digits of the interface. */
@@ -112,7 +119,8 @@ static void draw_review(const pk_app *app, const ui_status *st, int top, int row
   attron(A_BOLD);
   ui_put_start(top, 2, _("Please check your request before sending it."));
   attroff(A_BOLD);
-  for (size_t i = 0; i < n && (int)i < rows - 4; i++) draw_field(&fields[i], pk_app_form_value(app, i), false, top + 2 + (int)i);
+  for (size_t i = 0; i < n && (int)i < rows - 4; i++)
+    draw_field(&fields[i], pk_app_form_value(app, i), pk_app_form_source(app, i), false, top + 2 + (int)i);
   const pk_service *s = pk_app_current_service(app);
   if (s && s->fee_rials > 0) ui_draw_fee(top + 3 + (int)(n < (size_t)rows - 6 ? n : (size_t)rows - 6), s->fee_rials);
   const pk_app_failure *f = pk_app_failure_shown(app);

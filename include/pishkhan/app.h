@@ -71,6 +71,10 @@ typedef struct {
   char birth_date[16];    /* Jalali yyyy/mm/dd */
   char expires[16];
   bool clerk;
+  /* Set by the state machine, not the backend: who this is was read from the card. */
+  bool by_card;
+  /* What the window has on file (GET /persons/me/profile), "" until it answers. */
+  char mobile[12], postal_code[11];
 } pk_citizen;
 
 /* Why a request failed: a category msgid (always) and the window's own words (may be ""). */
@@ -400,6 +404,9 @@ size_t pk_app_form(const pk_app *app, const pk_form_field **fields);
 size_t pk_app_form_current(const pk_app *app);
 const char *pk_app_form_value(const pk_app *app, size_t i);
 const char *pk_app_form_error(const pk_app *app, size_t i); /* msgid or NULL */
+/* Where field i's value came from when the citizen was not asked for it ("from your national
+ * card", msgid); NULL for a field the citizen fills. Such a field cannot be changed here. */
+const char *pk_app_form_source(const pk_app *app, size_t i);
 const pk_app_receipt *pk_app_last_receipt(const pk_app *app);
 /* The queue reference of a request on the review whose outcome is still being resolved. */
 const char *pk_app_pending_ref(const pk_app *app);

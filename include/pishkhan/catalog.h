@@ -24,6 +24,22 @@ typedef enum {
 const char *pk_field_type_name(pk_field_type t);
 int pk_field_type_parse(const char *s, pk_field_type *out); /* 0 or -1 */
 
+/* What a field means, when it is something the state already knows of the citizen signed in
+ * (the contract's "prefill"): the kiosk fills it from the card or the window and does not ask. */
+typedef enum {
+  PK_PREFILL_NONE = 0,
+  PK_PREFILL_NATIONAL_CODE,
+  PK_PREFILL_FULL_NAME,
+  PK_PREFILL_BIRTH_DATE,
+  PK_PREFILL_MOBILE,      /* the mobile registered with the window */
+  PK_PREFILL_POSTAL_CODE, /* the postal code on file at the window */
+  PK_PREFILL_COUNT
+} pk_prefill;
+/* "national_code", "full_name", "birth_date", "mobile", "postal_code"; PK_PREFILL_NONE for
+ * anything else (a meaning this kiosk does not know is simply asked). */
+pk_prefill pk_prefill_parse(const char *s);
+const char *pk_prefill_name(pk_prefill p);
+
 typedef struct pk_field_choice {
   const char *value, *label_fa, *label_en;
 } pk_field_choice;
@@ -38,6 +54,7 @@ typedef struct pk_form_field {
   int64_t min, max;            /* amount: rials; 0/0 = no limit */
   size_t nchoices;
   const pk_field_choice *choices;
+  pk_prefill prefill;          /* what the field means, if the state knows it */
 } pk_form_field;
 
 enum { PK_CHANNEL_KIOSK = 1, PK_CHANNEL_WEB = 2, PK_CHANNEL_COUNTER = 4, PK_CHANNEL_APP = 8 };

@@ -19,6 +19,12 @@ static json_t *field(const char *name, const char *type, const char *fa, const c
                    "required", req);
 }
 
+/* The field means something the state knows of the applicant: the kiosk fills it. */
+static json_t *known(json_t *f, const char *what) {
+  json_object_set_new(f, "prefill", json_string(what));
+  return f;
+}
+
 static json_t *lenf(json_t *f, int min, int max) {
   json_object_set_new(f, "min_length", json_integer(min));
   json_object_set_new(f, "max_length", json_integer(max));
@@ -66,11 +72,12 @@ static json_t *province_choice(void) {
 
 static json_t *make_form(sim_form_kind k) {
   json_t *fs = json_array();
-  json_array_append_new(fs, field("national_code", "national_code", "کد ملی متقاضی", "Applicant's national code", 1));
-  json_array_append_new(fs, field("mobile", "mobile", "شماره تلفن همراه", "Mobile number", 1));
+  json_array_append_new(fs, known(field("national_code", "national_code", "کد ملی متقاضی", "Applicant's national code", 1),
+                                  "national_code"));
+  json_array_append_new(fs, known(field("mobile", "mobile", "شماره تلفن همراه", "Mobile number", 1), "mobile"));
   switch (k) {
   case SIM_FORM_BASIC:
-    json_array_append_new(fs, field("birth_date", "jalali_date", "تاریخ تولد", "Date of birth", 1));
+    json_array_append_new(fs, known(field("birth_date", "jalali_date", "تاریخ تولد", "Date of birth", 1), "birth_date"));
     break;
   case SIM_FORM_TAX:
     json_array_append_new(fs, choice("taxpayer_type", "نوع مودی", "Taxpayer type", person_type, N3(person_type)));
@@ -87,7 +94,7 @@ static json_t *make_form(sim_form_kind k) {
     break;
   case SIM_FORM_BANK:
     json_array_append_new(fs, lenf(field("iban", "text", "شماره شبا", "IBAN", 1), 26, 26));
-    json_array_append_new(fs, field("postal_code", "postal_code", "کد پستی", "Postal code", 1));
+    json_array_append_new(fs, known(field("postal_code", "postal_code", "کد پستی", "Postal code", 1), "postal_code"));
     break;
   case SIM_FORM_FAMILY:
     json_array_append_new(fs, field("member_national_code", "national_code", "کد ملی فرد", "Member's national code", 1));

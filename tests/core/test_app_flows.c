@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "app_fixture.h"
 #include "failing_calloc.h"
@@ -33,6 +34,94 @@ static void test_browse_by_agency_sorted_in_persian(void **state) {
   assert_int_equal(pk_app_screen(f->app), PK_SCREEN_AGENCIES);
   fx_key(f, PK_KEY_BACK, 0);
   assert_int_equal(pk_app_screen(f->app), PK_SCREEN_DASHBOARD);
+}
+
+/* The fixture's catalog with tax-0001's national code and date of birth marked as what they
+ * mean (the contract's prefill), as the window sends them. */
+static void mark_known_fields(fixture *f) {
+  json_error_t e;
+  json_t *c = json_load_file(PK_SOURCE_DIR "/tests/core/catalog.json", 0, &e);
+  assert_non_null(c);
+  size_t i;
+  json_t *svc;
+  json_array_foreach(json_object_get(c, "services"), i, svc) {
+    if (strcmp(json_string_value(json_object_get(svc, "id")), "tax-0001")) continue;
+    json_t *fs = json_object_get(json_object_get(svc, "form"), "fields");
+    json_object_set_new(svc, "auth_level", json_integer(2)); /* a one-time code's session may ask */
+    json_object_set_new(json_array_get(fs, 0), "prefill", json_string("national_code"));
+    json_object_set_new(json_array_get(fs, 1), "prefill", json_string("birth_date"));
+    json_object_set_new(json_array_get(fs, 2), "prefill", json_string("shoe_size")); /* unknown: asked */
+  }
+  char *text = json_dumps(c, 0), msg[256];
+  assert_int_equal(pk_catalog_replace_json(f->cat, text, strlen(text), "\"v8\"", msg, sizeof msg), 0);
+  free(text);
+  json_decref(c);
+  pk_app_set_catalog(f->app, f->cat);
+}
+
+static void open_tax_form(fixture *f) {
+  fx_type(f, "1");
+  fx_type(f, "مالياتي");
+  fx_key(f, PK_KEY_ENTER, 0);
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_FORM);
+}
+
+/* Issue 15: the state does not ask for what it knows. A citizen signed in with the card finds
+ * the national code and the date of birth filled from the card, marked so, and cannot change
+ * them; the cursor starts at the first field they fill, and what goes to the window is the
+ * card's. */
+static void test_a_card_citizen_is_not_asked_what_the_card_knows(void **state) {
+  fixture *f = *state;
+  mark_known_fields(f);
+  pk_app_card_inserted(f->app, "R", f->now);
+  pk_citizen c = {.name_fa = "زهرا محمدی", .national_code = "0071234561", .birth_date = "1370/05/12"};
+  pk_app_card_open_done(f->app, f->fb.last_gen, PK_CARDRES_OK, &c, 3);
+  fx_type(f, "1234");
+  fx_key(f, PK_KEY_ENTER, 0);
+  pk_app_card_login_done(f->app, f->fb.last_gen, PK_CARDRES_OK, 3);
+  open_tax_form(f);
+  assert_int_equal(pk_app_form_current(f->app), 2); /* the reason: the only field asked */
+  assert_string_equal(pk_app_form_value(f->app, 0), "0071234561");
+  assert_string_equal(pk_app_form_value(f->app, 1), "1370/05/12");
+  assert_string_equal(pk_app_form_source(f->app, 0), "from your national card");
+  assert_string_equal(pk_app_form_source(f->app, 1), "from your national card");
+  assert_null(pk_app_form_source(f->app, 2));
+  fx_key(f, PK_KEY_UP, 0); /* nowhere to go: the fields above are not the citizen's to type */
+  assert_int_equal(pk_app_form_current(f->app), 2);
+  fx_key(f, PK_KEY_BACK, 0); /* Backspace on the first asked field leaves the form, erases nothing */
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_SERVICE);
+  fx_key(f, PK_KEY_ENTER, 0);
+  fx_type(f, "2");
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_REVIEW);
+  assert_string_equal(pk_app_form_source(f->app, 0), "from your national card");
+  fx_key(f, PK_KEY_ENTER, 0);
+  assert_string_equal(f->fb.last_fields,
+                      "{\"birth_date\":\"1370/05/12\",\"national_code\":\"0071234561\",\"reason\":\"gift\"}");
+}
+
+/* Without the card (a one-time code), the national code given at sign-in is not asked again;
+ * the date of birth, which the sign-in did not give, is. */
+static void test_a_code_citizen_is_not_asked_the_code_they_signed_in_with(void **state) {
+  fixture *f = *state;
+  mark_known_fields(f);
+  fx_fresh(f);
+  fx_type(f, "1");
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_OTP_ID);
+  fx_type(f, "0071234561");
+  fx_key(f, PK_KEY_ENTER, 0);
+  fx_type(f, "09121234567");
+  fx_key(f, PK_KEY_ENTER, 0);
+  pk_app_otp_sent(f->app, f->fb.last_gen, NULL, "0912***4567");
+  fx_type(f, "123456");
+  fx_key(f, PK_KEY_ENTER, 0);
+  pk_app_otp_done(f->app, f->fb.last_gen, NULL, 2, "زهرا محمدی", "Zahra Mohammadi");
+  assert_int_equal(pk_app_screen(f->app), PK_SCREEN_DASHBOARD);
+  open_tax_form(f);
+  assert_int_equal(pk_app_form_current(f->app), 1);
+  assert_string_equal(pk_app_form_source(f->app, 0), "as you gave it at sign-in");
+  assert_null(pk_app_form_source(f->app, 1));
 }
 
 static void test_search_with_arabic_yeh_then_form_and_submit(void **state) {
@@ -399,6 +488,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_browse_by_agency_sorted_in_persian, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_search_with_arabic_yeh_then_form_and_submit, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_a_card_citizen_is_not_asked_what_the_card_knows, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_a_code_citizen_is_not_asked_the_code_they_signed_in_with, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_esc_asks_before_a_filled_form_is_dropped, fx_setup, fx_teardown),
     cmocka_unit_test_setup_teardown(test_a_held_backspace_stops_at_the_field_it_emptied, fx_setup, fx_teardown),
     cmocka_unit_test_setup_teardown(test_idle_time_counts_from_the_new_screen, fx_setup, fx_teardown),

@@ -55,11 +55,8 @@ wait_for "$(visual 'صدور گواهی عدم سوء پیشینه')"
 keys Enter
 wait_for "$(visual 'هزینه:')"
 keys Enter
-wait_for "$(visual 'کد ملی متقاضی:')"
-keys 0 0 7 1 2 3 4 5 6 1 Enter
+wait_for "$(visual 'از کارت ملی شما')"          # the card's national code and date of birth: not asked
 keys -l '۰۹۱۲۱۲۳۴۵۶۷'
-keys Enter
-keys -l '۱۳۷۰/۰۵/۱۲'
 keys Enter
 wait_for "$(visual 'لطفاً پیش از ارسال، درخواست خود را بررسی کنید.')"
 keys Enter                                    # the clerk cannot send alone
@@ -101,11 +98,8 @@ wait_for "$(visual 'استعلام پوشش بیمه سلامت')"
 keys Enter
 wait_for "$(visual 'هزینه:')"
 keys Enter
-wait_for "$(visual 'کد ملی متقاضی:')"
-keys 0 0 7 1 2 3 4 5 6 1 Enter
+wait_for "$(visual 'همان که هنگام ورود دادید')" # level 1: the code and date of birth it signed in with
 keys -l '۰۹۱۲۱۲۳۴۵۶۷'
-keys Enter
-keys -l '۱۳۷۰/۰۵/۱۲'
 keys Enter
 wait_for "$(visual 'لطفاً پیش از ارسال، درخواست خود را بررسی کنید.')"
 keys Enter
@@ -142,10 +136,7 @@ on_screen "$code" && { echo "FAIL: the code is on screen"; exit 1; }
 ok "without a card: the code went only through the citizen's keypad, never shown; the service asked for opened"
 wait_for "$(visual 'هزینه:')"
 keys Enter
-wait_for "$(visual 'کد ملی متقاضی:')"
-keys 1 2 3 4 5 6 7 8 9 1 Enter
-keys -l '۰۹۱۲۱۲۳۴۵۶۷'
-keys Enter
+wait_for "$(visual 'همان که هنگام ورود دادید')" # the code and mobile it signed in with: not asked
 keys -l '۱۳۷۰/۰۵/۱۲'
 keys Enter
 wait_for "$(visual 'لطفاً پیش از ارسال، درخواست خود را بررسی کنید.')"
@@ -184,11 +175,8 @@ on_screen "$(visual '۷  صدور برگ سابقه بیمه')" || { echo "FAIL:
 keys 9
 wait_for "$(visual 'هزینه:')"
 keys Enter
-wait_for "$(visual 'کد ملی متقاضی:')"
-keys 0 0 7 1 2 3 4 5 6 1 Enter
+wait_for "$(visual 'از کارت ملی شما')"          # the card's national code and date of birth: not asked
 keys -l '۰۹۱۲۱۲۳۴۵۶۷'
-keys Enter
-keys -l '۱۳۷۰/۰۵/۱۲'
 keys Enter
 wait_for "$(visual 'لطفاً پیش از ارسال، درخواست خود را بررسی کنید.')"
 keys Enter

@@ -16,9 +16,7 @@ keys Enter
 wait_for "$(visual 'هزینه:')"
 keys Enter
 wait_for "$(visual 'کد ملی متقاضی:')"
-keys -l '0071234561'; keys Enter
-keys -l '09121234567'; keys Enter
-keys -l '13700512'; keys Enter
+keys -l '09121234567'; keys Enter              # the card gave the national code and date of birth
 wait_for "$(visual 'لطفاً پیش از ارسال، درخواست خود را بررسی کنید.')"
 keys Enter
 wait_for "$(visual 'درخواست شما ثبت شد.')" 15000

@@ -20,9 +20,9 @@ KIOSK_BIN=$PK_BIN
 command -v gcore >/dev/null || { echo "FAIL: gcore (gdb) is not installed: scripts/deps/build.txt" >&2; exit 1; }
 started=$(now_ms)
 pki=${PK_BINARY_DIR:?}/pki
-NATIONAL_CODE=0071234561  # the persona's, typed in the form too
-MOBILE=09187654329
-BIRTH=1366/08/23          # typed, and not the card's own date of birth
+NATIONAL_CODE=0071234561  # the persona's: the form takes it from the card
+MOBILE=09187654329        # typed
+BIRTH=1370/05/12          # the card's, filled into the form from it
 PIN=1234
 
 trap 'stop_peers; cleanup' EXIT
@@ -48,10 +48,8 @@ wait_for "$(visual 'صدور گواهی عدم سوء پیشینه')" 10000
 keys Enter
 wait_for "$(visual 'هزینه:')"
 keys Enter
-wait_for "$(visual 'کد ملی متقاضی:')"
-keys -l "$NATIONAL_CODE"; keys Enter
+wait_for "$(visual 'از کارت ملی شما')"
 keys -l "$MOBILE"; keys Enter
-keys -l "$BIRTH"; keys Enter
 wait_for "$(visual 'لطفاً پیش از ارسال، درخواست خود را بررسی کنید.')"
 keys Enter
 wait_for "$(visual 'درخواست شما ثبت شد.')" 15000

@@ -61,8 +61,8 @@ wait_for "$(visual 'جستجو:')"
 keys -l "$SERVICE_QUERY"
 wait_for "$(visual "$SERVICE_TITLE")" 10000
 keys Enter; wait_for "$(visual 'هزینه:')"; keys Enter
-wait_for "$(visual 'کد ملی متقاضی:')"
-keys -l 0071234561; keys Enter; keys -l "$MOBILE"; keys Enter; keys -l 1366/08/23; keys Enter
+wait_for "$(visual 'از کارت ملی شما')"          # the national code and date of birth, from the card
+keys -l "$MOBILE"; keys Enter
 wait_for "$(visual 'لطفاً پیش از ارسال، درخواست خود را بررسی کنید.')"
 keys Enter
 wait_for "$(visual 'درخواست شما در این پیشخوان ثبت شد.')" 15000
@@ -79,7 +79,7 @@ grep -qF 'در صف ارسال' "$WORK/verify.txt" && grep -qF 'امضا شده 
 ok "printed queued receipt: QR decodes, verifies with the device JWKS and says queued"
 
 for f in "$WORK"/data/outbox.db*; do
-  for needle in 0071234561 "$MOBILE" 1366/08/23 "زهرا" "محمدی"; do
+  for needle in 0071234561 "$MOBILE" 1370/05/12 "زهرا" "محمدی"; do
     if grep -qaF "$needle" "$f"; then echo "FAIL: $(basename "$f") holds '$needle' in clear"; exit 1; fi
   done
 done
@@ -123,7 +123,7 @@ kinds=$(audit show --json | python3 -c 'import json,sys; print(" ".join(e["kind"
 for k in config_at_start citizen_auth request_queued print request_delivered; do
   grep -qw "$k" <<<"$kinds" || { echo "FAIL: no $k in the audit log: $kinds"; exit 1; }
 done
-for needle in 0071234561 "$MOBILE" 1366/08/23 1234; do
+for needle in 0071234561 "$MOBILE" 1370/05/12 1234; do
   if grep -qaF "$needle" "$WORK/data/audit.log"; then echo "FAIL: the audit log holds '$needle'"; exit 1; fi
 done
 ok "audit log verifies and records: $kinds; no national code, mobile, birth date or PIN in it"

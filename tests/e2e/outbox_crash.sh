@@ -44,8 +44,8 @@ send_request() { # $1: a mobile number that makes this cycle's request its own
   keys -l 'سوء پیشینه'
   wait_for "$(visual 'صدور گواهی عدم سوء پیشینه')" 10000
   keys Enter; wait_for "$(visual 'هزینه:')"; keys Enter
-  wait_for "$(visual 'کد ملی متقاضی:')"
-  keys -l 0071234561; keys Enter; keys -l "$1"; keys Enter; keys -l 1366/08/23; keys Enter
+  wait_for "$(visual 'از کارت ملی شما')"        # the national code and date of birth, from the card
+  keys -l "$1"; keys Enter
   wait_for "$(visual 'لطفاً پیش از ارسال، درخواست خود را بررسی کنید.')"
   faults '{"latency_ms":1500,"drop_ratio":0.33,"after_commit":true}'
   keys Enter

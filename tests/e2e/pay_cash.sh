@@ -40,11 +40,8 @@ wait_for "$(visual "$TITLE")" 10000
 keys Down Enter
 wait_for "$(visual 'هزینه:')"
 keys Enter
-wait_for "$(visual 'کد ملی متقاضی:')"
-keys 0 0 7 1 2 3 4 5 6 1 Enter
+wait_for "$(visual 'از کارت ملی شما')"          # the card's national code and date of birth
 keys -l '۰۹۱۲۱۲۳۴۵۶۷'
-keys Enter
-keys -l '۱۳۷۰/۰۵/۱۲'
 keys Enter
 wait_for "$(visual 'لطفاً پیش از ارسال، درخواست خود را بررسی کنید.')"
 keys Enter

@@ -82,10 +82,8 @@ pay_to_review() {
   keys Down Enter
   wait_for "$(visual 'هزینه:')"
   keys Enter
-  for v in 0071234561 09121234567 1366/08/23; do   # filled in the order the form asks; extra Enters are harmless
-    on_screen "$(visual 'لطفاً پیش از ارسال، درخواست خود را بررسی کنید.')" && break
-    keys -l "$v"; keys Enter; sleep 0.2
-  done
+  wait_for "$(visual 'از کارت ملی شما')"        # the national code and date of birth: the card's
+  keys -l 09121234567; keys Enter                 # the one field asked
   wait_for "$(visual 'لطفاً پیش از ارسال، درخواست خود را بررسی کنید.')"
   wait_for "$(visual 'ریال')"
 }

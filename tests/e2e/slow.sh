@@ -18,8 +18,8 @@ keys 1
 keys -l 'سوء پيشينه'
 wait_for "$(visual 'صدور گواهی عدم سوء پیشینه')"
 keys Enter Enter
-wait_for "$(visual 'کد ملی متقاضی:')"
-keys 0 0 7 1 2 3 4 5 6 1 Enter 0 9 1 2 1 2 3 4 5 6 7 Enter 1 3 7 0 / 0 5 / 1 2 Enter
+wait_for "$(visual 'از کارت ملی شما')"
+keys 0 9 1 2 1 2 3 4 5 6 7 Enter
 wait_for "$(visual 'لطفاً پیش از ارسال، درخواست خود را بررسی کنید.')"
 keys Enter
 wait_for "$(visual 'در حال ارسال درخواست شما به پنجره ملی...')"

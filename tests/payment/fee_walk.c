@@ -70,11 +70,14 @@ bool fw_to_review(pk_app *app, const pk_service *s) {
   fw_key(app, PK_KEY_ENTER, 0);
   const pk_form_field *ff;
   size_t nf = pk_app_form(app, &ff);
+  size_t asked = 0;
   for (size_t k = 0; k < nf; k++) {
+    if (pk_app_form_source(app, k)) continue; /* known to the state: not asked */
+    asked++;
     const char *v = ff[k].required ? fw_value_for(ff[k].type) : NULL;
     if (v) fw_type(app, v);
     fw_key(app, PK_KEY_ENTER, 0);
   }
-  if (nf == 0) fw_key(app, PK_KEY_ENTER, 0);
+  if (asked == 0) fw_key(app, PK_KEY_ENTER, 0);
   return pk_app_screen(app) == PK_SCREEN_REVIEW;
 }
