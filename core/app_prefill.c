@@ -28,16 +28,43 @@ static const char *known_value(const pk_app *app, pk_prefill p, unsigned char *s
   }
 }
 
-void pk_app_prefill(pk_app *app) {
+/* Fills the empty fields whose meaning the session knows; the rest is left as it is. */
+static void fill_known(pk_app *app) {
   for (size_t i = 0; app->has_session && i < app->nfields; i++) {
     unsigned char src;
     const char *v = app->values[i][0] ? NULL : known_value(app, app->fields[i].prefill, &src);
     if (!v) continue;
     snprintf(app->values[i], sizeof app->values[i], "%s", v);
     app->known[i] = src;
+    app->errors[i] = NULL;
   }
-  size_t first = pk_app_field_editable(app, 0, 1);
-  app->field = first < app->nfields ? first : 0;
+}
+
+/* The cursor on a field the citizen fills: the next one from where it is, else the first. */
+static void to_editable(pk_app *app) {
+  if (!pk_app_field_fixed(app, app->field)) return;
+  size_t next = pk_app_field_editable(app, app->field, 1);
+  if (next >= app->nfields) next = pk_app_field_editable(app, 0, 1);
+  app->field = next < app->nfields ? next : 0;
+}
+
+void pk_app_prefill(pk_app *app) {
+  fill_known(app);
+  app->field = 0;
+  to_editable(app);
+}
+
+/* It may come while a form is already open (a slow window): an empty field it fills is no
+ * longer asked; one the citizen began to type is theirs. */
+void pk_app_profile(pk_app *app, unsigned gen, const char *mobile, const char *postal_code) {
+  if (gen != app->gen || !app->has_session) return;
+  snprintf(app->who.mobile, sizeof app->who.mobile, "%s", mobile && pk_mobile_valid(mobile) ? mobile : "");
+  snprintf(app->who.postal_code, sizeof app->who.postal_code, "%s",
+           postal_code && pk_postal_code_valid(postal_code) ? postal_code : "");
+  if (!app->values || app->screen != PK_SCREEN_FORM) return;
+  fill_known(app);
+  to_editable(app);
+  app->dirty = true;
 }
 
 bool pk_app_field_fixed(const pk_app *app, size_t i) { return i < app->nfields && app->known && app->known[i]; }

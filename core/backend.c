@@ -224,6 +224,7 @@ static void session_done(const pk_net_session *s, void *ud) {
   if (s->st.err == PK_NET_OK) {
     j->be->card_session = true;
     if (job_current(j)) pk_app_card_login_done(j->be->app, j->gen, PK_CARDRES_OK, j->tries);
+    if (job_current(j)) pk_be_ask_profile(j->be, j->gen);
     if (job_current(j)) audit_sign_in(j->be, "card");
     if (job_current(j)) pk_be_tell_recent(j->be, j->gen);
   } else if (s->st.err != PK_NET_CANCELLED) {

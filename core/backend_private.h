@@ -85,6 +85,8 @@ int pk_be_run(pk_backend *be, pk_job_fn run, pk_job_fn done, void *job);
 void pk_be_submit(void *be, pk_app *app, unsigned gen, const char *service_id, const char *fields_json,
                   const char *ref);
 void pk_be_tell_recent(pk_backend *be, unsigned gen); /* after sign-in */
+/* After a sign-in with the window: what it has on file (mobile, postal code), for the forms. */
+void pk_be_ask_profile(pk_backend *be, unsigned gen);
 void pk_be_track(void *be, pk_app *app, unsigned gen, const char *tracking);
 void pk_be_otp_request(void *be, pk_app *app, unsigned gen, const char *national_code, const char *mobile);
 void pk_be_otp_verify(void *be, pk_app *app, unsigned gen, pk_secret *code);

@@ -120,6 +120,19 @@ static const char *row_state_msgid(const pk_outbox_row *row) {
   }
 }
 
+static void profile_done(const pk_net_profile *r, void *ud) {
+  req_ctx *c = ud;
+  if (r->st.err == PK_NET_OK && current(c)) pk_app_profile(c->app, c->gen, r->mobile, r->postal_code);
+  else if (r->st.err != PK_NET_CANCELLED) pk_debug("profile: %s (forms ask the citizen)", pk_net_error_name(r->st.err));
+  free(c);
+}
+
+/* Not the session's one in-flight call (a cancel must not stop it): it runs beside the rest. */
+void pk_be_ask_profile(pk_backend *be, unsigned gen) {
+  req_ctx *c = be->app ? ctx_new(be, be->app, gen) : NULL;
+  if (c && !pk_net_profile_get(be->net, profile_done, c)) free(c);
+}
+
 /* After sign-in: the citizen's newest request here in the last day (matched by the masked
  * national code, the only form of it the store keeps). */
 void pk_be_tell_recent(pk_backend *be, unsigned gen) {
@@ -327,6 +340,7 @@ static void otp_session(const pk_net_session *s, void *ud) {
     pk_app_otp_done(c->app, c->gen, fail ? &f : NULL, s->level, s->name_fa, s->name_en);
     const pk_citizen *who = fail ? NULL : pk_app_citizen(c->app);
     if (who) pk_be_audit_auth(c->be, "otp", s->level, who->national_code);
+    if (who) pk_be_ask_profile(c->be, c->gen);
   }
   free(c);
 }
@@ -351,6 +365,7 @@ static void level1_session(const pk_net_session *s, void *ud) {
     pk_app_level1_done(c->app, c->gen, fail ? &f : NULL, s->level);
     const pk_citizen *who = fail ? NULL : pk_app_citizen(c->app);
     if (who) pk_be_audit_auth(c->be, "level1", s->level, who->national_code);
+    if (who) pk_be_ask_profile(c->be, c->gen);
   }
   free(c);
 }

@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const char *body = (const char *)data + 1;
   size_t len = size - 1;
   pk_net_pool pool = {0};
-  switch (data[0] % 11) {
+  switch (data[0] % 12) {
   case 0: {
     pk_net_result st = {0};
     if (pk_net_parse_problem(body, len, &st) == 0 && strlen(st.code) >= sizeof st.code) __builtin_trap();
@@ -70,6 +70,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   case 10: {
     pk_net_invoice v = {0};
     if (pk_net_parse_invoice(body, len, &v) == 0 && v.amount_rials <= 0) __builtin_trap();
+    break;
+  }
+  case 11: {
+    pk_net_profile p = {0};
+    if (pk_net_parse_profile(body, len, &p) == 0 &&
+        ((p.mobile[0] && (strlen(p.mobile) != 11 || strncmp(p.mobile, "09", 2))) ||
+         (p.postal_code[0] && strlen(p.postal_code) != 10)))
+      __builtin_trap();
     break;
   }
   default: {

@@ -276,6 +276,10 @@ pk_net_req *pk_net_entities_get(pk_net *net, pk_net_entities_cb cb, void *ud) {
   return go(pk_net_start(net, NK_ENTITIES, "GET", "/persons/me/entities", NULL, true, true, (void_cb)cb, ud));
 }
 
+pk_net_req *pk_net_profile_get(pk_net *net, pk_net_profile_cb cb, void *ud) {
+  return go(pk_net_start(net, NK_PROFILE, "GET", "/persons/me/profile", NULL, true, true, (void_cb)cb, ud));
+}
+
 pk_net_req *pk_net_clerk_me(pk_net *net, pk_net_clerk_cb cb, void *ud) {
   return go(pk_net_start(net, NK_CLERK, "GET", "/clerk/me", NULL, true, true, (void_cb)cb, ud));
 }
@@ -454,6 +458,17 @@ void pk_net_deliver(pk_net_req *r, pk_net_result *st) {
       x.items = NULL;
     }
     ((pk_net_entities_cb)r->cb)(&x, r->ud);
+    break;
+  }
+  case NK_PROFILE: {
+    pk_net_profile x = {.st = *st};
+    if (body_ok(r, st, 200) && pk_net_parse_profile(r->resp, r->resp_len, &x)) {
+      memset(&x, 0, sizeof x);
+      x.st = *st;
+      malformed(&x.st);
+    }
+    ((pk_net_profile_cb)r->cb)(&x, r->ud);
+    pk_wipe(&x, sizeof x);
     break;
   }
   case NK_CLERK: {

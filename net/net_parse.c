@@ -382,6 +382,22 @@ done:
   return rc;
 }
 
+int pk_net_parse_profile(const char *body, size_t len, pk_net_profile *out) {
+  json_t *j = load(body, len);
+  if (!j) return -1;
+  json_t *m = json_object_get(j, "mobile"), *p = json_object_get(j, "postal_code");
+  const char *mobile = m ? str(j, "mobile", 11) : "", *postal = p ? str(j, "postal_code", 10) : "";
+  bool ok = mobile && postal && (!*mobile || (strlen(mobile) == 11 && strspn(mobile, "0123456789") == 11 &&
+                                              pk_mobile_valid(mobile))) &&
+            (!*postal || (strlen(postal) == 10 && strspn(postal, "0123456789") == 10 && pk_postal_code_valid(postal)));
+  if (ok) {
+    snprintf(out->mobile, sizeof out->mobile, "%s", mobile);
+    snprintf(out->postal_code, sizeof out->postal_code, "%s", postal);
+  }
+  json_decref(j);
+  return ok ? 0 : -1;
+}
+
 int pk_net_parse_clerk(const char *body, size_t len, pk_net_clerk *out) {
   json_t *j = load(body, len);
   if (!j) return -1;

@@ -27,6 +27,8 @@ int pk_net_parse_inbox(const char *body, size_t len, pk_net_inbox *out, pk_net_p
 int pk_net_parse_doc(const char *body, size_t len, pk_net_doc *out, pk_net_pool *pool);
 int pk_net_parse_entities(const char *body, size_t len, pk_net_entities *out, pk_net_pool *pool);
 int pk_net_parse_clerk(const char *body, size_t len, pk_net_clerk *out);
+/* Absent fields are "", a present one of the wrong shape refuses the whole answer. */
+int pk_net_parse_profile(const char *body, size_t len, pk_net_profile *out);
 int pk_net_parse_invoice(const char *body, size_t len, pk_net_invoice *out);
 
 /* {"status":"ok",...}: 0, else -1. */

@@ -291,6 +291,9 @@ bool pk_app_pinpad(const pk_app *app);
  * same form is that request. */
 void pk_app_submit_recorded(pk_app *app, unsigned gen, const char *ref);
 void pk_app_submit_done(pk_app *app, unsigned gen, const pk_app_submit_result *r);
+/* What the window has on file for the citizen signed in (GET /persons/me/profile): forms
+ * opened from now on do not ask for it. "" for what it does not have. */
+void pk_app_profile(pk_app *app, unsigned gen, const char *mobile, const char *postal_code);
 void pk_app_recent_request(pk_app *app, unsigned gen, const pk_app_recent *r);
 const pk_app_recent *pk_app_recent_shown(const pk_app *app); /* NULL when none */
 void pk_app_track_done(pk_app *app, unsigned gen, const pk_app_failure *fail, const pk_app_status *st);

@@ -159,6 +159,14 @@ typedef struct pk_net_clerk {
   char permissions[PK_NET_CLERK_PERMS][40]; /* e.g. serve_card, serve_otp, act_for_entity, cash_payment */
 } pk_net_clerk;
 
+/* What the window has on file for the person signed in; "" for what it does not have. Both are
+ * checked (a mobile 09 and 9 digits, a postal code of 10) before they are kept. */
+typedef struct pk_net_profile {
+  pk_net_result st;
+  char mobile[12];
+  char postal_code[11];
+} pk_net_profile;
+
 typedef struct pk_net_invoice {
   pk_net_result st;
   char invoice_id[40];
@@ -192,6 +200,7 @@ typedef void (*pk_net_inbox_cb)(const pk_net_inbox *r, void *ud);
 typedef void (*pk_net_document_cb)(const pk_net_doc *r, void *ud);
 typedef void (*pk_net_entities_cb)(const pk_net_entities *r, void *ud);
 typedef void (*pk_net_clerk_cb)(const pk_net_clerk *r, void *ud);
+typedef void (*pk_net_profile_cb)(const pk_net_profile *r, void *ud);
 typedef void (*pk_net_invoice_cb)(const pk_net_invoice *r, void *ud);
 
 /* Uses cfg->url, ca_bundle, client_cert/key, pinned_pubkey, proxy, timeouts, max_retries,
@@ -270,6 +279,9 @@ pk_net_req *pk_net_level1(pk_net *net, const char *national_code, const char *bi
  * (PK_NET_AUTH, code not_a_clerk, for anyone else's session). Both read only: retried. */
 pk_net_req *pk_net_entities_get(pk_net *net, pk_net_entities_cb cb, void *ud);
 pk_net_req *pk_net_clerk_me(pk_net *net, pk_net_clerk_cb cb, void *ud);
+/* In a session: the mobile and postal code the window has on file for the citizen, so that a
+ * form does not ask for them (the contract's prefill). Read only: retried. */
+pk_net_req *pk_net_profile_get(pk_net *net, pk_net_profile_cb cb, void *ud);
 
 /* Fees (in a session). An invoice for a fee service and the request's idempotency key: the
  * same key gives the same invoice, so the call is retried. Paying records the terminal's

@@ -17,6 +17,35 @@ enum MHD_Result sim_h_entities(pk_window_sim *s, sim_req *r) {
   return sim_send_json(s, r, 200, json_pack("{s:o}", "entities", list), 0);
 }
 
+/* What the window has on file for the person signed in: the mobile registered with it (the
+ * one its codes went to, else the civil registry's) and the postal code of their address.
+ * A field it does not have is left out: the kiosk then asks the citizen. */
+static bool mobile_on_file(pk_window_sim *s, const char *nc, char out[16]) {
+  sqlite3_stmt *st;
+  bool found = false;
+  pthread_mutex_lock(&s->lock);
+  if (sqlite3_prepare_v2(s->db, "SELECT mobile FROM citizens WHERE national_code=?", -1, &st, NULL) == SQLITE_OK) {
+    sqlite3_bind_text(st, 1, nc, -1, SQLITE_STATIC);
+    if ((found = sqlite3_step(st) == SQLITE_ROW)) snprintf(out, 16, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+  }
+  pthread_mutex_unlock(&s->lock);
+  return found;
+}
+
+enum MHD_Result sim_h_profile(pk_window_sim *s, sim_req *r) {
+  sim_session ses;
+  enum MHD_Result ret;
+  if (sim_auth_bearer(s, r, &ses, &ret)) return ret;
+  const sim_person *p = sim_person_find(ses.national_code);
+  char mobile[16] = "";
+  if (!mobile_on_file(s, ses.national_code, mobile) && p) snprintf(mobile, sizeof mobile, "%s", p->mobile);
+  json_t *o = json_object();
+  if (mobile[0]) json_object_set_new(o, "mobile", json_string(mobile));
+  if (p && p->postal_code[0]) json_object_set_new(o, "postal_code", json_string(p->postal_code));
+  return sim_send_json(s, r, 200, o, 0);
+}
+
 /* A clerk's session: a card session whose certificate carries the clerk policy
  * (docs/card-profile.md), of a person on the register of clerks, which gives id and office. */
 static bool clerk_card_session(pk_window_sim *s, const char *token) {

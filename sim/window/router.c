@@ -100,6 +100,7 @@ enum MHD_Result sim_route(pk_window_sim *s, sim_req *r) {
   if (is(r, "GET", API "/inbox")) return sim_h_inbox(s, r);
   if (is(r, "POST", API "/auth/level1")) return sim_h_level1(s, r);
   if (is(r, "GET", API "/persons/me/entities")) return sim_h_entities(s, r);
+  if (is(r, "GET", API "/persons/me/profile")) return sim_h_profile(s, r);
   if (is(r, "GET", API "/clerk/me")) return sim_h_clerk_me(s, r);
   if (is(r, "POST", API "/invoices")) return sim_h_invoice_create(s, r);
   if (!strncmp(u, API "/invoices/", 17) && u[17]) return invoice(s, r, u + 17);

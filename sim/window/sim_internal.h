@@ -159,7 +159,8 @@ int sim_auth_bearer(pk_window_sim *s, sim_req *r, sim_session *out, enum MHD_Res
 void sim_mask_nc(const char *nc, char out[16]);
 
 /* ---- registry.c: the window's registers (static demo data) ---- */
-typedef struct sim_person { const char *nc, *name_fa, *birth_date; } sim_person; /* birth: Jalali YYYY-MM-DD */
+/* birth: Jalali YYYY-MM-DD; mobile and postal code on file ("" when none) */
+typedef struct sim_person { const char *nc, *name_fa, *birth_date, *mobile, *postal_code; } sim_person;
 typedef struct sim_signatory { const char *nc, *legal_id, *name_fa; } sim_signatory;
 typedef struct sim_clerk {
   const char *nc, *clerk_id, *office_id, *office_name;
@@ -174,6 +175,7 @@ const sim_clerk *sim_clerk_by_id(const char *clerk_id);
 /* ---- counter.c: clerks, signatories, level 1 ---- */
 enum MHD_Result sim_h_level1(pk_window_sim *s, sim_req *r);
 enum MHD_Result sim_h_entities(pk_window_sim *s, sim_req *r);
+enum MHD_Result sim_h_profile(pk_window_sim *s, sim_req *r);
 enum MHD_Result sim_h_clerk_me(pk_window_sim *s, sim_req *r);
 /* Checks a submit's on_behalf_of and assisted_by (each optional): MHD_YES and *ok = true, or
  * the problem sent. */

@@ -51,6 +51,9 @@ static void mark_known_fields(fixture *f) {
     json_object_set_new(json_array_get(fs, 0), "prefill", json_string("national_code"));
     json_object_set_new(json_array_get(fs, 1), "prefill", json_string("birth_date"));
     json_object_set_new(json_array_get(fs, 2), "prefill", json_string("shoe_size")); /* unknown: asked */
+    json_array_append_new(fs, json_pack("{s:s, s:s, s:s, s:s, s:b, s:s}", "name", "mobile", "type", "mobile",
+                                        "label_fa", "تلفن همراه", "label_en", "Mobile", "required", 1, "prefill",
+                                        "mobile"));
   }
   char *text = json_dumps(c, 0), msg[256];
   assert_int_equal(pk_catalog_replace_json(f->cat, text, strlen(text), "\"v8\"", msg, sizeof msg), 0);
@@ -81,7 +84,13 @@ static void test_a_card_citizen_is_not_asked_what_the_card_knows(void **state) {
   fx_key(f, PK_KEY_ENTER, 0);
   pk_app_card_login_done(f->app, f->fb.last_gen, PK_CARDRES_OK, 3);
   open_tax_form(f);
-  assert_int_equal(pk_app_form_current(f->app), 2); /* the reason: the only field asked */
+  assert_int_equal(pk_app_form_current(f->app), 2); /* the reason: the first field asked */
+  assert_null(pk_app_form_source(f->app, 3));       /* the mobile: asked until the window says */
+  /* The window's profile comes while the form is open: the empty mobile is filled, not asked. */
+  pk_app_profile(f->app, f->fb.last_gen, "09121234567", "");
+  assert_string_equal(pk_app_form_source(f->app, 3), "on file at the national window");
+  assert_string_equal(pk_app_form_value(f->app, 3), "09121234567");
+  assert_int_equal(pk_app_form_current(f->app), 2);
   assert_string_equal(pk_app_form_value(f->app, 0), "0071234561");
   assert_string_equal(pk_app_form_value(f->app, 1), "1370/05/12");
   assert_string_equal(pk_app_form_source(f->app, 0), "from your national card");
@@ -97,8 +106,8 @@ static void test_a_card_citizen_is_not_asked_what_the_card_knows(void **state) {
   assert_int_equal(pk_app_screen(f->app), PK_SCREEN_REVIEW);
   assert_string_equal(pk_app_form_source(f->app, 0), "from your national card");
   fx_key(f, PK_KEY_ENTER, 0);
-  assert_string_equal(f->fb.last_fields,
-                      "{\"birth_date\":\"1370/05/12\",\"national_code\":\"0071234561\",\"reason\":\"gift\"}");
+  assert_string_equal(f->fb.last_fields, "{\"birth_date\":\"1370/05/12\",\"mobile\":\"09121234567\","
+                                        "\"national_code\":\"0071234561\",\"reason\":\"gift\"}");
 }
 
 /* Without the card (a one-time code), the national code given at sign-in is not asked again;
@@ -122,6 +131,8 @@ static void test_a_code_citizen_is_not_asked_the_code_they_signed_in_with(void *
   assert_int_equal(pk_app_form_current(f->app), 1);
   assert_string_equal(pk_app_form_source(f->app, 0), "as you gave it at sign-in");
   assert_null(pk_app_form_source(f->app, 1));
+  assert_string_equal(pk_app_form_source(f->app, 3), "as you gave it at sign-in"); /* the code came to it */
+  assert_string_equal(pk_app_form_value(f->app, 3), "09121234567");
 }
 
 static void test_search_with_arabic_yeh_then_form_and_submit(void **state) {

@@ -55,8 +55,8 @@ wait_for "$(visual 'صدور گواهی عدم سوء پیشینه')"
 keys Enter
 wait_for "$(visual 'هزینه:')"
 keys Enter
-wait_for "$(visual 'از کارت ملی شما')"          # the card's national code and date of birth: not asked
-keys -l '۰۹۱۲۱۲۳۴۵۶۷'
+wait_for "$(visual 'از کارت ملی شما')"          # the card's national code and date of birth,
+wait_for "$(visual 'ثبت‌شده در پنجره ملی')"     # the window's mobile: nothing asked
 keys Enter
 wait_for "$(visual 'لطفاً پیش از ارسال، درخواست خود را بررسی کنید.')"
 keys Enter                                    # the clerk cannot send alone
@@ -98,8 +98,8 @@ wait_for "$(visual 'استعلام پوشش بیمه سلامت')"
 keys Enter
 wait_for "$(visual 'هزینه:')"
 keys Enter
-wait_for "$(visual 'همان که هنگام ورود دادید')" # level 1: the code and date of birth it signed in with
-keys -l '۰۹۱۲۱۲۳۴۵۶۷'
+wait_for "$(visual 'همان که هنگام ورود دادید')" # level 1: the code and date of birth it signed in with,
+wait_for "$(visual 'ثبت‌شده در پنجره ملی')"     # the window's mobile: nothing asked
 keys Enter
 wait_for "$(visual 'لطفاً پیش از ارسال، درخواست خود را بررسی کنید.')"
 keys Enter

@@ -9,8 +9,7 @@ demo_citizen_submits_and_quits() {
   keys Enter
   wait_for "$(visual 'هزینه:')"
   keys Enter
-  wait_for "$(visual 'از کارت ملی شما')"        # the national code and date of birth: the card's
-  keys -l '۰۹۱۲۱۲۳۴۵۶۷'
+  wait_for "$(visual 'ثبت‌شده در پنجره ملی')"   # the mobile on file; the card gave the rest: nothing asked
   keys Enter
   wait_for "$(visual 'لطفاً پیش از ارسال، درخواست خود را بررسی کنید.')"
   keys Enter

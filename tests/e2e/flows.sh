@@ -26,18 +26,15 @@ keys Enter
 wait_for "$(visual 'هزینه:')"
 keys Enter                                   # start the form
 wait_for "$(visual 'کد ملی متقاضی:')"
-wait_for "$(visual 'از کارت ملی شما')"       # the national code and date of birth come from the card
-keys 0 0 7 1 2 3 4 5 6 1                     # typed anyway: they land in the one field asked
-wait_for "$(visual 'شماره تلفن همراه:')"
-keys Enter                                   # not a mobile number
-wait_for "$(visual 'شماره همراه را به شکل ۰۹ و ۹ رقم بعد از آن وارد کنید.')"
-for _ in 1 2 3 4 5 6 7 8 9 10; do keys BSpace; done
-keys -l '۰۹۱۲۱۲۳۴۵۶۷'                        # the mobile in Persian digits
+wait_for "$(visual 'از کارت ملی شما')"       # the national code and date of birth come from the card,
+wait_for "$(visual 'ثبت‌شده در پنجره ملی')"  # the mobile from the window's record
+keys 0 0 9 9 9                               # typed anyway: nothing is asked, nothing changes
 keys Enter
 wait_for "$(visual 'لطفاً پیش از ارسال، درخواست خود را بررسی کنید.')"
 on_screen "۱۳۷۰/۰۵/۱۲" || { echo "FAIL: review does not show the card's Jalali date of birth"; screen; exit 1; }
 on_screen "۰۰۷۱۲۳۴۵۶۱" || { echo "FAIL: review does not show the card's national code"; screen; exit 1; }
-ok "form: the card's national code and date of birth filled and marked, only the mobile asked and checked"
+on_screen "۰۹۳۵۱۲۳۴۵۶۷" || { echo "FAIL: review does not show the window's mobile"; screen; exit 1; }
+ok "form: nothing typed — the card's national code and date of birth, the window's mobile, each with its source"
 keys Enter
 wait_for "$(visual 'درخواست شما ثبت شد.')" 15000
 code_line=$(screen | grep -F "$(visual 'کد رهگیری:')")
@@ -125,7 +122,8 @@ wait_for "Issue of a clean criminal record certificate"
 keys Enter Enter
 wait_for "Applicant's national code"
 wait_for "from your national card"           # the card's: not asked
-keys 0 9 1 2 1 2 3 4 5 6 7 Enter
+wait_for "on file at the national window"    # the mobile, the window's
+keys Enter
 wait_for "Please check your request"
 keys Enter
 wait_for "Your request was registered." 15000

@@ -16,7 +16,8 @@ keys Enter
 wait_for "$(visual 'هزینه:')"
 keys Enter
 wait_for "$(visual 'کد ملی متقاضی:')"
-keys -l '09121234567'; keys Enter              # the card gave the national code and date of birth
+wait_for "$(visual 'ثبت‌شده در پنجره ملی')"     # the card and the window know every field
+keys Enter
 wait_for "$(visual 'لطفاً پیش از ارسال، درخواست خود را بررسی کنید.')"
 keys Enter
 wait_for "$(visual 'درخواست شما ثبت شد.')" 15000

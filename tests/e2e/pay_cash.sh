@@ -40,8 +40,7 @@ wait_for "$(visual "$TITLE")" 10000
 keys Down Enter
 wait_for "$(visual 'هزینه:')"
 keys Enter
-wait_for "$(visual 'از کارت ملی شما')"          # the card's national code and date of birth
-keys -l '۰۹۱۲۱۲۳۴۵۶۷'
+wait_for "$(visual 'ثبت‌شده در پنجره ملی')"     # the card and the window know every field
 keys Enter
 wait_for "$(visual 'لطفاً پیش از ارسال، درخواست خود را بررسی کنید.')"
 keys Enter

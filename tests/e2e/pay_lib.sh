@@ -82,8 +82,9 @@ pay_to_review() {
   keys Down Enter
   wait_for "$(visual 'هزینه:')"
   keys Enter
-  wait_for "$(visual 'از کارت ملی شما')"        # the national code and date of birth: the card's
-  keys -l 09121234567; keys Enter                 # the one field asked
+  wait_for "$(visual 'از کارت ملی شما')"        # the national code and date of birth: the card's,
+  wait_for "$(visual 'ثبت‌شده در پنجره ملی')"   # the mobile: the window's; nothing is asked
+  keys Enter
   wait_for "$(visual 'لطفاً پیش از ارسال، درخواست خود را بررسی کنید.')"
   wait_for "$(visual 'ریال')"
 }

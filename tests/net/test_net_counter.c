@@ -125,6 +125,33 @@ static void test_level1(void **state) {
   assert_string_equal(c.ses.st.code, "invalid_argument");
 }
 
+typedef struct {
+  bool done;
+  pk_net_profile p;
+} profile_call;
+
+static void on_profile(const pk_net_profile *r, void *ud) {
+  profile_call *c = ud;
+  c->p = *r;
+  c->done = true;
+}
+
+/* What the window has on file, for the forms: in a session only; the citizen's own. */
+static void test_profile_on_file(void **state) {
+  harness *h = *state;
+  profile_call c = {0};
+  pk_net_profile_get(h->net, on_profile, &c);
+  h_run_until(h, &c.done, 10000);
+  assert_int_equal(c.p.st.err, PK_NET_AUTH); /* no session: not asked, or refused */
+  assert_int_equal(h_login_card(h, "citizen", NULL), PK_NET_OK);
+  c.done = false;
+  pk_net_profile_get(h->net, on_profile, &c);
+  h_run_until(h, &c.done, 10000);
+  assert_int_equal(c.p.st.err, PK_NET_OK);
+  assert_string_equal(c.p.mobile, "09351234567");
+  assert_string_equal(c.p.postal_code, "1969833114");
+}
+
 static void test_clerk_assists_a_citizen_acting_for_a_company(void **state) {
   harness *h = *state;
   ctx c = {0};
@@ -280,6 +307,7 @@ static void test_fees_enforced(void **state) {
 int main(void) {
   const struct CMUnitTest t[] = {
     cmocka_unit_test_setup_teardown(test_level1, h_setup, h_teardown),
+    cmocka_unit_test_setup_teardown(test_profile_on_file, h_setup, h_teardown),
     cmocka_unit_test_setup_teardown(test_clerk_assists_a_citizen_acting_for_a_company, h_setup, h_teardown),
     cmocka_unit_test_setup_teardown(test_fees_enforced, h_setup, h_teardown),
   };

@@ -155,6 +155,19 @@ static void test_counter_and_invoice(void **state) {
   assert_int_equal(pk_net_parse_clerk(P("{\"clerk_id\":\"clk-1\",\"office_id\":\"off-1\",\"office_name\":\"x\","
                                         "\"permissions\":[\"has space\"]}"), &c), -1);
 
+  /* The profile: what is there is checked, what is absent is "" (the form then asks). */
+  pk_net_profile pr = {0};
+  assert_int_equal(pk_net_parse_profile(P("{\"mobile\":\"09121234567\",\"postal_code\":\"1969833114\"}"), &pr), 0);
+  assert_string_equal(pr.mobile, "09121234567");
+  assert_string_equal(pr.postal_code, "1969833114");
+  memset(&pr, 0, sizeof pr);
+  assert_int_equal(pk_net_parse_profile(P("{}"), &pr), 0);
+  assert_string_equal(pr.mobile, "");
+  assert_int_equal(pk_net_parse_profile(P("{\"mobile\":\"9121234567\"}"), &pr), -1);      /* not 09 + 9 digits */
+  assert_int_equal(pk_net_parse_profile(P("{\"mobile\":\"۰۹۱۲۱۲۳۴۵۶۷\"}"), &pr), -1);  /* ASCII digits only */
+  assert_int_equal(pk_net_parse_profile(P("{\"postal_code\":\"19698331\u202e4\"}"), &pr), -1);
+  assert_int_equal(pk_net_parse_profile(P("{\"mobile\":12}"), &pr), -1);
+
   pk_net_invoice v = {0};
   assert_int_equal(pk_net_parse_invoice(P("{\"invoice_id\":\"inv_a\",\"service_id\":\"cbi-0001\",\"amount_rials\":5,"
                                           "\"payable_until\":9,\"status\":\"unpaid\"}"), &v), 0);
