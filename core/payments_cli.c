@@ -292,15 +292,6 @@ int pk_payments_report(const pk_config *cfg, int y, int m, int d, bool json, FIL
   return rc;
 }
 
-/* The day's card payments the terminal must hold: once the day reconciles, all are submitted
- * (or settled by an earlier run). */
-static void card_standing(const report *r, int64_t *n, int64_t *sum) {
-  *n = *sum = 0;
-  for (size_t i = 0; i < r->nrec; i++)
-    if (r->recs[i].method == PK_PAY_CARD && (r->recs[i].state == PK_PAY_SUBMITTED || r->recs[i].state == PK_PAY_SETTLED))
-      ++*n, *sum += r->recs[i].amount;
-}
-
 /* The terminal closed the batch: each submitted card payment of the day is marked settled. */
 static int mark_settled(const report *r) {
   char path[PK_CFG_STR + 16], why[256] = "";
@@ -316,9 +307,10 @@ static int mark_settled(const report *r) {
   return rc;
 }
 
+/* The totals are the reconciliation's standing card payments: once the day reconciles, all are
+ * submitted (or settled by an earlier run). */
 static int settle_at_terminal(const report *r, FILE *out) {
-  int64_t n, sum;
-  card_standing(r, &n, &sum);
+  int64_t n = r->rec.n_card, sum = r->rec.sum_card;
   pk_pay_terminal *t = pk_config_pay_terminal(r->cfg);
   pk_pay_opts o;
   pk_config_pay_opts(r->cfg, &o);

@@ -33,7 +33,6 @@ typedef struct {
   pk_recon *out;
   size_t cap;
   bool oom;
-  int64_t n_card, sum_card; /* standing at the terminal: the kiosk's card payments only */
 } acc;
 
 static pk_recon_item *add(acc *a, pk_recon_kind k, const char *trace, const char *invoice) {
@@ -90,7 +89,7 @@ static void check_record(acc *a, const pk_pay_record *r) {
   const pk_pay_window_invoice *w = invoice_of(a->inv, a->ninv, r->invoice);
   if (standing(r->state)) {
     a->out->n_standing++, a->out->sum_standing += r->amount;
-    if (r->method == PK_PAY_CARD) a->n_card++, a->sum_card += r->amount;
+    if (r->method == PK_PAY_CARD) a->out->n_card++, a->out->sum_card += r->amount;
     check_standing(a, r, e, w);
   } else if (r->state == PK_PAY_DECLINED || r->state == PK_PAY_REVERSED) {
     if (r->state == PK_PAY_REVERSED) a->out->n_reversed++, a->out->sum_reversed += r->amount;
@@ -158,7 +157,7 @@ int pk_pay_reconcile(const pk_pay_record *recs, size_t nrec, const pk_pay_batch 
   check_unknown(&a);
   check_twice(&a);
   check_window(&a);
-  if (a.b->reached) totals(&a, PK_RECON_SIDE_TERMINAL, a.n_card, a.sum_card, a.b->n_approved, a.b->sum_approved);
+  if (a.b->reached) totals(&a, PK_RECON_SIDE_TERMINAL, out->n_card, out->sum_card, a.b->n_approved, a.b->sum_approved);
   if (ninv && !out->window_unreached)
     totals(&a, PK_RECON_SIDE_WINDOW, out->n_standing, out->sum_standing, out->n_paid, out->sum_paid);
   if (a.oom) pk_pay_recon_free(out);

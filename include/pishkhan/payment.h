@@ -283,6 +283,7 @@ typedef struct {
 
 typedef struct {
   int64_t n_standing, sum_standing, n_reversed, sum_reversed; /* the kiosk's records */
+  int64_t n_card, sum_card; /* of the standing, the card payments: what the terminal must hold */
   int64_t n_paid, sum_paid; /* the window's paid invoices among the kiosk's */
   size_t window_unreached;  /* invoices the window did not answer for */
   size_t n, mismatches;

@@ -12,12 +12,7 @@ pki=${PK_BINARY_DIR:?}/pki
 mkdir -p "$WORK/receipts"
 printf '[receipt]\nprinter = png\nprinter_dest = %s\npaper_mm = 80\n[window]\nconnect_timeout_ms = 1000\ntotal_timeout_ms = 3000\nmax_retries = 0\n' \
   "$WORK/receipts" > "$WORK/pishkhan.conf"
-start_kiosk 100 30 --demo --counter --config "$WORK/pishkhan.conf"
-wait_for "$(visual 'باجه بسته است')" 10000
-wait_log 'citizen keypad is'
-KP=$(sed -n 's/.*citizen keypad is \(.*\) (write.*/\1/p' "$WORK/stderr.log" | head -1)
-[ -p "$KP" ] || { echo "FAIL: no citizen keypad FIFO ($KP)"; exit 1; }
-citizen() { printf '%s' "$1" > "$KP"; }   # the citizen's own keypad
+start_counter "$WORK/pishkhan.conf"
 F5_IN=0
 
 keys 1                                        # a closed counter serves nobody

@@ -87,6 +87,16 @@ passed=0
 # The home screen's own sentence (the dashboard also says «خوش آمدید»).
 HOME_TEXT='کارت هوشمند ملی خود را در کارت‌خوان قرار دهید'
 ok() { passed=$((passed + 1)); echo "ok - $*"; }
+# start_counter CONF: the demo's counter (two readers) closed, waiting for a clerk; sets KP, the
+# citizen's keypad (a FIFO), and citizen TEXT writes to it.
+start_counter() {
+  start_kiosk 100 30 --demo --counter --config "$1"
+  wait_for "$(visual 'باجه بسته است')" 10000
+  wait_log 'citizen keypad is'
+  KP=$(sed -n 's/.*citizen keypad is \(.*\) (write.*/\1/p' "$WORK/stderr.log" | head -1)
+  [ -p "$KP" ] || { echo "FAIL: no citizen keypad FIFO ($KP)"; exit 1; }
+}
+citizen() { printf '%s' "$1" > "$KP"; }   # the citizen's own keypad
 # demo_login: the demo kiosk on home, its card put in and its PIN typed: Zahra's dashboard.
 demo_login() {
   wait_for "$(visual "$HOME_TEXT")"

@@ -16,12 +16,7 @@ KIOSK_BIN=$PK_DEMO_BIN   # the counter with the demo's two in-process readers
 mkdir -p "$WORK/receipts"
 printf '[receipt]\nprinter = png\nprinter_dest = %s\npaper_mm = 80\n[payment]\nterminal = counter\n' \
   "$WORK/receipts" > "$WORK/pishkhan.conf"
-start_kiosk 100 30 --demo --counter --config "$WORK/pishkhan.conf"
-wait_for "$(visual 'باجه بسته است')" 10000
-wait_log 'citizen keypad is'
-KP=$(sed -n 's/.*citizen keypad is \(.*\) (write.*/\1/p' "$WORK/stderr.log" | head -1)
-[ -p "$KP" ] || { echo "FAIL: no citizen keypad FIFO ($KP)"; exit 1; }
-citizen() { printf '%s' "$1" > "$KP"; }
+start_counter "$WORK/pishkhan.conf"
 
 keys F7
 wait_for "$(visual 'رمز کارت خود را وارد کنید')" 10000
